@@ -1,0 +1,349 @@
+//! Command-line interface: argument parsing and dispatch. Exit codes: 0 no
+//! failing finding, 1 failing findings, 2 the tool could not do its job.
+
+use std::fs;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::check::{self, CheckError, CheckOptions};
+use crate::finding::Severity;
+use crate::load::LoadOptions;
+use crate::policy::Policy;
+use crate::report::{self, Format, RenderOptions, Report, Summary};
+use crate::rules::{self, RULES};
+use crate::schema;
+use crate::suggest::did_you_mean;
+use crate::workspace::Kind;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "steward",
+    version,
+    about = "Lint data-pipeline ownership, runbooks and on-call rotations",
+    long_about = "steward checks the YAML definitions of a data team's pipelines, owners, on-call \
+rotations and holiday calendars, and the Markdown runbooks beside them, against JSON Schemas and \
+policy rules, and points at the exact line and column of every problem.",
+    after_help = "Exit status: 0 no error findings (with --strict: no findings), 1 findings, 2 steward could not run.\nRun `steward explain RULE` for a rule's documentation."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and directories (default: the current directory).
+    Check(CheckArgs),
+    /// List every rule with its default severity and summary.
+    Rules(RulesArgs),
+    /// Show a rule's documentation: what it checks, why, an example, how to fix it.
+    Explain {
+        /// A rule id, such as `distinct-owners`.
+        rule: String,
+    },
+    /// Print the JSON Schema of a document kind (for editors), or list the kinds.
+    Schema {
+        /// Team, Pipeline, Rotation, Holidays or Policy.
+        kind: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (directories are walked recursively).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Use the Policy document in FILE instead of the workspace's or the default.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The date "today" for time-relative rules [default: the local date].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// When to use colours (NO_COLOR is respected with `auto`).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Larger files are reported and not parsed.
+    #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_file_size)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date in the form YYYY-MM-DD"))
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => run_check(&args),
+        Command::Rules(args) => run_rules(&args),
+        Command::Explain { rule } => run_explain(&rule),
+        Command::Schema { kind } => run_schema(kind.as_deref()),
+    };
+    ExitCode::from(code)
+}
+
+fn fatal(message: &str) -> u8 {
+    eprintln!("steward: error: {message}");
+    2
+}
+
+fn use_color(choice: Color, to_terminal: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Runs `check` and returns the exit code.
+pub fn run_check(args: &CheckArgs) -> u8 {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let options = CheckOptions {
+        paths,
+        policy: args.policy.clone(),
+        today: args
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        load: LoadOptions {
+            max_file_size: args.max_file_size,
+            ..LoadOptions::default()
+        },
+    };
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let render_options = RenderOptions {
+        color: use_color(args.color, to_terminal),
+        width: if to_terminal { terminal_width() } else { 100 },
+    };
+    let outcome = match check::check(&options) {
+        Ok(outcome) => outcome,
+        Err(CheckError::Fatal(message)) => return fatal(&message),
+        Err(CheckError::InvalidPolicy(invalid)) => {
+            let check::InvalidPolicy {
+                workspace,
+                findings,
+            } = *invalid;
+            let errors = findings.len();
+            let report = Report {
+                files: &workspace.files,
+                findings,
+                summary: Summary {
+                    errors,
+                    files: 1,
+                    ..Summary::default()
+                },
+                rules: Vec::new(),
+            };
+            let options = RenderOptions {
+                color: use_color(args.color, io::stderr().is_terminal()),
+                width: 100,
+            };
+            let mut stderr = io::stderr().lock();
+            let _ = writeln!(stderr, "steward: error: the policy file is invalid:\n");
+            let _ = report::human::render(&report, &options, &mut stderr);
+            return 2;
+        }
+    };
+    let report = outcome.report();
+    let mut buffer = Vec::new();
+    if let Err(e) = report::render(args.format, &report, &render_options, &mut buffer) {
+        return fatal(&format!("cannot render the report: {e}"));
+    }
+    let written = match &args.output {
+        Some(path) => {
+            fs::write(path, &buffer).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+        }
+        None => {
+            let mut stdout = io::stdout().lock();
+            stdout
+                .write_all(&buffer)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| format!("cannot write the report: {e}"))
+        }
+    };
+    if let Err(message) = written {
+        return fatal(&message);
+    }
+    exit_code(&report.summary, args.strict)
+}
+
+pub fn exit_code(summary: &Summary, strict: bool) -> u8 {
+    let failing = summary.errors + if strict { summary.warnings } else { 0 };
+    u8::from(failing > 0)
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w| *w >= 40)
+        .unwrap_or(100)
+}
+
+fn run_rules(args: &RulesArgs) -> u8 {
+    let policy = match Policy::builtin("default") {
+        Ok(p) => p,
+        Err(e) => return fatal(&e),
+    };
+    let severity = |id: &str| policy.severity(id).map_or("off", Severity::as_str);
+    let mut out = String::new();
+    if args.json {
+        let list: Vec<serde_json::Value> = RULES
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "severity": severity(r.id),
+                    "summary": r.summary,
+                })
+            })
+            .collect();
+        out = serde_json::to_string_pretty(&list).unwrap_or_default();
+        out.push('\n');
+    } else {
+        let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        out.push_str(&format!("{:width$}  {:8}  SUMMARY\n", "RULE", "SEVERITY"));
+        for r in RULES {
+            out.push_str(&format!(
+                "{:width$}  {:8}  {}\n",
+                r.id,
+                severity(r.id),
+                r.summary
+            ));
+        }
+    }
+    print(&out)
+}
+
+fn print(text: &str) -> u8 {
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => 0,
+        // A closed pipe (`steward rules | head`) is not an error worth a code.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => fatal(&format!("cannot write: {e}")),
+    }
+}
+
+/// The text of `steward explain RULE`.
+pub fn explain_text(rule: &rules::Rule, policy: &Policy) -> String {
+    let setting = policy.setting(rule.id);
+    let severity = setting
+        .and_then(|s| s.severity)
+        .map_or("off", Severity::as_str);
+    let mut text = format!(
+        "# {}\n\n{}\n\nDefault severity: {severity}\n",
+        rule.id, rule.summary
+    );
+    if let Some(options) = rule
+        .options
+        .and_then(|o| serde_json::from_str::<serde_json::Value>(o).ok())
+    {
+        if let Some(map) = options.as_object() {
+            text.push_str("\nParameters (set them in a Policy under `rules:`):\n");
+            for (name, spec) in map {
+                let description = spec
+                    .get("description")
+                    .and_then(|d| d.as_str())
+                    .unwrap_or("");
+                let default = setting
+                    .and_then(|s| s.params.get(name))
+                    .map(|v| format!(" (default: {v})"))
+                    .unwrap_or_default();
+                text.push_str(&format!("  {name}: {description}{default}\n"));
+            }
+        }
+    }
+    text.push('\n');
+    text.push_str(rule.explanation.trim_end());
+    text.push('\n');
+    text
+}
+
+fn run_explain(id: &str) -> u8 {
+    let Some(rule) = rules::find(id) else {
+        let mut message = format!("unknown rule `{id}`");
+        if let Some(best) = did_you_mean(id, rules::ids()) {
+            message.push_str(&format!("; did you mean `{best}`?"));
+        }
+        message.push_str(" (run `steward rules` for the list)");
+        return fatal(&message);
+    };
+    match Policy::builtin("default") {
+        Ok(policy) => print(&explain_text(rule, &policy)),
+        Err(e) => fatal(&e),
+    }
+}
+
+fn run_schema(kind: Option<&str>) -> u8 {
+    match kind {
+        Some(name) => match Kind::parse_loose(name) {
+            Some(kind) => print(schema::schema_text(kind)),
+            None => {
+                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                fatal(&format!(
+                    "unknown kind `{name}`; steward has schemas for {}",
+                    names.join(", ")
+                ))
+            }
+        },
+        None => {
+            let mut out = String::from("KIND      SCHEMA\n");
+            for kind in Kind::ALL {
+                out.push_str(&format!(
+                    "{:8}  steward schema {}  (schemas/{}.json)\n",
+                    kind.as_str(),
+                    kind.as_str(),
+                    kind.as_str().to_lowercase()
+                ));
+            }
+            print(&out)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The one type every rule emits. Rules point at JSON pointers inside documents;
+//! `locate` turns them into spans and line/columns for the renderers.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::source::{FileId, Span};
+use crate::workspace::DocId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    // Ordered so that `Error` sorts first.
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a finding or label points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The YAML node at a JSON pointer inside a document.
+    Node { doc: DocId, pointer: String },
+    /// The key that holds the node at `pointer` (unknown or duplicate keys).
+    Key { doc: DocId, pointer: String },
+    /// A raw byte span in a file (syntax errors, comments, unreadable files).
+    Span { file: FileId, span: Span },
+}
+
+impl Location {
+    pub fn node(doc: DocId, pointer: impl Into<String>) -> Self {
+        Location::Node {
+            doc,
+            pointer: pointer.into(),
+        }
+    }
+
+    pub fn key(doc: DocId, pointer: impl Into<String>) -> Self {
+        Location::Key {
+            doc,
+            pointer: pointer.into(),
+        }
+    }
+
+    pub fn span(file: FileId, span: Span) -> Self {
+        Location::Span { file, span }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub location: Location,
+    pub message: String,
+}
+
+pub type RuleId = Cow<'static, str>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: RuleId,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    /// Text for the primary span's underline.
+    pub primary_label: Option<String>,
+    /// Secondary spans ("primary owner set here").
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+/// What a rule reports: a finding without rule id and severity, which the
+/// engine stamps from the active policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub message: String,
+    pub location: Location,
+    pub primary_label: Option<String>,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            location,
+            primary_label: None,
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Labels the primary span.
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        self.primary_label = Some(text.into());
+        self
+    }
+
+    /// Adds a secondary labelled span.
+    pub fn with(mut self, location: Location, text: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            location,
+            message: text.into(),
+        });
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = Some(text.into());
+        self
+    }
+
+    pub fn into_finding(self, rule: RuleId, severity: Severity) -> Finding {
+        Finding {
+            rule,
+            severity,
+            message: self.message,
+            location: self.location,
+            primary_label: self.primary_label,
+            labels: self.labels,
+            help: self.help,
+        }
+    }
+}
+
+/// Builds a JSON pointer from path segments, escaping `~` and `/`.
+pub fn pointer<I, S>(segments: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out = String::new();
+    for segment in segments {
+        out.push('/');
+        out.push_str(&crate::load::yaml::escape_pointer_token(segment.as_ref()));
+    }
+    out
+}

@@ -1,0 +1,21 @@
+//! steward: a policy-as-code linter for data teams' pipelines, owners, on-call
+//! rotations, holiday calendars and runbooks.
+//!
+//! Data flows one way: `load` (files -> documents + span trees) -> `schema` ->
+//! `model` (typed) -> `schedule` (expanded rotations) -> `rules` -> `Finding`s
+//! -> `report` (one renderer per output format).
+
+pub mod check;
+pub mod cli;
+pub mod finding;
+pub mod load;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod schedule;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+pub mod suppress;
+pub mod workspace;

@@ -1,0 +1,530 @@
+//! Files on disk -> a `Workspace` of steward documents with span trees.
+//!
+//! Directories are walked in sorted order (hidden directories and `target/`
+//! skipped); files are read once, decoded, parsed once, and only documents with
+//! `apiVersion: steward/v1` are kept.
+
+pub mod yaml;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::finding::{Diagnostic, Location};
+use crate::source::{FileKind, SourceFile, Span};
+use crate::workspace::{Document, Kind, LoadProblem, LoadRule, Workspace};
+use yaml::{ProblemKind, YamlLimits};
+
+pub const API_VERSION: &str = "steward/v1";
+
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// Files larger than this are not parsed.
+    pub max_file_size: u64,
+    pub yaml: YamlLimits,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_file_size: 16 * 1024 * 1024,
+            yaml: YamlLimits::default(),
+        }
+    }
+}
+
+/// The tool could not do its job (exit code 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError(pub String);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A file to read, with the repository root it belongs to.
+#[derive(Debug, Clone)]
+struct Candidate {
+    path: PathBuf,
+    root: usize,
+}
+
+/// Walks the paths and loads every steward document under them.
+pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadError> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut workspace = Workspace::default();
+    let mut candidates = Vec::new();
+    let mut walk_errors = Vec::new();
+    for path in paths {
+        let meta = fs::metadata(path).map_err(|e| {
+            LoadError(format!(
+                "cannot read `{}`: {}",
+                path.display(),
+                io_reason(&e)
+            ))
+        })?;
+        let root = repository_root(path, meta.is_dir());
+        let root_index = match workspace.roots.iter().position(|r| *r == root) {
+            Some(i) => i,
+            None => {
+                workspace.roots.push(root);
+                workspace.roots.len() - 1
+            }
+        };
+        if meta.is_dir() {
+            walk(path, root_index, &mut candidates, &mut walk_errors);
+        } else {
+            candidates.push(Candidate {
+                path: path.clone(),
+                root: root_index,
+            });
+        }
+    }
+    // The same file reached through two paths is checked once.
+    let mut seen = std::collections::HashSet::new();
+    candidates
+        .retain(|c| seen.insert(fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone())));
+
+    for (path, root, error) in walk_errors {
+        let file = workspace.add_file(
+            SourceFile::new(
+                path.clone(),
+                display_path(&path, &cwd),
+                repo_relative(&path, &workspace.roots[root]),
+                FileKind::Yaml,
+                String::new(),
+            ),
+            root,
+        );
+        workspace.problems.push(LoadProblem {
+            rule: LoadRule::IoError,
+            diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), error),
+        });
+    }
+    for candidate in candidates {
+        load_file(&mut workspace, &candidate, &cwd, options);
+    }
+    Ok(workspace)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn walk(
+    dir: &Path,
+    root: usize,
+    out: &mut Vec<Candidate>,
+    errors: &mut Vec<(PathBuf, usize, String)>,
+) {
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_skipped_dir(e));
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if entry.file_type().is_file() && is_yaml_name(entry.path()) {
+                    out.push(Candidate {
+                        path: entry.into_path(),
+                        root,
+                    });
+                }
+            }
+            Err(error) => {
+                let path = error.path().map(Path::to_path_buf).unwrap_or_default();
+                let reason = error
+                    .io_error()
+                    .map(io_reason)
+                    .unwrap_or_else(|| error.to_string());
+                errors.push((
+                    path.clone(),
+                    root,
+                    format!("cannot read `{}`: {reason}", path.display()),
+                ));
+            }
+        }
+    }
+}
+
+fn is_skipped_dir(entry: &walkdir::DirEntry) -> bool {
+    if !entry.file_type().is_dir() {
+        return false;
+    }
+    let name = entry.file_name().to_string_lossy();
+    name.starts_with('.') || name == "target"
+}
+
+fn is_yaml_name(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// The nearest ancestor holding `.git`, else the checked path itself.
+pub fn repository_root(path: &Path, is_dir: bool) -> PathBuf {
+    let absolute = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let start = if is_dir {
+        absolute.clone()
+    } else {
+        absolute
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| absolute.clone())
+    };
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    start
+}
+
+/// Path for reports: relative to the current directory where possible, `/`-separated.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let relative = if path.is_absolute() {
+        path.strip_prefix(cwd).unwrap_or(path)
+    } else {
+        path
+    };
+    slash_path(relative)
+}
+
+fn repo_relative(path: &Path, root: &Path) -> String {
+    let absolute = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    slash_path(absolute.strip_prefix(root).unwrap_or(&absolute))
+}
+
+/// Joins path components with `/`, dropping `.` components.
+pub fn slash_path(path: &Path) -> String {
+    let mut out = String::new();
+    for component in path.components() {
+        let part = match component {
+            Component::CurDir => continue,
+            Component::RootDir => {
+                out.push('/');
+                continue;
+            }
+            Component::Prefix(p) => p.as_os_str().to_string_lossy(),
+            Component::ParentDir => "..".into(),
+            Component::Normal(s) => s.to_string_lossy(),
+        };
+        if !out.is_empty() && !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push_str(&part);
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
+}
+
+enum Decoded {
+    Text(String),
+    /// Not text; the message says why.
+    Invalid(String, String),
+}
+
+/// Decodes UTF-8 (with or without BOM) and BOM-marked UTF-16.
+fn decode(bytes: Vec<u8>) -> Decoded {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return decode(rest.to_vec());
+    }
+    let utf16 = |be: bool, body: &[u8]| -> Decoded {
+        let units: Vec<u16> = body
+            .chunks(2)
+            .map(|c| {
+                let pair = [c[0], c.get(1).copied().unwrap_or(0)];
+                if be {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
+            })
+            .collect();
+        match String::from_utf16(&units) {
+            Ok(s) => Decoded::Text(s),
+            Err(_) => Decoded::Invalid(
+                String::from_utf16_lossy(&units),
+                "the file starts with a UTF-16 byte-order mark but is not valid UTF-16".into(),
+            ),
+        }
+    };
+    if let Some(body) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(false, body);
+    }
+    if let Some(body) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(true, body);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded::Text(text),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Decoded::Invalid(
+                lossy,
+                format!(
+                    "the file is not valid UTF-8 (first bad byte at offset {at}); is it binary?"
+                ),
+            )
+        }
+    }
+}
+
+fn load_file(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, options: &LoadOptions) {
+    let path = &candidate.path;
+    let display = display_path(path, cwd);
+    let relative = repo_relative(path, &workspace.roots[candidate.root]);
+    let new_file = |text: String| {
+        SourceFile::new(
+            path.clone(),
+            display.clone(),
+            relative.clone(),
+            FileKind::Yaml,
+            text,
+        )
+    };
+    let bytes = match read_limited(path, options.max_file_size) {
+        Ok(ReadOutcome::All(bytes)) => bytes,
+        Ok(ReadOutcome::TooLarge { size, head }) => {
+            // Only steward's own files are its business.
+            if contains(&head, b"steward/") {
+                let file = workspace.add_file(new_file(String::new()), candidate.root);
+                let message = format!(
+                    "file is {size} bytes, over the {} byte limit; it was not checked",
+                    options.max_file_size
+                );
+                workspace.problems.push(LoadProblem {
+                    rule: LoadRule::IoError,
+                    diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), message)
+                        .help(
+                            "split it into smaller files, or raise the limit with --max-file-size",
+                        ),
+                });
+            }
+            return;
+        }
+        Err(e) => {
+            let file = workspace.add_file(new_file(String::new()), candidate.root);
+            workspace.problems.push(LoadProblem {
+                rule: LoadRule::IoError,
+                diagnostic: Diagnostic::new(
+                    Location::span(file, Span::empty(0)),
+                    format!("cannot read `{display}`: {}", io_reason(&e)),
+                ),
+            });
+            return;
+        }
+    };
+    if !contains(&bytes, b"steward/") && !is_utf16(&bytes) {
+        return;
+    }
+    let text = match decode(bytes) {
+        Decoded::Text(text) => text,
+        Decoded::Invalid(lossy, reason) => {
+            if lossy.contains(API_VERSION) {
+                let at = lossy.find('\u{FFFD}').unwrap_or(0);
+                let end = at + lossy[at..].chars().next().map_or(0, char::len_utf8);
+                let file = workspace.add_file(new_file(lossy), candidate.root);
+                workspace.problems.push(LoadProblem {
+                    rule: LoadRule::IoError,
+                    diagnostic: Diagnostic::new(Location::span(file, Span::new(at, end)), reason)
+                        .label("not UTF-8")
+                        .help("steward reads YAML as UTF-8 (or UTF-16 with a byte-order mark)"),
+                });
+            }
+            return;
+        }
+    };
+    if !text.contains("steward/") {
+        return;
+    }
+    let mentions_v1 = text.contains(API_VERSION);
+    let parsed = yaml::parse(&text, &options.yaml);
+    let file = workspace.add_file(new_file(text), candidate.root);
+    let first_doc = workspace.documents.len();
+    // Per document in the file: its DocId when it is a steward document.
+    let mut steward_docs: Vec<Option<usize>> = Vec::new();
+    for (index, document) in parsed.documents.into_iter().enumerate() {
+        steward_docs.push(classify(workspace, file, index, document, mentions_v1));
+    }
+    workspace.comments[file] = parsed.comments;
+    for problem in parsed.problems {
+        let in_steward_doc = steward_docs
+            .get(problem.document)
+            .is_some_and(Option::is_some);
+        let diagnostic = match &problem.kind {
+            ProblemKind::DuplicateKey { first } if in_steward_doc => {
+                Diagnostic::new(Location::span(file, problem.span), problem.message)
+                    .label("duplicate key")
+                    .with(Location::span(file, *first), "first defined here")
+                    .help("YAML keys must be unique in a mapping; remove or rename one of them")
+            }
+            ProblemKind::ComplexKey if in_steward_doc => {
+                Diagnostic::new(Location::span(file, problem.span), problem.message)
+            }
+            ProblemKind::Syntax | ProblemKind::AliasBudget | ProblemKind::TooDeep
+                if mentions_v1 =>
+            {
+                Diagnostic::new(Location::span(file, problem.span), problem.message).label("here")
+            }
+            _ => continue,
+        };
+        workspace.problems.push(LoadProblem {
+            rule: LoadRule::YamlSyntax,
+            diagnostic,
+        });
+    }
+    debug_assert!(workspace.documents.len() >= first_doc);
+}
+
+fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+/// Keeps steward documents; reports unsupported versions and non-mapping
+/// documents in files that are clearly steward's.
+fn classify(
+    workspace: &mut Workspace,
+    file: usize,
+    index: usize,
+    document: yaml::YamlDocument,
+    mentions_v1: bool,
+) -> Option<usize> {
+    let problem = |message: String, location: Location| LoadProblem {
+        rule: LoadRule::Schema,
+        diagnostic: Diagnostic::new(location, message),
+    };
+    let root_span = document.spans.span;
+    match &document.value {
+        Value::Object(map) => {
+            let version = map.get("apiVersion").and_then(Value::as_str)?;
+            if version != API_VERSION {
+                if !version.starts_with("steward/") {
+                    return None;
+                }
+                let span = document.spans.resolve("/apiVersion").span;
+                workspace.problems.push(LoadProblem {
+                    rule: LoadRule::Schema,
+                    diagnostic: Diagnostic::new(
+                        Location::span(file, span),
+                        format!("unsupported apiVersion `{version}`"),
+                    )
+                    .label("not understood by this steward")
+                    .help(format!(
+                        "this version of steward reads `apiVersion: {API_VERSION}`"
+                    )),
+                });
+                return None;
+            }
+            let kind = map
+                .get("kind")
+                .and_then(Value::as_str)
+                .and_then(Kind::parse);
+            workspace.documents.push(Document {
+                file,
+                index_in_file: index,
+                value: document.value,
+                spans: document.spans,
+                kind,
+            });
+            Some(workspace.documents.len() - 1)
+        }
+        Value::Null => None,
+        other if mentions_v1 => {
+            let what = match other {
+                Value::Array(_) => "a list",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                _ => "a scalar",
+            };
+            workspace.problems.push(problem(
+                format!("document {} is {what}, not a mapping", index + 1),
+                Location::span(
+                    file,
+                    Span::new(root_span.start, root_span.end.min(root_span.start + 200)),
+                ),
+            ));
+            if let Some(p) = workspace.problems.last_mut() {
+                p.diagnostic.help = Some(format!(
+                    "a steward document is a mapping that starts with `apiVersion: {API_VERSION}` and `kind:`; separate documents with `---`"
+                ));
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+enum ReadOutcome {
+    All(Vec<u8>),
+    TooLarge { size: u64, head: Vec<u8> },
+}
+
+/// Reads at most `limit` bytes; larger files are reported, not read.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<ReadOutcome> {
+    // Check before opening: opening a FIFO would block.
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let file = fs::File::open(path)?;
+    let mut head = Vec::new();
+    // Read one byte past the limit: the size on disk may change under us.
+    file.take(limit.saturating_add(1)).read_to_end(&mut head)?;
+    if head.len() as u64 > limit {
+        head.truncate(64 * 1024);
+        return Ok(ReadOutcome::TooLarge {
+            size: meta.len().max(limit + 1),
+            head,
+        });
+    }
+    Ok(ReadOutcome::All(head))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slash_paths_drop_dot_components() {
+        assert_eq!(slash_path(Path::new("./a/b.yaml")), "a/b.yaml");
+        assert_eq!(slash_path(Path::new(".")), ".");
+    }
+
+    #[test]
+    fn decode_handles_boms() {
+        let Decoded::Text(t) = decode(b"\xEF\xBB\xBFa: 1".to_vec()) else {
+            panic!("utf-8 bom")
+        };
+        assert_eq!(t, "a: 1");
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a: ö".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let Decoded::Text(t) = decode(utf16) else {
+            panic!("utf-16")
+        };
+        assert_eq!(t, "a: ö");
+        assert!(matches!(
+            decode(vec![0x61, 0xFF, 0x62]),
+            Decoded::Invalid(..)
+        ));
+    }
+}

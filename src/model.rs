@@ -1,0 +1,442 @@
+//! The typed model: schema-valid documents deserialised into structs that rules
+//! and the schedule engine read. Every item remembers its document so findings
+//! can point back at it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use crate::finding::{Diagnostic, Location};
+use crate::workspace::{DocId, Kind, Workspace};
+
+/// A whole number of minutes, written `30m`, `24h`, `7d` or `2w`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Duration {
+    pub minutes: u64,
+}
+
+impl Duration {
+    pub fn parse(text: &str) -> Option<Duration> {
+        let unit = text.chars().last()?;
+        let number: u64 = text.get(..text.len() - unit.len_utf8())?.parse().ok()?;
+        let factor = match unit {
+            'm' => 1,
+            'h' => 60,
+            'd' => 60 * 24,
+            'w' => 60 * 24 * 7,
+            _ => return None,
+        };
+        Some(Duration {
+            minutes: number.checked_mul(factor)?,
+        })
+    }
+
+    /// Whole days, when the duration is a multiple of a day.
+    pub fn whole_days(self) -> Option<i64> {
+        (self.minutes % (60 * 24) == 0).then_some((self.minutes / (60 * 24)) as i64)
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let m = self.minutes;
+        let (n, unit) = if m % (60 * 24 * 7) == 0 {
+            (m / (60 * 24 * 7), "w")
+        } else if m % (60 * 24) == 0 {
+            (m / (60 * 24), "d")
+        } else if m % 60 == 0 {
+            (m / 60, "h")
+        } else {
+            (m, "m")
+        };
+        write!(f, "{n}{unit}")
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Duration::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a duration")))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Team {
+    pub id: String,
+    pub name: Option<String>,
+    pub lead: Option<String>,
+    #[serde(default)]
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub areas: Option<Vec<String>>,
+    #[serde(default)]
+    pub unavailable: Vec<Leave>,
+}
+
+/// Declared leave; both dates inclusive.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Leave {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Investors,
+    Experiments,
+    Internal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Pipeline {
+    pub id: String,
+    pub name: String,
+    pub area: String,
+    pub audience: Audience,
+    pub owners: Owners,
+    pub runbook: Option<String>,
+    pub sla: Option<Sla>,
+    pub escalation: Option<Escalation>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Owners {
+    pub primary: String,
+    pub secondary: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Sla {
+    pub warn_after: Option<Duration>,
+    pub alarm_after: Option<Duration>,
+    pub resolve_within: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Escalation {
+    pub after: Duration,
+    pub major_incident: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Rotation {
+    pub id: String,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub covers: Vec<String>,
+    pub shift_length: Duration,
+    pub start: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub roster: Option<Vec<String>>,
+    pub shifts: Option<Vec<ShiftSpec>>,
+    pub holidays: Option<RotationHolidays>,
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShiftSpec {
+    pub start: NaiveDate,
+    pub primary: String,
+    pub secondary: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RotationHolidays {
+    pub calendar: String,
+    pub min_engineers: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Override {
+    pub start: NaiveDate,
+    pub primary: Option<String>,
+    pub secondary: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Holidays {
+    pub id: String,
+    pub name: Option<String>,
+    pub holidays: Vec<HolidaySpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HolidaySpec {
+    pub name: String,
+    pub date: Option<String>,
+    pub month: Option<u32>,
+    pub weekday: Option<WeekdayName>,
+    pub nth: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WeekdayName {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl WeekdayName {
+    pub fn to_chrono(self) -> chrono::Weekday {
+        use chrono::Weekday::*;
+        match self {
+            WeekdayName::Mon => Mon,
+            WeekdayName::Tue => Tue,
+            WeekdayName::Wed => Wed,
+            WeekdayName::Thu => Thu,
+            WeekdayName::Fri => Fri,
+            WeekdayName::Sat => Sat,
+            WeekdayName::Sun => Sun,
+        }
+    }
+}
+
+/// A model item and the document it came from.
+#[derive(Debug, Clone)]
+pub struct Entry<T> {
+    pub doc: DocId,
+    pub item: T,
+}
+
+/// Where a member is defined: team entry index and member index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberRef {
+    pub team: usize,
+    pub member: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    pub teams: Vec<Entry<Team>>,
+    pub pipelines: Vec<Entry<Pipeline>>,
+    pub rotations: Vec<Entry<Rotation>>,
+    pub calendars: Vec<Entry<Holidays>>,
+    /// First definition of each member id among valid teams.
+    pub members: BTreeMap<String, MemberRef>,
+    /// Ids that exist in the workspace, including in documents that failed the
+    /// schema: references to them are not reported again as unknown.
+    pub known: KnownIds,
+    /// Problems the schema cannot express (a leave that ends before it starts).
+    pub problems: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Default)]
+pub struct KnownIds {
+    pub members: HashMap<String, DocId>,
+    pub pipelines: HashMap<String, DocId>,
+    pub calendars: HashMap<String, DocId>,
+}
+
+impl Model {
+    pub fn member(&self, id: &str) -> Option<&Member> {
+        let r = self.members.get(id)?;
+        self.teams.get(r.team)?.item.members.get(r.member)
+    }
+
+    /// The document and pointer where a member is defined.
+    pub fn member_location(&self, id: &str) -> Option<Location> {
+        let r = self.members.get(id)?;
+        let team = self.teams.get(r.team)?;
+        Some(Location::node(
+            team.doc,
+            format!("/members/{}/id", r.member),
+        ))
+    }
+
+    pub fn pipeline(&self, id: &str) -> Option<&Entry<Pipeline>> {
+        self.pipelines.iter().find(|p| p.item.id == id)
+    }
+
+    pub fn calendar(&self, id: &str) -> Option<&Entry<Holidays>> {
+        self.calendars.iter().find(|c| c.item.id == id)
+    }
+
+    /// Number of distinct members across all valid teams.
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+}
+
+/// Builds the typed model from the schema-valid documents.
+pub fn build(workspace: &Workspace, valid: &[bool]) -> Model {
+    let mut model = Model::default();
+    for (id, doc) in workspace.documents.iter().enumerate() {
+        harvest_known_ids(&mut model.known, id, doc.kind, &doc.value);
+        if !valid.get(id).copied().unwrap_or(false) {
+            continue;
+        }
+        let Some(kind) = doc.kind else { continue };
+        match kind {
+            Kind::Team => {
+                if let Ok(team) = Team::deserialize(&doc.value) {
+                    check_leave(&mut model.problems, id, &team);
+                    model.teams.push(Entry {
+                        doc: id,
+                        item: team,
+                    });
+                }
+            }
+            Kind::Pipeline => {
+                if let Ok(item) = Pipeline::deserialize(&doc.value) {
+                    model.pipelines.push(Entry { doc: id, item });
+                }
+            }
+            Kind::Rotation => {
+                if let Ok(item) = Rotation::deserialize(&doc.value) {
+                    check_rotation(&mut model.problems, id, &item);
+                    model.rotations.push(Entry { doc: id, item });
+                }
+            }
+            Kind::Holidays => {
+                if let Ok(item) = Holidays::deserialize(&doc.value) {
+                    check_holidays(&mut model.problems, id, &item);
+                    model.calendars.push(Entry { doc: id, item });
+                }
+            }
+            Kind::Policy => {}
+        }
+    }
+    for (t, team) in model.teams.iter().enumerate() {
+        for (m, member) in team.item.members.iter().enumerate() {
+            model
+                .members
+                .entry(member.id.clone())
+                .or_insert(MemberRef { team: t, member: m });
+        }
+    }
+    model
+}
+
+fn harvest_known_ids(known: &mut KnownIds, doc: DocId, kind: Option<Kind>, value: &Value) {
+    let id = value.get("id").and_then(Value::as_str);
+    match kind {
+        Some(Kind::Team) => {
+            let members = value.get("members").and_then(Value::as_array);
+            for member in members.into_iter().flatten() {
+                if let Some(m) = member.get("id").and_then(Value::as_str) {
+                    known.members.entry(m.to_string()).or_insert(doc);
+                }
+            }
+        }
+        Some(Kind::Pipeline) => {
+            if let Some(id) = id {
+                known.pipelines.entry(id.to_string()).or_insert(doc);
+            }
+        }
+        Some(Kind::Holidays) => {
+            if let Some(id) = id {
+                known.calendars.entry(id.to_string()).or_insert(doc);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_leave(problems: &mut Vec<Diagnostic>, doc: DocId, team: &Team) {
+    for (m, member) in team.members.iter().enumerate() {
+        for (l, leave) in member.unavailable.iter().enumerate() {
+            if leave.to < leave.from {
+                problems.push(
+                    Diagnostic::new(
+                        Location::node(doc, format!("/members/{m}/unavailable/{l}/to")),
+                        format!(
+                            "{}'s leave ends ({}) before it starts ({})",
+                            member.id, leave.to, leave.from
+                        ),
+                    )
+                    .label("before `from`")
+                    .help(
+                        "leave dates are inclusive: `to` is the last day away, on or after `from`",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn check_rotation(problems: &mut Vec<Diagnostic>, doc: DocId, rotation: &Rotation) {
+    if let Some(until) = rotation.until {
+        if until <= rotation.start {
+            problems.push(
+                Diagnostic::new(
+                    Location::node(doc, "/until"),
+                    format!(
+                        "rotation `{}` ends ({until}) before its first shift starts ({})",
+                        rotation.id, rotation.start
+                    ),
+                )
+                .label("not after `start`")
+                .help("`until` is exclusive: shifts start while before it, so it must be after `start`"),
+            );
+        }
+    }
+    if rotation.shift_length.whole_days().is_none() {
+        problems.push(
+            Diagnostic::new(
+                Location::node(doc, "/shift_length"),
+                format!(
+                    "shift length `{}` is not a whole number of days",
+                    rotation.shift_length
+                ),
+            )
+            .label("not whole days")
+            .help("on-call shifts are whole days: use `1d`, `7d`, `1w` or `2w`"),
+        );
+    }
+}
+
+fn check_holidays(problems: &mut Vec<Diagnostic>, doc: DocId, calendar: &Holidays) {
+    for (i, holiday) in calendar.holidays.iter().enumerate() {
+        let Some(date) = &holiday.date else { continue };
+        let ok = match date.len() {
+            5 => NaiveDate::parse_from_str(&format!("2024-{date}"), "%Y-%m-%d").is_ok(),
+            _ => NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(),
+        };
+        if !ok {
+            problems.push(
+                Diagnostic::new(
+                    Location::node(doc, format!("/holidays/{i}/date")),
+                    format!("holiday `{}` has no such date `{date}`", holiday.name),
+                )
+                .label("no such day"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_compare_numerically() {
+        let d = |s| Duration::parse(s).unwrap();
+        assert!(d("30m") < d("24h"));
+        assert!(d("48h") < d("7d"));
+        assert_eq!(d("7d"), d("1w"));
+        assert_eq!(d("2w").to_string(), "2w");
+        assert_eq!(d("90m").to_string(), "90m");
+        assert_eq!(Duration::parse("9999999999999999999w"), None);
+        assert_eq!(Duration::parse("1y"), None);
+        assert_eq!(Duration::parse(""), None);
+    }
+}

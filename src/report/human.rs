@@ -1,0 +1,204 @@
+//! `--format human`: miette diagnostics with the source snippet, the node
+//! underlined and labelled, a help line, and a summary line.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::{RenderOptions, Report, ResolvedFinding};
+use crate::finding::Severity;
+
+/// A borrowed, named source for miette.
+struct Named<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceCode for Named<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+struct Rendered<'a> {
+    finding: &'a ResolvedFinding,
+    source: Option<Named<'a>>,
+    /// Labels in other files, shown as related notes with their own snippet.
+    related: Vec<Note<'a>>,
+}
+
+struct Note<'a> {
+    message: &'a str,
+    source: Named<'a>,
+    span: SourceSpan,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl fmt::Debug for Note<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl fmt::Display for Note<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl std::error::Error for Note<'_> {}
+
+impl Diagnostic for Note<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(self.message.to_string()), self.span),
+        )))
+    }
+}
+
+fn source_span(span: crate::source::Span) -> SourceSpan {
+    SourceSpan::new(span.start.into(), span.len())
+}
+
+impl Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!(
+            "{}[{}]",
+            self.finding.severity, self.finding.rule
+        )))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let f = self.finding;
+        let primary = LabeledSpan::new_primary_with_span(f.label.clone(), source_span(f.span));
+        let secondary = f
+            .labels
+            .iter()
+            .filter(|l| l.file == f.file)
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), source_span(l.span)));
+        Some(Box::new(std::iter::once(primary).chain(secondary)))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|n| n as &dyn Diagnostic)))
+    }
+}
+
+pub fn render(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(false)
+        .with_context_lines(1);
+    for finding in report.visible() {
+        let file = report.files.get(finding.file);
+        // Files without text (unreadable, too large) render without a snippet.
+        let source = file.filter(|f| !f.text.is_empty()).map(|f| Named {
+            name: &f.display,
+            text: &f.text,
+        });
+        let related = finding
+            .labels
+            .iter()
+            .filter(|l| l.file != finding.file)
+            .filter_map(|l| {
+                let f = report.files.get(l.file)?;
+                Some(Note {
+                    message: &l.message,
+                    source: Named {
+                        name: &f.display,
+                        text: &f.text,
+                    },
+                    span: source_span(l.span),
+                })
+            })
+            .collect();
+        let rendered = Rendered {
+            finding,
+            source,
+            related,
+        };
+        let mut text = String::new();
+        if handler.render_report(&mut text, &rendered).is_err() {
+            text = format!(
+                "{}[{}]: {}\n",
+                finding.severity, finding.rule, finding.message
+            );
+        }
+        if rendered.source.is_none() {
+            // Without a snippet miette cannot show where: say it.
+            text = text.replacen(
+                &finding.message,
+                &format!("{}: {}", finding.path, finding.message),
+                1,
+            );
+        }
+        out.write_all(text.as_bytes())?;
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", report.summary.line())
+}

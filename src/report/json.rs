@@ -1,0 +1,91 @@
+//! `--format json`: one object with every visible finding, sorted, and a summary.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Report, ResolvedFinding, ResolvedLabel};
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    warnings: usize,
+    files: usize,
+    suppressed: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    pointer: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    labels: Vec<JsonLabel<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+fn finding(f: &ResolvedFinding) -> JsonFinding<'_> {
+    JsonFinding {
+        rule: &f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        file: &f.path,
+        line: f.start.line,
+        column: f.start.column,
+        end_line: f.end.line,
+        end_column: f.end.column,
+        pointer: &f.pointer,
+        help: f.help.as_deref(),
+        labels: f.labels.iter().map(label).collect(),
+    }
+}
+
+fn label(l: &ResolvedLabel) -> JsonLabel<'_> {
+    JsonLabel {
+        message: &l.message,
+        file: &l.path,
+        line: l.start.line,
+        column: l.start.column,
+        end_line: l.end.line,
+        end_column: l.end.column,
+    }
+}
+
+pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let output = Output {
+        version: 1,
+        findings: report.visible().map(finding).collect(),
+        summary: JsonSummary {
+            errors: report.summary.errors,
+            warnings: report.summary.warnings,
+            files: report.summary.files,
+            suppressed: report.summary.suppressed,
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    writeln!(out)
+}

@@ -1,0 +1,182 @@
+//! Renderers. They receive resolved findings (file, span, line/column) and the
+//! rule catalog as data; none of them knows any rule.
+
+pub mod human;
+pub mod json;
+
+use std::io::{self, Write};
+
+use crate::finding::{Finding, Location, Severity};
+use crate::source::{FileId, LineCol, SourceFile, Span};
+use crate::suppress::Suppressed;
+use crate::workspace::Workspace;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedLabel {
+    pub file: FileId,
+    pub path: String,
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+    pub message: String,
+}
+
+/// A finding with its location resolved to a file, byte span and line/columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedFinding {
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub file: FileId,
+    /// Relative to the current directory.
+    pub path: String,
+    /// Relative to the repository root.
+    pub repo_path: String,
+    pub span: Span,
+    pub start: LineCol,
+    /// Exclusive: the position just after the node.
+    pub end: LineCol,
+    /// JSON pointer of the node inside its document; "" for file-level findings.
+    pub pointer: String,
+    pub label: Option<String>,
+    pub labels: Vec<ResolvedLabel>,
+    pub suppressed: Option<Suppressed>,
+}
+
+/// One line of the rule catalog, for formats that describe rules (SARIF).
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    pub id: String,
+    pub summary: String,
+    pub explanation: String,
+    /// Severity in the active policy; `None` when off.
+    pub severity: Option<Severity>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub suppressed: usize,
+    pub files: usize,
+}
+
+impl Summary {
+    pub fn line(&self) -> String {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("{n} {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        let mut line = format!(
+            "{}, {} in {}",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.files, "file")
+        );
+        if self.suppressed > 0 {
+            line.push_str(&format!(" ({} suppressed)", self.suppressed));
+        }
+        line
+    }
+}
+
+/// Everything a renderer needs.
+pub struct Report<'a> {
+    pub files: &'a [SourceFile],
+    /// Sorted by file, line, column, rule; suppressed findings included.
+    pub findings: Vec<ResolvedFinding>,
+    pub summary: Summary,
+    pub rules: Vec<RuleInfo>,
+}
+
+impl Report<'_> {
+    /// Findings that are not suppressed.
+    pub fn visible(&self) -> impl Iterator<Item = &ResolvedFinding> {
+        self.findings.iter().filter(|f| f.suppressed.is_none())
+    }
+}
+
+/// Resolves a finding's location: the one place pointers become spans and
+/// byte offsets become lines and character columns.
+pub fn resolve(
+    workspace: &Workspace,
+    finding: Finding,
+    suppressed: Option<Suppressed>,
+) -> Option<ResolvedFinding> {
+    let (file, span) = workspace.span_of(&finding.location)?;
+    let source = workspace.files.get(file)?;
+    let pointer = match &finding.location {
+        Location::Node { pointer, .. } | Location::Key { pointer, .. } => pointer.clone(),
+        Location::Span { .. } => String::new(),
+    };
+    let labels = finding
+        .labels
+        .iter()
+        .filter_map(|label| {
+            let (file, span) = workspace.span_of(&label.location)?;
+            let source = workspace.files.get(file)?;
+            Some(ResolvedLabel {
+                file,
+                path: source.display.clone(),
+                span,
+                start: source.line_col(span.start),
+                end: source.line_col(span.end),
+                message: label.message.clone(),
+            })
+        })
+        .collect();
+    Some(ResolvedFinding {
+        rule: finding.rule.into_owned(),
+        severity: finding.severity,
+        message: finding.message,
+        help: finding.help,
+        file,
+        path: source.display.clone(),
+        repo_path: source.repo_relative.clone(),
+        span,
+        start: source.line_col(span.start),
+        end: source.line_col(span.end),
+        pointer,
+        label: finding.primary_label,
+        labels,
+        suppressed,
+    })
+}
+
+/// The deterministic order of findings in every output.
+pub fn sort(findings: &mut [ResolvedFinding]) {
+    findings.sort_by(|a, b| {
+        (&a.path, a.start, &a.rule, &a.message, a.end, &a.pointer)
+            .cmp(&(&b.path, b.start, &b.rule, &b.message, b.end, &b.pointer))
+    });
+}
+
+/// Output formats of `steward check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    pub color: bool,
+    /// Terminal width for wrapping human output.
+    pub width: usize,
+}
+
+pub fn render(
+    format: Format,
+    report: &Report<'_>,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(report, options, out),
+        Format::Json => json::render(report, out),
+    }
+}

@@ -1,0 +1,84 @@
+//! The rule registry. One rule, one file: each file defines a `RULE` with its
+//! id, summary, documentation (`steward explain`), parameter schema and check.
+//! Default severities and parameters live in `policies/default.yaml`.
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::finding::Diagnostic;
+use crate::model::Model;
+use crate::schedule::Schedule;
+use crate::schema::SchemaReport;
+use crate::workspace::Workspace;
+
+mod duplicate_id;
+mod io_error;
+mod schema;
+mod unknown_reference;
+pub(crate) mod unused_ignore;
+mod yaml_syntax;
+
+/// Everything a rule may read. Rules never read files other than through this.
+pub struct Context<'a> {
+    pub workspace: &'a Workspace,
+    pub schema: &'a SchemaReport,
+    pub model: &'a Model,
+    pub schedule: &'a Schedule,
+    /// "Today", for time-relative rules (`--today`).
+    pub today: NaiveDate,
+}
+
+/// A rule's parameters from the active policy (defaults merged in).
+#[derive(Debug, Clone, Default)]
+pub struct Params<'a> {
+    map: Option<&'a Map<String, Value>>,
+}
+
+impl<'a> Params<'a> {
+    pub fn new(map: &'a Map<String, Value>) -> Self {
+        Params { map: Some(map) }
+    }
+
+    /// The parameter `name`, if set and of the right type (the policy schema
+    /// has already checked types).
+    pub fn get<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let value = self.map?.get(name)?;
+        T::deserialize(value).ok()
+    }
+}
+
+pub type CheckFn = fn(&Context<'_>, &Params<'_>, &mut Vec<Diagnostic>);
+
+pub struct Rule {
+    /// Stable kebab-case id.
+    pub id: &'static str,
+    /// One line for `steward rules` and SARIF `shortDescription`.
+    pub summary: &'static str,
+    /// What it checks, why, an example and how to fix it (`steward explain`).
+    pub explanation: &'static str,
+    /// JSON Schema `properties` of the rule's parameters in a Policy, if any.
+    pub options: Option<&'static str>,
+    pub check: CheckFn,
+}
+
+/// Every builtin rule, in the order `steward rules` lists them.
+pub static RULES: &[&Rule] = &[
+    &yaml_syntax::RULE,
+    &schema::RULE,
+    &io_error::RULE,
+    &duplicate_id::RULE,
+    &unknown_reference::RULE,
+    &unused_ignore::RULE,
+];
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
+
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|r| r.id)
+}
+
+/// A check for rules whose findings are produced by an earlier stage.
+pub(crate) fn no_check(_: &Context<'_>, _: &Params<'_>, _: &mut Vec<Diagnostic>) {}

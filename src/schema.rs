@@ -1,0 +1,421 @@
+//! The embedded JSON Schemas (draft 2020-12), compiled once, and the mapping of
+//! each validation error to a diagnostic at the node it is about.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+
+use crate::finding::{Diagnostic, Location};
+use crate::load::yaml::escape_pointer_token;
+use crate::suggest::did_you_mean;
+use crate::workspace::{DocId, Document, Kind, Workspace};
+
+/// The schema text of each kind, exactly as in `schemas/`.
+pub fn schema_text(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Team => include_str!("../schemas/team.json"),
+        Kind::Pipeline => include_str!("../schemas/pipeline.json"),
+        Kind::Rotation => include_str!("../schemas/rotation.json"),
+        Kind::Holidays => include_str!("../schemas/holidays.json"),
+        Kind::Policy => include_str!("../schemas/policy.json"),
+    }
+}
+
+pub struct CompiledSchema {
+    pub raw: Value,
+    pub validator: Validator,
+}
+
+pub struct Schemas {
+    compiled: Vec<(Kind, CompiledSchema)>,
+}
+
+impl Schemas {
+    pub fn get(&self, kind: Kind) -> Option<&CompiledSchema> {
+        self.compiled
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, s)| s)
+    }
+}
+
+/// Compiles a schema with format checks on and no remote references.
+pub fn compile(raw: &Value) -> Result<Validator, String> {
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(raw)
+        .map_err(|e| e.to_string())
+}
+
+/// Every embedded schema, compiled on first use.
+pub fn schemas() -> Result<&'static Schemas, String> {
+    static SCHEMAS: OnceLock<Result<Schemas, String>> = OnceLock::new();
+    SCHEMAS
+        .get_or_init(|| {
+            let mut compiled = Vec::new();
+            for kind in Kind::ALL {
+                let raw: Value = serde_json::from_str(schema_text(kind))
+                    .map_err(|e| format!("embedded {kind} schema is not JSON: {e}"))?;
+                let validator =
+                    compile(&raw).map_err(|e| format!("embedded {kind} schema: {e}"))?;
+                compiled.push((kind, CompiledSchema { raw, validator }));
+            }
+            Ok(Schemas { compiled })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The outcome of schema validation for a workspace.
+#[derive(Debug, Default)]
+pub struct SchemaReport {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Per document: whether it is valid against its kind's schema.
+    pub valid: Vec<bool>,
+}
+
+pub fn validate_workspace(workspace: &Workspace) -> Result<SchemaReport, String> {
+    let schemas = schemas()?;
+    let mut report = SchemaReport {
+        diagnostics: Vec::new(),
+        valid: vec![false; workspace.documents.len()],
+    };
+    for (id, doc) in workspace.documents.iter().enumerate() {
+        let before = report.diagnostics.len();
+        match doc.kind {
+            Some(kind) => {
+                if let Some(schema) = schemas.get(kind) {
+                    validate_document(id, doc, kind, schema, &mut report.diagnostics);
+                }
+            }
+            None => report.diagnostics.push(kind_problem(id, doc)),
+        }
+        report.valid[id] = doc.kind.is_some() && report.diagnostics.len() == before;
+    }
+    Ok(report)
+}
+
+fn kind_problem(id: DocId, doc: &Document) -> Diagnostic {
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    let list = kinds.join(", ");
+    match doc.value.get("kind") {
+        None => Diagnostic::new(Location::node(id, ""), "missing required key `kind`")
+            .label("this document has no `kind`")
+            .help(format!("add `kind:` with one of {list}")),
+        Some(Value::String(name)) => {
+            let mut help = format!("steward understands {list}");
+            if let Some(best) = did_you_mean(name, kinds.iter().copied()) {
+                help = format!("did you mean `{best}`? {help}");
+            }
+            Diagnostic::new(
+                Location::node(id, "/kind"),
+                format!("unknown kind `{name}`"),
+            )
+            .label("not a steward kind")
+            .help(help)
+        }
+        Some(other) => Diagnostic::new(
+            Location::node(id, "/kind"),
+            format!("`kind` must be a string, found {}", describe_value(other)),
+        )
+        .help(format!("use one of {list}")),
+    }
+}
+
+/// Validates one document against a compiled schema and appends diagnostics.
+pub fn validate_document(
+    id: DocId,
+    doc: &Document,
+    kind: Kind,
+    schema: &CompiledSchema,
+    out: &mut Vec<Diagnostic>,
+) {
+    validate_value(id, &doc.value, "", kind.as_str(), schema, out);
+}
+
+/// Validates `value` (found at `base` in document `id`) and appends diagnostics.
+pub fn validate_value(
+    id: DocId,
+    value: &Value,
+    base: &str,
+    what: &str,
+    schema: &CompiledSchema,
+    out: &mut Vec<Diagnostic>,
+) {
+    for error in schema.validator.iter_errors(value) {
+        describe_error(id, base, what, &error, &schema.raw, out);
+    }
+}
+
+fn describe_error(
+    id: DocId,
+    base: &str,
+    what: &str,
+    error: &ValidationError<'_>,
+    raw_schema: &Value,
+    out: &mut Vec<Diagnostic>,
+) {
+    let pointer = format!("{base}{}", error.instance_path().as_str());
+    let instance = error.instance();
+    let field = field_name(&pointer, what);
+    let at = || Location::node(id, pointer.clone());
+    let schema_node = schema_parent(raw_schema, error.schema_path().as_str());
+    let custom_message = schema_node
+        .and_then(|s| s.get("x-steward-message"))
+        .and_then(Value::as_str);
+    let diagnostic = match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let key = property.as_str().unwrap_or("?");
+            Diagnostic::new(at(), format!("{field} is missing required key `{key}`"))
+                .label(format!("no `{key}` here"))
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed: Vec<String> = schema_node
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            for key in unexpected {
+                let key_pointer = format!("{pointer}/{}", escape_pointer_token(key));
+                let mut d = Diagnostic::new(
+                    Location::key(id, key_pointer),
+                    format!("unknown key `{key}` in {field}"),
+                )
+                .label("not allowed here");
+                d.help = Some(unknown_key_help(key, &allowed));
+                out.push(d);
+            }
+            return;
+        }
+        ValidationErrorKind::Enum { options } => {
+            let choices: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(scalar_text).collect())
+                .unwrap_or_default();
+            let found = scalar_text(instance);
+            let mut help = format!("use one of: {}", choices.join(", "));
+            if let Some(best) = did_you_mean(&found, choices.iter().map(String::as_str)) {
+                help = format!("did you mean `{best}`? {help}");
+            }
+            Diagnostic::new(at(), format!("{field}: `{found}` is not an allowed value"))
+                .label("not an allowed value")
+                .help(help)
+        }
+        ValidationErrorKind::Constant { expected_value } => Diagnostic::new(
+            at(),
+            format!(
+                "{field} must be `{}`, found `{}`",
+                scalar_text(expected_value),
+                scalar_text(instance)
+            ),
+        ),
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => type_phrase(t.as_str()).to_string(),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| type_phrase(t.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            Diagnostic::new(
+                at(),
+                format!(
+                    "{field} must be {expected}, found {}",
+                    describe_value(instance)
+                ),
+            )
+            .label(format!("expected {expected}"))
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            let found = scalar_text(instance);
+            let (message, help) = pattern_explanation(pattern, &field, &found);
+            Diagnostic::new(at(), message)
+                .label("wrong format")
+                .help(help)
+        }
+        ValidationErrorKind::Format { format } if format == "date" => Diagnostic::new(
+            at(),
+            format!(
+                "{field}: `{}` is not a calendar date",
+                scalar_text(instance)
+            ),
+        )
+        .label("no such day")
+        .help("use an existing date in the form YYYY-MM-DD"),
+        ValidationErrorKind::Format { format } if format == "email" => Diagnostic::new(
+            at(),
+            format!(
+                "{field}: `{}` is not an email address",
+                scalar_text(instance)
+            ),
+        ),
+        ValidationErrorKind::OneOfNotValid { .. }
+        | ValidationErrorKind::OneOfMultipleValid { .. }
+        | ValidationErrorKind::AnyOf { .. } => {
+            let message = custom_message
+                .map(str::to_string)
+                .unwrap_or_else(|| error.to_string());
+            Diagnostic::new(at(), format!("{field}: {message}"))
+        }
+        ValidationErrorKind::MinItems { limit } if *limit == 1 => {
+            Diagnostic::new(at(), format!("{field} must not be empty"))
+        }
+        ValidationErrorKind::MinLength { .. } if instance.as_str() == Some("") => {
+            Diagnostic::new(at(), format!("{field} must not be empty"))
+        }
+        ValidationErrorKind::UniqueItems => {
+            Diagnostic::new(at(), format!("{field} lists the same item twice"))
+        }
+        _ => Diagnostic::new(at(), format!("{field}: {error}")),
+    };
+    out.push(diagnostic);
+}
+
+/// "`owners.primary`" for a pointer, or "Pipeline" for the document root.
+fn field_name(pointer: &str, what: &str) -> String {
+    if pointer.is_empty() {
+        return what.to_string();
+    }
+    let mut out = String::new();
+    for token in pointer.trim_start_matches('/').split('/') {
+        let token = crate::load::yaml::unescape_pointer_token(token);
+        if token.chars().all(|c| c.is_ascii_digit()) {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&token);
+        }
+    }
+    format!("`{out}`")
+}
+
+/// The schema object that holds the failing keyword, following local `$ref`s.
+fn schema_parent<'a>(root: &'a Value, schema_path: &str) -> Option<&'a Value> {
+    let mut tokens: Vec<&str> = schema_path.trim_start_matches('/').split('/').collect();
+    tokens.pop();
+    let mut node = root;
+    for token in tokens {
+        if token == "$ref" {
+            let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+            node = root.pointer(target)?;
+            continue;
+        }
+        let token = crate::load::yaml::unescape_pointer_token(token);
+        node = match node {
+            Value::Object(map) => map.get(token.as_ref())?,
+            Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    // The keyword's own object may itself be a `$ref` wrapper.
+    Some(node)
+}
+
+fn unknown_key_help(key: &str, allowed: &[String]) -> String {
+    let mut visible: Vec<&str> = allowed
+        .iter()
+        .map(String::as_str)
+        .filter(|k| *k != "apiVersion" && *k != "kind")
+        .collect();
+    visible.sort_unstable();
+    let list = visible
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match did_you_mean(key, allowed.iter().map(String::as_str)) {
+        Some(best) => format!("did you mean `{best}`? Allowed keys: {list}"),
+        None if list.is_empty() => "remove this key".to_string(),
+        None => format!("allowed keys: {list} (prefix a key with `x-` to keep your own data)"),
+    }
+}
+
+fn pattern_explanation(pattern: &str, field: &str, found: &str) -> (String, String) {
+    if pattern.ends_with("[mhdw]$") {
+        (
+            format!("{field}: `{found}` is not a duration"),
+            "write a positive whole number and a unit: `30m`, `24h`, `7d`, `2w` (at most 4 digits)"
+                .to_string(),
+        )
+    } else if pattern.contains("(-[a-z0-9]+)*") {
+        (
+            format!("{field}: `{found}` is not a valid id"),
+            "ids are lower-kebab-case: lowercase letters, digits and single dashes, like `aggregate-profit`"
+                .to_string(),
+        )
+    } else if pattern.starts_with("^([0-9]{4}-)?") {
+        (
+            format!("{field}: `{found}` is not a holiday date"),
+            "write `MM-DD` for every year or `YYYY-MM-DD` for one date".to_string(),
+        )
+    } else if pattern.contains("[0-9]{4}-[0-9]{2}-[0-9]{2}") {
+        (
+            format!("{field}: `{found}` is not a date"),
+            "write dates as YYYY-MM-DD, like `2026-01-05`".to_string(),
+        )
+    } else {
+        (
+            format!("{field}: `{found}` does not match the pattern `{pattern}`"),
+            "change the value to match the pattern".to_string(),
+        )
+    }
+}
+
+fn type_phrase(t: &str) -> &'static str {
+    match t {
+        "object" => "a mapping",
+        "array" => "a list",
+        "string" => "a string",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "null" => "empty",
+        _ => "a value",
+    }
+}
+
+/// "a list", "the number `3`", "an empty value".
+pub fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Null => "an empty value".to_string(),
+        Value::Bool(b) => format!("the boolean `{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => format!("the string `{s}`"),
+        Value::Array(_) => "a list".to_string(),
+        Value::Object(_) => "a mapping".to_string(),
+    }
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_schema_compiles() {
+        let schemas = schemas().expect("schemas compile");
+        for kind in Kind::ALL {
+            assert!(schemas.get(kind).is_some(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn field_names_read_like_yaml_paths() {
+        assert_eq!(
+            field_name("/members/0/unavailable/1/from", "Team"),
+            "`members[0].unavailable[1].from`"
+        );
+        assert_eq!(field_name("", "Team"), "Team");
+    }
+}

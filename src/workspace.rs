@@ -1,0 +1,174 @@
+//! The loaded workspace: files, steward documents with their span trees, and
+//! the problems found while reading them.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::finding::{Diagnostic, Location};
+use crate::load::yaml::{Comment, SpanNode};
+use crate::source::{FileId, SourceFile, Span};
+
+pub type DocId = usize;
+
+/// The document kinds steward understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Team,
+    Pipeline,
+    Rotation,
+    Holidays,
+    Policy,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Team,
+        Kind::Pipeline,
+        Kind::Rotation,
+        Kind::Holidays,
+        Kind::Policy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Team => "Team",
+            Kind::Pipeline => "Pipeline",
+            Kind::Rotation => "Rotation",
+            Kind::Holidays => "Holidays",
+            Kind::Policy => "Policy",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Case-insensitive lookup, for the `steward schema KIND` command.
+    pub fn parse_loose(name: &str) -> Option<Kind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A steward document (`apiVersion: steward/v1`).
+#[derive(Debug)]
+pub struct Document {
+    pub file: FileId,
+    /// 0-based position of the document in its file.
+    pub index_in_file: usize,
+    pub value: Value,
+    pub spans: SpanNode,
+    /// `None` when `kind` is missing or unknown (reported by the schema rule).
+    pub kind: Option<Kind>,
+}
+
+impl Document {
+    pub fn id(&self) -> Option<&str> {
+        self.value.get("id").and_then(Value::as_str)
+    }
+
+    pub fn kind_name(&self) -> &str {
+        self.value
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("document")
+    }
+}
+
+/// A problem found while loading, before any rule ran; rules turn these into
+/// findings (`yaml-syntax`, `schema`, `io-error`).
+#[derive(Debug, Clone)]
+pub struct LoadProblem {
+    pub rule: LoadRule,
+    pub diagnostic: Diagnostic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadRule {
+    YamlSyntax,
+    Schema,
+    IoError,
+}
+
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub files: Vec<SourceFile>,
+    pub documents: Vec<Document>,
+    /// Comments per file, for suppressions.
+    pub comments: Vec<Vec<Comment>>,
+    pub problems: Vec<LoadProblem>,
+    /// Repository root per checked path; runbooks must stay inside theirs.
+    pub roots: Vec<PathBuf>,
+    /// Index into `roots` for each file.
+    pub file_roots: Vec<usize>,
+}
+
+impl Workspace {
+    pub fn add_file(&mut self, file: SourceFile, root: usize) -> FileId {
+        self.files.push(file);
+        self.comments.push(Vec::new());
+        self.file_roots.push(root);
+        self.files.len() - 1
+    }
+
+    pub fn doc(&self, id: DocId) -> Option<&Document> {
+        self.documents.get(id)
+    }
+
+    pub fn file_of(&self, location: &Location) -> Option<FileId> {
+        match location {
+            Location::Node { doc, .. } | Location::Key { doc, .. } => {
+                self.documents.get(*doc).map(|d| d.file)
+            }
+            Location::Span { file, .. } => Some(*file),
+        }
+    }
+
+    /// Resolves a location to a file and a byte span.
+    pub fn span_of(&self, location: &Location) -> Option<(FileId, Span)> {
+        match location {
+            Location::Node { doc, pointer } => {
+                let doc = self.documents.get(*doc)?;
+                Some((doc.file, doc.spans.resolve(pointer).span))
+            }
+            Location::Key { doc, pointer } => {
+                let doc = self.documents.get(*doc)?;
+                let resolved = doc.spans.resolve(pointer);
+                Some((doc.file, resolved.key_span.unwrap_or(resolved.span)))
+            }
+            Location::Span { file, span } => Some((*file, *span)),
+        }
+    }
+
+    pub fn documents_of(&self, kind: Kind) -> impl Iterator<Item = (DocId, &Document)> {
+        self.documents
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| d.kind == Some(kind))
+    }
+
+    /// Files that hold at least one steward document or a problem.
+    pub fn checked_file_count(&self) -> usize {
+        let mut seen = vec![false; self.files.len()];
+        for d in &self.documents {
+            seen[d.file] = true;
+        }
+        for p in &self.problems {
+            if let Some(f) = self.file_of(&p.diagnostic.location) {
+                if let Some(s) = seen.get_mut(f) {
+                    *s = true;
+                }
+            }
+        }
+        seen.iter().filter(|s| **s).count()
+    }
+}
