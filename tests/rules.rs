@@ -1,0 +1,106 @@
+//! Walks the rule registry: every rule fires on `fixtures/<id>/fail` and stays
+//! silent on `fixtures/<id>/pass`; the failing findings are snapshotted with
+//! their exact positions.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use steward::rules::RULES;
+
+#[test]
+fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
+    let root = common::repo();
+    std::env::set_current_dir(&root).expect("cd to the repository");
+    for rule in RULES {
+        let fail = common::fixture(&format!("{}/fail", rule.id));
+        let pass = common::fixture(&format!("{}/pass", rule.id));
+        assert!(fail.is_dir(), "missing fixture {}", fail.display());
+        assert!(pass.is_dir(), "missing fixture {}", pass.display());
+
+        let failing = common::check_paths(&[fail.strip_prefix(&root).unwrap().to_path_buf()]);
+        let own: Vec<_> = failing
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule.id && f.suppressed.is_none())
+            .collect();
+        assert!(
+            !own.is_empty(),
+            "`{}` did not fire on its failing fixture",
+            rule.id
+        );
+        let text: String = own
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}:{}:{}-{}:{}: {} {}\n",
+                    f.path,
+                    f.start.line,
+                    f.start.column,
+                    f.end.line,
+                    f.end.column,
+                    f.severity,
+                    f.message
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(format!("fail__{}", rule.id), text);
+
+        let passing = common::check_paths(&[pass.strip_prefix(&root).unwrap().to_path_buf()]);
+        let noise: Vec<_> = passing
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule.id && f.suppressed.is_none())
+            .map(|f| {
+                format!(
+                    "{}:{}:{} {}",
+                    f.path, f.start.line, f.start.column, f.message
+                )
+            })
+            .collect();
+        assert!(
+            noise.is_empty(),
+            "`{}` fired on its passing fixture: {noise:#?}",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn every_fixture_directory_belongs_to_a_rule() {
+    let registered: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+    for entry in std::fs::read_dir(common::repo().join("fixtures")).expect("fixtures/") {
+        let entry = entry.expect("entry");
+        if !entry.file_type().expect("type").is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "hostile" || name == "workspace" {
+            continue;
+        }
+        assert!(
+            registered.contains(name.as_str()),
+            "fixtures/{name} matches no rule"
+        );
+    }
+}
+
+#[test]
+fn every_rule_is_documented() {
+    for rule in RULES {
+        for section in ["## What it checks", "## Why", "## Example", "## How to fix"] {
+            assert!(
+                rule.explanation.contains(section),
+                "`{}` lacks `{section}`",
+                rule.id
+            );
+        }
+        assert!(
+            !rule.summary.is_empty() && !rule.summary.ends_with('.'),
+            "{}",
+            rule.id
+        );
+        let kebab = rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+        assert!(kebab, "{} is not kebab-case", rule.id);
+    }
+}
