@@ -106,7 +106,7 @@ pub fn load(options: &CheckOptions) -> Result<Loaded, CheckError> {
         Some(path) => policy_file(path, &options.load)?,
         None => workspace_policy(&workspace, &mut schema)?,
     };
-    let model = model::build(&workspace, &schema.valid);
+    let model = model::build(&workspace);
     let schedule = schedule::build(&model);
     Ok(Loaded {
         workspace,

@@ -13,6 +13,7 @@ pub mod model;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod runbook;
 pub mod schedule;
 pub mod schema;
 pub mod source;

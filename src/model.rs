@@ -64,6 +64,33 @@ impl<'de> Deserialize<'de> for Duration {
     }
 }
 
+/// Deserialises an optional field, treating a malformed value as absent: the
+/// schema rule reports it, and the rest of the document stays in the model.
+fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = Value::deserialize(deserializer)?;
+    Ok(T::deserialize(value).ok())
+}
+
+/// Deserialises a list, dropping malformed entries (reported by the schema rule).
+fn lenient_list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = Value::deserialize(deserializer)?;
+    Ok(match value {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| T::deserialize(v).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Team {
     pub id: String,
@@ -76,10 +103,13 @@ pub struct Team {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Member {
     pub id: String,
-    pub name: String,
-    pub email: Option<String>,
-    pub areas: Option<Vec<String>>,
     #[serde(default)]
+    pub name: String,
+    #[serde(default, deserialize_with = "lenient")]
+    pub email: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub areas: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "lenient_list")]
     pub unavailable: Vec<Leave>,
 }
 
@@ -102,12 +132,16 @@ pub enum Audience {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Pipeline {
     pub id: String,
+    #[serde(default)]
     pub name: String,
     pub area: String,
     pub audience: Audience,
     pub owners: Owners,
+    #[serde(default, deserialize_with = "lenient")]
     pub runbook: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
     pub sla: Option<Sla>,
+    #[serde(default, deserialize_with = "lenient")]
     pub escalation: Option<Escalation>,
 }
 
@@ -119,14 +153,18 @@ pub struct Owners {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Sla {
+    #[serde(default, deserialize_with = "lenient")]
     pub warn_after: Option<Duration>,
+    #[serde(default, deserialize_with = "lenient")]
     pub alarm_after: Option<Duration>,
+    #[serde(default, deserialize_with = "lenient")]
     pub resolve_within: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Escalation {
     pub after: Duration,
+    #[serde(default, deserialize_with = "lenient")]
     pub major_incident: Option<String>,
 }
 
@@ -141,8 +179,9 @@ pub struct Rotation {
     pub until: Option<NaiveDate>,
     pub roster: Option<Vec<String>>,
     pub shifts: Option<Vec<ShiftSpec>>,
+    #[serde(default, deserialize_with = "lenient")]
     pub holidays: Option<RotationHolidays>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_list")]
     pub overrides: Vec<Override>,
 }
 
@@ -230,6 +269,9 @@ pub struct Model {
     pub pipelines: Vec<Entry<Pipeline>>,
     pub rotations: Vec<Entry<Rotation>>,
     pub calendars: Vec<Entry<Holidays>>,
+    /// Pipeline ids covered by any rotation, including rotations that failed
+    /// to load: an investor pipeline they cover is not reported as uncovered.
+    pub covered: std::collections::HashSet<String>,
     /// First definition of each member id among valid teams.
     pub members: BTreeMap<String, MemberRef>,
     /// Ids that exist in the workspace, including in documents that failed the
@@ -276,14 +318,13 @@ impl Model {
     }
 }
 
-/// Builds the typed model from the schema-valid documents.
-pub fn build(workspace: &Workspace, valid: &[bool]) -> Model {
+/// Builds the typed model. Documents with schema violations are included when
+/// they still deserialise (an unknown key or a bad id pattern does not hide a
+/// team's leave from the schedule rules); the schema rule reports the rest.
+pub fn build(workspace: &Workspace) -> Model {
     let mut model = Model::default();
     for (id, doc) in workspace.documents.iter().enumerate() {
-        harvest_known_ids(&mut model.known, id, doc.kind, &doc.value);
-        if !valid.get(id).copied().unwrap_or(false) {
-            continue;
-        }
+        harvest_known_ids(&mut model, id, doc.kind, &doc.value);
         let Some(kind) = doc.kind else { continue };
         match kind {
             Kind::Team => {
@@ -326,7 +367,8 @@ pub fn build(workspace: &Workspace, valid: &[bool]) -> Model {
     model
 }
 
-fn harvest_known_ids(known: &mut KnownIds, doc: DocId, kind: Option<Kind>, value: &Value) {
+fn harvest_known_ids(model: &mut Model, doc: DocId, kind: Option<Kind>, value: &Value) {
+    let known = &mut model.known;
     let id = value.get("id").and_then(Value::as_str);
     match kind {
         Some(Kind::Team) => {
@@ -345,6 +387,12 @@ fn harvest_known_ids(known: &mut KnownIds, doc: DocId, kind: Option<Kind>, value
         Some(Kind::Holidays) => {
             if let Some(id) = id {
                 known.calendars.entry(id.to_string()).or_insert(doc);
+            }
+        }
+        Some(Kind::Rotation) => {
+            let covers = value.get("covers").and_then(Value::as_array);
+            for pipeline in covers.into_iter().flatten().filter_map(Value::as_str) {
+                model.covered.insert(pipeline.to_string());
             }
         }
         _ => {}

@@ -12,9 +12,18 @@ use crate::schedule::Schedule;
 use crate::schema::SchemaReport;
 use crate::workspace::Workspace;
 
+mod distinct_owners;
 mod duplicate_id;
+mod escalation_required;
 mod io_error;
+mod on_call_coverage;
+mod owner_expertise;
+mod owner_load;
+mod runbook_file;
+mod runbook_required;
+mod runbook_sections;
 mod schema;
+mod sla_order;
 mod unknown_reference;
 pub(crate) mod unused_ignore;
 mod yaml_syntax;
@@ -69,6 +78,15 @@ pub static RULES: &[&Rule] = &[
     &io_error::RULE,
     &duplicate_id::RULE,
     &unknown_reference::RULE,
+    &distinct_owners::RULE,
+    &owner_expertise::RULE,
+    &owner_load::RULE,
+    &runbook_required::RULE,
+    &runbook_file::RULE,
+    &runbook_sections::RULE,
+    &sla_order::RULE,
+    &escalation_required::RULE,
+    &on_call_coverage::RULE,
     &unused_ignore::RULE,
 ];
 

@@ -1,0 +1,61 @@
+use super::{Context, Params, Rule};
+use crate::finding::{Diagnostic, Location};
+use crate::model::Audience;
+
+pub static RULE: Rule = Rule {
+    id: "escalation-required",
+    summary: "A pipeline that reports to investors has no escalation",
+    explanation: r#"## What it checks
+Every pipeline with `audience: investors` declares an `escalation`: how long
+the primary works an issue before the secondary takes over (`after`) and,
+optionally, who handles major incidents (`major_incident`). The finding is on
+`audience`.
+
+## Why
+"If the primary cannot resolve it within 30 minutes the secondary takes over;
+major incidents go to the team lead" only works when it is written down where
+the on-call engineer looks.
+
+## Example
+```yaml
+audience: investors      # escalation-required: no `escalation:`
+```
+
+## How to fix
+```yaml
+escalation:
+  after: 30m
+  major_incident: priya   # usually the team lead
+```
+"#,
+    options: None,
+    check,
+};
+
+fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
+    for p in &ctx.model.pipelines {
+        if p.item.audience != Audience::Investors || p.item.escalation.is_some() {
+            continue;
+        }
+        let lead = ctx
+            .model
+            .teams
+            .iter()
+            .find(|t| t.item.members.iter().any(|m| m.id == p.item.owners.primary))
+            .and_then(|t| t.item.lead.clone());
+        let target = lead
+            .map(|l| format!(", major_incident: {l}"))
+            .unwrap_or_default();
+        out.push(
+            Diagnostic::new(
+                Location::node(p.doc, "/audience"),
+                format!(
+                    "pipeline `{}` reports to investors but declares no escalation",
+                    p.item.id
+                ),
+            )
+            .label("reports to investors")
+            .help(format!("add `escalation: {{ after: 30m{target} }}`")),
+        );
+    }
+}

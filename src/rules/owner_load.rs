@@ -1,0 +1,103 @@
+use std::collections::BTreeMap;
+
+use super::{Context, Params, Rule};
+use crate::finding::{Diagnostic, Location};
+
+pub static RULE: Rule = Rule {
+    id: "owner-load",
+    summary: "A member is primary owner of more pipelines than max_primary",
+    explanation: r#"## What it checks
+No member is the primary owner of more than `max_primary` pipelines. By
+default `max_primary` is ceil(pipelines / members) + 1: one more than a fair
+share. The finding is on each pipeline beyond the limit, naming all of them.
+
+## Why
+Primary owners do the day-to-day work on their pipelines. Concentrating them on
+one person overwhelms them and makes them a single point of failure.
+
+## Example
+With 5 pipelines and 5 members the limit is 2; a member who is primary owner
+of 3 pipelines gets a finding on the third.
+
+## How to fix
+Hand primary ownership of one of the pipelines to someone who owns fewer (the
+help line lists the least loaded members), or raise the limit:
+```yaml
+rules:
+  owner-load: { max_primary: 3 }
+```
+"#,
+    options: Some(
+        r#"{"max_primary": {"type": "integer", "minimum": 1, "description": "Most pipelines one member may be primary owner of (default: ceil(pipelines / members) + 1)."}}"#,
+    ),
+    check,
+};
+
+fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let members = model.member_count().max(1);
+    let pipelines = model.pipelines.len();
+    let limit = params
+        .get::<usize>("max_primary")
+        .unwrap_or_else(|| pipelines.div_ceil(members) + 1);
+    let mut owned: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in model.pipelines.iter().enumerate() {
+        owned
+            .entry(p.item.owners.primary.as_str())
+            .or_default()
+            .push(i);
+    }
+    let load = |id: &str| owned.get(id).map_or(0, Vec::len);
+    for (owner, list) in &owned {
+        if list.len() <= limit {
+            continue;
+        }
+        let names: Vec<&str> = list
+            .iter()
+            .map(|i| model.pipelines[*i].item.id.as_str())
+            .collect();
+        let mut least: Vec<(usize, &str)> = model
+            .members
+            .keys()
+            .filter(|m| m.as_str() != *owner)
+            .map(|m| (load(m), m.as_str()))
+            .collect();
+        least.sort();
+        let candidates: Vec<String> = least
+            .iter()
+            .take(3)
+            .map(|(n, m)| format!("{m} ({n})"))
+            .collect();
+        for i in &list[limit..] {
+            let p = &model.pipelines[*i];
+            let mut d = Diagnostic::new(
+                Location::node(p.doc, "/owners/primary"),
+                format!(
+                    "{owner} is primary owner of {} pipelines, more than the limit of {limit}: {}",
+                    list.len(),
+                    names.join(", ")
+                ),
+            )
+            .label(format!(
+                "{owner}'s pipeline number {}",
+                list.iter().position(|x| x == i).map_or(0, |x| x + 1)
+            ))
+            .help(if candidates.is_empty() {
+                "raise `max_primary` for owner-load in your Policy, or add members".to_string()
+            } else {
+                format!(
+                    "hand this pipeline to someone with fewer: {}",
+                    candidates.join(", ")
+                )
+            });
+            if let Some(first) = list.first() {
+                let f = &model.pipelines[*first];
+                d = d.with(
+                    Location::node(f.doc, "/owners/primary"),
+                    format!("{owner}'s first pipeline"),
+                );
+            }
+            out.push(d);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+use super::{Context, Params, Rule};
+use crate::finding::{Diagnostic, Location};
+use crate::runbook;
+
+pub static RULE: Rule = Rule {
+    id: "runbook-sections",
+    summary: "A runbook lacks a required section",
+    explanation: r#"## What it checks
+Every runbook has a heading (any level, `#` or underlined) containing each
+required section name, case-insensitively: "Pipeline Overview" satisfies
+`overview`, "SLAs" satisfies `sla`. Headings inside code blocks do not count.
+The default sections are `overview`, `metrics`, `common issues`, `sla` and
+`escalation`; the message names every missing one.
+
+## Why
+A runbook is read under pressure. The on-call plan asks each one for the
+pipeline's purpose and stakeholders, the metrics it monitors, its common
+issues and failure modes, its SLAs, and the escalation path with notification
+channels. A missing section is a question nobody can answer at 2 a.m.
+
+## Example
+```markdown
+# Aggregate profit
+## Overview
+## Common issues
+```
+lacks `metrics`, `sla` and `escalation`.
+
+## How to fix
+Add the missing sections as headings. To require other sections:
+```yaml
+rules:
+  runbook-sections: { required: [overview, metrics, common issues, sla, escalation, dashboards] }
+```
+"#,
+    options: Some(
+        r#"{"required": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": true, "description": "Section names a runbook heading must contain, case-insensitively."}}"#,
+    ),
+    check,
+};
+
+fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
+    let required: Vec<String> = params.get("required").unwrap_or_default();
+    if required.is_empty() {
+        return;
+    }
+    for p in &ctx.model.pipelines {
+        let Some(path) = &p.item.runbook else {
+            continue;
+        };
+        // Unusable paths are runbook-file's findings.
+        let Ok(resolved) = runbook::resolve(ctx.workspace, p.doc, path) else {
+            continue;
+        };
+        let Ok(text) = runbook::read(&resolved) else {
+            continue;
+        };
+        let headings = runbook::headings(&text);
+        let missing = runbook::missing_sections(&headings, &required);
+        if missing.is_empty() {
+            continue;
+        }
+        let list = missing
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let noun = if missing.len() == 1 {
+            "section"
+        } else {
+            "sections"
+        };
+        let example = missing
+            .iter()
+            .map(|s| format!("`## {}`", title_case(s)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(
+            Diagnostic::new(
+                Location::node(p.doc, "/runbook"),
+                format!(
+                    "runbook `{path}` of pipeline `{}` lacks the {noun} {list}",
+                    p.item.id
+                ),
+            )
+            .label(format!("missing {}", missing.join(", ")))
+            .help(format!("add the headings {example} to {path}")),
+        );
+    }
+}
+
+fn title_case(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
