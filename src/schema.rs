@@ -144,8 +144,21 @@ pub fn validate_value(
     schema: &CompiledSchema,
     out: &mut Vec<Diagnostic>,
 ) {
-    for error in schema.validator.iter_errors(value) {
-        describe_error(id, base, what, &error, &schema.raw, out);
+    let errors: Vec<_> = schema.validator.iter_errors(value).collect();
+    for error in &errors {
+        // A value with the wrong shape (pattern) is not also reported as an
+        // impossible date (format).
+        let is_format = matches!(error.kind(), ValidationErrorKind::Format { .. });
+        let has_pattern_error = || {
+            errors.iter().any(|other| {
+                matches!(other.kind(), ValidationErrorKind::Pattern { .. })
+                    && other.instance_path() == error.instance_path()
+            })
+        };
+        if is_format && has_pattern_error() {
+            continue;
+        }
+        describe_error(id, base, what, error, &schema.raw, out);
     }
 }
 
