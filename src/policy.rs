@@ -291,7 +291,8 @@ pub fn generate_schema() -> Value {
             "rules": {
                 "type": "object",
                 "properties": properties,
-                "additionalProperties": false
+                "additionalProperties": false,
+                "x-steward-key": "rule"
             },
             "custom": {
                 "type": "array",

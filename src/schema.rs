@@ -190,14 +190,32 @@ fn describe_error(
                 .and_then(Value::as_object)
                 .map(|p| p.keys().cloned().collect())
                 .unwrap_or_default();
+            // The schema may name what its keys are ("rule" for a policy's `rules`).
+            let noun = schema_node
+                .and_then(|s| s.get("x-steward-key"))
+                .and_then(Value::as_str);
             for key in unexpected {
                 let key_pointer = format!("{pointer}/{}", escape_pointer_token(key));
-                let mut d = Diagnostic::new(
-                    Location::key(id, key_pointer),
-                    format!("unknown key `{key}` in {field}"),
-                )
-                .label("not allowed here");
-                d.help = Some(unknown_key_help(key, &allowed));
+                let d = match noun {
+                    Some(noun) => {
+                        let mut help = format!("run `steward {noun}s` for the list");
+                        if let Some(best) = did_you_mean(key, allowed.iter().map(String::as_str)) {
+                            help = format!("did you mean `{best}`? {help}");
+                        }
+                        Diagnostic::new(
+                            Location::key(id, key_pointer),
+                            format!("unknown {noun} `{key}` in {field}"),
+                        )
+                        .label(format!("no such {noun}"))
+                        .help(help)
+                    }
+                    None => Diagnostic::new(
+                        Location::key(id, key_pointer),
+                        format!("unknown key `{key}` in {field}"),
+                    )
+                    .label("not allowed here")
+                    .help(unknown_key_help(key, &allowed)),
+                };
                 out.push(d);
             }
             return;

@@ -21,7 +21,17 @@ fn broken_example_exits_1_human_snapshot() {
 
 #[test]
 fn broken_example_json_snapshot() {
-    let out = steward(&repo(), &["check", "examples/broken", "--today", TODAY, "--format", "json"]);
+    let out = steward(
+        &repo(),
+        &[
+            "check",
+            "examples/broken",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     let parsed: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
@@ -32,10 +42,21 @@ fn broken_example_json_snapshot() {
 #[test]
 fn output_is_byte_identical_across_runs() {
     for format in ["human", "json"] {
-        let args = ["check", "examples/broken", "--today", TODAY, "--format", format];
+        let args = [
+            "check",
+            "examples/broken",
+            "--today",
+            TODAY,
+            "--format",
+            format,
+        ];
         let first = steward(&repo(), &args).stdout;
         for _ in 0..3 {
-            assert_eq!(steward(&repo(), &args).stdout, first, "{format} output changed");
+            assert_eq!(
+                steward(&repo(), &args).stdout,
+                first,
+                "{format} output changed"
+            );
         }
     }
 }
@@ -55,8 +76,15 @@ fn unreadable_path_exits_2_with_a_message_on_stderr() {
 fn bad_flags_exit_2() {
     let out = steward(&repo(), &["check", "--format", "yaml"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("invalid value 'yaml'"), "{}", stderr(&out));
-    let out = steward(&repo(), &["check", "--today", "2026-13-01", "examples/acme"]);
+    assert!(
+        stderr(&out).contains("invalid value 'yaml'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = steward(
+        &repo(),
+        &["check", "--today", "2026-13-01", "examples/acme"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not a date"), "{}", stderr(&out));
 }
@@ -77,12 +105,31 @@ fn output_flag_writes_the_report_to_a_file() {
     let file = dir.path().join("report.json");
     let out = steward(
         &repo(),
-        &["check", "examples/broken", "--today", TODAY, "--format", "json", "--output", file.to_str().unwrap()],
+        &[
+            "check",
+            "examples/broken",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+            "--output",
+            file.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "");
     let written = std::fs::read_to_string(&file).expect("report written");
-    let direct = steward(&repo(), &["check", "examples/broken", "--today", TODAY, "--format", "json"]);
+    let direct = steward(
+        &repo(),
+        &[
+            "check",
+            "examples/broken",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(written, stdout(&direct));
 }
 
@@ -130,7 +177,8 @@ fn schema_prints_the_embedded_schema_files() {
     for kind in ["team", "pipeline", "rotation", "holidays", "policy"] {
         let out = steward(&repo(), &["schema", kind]);
         assert_eq!(out.status.code(), Some(0));
-        let on_disk = std::fs::read_to_string(repo().join(format!("schemas/{kind}.json"))).expect("schema file");
+        let on_disk = std::fs::read_to_string(repo().join(format!("schemas/{kind}.json")))
+            .expect("schema file");
         assert_eq!(stdout(&out), on_disk, "{kind}");
     }
     let out = steward(&repo(), &["schema", "Rota"]);
@@ -139,7 +187,13 @@ fn schema_prints_the_embedded_schema_files() {
 
 #[test]
 fn default_path_is_the_current_directory() {
-    let out = steward(&repo().join("examples/broken"), &["check", "--today", TODAY, "--format", "json"]);
+    let out = steward(
+        &repo().join("examples/broken"),
+        &["check", "--today", TODAY, "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("\"file\": \"team.yaml\""), "paths relative to the cwd");
+    assert!(
+        stdout(&out).contains("\"file\": \"team.yaml\""),
+        "paths relative to the cwd"
+    );
 }

@@ -13,7 +13,16 @@ fn findings(files: &[(&str, &str)]) -> Vec<(String, usize, usize, usize, usize, 
     outcome
         .findings
         .iter()
-        .map(|f| (f.rule.clone(), f.start.line, f.start.column, f.end.line, f.end.column, f.message.clone()))
+        .map(|f| {
+            (
+                f.rule.clone(),
+                f.start.line,
+                f.start.column,
+                f.end.line,
+                f.end.column,
+                f.message.clone(),
+            )
+        })
         .collect()
 }
 
@@ -23,8 +32,14 @@ fn schema_violation_deep_in_a_nested_list() {
     let got = findings(&[("team.yaml", team)]);
     assert_eq!(got.len(), 1, "{got:?}");
     let (rule, line, col, end_line, end_col, message) = &got[0];
-    assert_eq!((rule.as_str(), *line, *col, *end_line, *end_col), ("schema", 12, 13, 12, 23));
-    assert_eq!(message, "`members[1].unavailable[1].to`: `2026-02-3O` is not a date");
+    assert_eq!(
+        (rule.as_str(), *line, *col, *end_line, *end_col),
+        ("schema", 12, 13, 12, 23)
+    );
+    assert_eq!(
+        message,
+        "`members[1].unavailable[1].to`: `2026-02-3O` is not a date"
+    );
 }
 
 #[test]
@@ -34,7 +49,10 @@ fn missing_required_key_points_at_the_mapping_that_lacks_it() {
     let schema: Vec<_> = got.iter().filter(|f| f.0 == "schema").collect();
     assert_eq!(schema.len(), 1, "{got:?}");
     // The `owners` mapping: `primary: emily` on line 8, columns 3..17.
-    assert_eq!((schema[0].1, schema[0].2, schema[0].3, schema[0].4), (8, 3, 8, 17));
+    assert_eq!(
+        (schema[0].1, schema[0].2, schema[0].3, schema[0].4),
+        (8, 3, 8, 17)
+    );
     assert_eq!(schema[0].5, "`owners` is missing required key `secondary`");
 }
 
@@ -45,7 +63,10 @@ fn columns_count_characters_on_non_ascii_lines() {
     let got = findings(&[("team.yaml", team)]);
     assert_eq!(got.len(), 1, "{got:?}");
     let (rule, line, col, end_line, end_col, message) = &got[0];
-    assert_eq!((rule.as_str(), *line, *col, *end_line, *end_col), ("schema", 5, 43, 5, 48));
+    assert_eq!(
+        (rule.as_str(), *line, *col, *end_line, *end_col),
+        ("schema", 5, 43, 5, 48)
+    );
     assert_eq!(message, "unknown key `éxtra` in `members[0]`");
 }
 
@@ -55,7 +76,10 @@ fn third_document_of_a_multi_document_file() {
     let got = findings(&[("all.yaml", text)]);
     assert_eq!(got.len(), 1, "{got:?}");
     let (rule, line, col, end_line, end_col, _) = &got[0];
-    assert_eq!((rule.as_str(), *line, *col, *end_line, *end_col), ("unknown-reference", 20, 38, 20, 41));
+    assert_eq!(
+        (rule.as_str(), *line, *col, *end_line, *end_col),
+        ("unknown-reference", 20, 38, 20, 41)
+    );
 }
 
 #[test]
@@ -63,7 +87,10 @@ fn duplicate_key_points_at_the_second_key() {
     let text = "apiVersion: steward/v1\nkind: Team\nid: data-eng\nmembers: []\nid: other\n";
     let got = findings(&[("t.yaml", text)]);
     assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!((got[0].0.as_str(), got[0].1, got[0].2, got[0].4), ("yaml-syntax", 5, 1, 3));
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1, got[0].2, got[0].4),
+        ("yaml-syntax", 5, 1, 3)
+    );
     assert_eq!(got[0].5, "duplicate key `id` in this mapping");
 }
 
@@ -82,6 +109,13 @@ fn yaml_1_2_values_stay_strings() {
 fn crlf_files_have_the_same_positions() {
     let text = "apiVersion: steward/v1\r\nkind: Team\r\nid: data-eng\r\nmembers:\r\n  - { id: john, nme: John }\r\n";
     let got = findings(&[("t.yaml", text)]);
-    let key: Vec<_> = got.iter().filter(|f| f.5.starts_with("unknown key")).collect();
-    assert_eq!((key[0].1, key[0].2, key[0].3, key[0].4), (5, 17, 5, 20), "{got:?}");
+    let key: Vec<_> = got
+        .iter()
+        .filter(|f| f.5.starts_with("unknown key"))
+        .collect();
+    assert_eq!(
+        (key[0].1, key[0].2, key[0].3, key[0].4),
+        (5, 17, 5, 20),
+        "{got:?}"
+    );
 }
