@@ -142,7 +142,7 @@ fn color_only_when_asked_or_on_a_terminal() {
     with.extend(["--color", "always"]);
     assert!(stdout(&steward(&repo(), &with)).contains('\u{1b}'));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(&args)
+        .args(args)
         .args(["--color", "auto"])
         .env("NO_COLOR", "1")
         .current_dir(repo())
