@@ -339,7 +339,7 @@ fn unreadable_files_and_directories_are_reported_and_the_rest_checked() {
     assert_eq!(
         found,
         vec![
-            "io-error 1:1 cannot read `./locked`: permission denied",
+            "io-error 1:1 cannot read `locked`: permission denied",
             "schema 5:1 unknown key `bad` in Team",
             "io-error 1:1 cannot read `secret.yaml`: permission denied",
         ]

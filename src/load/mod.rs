@@ -10,6 +10,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::finding::{Diagnostic, Location};
@@ -104,8 +105,14 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
             diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), error),
         });
     }
-    for candidate in candidates {
-        load_file(&mut workspace, &candidate, &cwd, options);
+    // Read and parse in parallel; merge in the sorted candidate order so the
+    // result does not depend on thread scheduling.
+    let processed: Vec<Processed> = candidates
+        .par_iter()
+        .map(|c| process(&c.path, options))
+        .collect();
+    for (candidate, processed) in candidates.iter().zip(processed) {
+        merge(&mut workspace, candidate, &cwd, processed);
     }
     Ok(workspace)
 }
@@ -148,7 +155,7 @@ fn walk(
                 errors.push((
                     path.clone(),
                     root,
-                    format!("cannot read `{}`: {reason}", path.display()),
+                    format!("cannot read `{}`: {reason}", slash_path(&path)),
                 ));
             }
         }
@@ -283,88 +290,137 @@ fn decode(bytes: Vec<u8>) -> Decoded {
     }
 }
 
-fn load_file(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, options: &LoadOptions) {
-    let path = &candidate.path;
-    let display = display_path(path, cwd);
-    let relative = repo_relative(path, &workspace.roots[candidate.root]);
-    let new_file = |text: String| {
-        SourceFile::new(
-            path.clone(),
-            display.clone(),
-            relative.clone(),
-            FileKind::Yaml,
-            text,
-        )
+/// The outcome of reading one file, computed in parallel and merged in order.
+enum Processed {
+    Skip,
+    /// The file cannot be parsed: one file-level problem.
+    Unusable {
+        text: String,
+        span: Span,
+        message: String,
+        label: Option<&'static str>,
+        help: Option<&'static str>,
+    },
+    Parsed {
+        text: String,
+        parsed: yaml::ParsedYaml,
+        mentions_v1: bool,
+    },
+}
+
+/// Reads, decodes and parses one file. Touches no shared state.
+fn process(path: &Path, options: &LoadOptions) -> Processed {
+    let unusable = |text: String, message: String| Processed::Unusable {
+        text,
+        span: Span::empty(0),
+        message,
+        label: None,
+        help: None,
     };
     let bytes = match read_limited(path, options.max_file_size) {
         Ok(ReadOutcome::All(bytes)) => bytes,
-        Ok(ReadOutcome::TooLarge { size, head }) => {
-            // Only steward's own files are its business.
-            if contains(&head, b"steward/") {
-                let file = workspace.add_file(new_file(String::new()), candidate.root);
-                let message = format!(
+        // Only steward's own files are its business.
+        Ok(ReadOutcome::TooLarge { head, .. }) if !contains(&head, b"steward/") => {
+            return Processed::Skip
+        }
+        Ok(ReadOutcome::TooLarge { size, .. }) => {
+            return Processed::Unusable {
+                text: String::new(),
+                span: Span::empty(0),
+                message: format!(
                     "file is {size} bytes, over the {} byte limit; it was not checked",
                     options.max_file_size
-                );
-                workspace.problems.push(LoadProblem {
-                    rule: LoadRule::IoError,
-                    diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), message)
-                        .help(
-                            "split it into smaller files, or raise the limit with --max-file-size",
-                        ),
-                });
-            }
-            return;
+                ),
+                label: None,
+                help: Some("split it into smaller files, or raise the limit with --max-file-size"),
+            };
         }
         Err(e) => {
-            let file = workspace.add_file(new_file(String::new()), candidate.root);
-            workspace.problems.push(LoadProblem {
-                rule: LoadRule::IoError,
-                diagnostic: Diagnostic::new(
-                    Location::span(file, Span::empty(0)),
-                    format!("cannot read `{display}`: {}", io_reason(&e)),
-                ),
-            });
-            return;
+            let shown = display_path(path, Path::new(""));
+            return unusable(
+                String::new(),
+                format!("cannot read `{shown}`: {}", io_reason(&e)),
+            );
         }
     };
     if !contains(&bytes, b"steward/") && !is_utf16(&bytes) {
-        return;
+        return Processed::Skip;
     }
     let text = match decode(bytes) {
         Decoded::Text(text) => text,
         Decoded::Invalid(lossy, reason) => {
-            if lossy.contains(API_VERSION) {
-                let at = lossy.find('\u{FFFD}').unwrap_or(0);
-                let end = at + lossy[at..].chars().next().map_or(0, char::len_utf8);
-                let file = workspace.add_file(new_file(lossy), candidate.root);
-                workspace.problems.push(LoadProblem {
-                    rule: LoadRule::IoError,
-                    diagnostic: Diagnostic::new(Location::span(file, Span::new(at, end)), reason)
-                        .label("not UTF-8")
-                        .help("steward reads YAML as UTF-8 (or UTF-16 with a byte-order mark)"),
-                });
+            if !lossy.contains(API_VERSION) {
+                return Processed::Skip;
             }
-            return;
+            let at = lossy.find('\u{FFFD}').unwrap_or(0);
+            let end = at + lossy[at..].chars().next().map_or(0, char::len_utf8);
+            return Processed::Unusable {
+                text: lossy,
+                span: Span::new(at, end),
+                message: reason,
+                label: Some("not UTF-8"),
+                help: Some("steward reads YAML as UTF-8 (or UTF-16 with a byte-order mark)"),
+            };
         }
     };
     if !text.contains("steward/") {
-        return;
+        return Processed::Skip;
     }
     let mentions_v1 = text.contains(API_VERSION);
     let parsed = yaml::parse(&text, &options.yaml);
-    let file = workspace.add_file(new_file(text), candidate.root);
-    let first_doc = workspace.documents.len();
-    // Per document in the file: its DocId when it is a steward document.
-    let mut steward_docs: Vec<Option<usize>> = Vec::new();
+    Processed::Parsed {
+        text,
+        parsed,
+        mentions_v1,
+    }
+}
+
+/// Adds a processed file to the workspace: documents, comments, problems.
+fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed: Processed) {
+    let path = &candidate.path;
+    let new_file = |workspace: &Workspace, text: String| {
+        SourceFile::new(
+            path.clone(),
+            display_path(path, cwd),
+            repo_relative(path, &workspace.roots[candidate.root]),
+            FileKind::Yaml,
+            text,
+        )
+    };
+    let (text, parsed, mentions_v1) = match processed {
+        Processed::Skip => return,
+        Processed::Unusable {
+            text,
+            span,
+            message,
+            label,
+            help,
+        } => {
+            let file = workspace.add_file(new_file(workspace, text), candidate.root);
+            let mut diagnostic = Diagnostic::new(Location::span(file, span), message);
+            diagnostic.primary_label = label.map(str::to_string);
+            diagnostic.help = help.map(str::to_string);
+            workspace.problems.push(LoadProblem {
+                rule: LoadRule::IoError,
+                diagnostic,
+            });
+            return;
+        }
+        Processed::Parsed {
+            text,
+            parsed,
+            mentions_v1,
+        } => (text, parsed, mentions_v1),
+    };
+    let file = workspace.add_file(new_file(workspace, text), candidate.root);
+    // Per document in the file: whether it is a steward document.
+    let mut steward_docs: Vec<bool> = Vec::new();
     for (index, document) in parsed.documents.into_iter().enumerate() {
-        steward_docs.push(classify(workspace, file, index, document, mentions_v1));
+        steward_docs.push(classify(workspace, file, index, document, mentions_v1).is_some());
     }
     workspace.comments[file] = parsed.comments;
     for problem in parsed.problems {
-        let in_steward_doc = steward_docs
-            .get(problem.document)
-            .is_some_and(Option::is_some);
+        let in_steward_doc = steward_docs.get(problem.document).copied().unwrap_or(false);
         let diagnostic = match &problem.kind {
             ProblemKind::DuplicateKey { first } if in_steward_doc => {
                 Diagnostic::new(Location::span(file, problem.span), problem.message)
@@ -387,7 +443,6 @@ fn load_file(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, optio
             diagnostic,
         });
     }
-    debug_assert!(workspace.documents.len() >= first_doc);
 }
 
 fn is_utf16(bytes: &[u8]) -> bool {
@@ -495,7 +550,7 @@ fn read_limited(path: &Path, limit: u64) -> std::io::Result<ReadOutcome> {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 #[cfg(test)]
