@@ -101,6 +101,11 @@ pub struct Loaded {
 pub fn load(options: &CheckOptions) -> Result<Loaded, CheckError> {
     let workspace =
         load::load(&options.paths, &options.load).map_err(|e| CheckError::Fatal(e.0))?;
+    analyse(workspace, options)
+}
+
+/// Everything after reading files: schema, policy, model, schedule.
+pub fn analyse(workspace: Workspace, options: &CheckOptions) -> Result<Loaded, CheckError> {
     let mut schema = schema::validate_workspace(&workspace).map_err(CheckError::Fatal)?;
     let policy = match &options.policy {
         Some(path) => policy_file(path, &options.load)?,
@@ -118,13 +123,25 @@ pub fn load(options: &CheckOptions) -> Result<Loaded, CheckError> {
 }
 
 pub fn check(options: &CheckOptions) -> Result<Outcome, CheckError> {
+    check_loaded(load(options)?, options)
+}
+
+/// Checks an already loaded workspace (`load::load_sources` for in-memory files).
+pub fn check_workspace(
+    workspace: Workspace,
+    options: &CheckOptions,
+) -> Result<Outcome, CheckError> {
+    check_loaded(analyse(workspace, options)?, options)
+}
+
+fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, CheckError> {
     let Loaded {
         workspace,
         schema,
         policy,
         model,
         schedule,
-    } = load(options)?;
+    } = loaded;
     let context = Context {
         workspace: &workspace,
         schema: &schema,

@@ -310,39 +310,39 @@ enum Processed {
 
 /// Reads, decodes and parses one file. Touches no shared state.
 fn process(path: &Path, options: &LoadOptions) -> Processed {
-    let unusable = |text: String, message: String| Processed::Unusable {
-        text,
-        span: Span::empty(0),
-        message,
-        label: None,
-        help: None,
-    };
-    let bytes = match read_limited(path, options.max_file_size) {
-        Ok(ReadOutcome::All(bytes)) => bytes,
+    match read_limited(path, options.max_file_size) {
+        Ok(ReadOutcome::All(bytes)) => process_bytes(bytes, options),
         // Only steward's own files are its business.
-        Ok(ReadOutcome::TooLarge { head, .. }) if !contains(&head, b"steward/") => {
-            return Processed::Skip
-        }
-        Ok(ReadOutcome::TooLarge { size, .. }) => {
-            return Processed::Unusable {
-                text: String::new(),
-                span: Span::empty(0),
-                message: format!(
-                    "file is {size} bytes, over the {} byte limit; it was not checked",
-                    options.max_file_size
-                ),
-                label: None,
-                help: Some("split it into smaller files, or raise the limit with --max-file-size"),
-            };
-        }
-        Err(e) => {
-            let shown = display_path(path, Path::new(""));
-            return unusable(
-                String::new(),
-                format!("cannot read `{shown}`: {}", io_reason(&e)),
-            );
-        }
-    };
+        Ok(ReadOutcome::TooLarge { head, .. }) if !contains(&head, b"steward/") => Processed::Skip,
+        Ok(ReadOutcome::TooLarge { size, .. }) => Processed::Unusable {
+            text: String::new(),
+            span: Span::empty(0),
+            message: format!(
+                "file is {size} bytes, over the {} byte limit; it was not checked",
+                options.max_file_size
+            ),
+            label: None,
+            help: Some("split it into smaller files, or raise the limit with --max-file-size"),
+        },
+        Err(e) => Processed::Unusable {
+            text: String::new(),
+            span: Span::empty(0),
+            message: format!(
+                "cannot read `{}`: {}",
+                display_path(path, Path::new("")),
+                io_reason(&e)
+            ),
+            label: None,
+            help: None,
+        },
+    }
+}
+
+/// Decodes and parses the bytes of one file.
+fn process_bytes(bytes: Vec<u8>, options: &LoadOptions) -> Processed {
+    if bytes.len() as u64 > options.max_file_size {
+        return Processed::Skip;
+    }
     if !contains(&bytes, b"steward/") && !is_utf16(&bytes) {
         return Processed::Skip;
     }
@@ -373,6 +373,28 @@ fn process(path: &Path, options: &LoadOptions) -> Processed {
         parsed,
         mentions_v1,
     }
+}
+
+/// Builds a workspace from in-memory files (for fuzzing and benchmarks): no
+/// directory walk; runbook paths resolve inside `root`.
+pub fn load_sources(
+    sources: Vec<(PathBuf, Vec<u8>)>,
+    root: PathBuf,
+    options: &LoadOptions,
+) -> Workspace {
+    let mut workspace = Workspace {
+        roots: vec![root],
+        ..Workspace::default()
+    };
+    let cwd = PathBuf::new();
+    let processed: Vec<(Candidate, Processed)> = sources
+        .into_par_iter()
+        .map(|(path, bytes)| (Candidate { path, root: 0 }, process_bytes(bytes, options)))
+        .collect();
+    for (candidate, processed) in processed {
+        merge(&mut workspace, &candidate, &cwd, processed);
+    }
+    workspace
 }
 
 /// Adds a processed file to the workspace: documents, comments, problems.
