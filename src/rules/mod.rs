@@ -12,9 +12,20 @@ use crate::schedule::Schedule;
 use crate::schema::SchemaReport;
 use crate::workspace::Workspace;
 
+mod back_to_back;
+mod balanced_load;
+mod coverage_gap;
+mod distinct_on_call;
+mod double_booked;
 mod duplicate_id;
+mod holiday_coverage;
+mod holiday_fairness;
 mod io_error;
+mod on_call;
+mod roster_size;
+mod schedule_horizon;
 mod schema;
+mod unavailable_on_call;
 mod unknown_reference;
 pub(crate) mod unused_ignore;
 mod yaml_syntax;
@@ -69,6 +80,16 @@ pub static RULES: &[&Rule] = &[
     &io_error::RULE,
     &duplicate_id::RULE,
     &unknown_reference::RULE,
+    &coverage_gap::RULE,
+    &distinct_on_call::RULE,
+    &back_to_back::RULE,
+    &double_booked::RULE,
+    &unavailable_on_call::RULE,
+    &balanced_load::RULE,
+    &holiday_coverage::RULE,
+    &holiday_fairness::RULE,
+    &schedule_horizon::RULE,
+    &roster_size::RULE,
     &unused_ignore::RULE,
 ];
 
