@@ -17,8 +17,11 @@ pub fn render(view: &View<'_>) -> String {
     cal.append_property(Property::new("PRODID", "-//steward//steward schedule//EN"));
     cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
     cal.append_property(Property::new("METHOD", "PUBLISH"));
-    let ids: Vec<&str> = sections.iter().map(|s| s.rs.id.as_str()).collect();
-    cal.name(&format!("On call: {}", ids.join(", ")));
+    let name = match sections.as_slice() {
+        [one] => format!("On call: {}", one.rs.id),
+        more => format!("On call: {} rotations", more.len()),
+    };
+    cal.name(&name);
     for s in &sections {
         for row in view.rows(s) {
             for (role, a) in row.shift.assignments() {

@@ -313,7 +313,12 @@ pub fn markdown(view: &View<'_>) -> String {
             if let Some(first) = label.get_mut(..1) {
                 first.make_ascii_uppercase();
             }
-            let _ = writeln!(out, "- **{label}:** {}", md(&v));
+            let value = if k == "file" {
+                format!("`{v}`")
+            } else {
+                md(&v)
+            };
+            let _ = writeln!(out, "- **{label}:** {value}");
         }
         out.push('\n');
         let rows = view.rows(s);
