@@ -14,7 +14,9 @@ pub static RULE: Rule = Rule {
 For every rotation with a `holidays.calendar`, counts the holidays on which
 each roster member is primary (after overrides) and fires when one member
 has more than one holiday more than another. It also fires when a member is
-primary on the same holiday (by name) in two consecutive years.
+primary on the same holiday (by name) in two consecutive years. A holiday
+counts for the primary the schedule names, even one on leave that day
+(`unavailable-on-call` and `holiday-coverage` report that).
 
 Uneven duty is reported at the most-loaded member's roster entry (the
 `shifts` key for an explicit rotation); a repeated holiday at the entry that

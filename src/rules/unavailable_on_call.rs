@@ -42,21 +42,27 @@ Add an override for the shift, with a `reason`:
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let leave = &ctx.schedule.leave;
     for (rs, _) in on_call::expanded(ctx) {
-        // (origin, role, leave entry) -> (person, leave, shift indices).
-        type Key = (Origin, Role, usize, usize, usize);
-        let mut groups: BTreeMap<Key, (&str, &LeavePeriod, Vec<usize>)> = BTreeMap::new();
+        // (origin, role, the leave entries it overlaps) -> (person, leave, shift indices):
+        // overlapping leave entries make one finding, not one each.
+        type Key = (Origin, Role, Vec<(usize, usize, usize)>);
+        type Group<'a> = (&'a str, Vec<&'a LeavePeriod>, Vec<usize>);
+        let mut groups: BTreeMap<Key, Group<'_>> = BTreeMap::new();
         for (i, shift) in rs.shifts.iter().enumerate() {
             for (role, a) in shift.assignments() {
-                for period in leave.during(&a.person, shift.start, shift.end) {
-                    groups
-                        .entry((a.origin, role, period.doc, period.member, period.entry))
-                        .or_insert_with(|| (a.person.as_str(), period, Vec::new()))
-                        .2
-                        .push(i);
+                let periods: Vec<&LeavePeriod> =
+                    leave.during(&a.person, shift.start, shift.end).collect();
+                if periods.is_empty() {
+                    continue;
                 }
+                let ids = periods.iter().map(|p| (p.doc, p.member, p.entry)).collect();
+                groups
+                    .entry((a.origin, role, ids))
+                    .or_insert_with(|| (a.person.as_str(), periods, Vec::new()))
+                    .2
+                    .push(i);
             }
         }
-        for ((origin, role, ..), (person, period, shifts)) in groups {
+        for ((origin, role, _), (person, periods, shifts)) in groups {
             let dates: Vec<String> = shifts
                 .iter()
                 .filter_map(|&i| rs.shifts.get(i))
@@ -71,27 +77,34 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
             } else {
                 free[0].clone()
             };
+            let each = if shifts.len() > 1 {
+                " for each shift, e.g."
+            } else {
+                ":"
+            };
             let mut help = format!(
-                "add an override for the shift: `- {{ start: {}, {role}: {who}, reason: {person} on leave }}`",
+                "add an override{each} `- {{ start: {}, {role}: {who}, reason: {person} on leave }}`",
                 first.start
             );
             if !free.is_empty() {
                 help.push_str(&format!("; free then: {}", list(&free, 4)));
             }
-            out.push(
-                Diagnostic::new(
-                    at(rs, origin),
-                    format!(
-                        "{person} is {role} of rotation `{}` on {} while on leave ({})",
-                        rs.id,
-                        list(&dates, 3),
-                        period.describe()
-                    ),
-                )
-                .label(format!("{person} on leave"))
-                .with(period.location(), format!("{person}'s leave"))
-                .help(help),
-            );
+            let away: Vec<String> = periods.iter().map(|p| p.describe()).collect();
+            let mut d = Diagnostic::new(
+                at(rs, origin),
+                format!(
+                    "{person} is {role} of rotation `{}` on {} while on leave ({})",
+                    rs.id,
+                    list(&dates, 3),
+                    away.join("; ")
+                ),
+            )
+            .label(format!("{person} on leave"))
+            .help(help);
+            for p in periods {
+                d = d.with(p.location(), format!("{person}'s leave"));
+            }
+            out.push(d);
         }
     }
 }
