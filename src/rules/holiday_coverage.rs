@@ -14,7 +14,8 @@ For every rotation with a `holidays.calendar` (a builtin `us-federal` or
 shifts must have at least `min_engineers` distinct engineers on call that
 are not on declared leave that day. A shift has a primary and a secondary,
 so the most it can have is 2. A rotation's `holidays.min_engineers`
-overrides the policy's.
+overrides the policy's. A Holidays document whose id is `us-federal` or
+`us-major` replaces the builtin calendar of that name.
 
 Findings point at the entry that puts the person on leave on call (labelling
 the leave in the Team file), at the primary's entry when the shift has no

@@ -296,6 +296,37 @@ mod tests {
         );
         assert_eq!(rs.roster, ["john", "emily", "michael"]);
         assert!(rs.truncated.is_none());
+        let load = |p: &str| rs.load.people[p];
+        assert_eq!((load("john").primary, load("john").secondary), (2, 1));
+        assert_eq!((load("emily").primary, load("emily").secondary), (2, 2));
+        assert_eq!((load("michael").primary, load("michael").secondary), (1, 2));
+    }
+
+    #[test]
+    fn holidays_land_in_the_shift_holding_them() {
+        let mut rot = generated_rotation(&["a", "b", "c"], "1w", "2026-12-14", "2027-01-11");
+        rot.holidays = Some(crate::model::RotationHolidays {
+            calendar: "us-major".into(),
+            min_engineers: None,
+        });
+        let rs = expand(rot);
+        let hits: Vec<(String, usize)> = rs
+            .holidays
+            .iter()
+            .map(|h| (h.date.to_string(), h.shift))
+            .collect();
+        // The shift 2026-12-28 – 2027-01-03 straddles the year end.
+        assert_eq!(
+            hits,
+            [("2026-12-25".to_string(), 1), ("2027-01-01".to_string(), 2)]
+        );
+        assert_eq!(rs.holidays_in(2).len(), 1);
+        assert!(rs.holidays_in(0).is_empty());
+        assert_eq!(rs.load.people["b"].primary_holidays, 1);
+        assert_eq!(rs.load.people["c"].secondary_holidays, 1);
+        assert_eq!(rs.shift_at(d("2027-01-10")), Some(3));
+        assert_eq!(rs.shift_at(d("2027-01-11")), None);
+        assert_eq!(rs.shift_at(d("2026-12-13")), None);
     }
 
     #[test]

@@ -108,3 +108,68 @@ impl LeaveIndex {
             .find(|p| p.covers(date))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entry, Leave, Member, MemberRef, Team};
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn leave(from: &str, to: &str) -> Leave {
+        Leave {
+            from: d(from),
+            to: d(to),
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn leave_overlaps_inclusive_days() {
+        let mut model = Model::default();
+        model.teams.push(Entry {
+            doc: 7,
+            item: Team {
+                id: "t".into(),
+                name: None,
+                lead: None,
+                members: vec![Member {
+                    id: "emily".into(),
+                    name: "Emily".into(),
+                    email: None,
+                    areas: None,
+                    unavailable: vec![
+                        leave("2026-12-24", "2027-01-03"),
+                        leave("2026-12-21", "2026-12-21"),
+                        // Ends before it starts: a `schema` finding, ignored here.
+                        leave("2026-12-10", "2026-12-01"),
+                    ],
+                }],
+            },
+        });
+        model
+            .members
+            .insert("emily".into(), MemberRef { team: 0, member: 0 });
+        let index = LeaveIndex::build(&model);
+        let during = |from: &str, to: &str| -> Vec<usize> {
+            index
+                .during("emily", d(from), d(to))
+                .map(|p| p.entry)
+                .collect()
+        };
+        // [from, to) shift days against inclusive leave days.
+        assert_eq!(during("2026-12-14", "2026-12-21"), Vec::<usize>::new());
+        assert_eq!(during("2026-12-14", "2026-12-22"), [1]);
+        assert_eq!(during("2026-12-21", "2026-12-28"), [1, 0]);
+        assert_eq!(during("2027-01-03", "2027-01-10"), [0]);
+        assert_eq!(during("2027-01-04", "2027-01-11"), Vec::<usize>::new());
+        assert_eq!(index.on("emily", d("2026-12-21")).map(|p| p.entry), Some(1));
+        assert_eq!(index.on("emily", d("2026-12-22")), None);
+        assert_eq!(index.on("john", d("2026-12-22")), None);
+        let p = index.on("emily", d("2027-01-01")).unwrap();
+        assert_eq!(p.describe(), "2026-12-24 – 2027-01-03");
+        assert_eq!(p.location(), Location::node(7, "/members/0/unavailable/0"));
+    }
+}
