@@ -38,6 +38,15 @@ order, or add overrides so someone else is primary of one of them then.
     check,
 };
 
+/// Overlapping dates shown per finding; the rest are counted.
+const SHOWN: usize = 3;
+
+struct Overlaps<'a> {
+    person: &'a str,
+    count: usize,
+    shown: Vec<String>,
+}
+
 struct Slot {
     start: NaiveDate,
     end: NaiveDate,
@@ -63,18 +72,21 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     }
     // (later rotation, its origin, earlier rotation, its origin) -> (person, overlaps).
     type Key = (usize, Origin, usize, Origin);
-    let mut groups: BTreeMap<Key, (&str, Vec<String>)> = BTreeMap::new();
+    let mut groups: BTreeMap<Key, Overlaps<'_>> = BTreeMap::new();
     for (person, mut slots) in by_person {
-        // A sweep over start dates: only slots still running are compared.
         slots.sort_by_key(|s| (s.start, s.rotation));
-        let mut active: Vec<&Slot> = Vec::new();
+        // A sweep over start dates. Per rotation only the running slot that
+        // ends last is kept: shifts of one rotation do not overlap unless
+        // broken (`coverage-gap`), so nothing is lost, and the work stays
+        // linear in slots times the rotations a person is in.
+        let mut active: BTreeMap<usize, &Slot> = BTreeMap::new();
         for slot in &slots {
-            active.retain(|a| a.end > slot.start);
-            for a in &active {
-                if a.rotation == slot.rotation {
+            active.retain(|_, a| a.end > slot.start);
+            for (&r, a) in &active {
+                if r == slot.rotation {
                     continue;
                 }
-                let (later, earlier) = if a.rotation > slot.rotation {
+                let (later, earlier) = if r > slot.rotation {
                     (*a, slot)
                 } else {
                     (slot, *a)
@@ -82,28 +94,42 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 let from = later.start.max(earlier.start);
                 let to = later.end.min(earlier.end);
                 let last = to.pred_opt().unwrap_or(to);
-                groups
+                let group = groups
                     .entry((
                         later.rotation,
                         later.origin,
                         earlier.rotation,
                         earlier.origin,
                     ))
-                    .or_insert_with(|| (person, Vec::new()))
-                    .1
-                    .push(date_range(from, last));
+                    .or_insert_with(|| Overlaps {
+                        person,
+                        count: 0,
+                        shown: Vec::new(),
+                    });
+                group.count += 1;
+                if group.shown.len() < SHOWN {
+                    group.shown.push(date_range(from, last));
+                }
             }
-            active.push(slot);
+            if active.get(&slot.rotation).is_none_or(|a| a.end < slot.end) {
+                active.insert(slot.rotation, slot);
+            }
         }
     }
-    for ((later, origin, earlier, other), (person, overlaps)) in groups {
+    for ((later, origin, earlier, other), group) in groups {
         let (Some(rs), Some(other_rs)) = (rotations.get(later), rotations.get(earlier)) else {
             continue;
         };
-        let when = if overlaps.len() == 1 {
-            format!("on {}", overlaps[0])
-        } else {
-            format!("{} times: {}", overlaps.len(), list(&overlaps, 3))
+        let person = group.person;
+        let when = match group.shown.as_slice() {
+            [one] if group.count == 1 => format!("on {one}"),
+            shown if group.count > shown.len() => format!(
+                "{} times: {} and {} more",
+                group.count,
+                shown.join(", "),
+                group.count - shown.len()
+            ),
+            shown => format!("{} times: {}", group.count, list(shown, SHOWN)),
         };
         out.push(
             Diagnostic::new(
