@@ -19,10 +19,13 @@ pub struct PersonLoad {
 
 impl PersonLoad {
     fn add(&mut self, other: &PersonLoad) {
-        self.primary += other.primary;
-        self.secondary += other.secondary;
-        self.primary_holidays += other.primary_holidays;
-        self.secondary_holidays += other.secondary_holidays;
+        // Saturating: counts summed over any number of rotations never panic.
+        self.primary = self.primary.saturating_add(other.primary);
+        self.secondary = self.secondary.saturating_add(other.secondary);
+        self.primary_holidays = self.primary_holidays.saturating_add(other.primary_holidays);
+        self.secondary_holidays = self
+            .secondary_holidays
+            .saturating_add(other.secondary_holidays);
     }
 }
 
@@ -48,12 +51,12 @@ impl Load {
             };
             let holidays = u32::try_from(rs.holidays_in(i).len()).unwrap_or(u32::MAX);
             let p = people.entry(shift.primary.person.clone()).or_default();
-            p.primary += 1;
-            p.primary_holidays += holidays;
+            p.primary = p.primary.saturating_add(1);
+            p.primary_holidays = p.primary_holidays.saturating_add(holidays);
             if let Some(s) = &shift.secondary {
                 let s = people.entry(s.person.clone()).or_default();
-                s.secondary += 1;
-                s.secondary_holidays += holidays;
+                s.secondary = s.secondary.saturating_add(1);
+                s.secondary_holidays = s.secondary_holidays.saturating_add(holidays);
             }
         }
         let balance = balance(
