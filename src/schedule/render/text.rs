@@ -72,8 +72,9 @@ fn facts(view: &View<'_>, s: &Section<'_>) -> Vec<(&'static str, String)> {
         facts.push((
             "limit",
             format!(
-                "only the first {MAX_SHIFTS} of {} shifts are expanded (up to {})",
-                t.total, t.first_dropped
+                "only the first {MAX_SHIFTS} of {} shifts are expanded (through {})",
+                t.total,
+                t.first_dropped.pred_opt().unwrap_or(t.first_dropped)
             ),
         ));
     }
