@@ -211,13 +211,18 @@ fn the_example_workspace_is_clean() {
     for today in ["2026-11-23", "2027-06-01"] {
         let output = common::steward(
             &common::repo(),
-            &["check", "examples/acme", "--today", today],
+            &[
+                "check",
+                "examples/acme",
+                "--today",
+                today,
+                "--format",
+                "json",
+            ],
         );
-        assert_eq!(
-            common::stdout(&output),
-            "0 errors, 0 warnings in 6 files\n",
-            "--today {today}"
-        );
+        let report: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("JSON report");
+        assert_eq!(report["findings"], serde_json::json!([]), "--today {today}");
         assert_eq!(output.status.code(), Some(0));
     }
 }
