@@ -15,6 +15,7 @@ use crate::load::LoadOptions;
 use crate::policy::Policy;
 use crate::report::{self, Format, RenderOptions, Report, Summary};
 use crate::rules::{self, RULES};
+use crate::schedule::render::{self as schedule_render, ScheduleFormat};
 use crate::schema;
 use crate::suggest::did_you_mean;
 use crate::workspace::Kind;
@@ -45,6 +46,8 @@ pub enum Command {
         /// A rule id, such as `distinct-owners`.
         rule: String,
     },
+    /// Show the expanded rotations: shifts, holidays, leave and load per person.
+    Schedule(ScheduleArgs),
     /// Print the JSON Schema of a document kind (for editors), or list the kinds.
     Schema {
         /// Team, Pipeline, Rotation, Holidays or Policy.
@@ -88,6 +91,31 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// Files or directories to read (directories are walked recursively).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScheduleFormat::Table)]
+    pub format: ScheduleFormat,
+    /// Show only shifts that end on or after this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Show only shifts that start on or before this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// The date "today", marked in the table [default: the local date].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// Write the schedule to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Larger files are reported and not parsed.
+    #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_file_size)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -117,6 +145,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => run_check(&args),
         Command::Rules(args) => run_rules(&args),
         Command::Explain { rule } => run_explain(&rule),
+        Command::Schedule(args) => run_schedule(&args),
         Command::Schema { kind } => run_schema(kind.as_deref()),
     };
     ExitCode::from(code)
@@ -345,5 +374,62 @@ fn run_schema(kind: Option<&str>) -> u8 {
             }
             print(&out)
         }
+    }
+}
+
+/// Runs `schedule` and returns the exit code: 0, or 2 when it cannot run.
+pub fn run_schedule(args: &ScheduleArgs) -> u8 {
+    if let (Some(from), Some(to)) = (args.from, args.to) {
+        if from > to {
+            return fatal(&format!("--from {from} is after --to {to}"));
+        }
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let today = args
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let options = CheckOptions {
+        paths,
+        policy: None,
+        today,
+        load: LoadOptions {
+            max_file_size: args.max_file_size,
+            ..LoadOptions::default()
+        },
+    };
+    let loaded = match check::load(&options) {
+        Ok(loaded) => loaded,
+        Err(CheckError::Fatal(message)) => return fatal(&message),
+        Err(CheckError::InvalidPolicy(_)) => return fatal("the policy file is invalid"),
+    };
+    let skipped = loaded
+        .workspace
+        .documents_of(Kind::Rotation)
+        .count()
+        .saturating_sub(loaded.model.rotations.len());
+    if skipped > 0 {
+        eprintln!(
+            "steward: warning: {skipped} rotation document(s) are invalid and not shown; run `steward check` for details"
+        );
+    }
+    let view = schedule_render::View {
+        workspace: &loaded.workspace,
+        model: &loaded.model,
+        schedule: &loaded.schedule,
+        from: args.from,
+        to: args.to,
+        today,
+    };
+    let text = schedule_render::render(&view, args.format);
+    match &args.output {
+        Some(path) => match fs::write(path, text) {
+            Ok(()) => 0,
+            Err(e) => fatal(&format!("cannot write `{}`: {e}", path.display())),
+        },
+        None => print(&text),
     }
 }

@@ -12,18 +12,29 @@ use crate::schedule::Schedule;
 use crate::schema::SchemaReport;
 use crate::workspace::Workspace;
 
+mod back_to_back;
+mod balanced_load;
+mod coverage_gap;
+mod distinct_on_call;
 mod distinct_owners;
+mod double_booked;
 mod duplicate_id;
 mod escalation_required;
+mod holiday_coverage;
+mod holiday_fairness;
 mod io_error;
+mod on_call;
 mod on_call_coverage;
 mod owner_expertise;
 mod owner_load;
+mod roster_size;
 mod runbook_file;
 mod runbook_required;
 mod runbook_sections;
+mod schedule_horizon;
 mod schema;
 mod sla_order;
+mod unavailable_on_call;
 mod unknown_reference;
 pub(crate) mod unused_ignore;
 mod yaml_syntax;
@@ -87,6 +98,16 @@ pub static RULES: &[&Rule] = &[
     &sla_order::RULE,
     &escalation_required::RULE,
     &on_call_coverage::RULE,
+    &coverage_gap::RULE,
+    &distinct_on_call::RULE,
+    &back_to_back::RULE,
+    &double_booked::RULE,
+    &unavailable_on_call::RULE,
+    &balanced_load::RULE,
+    &holiday_coverage::RULE,
+    &holiday_fairness::RULE,
+    &schedule_horizon::RULE,
+    &roster_size::RULE,
     &unused_ignore::RULE,
 ];
 

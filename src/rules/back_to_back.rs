@@ -1,0 +1,94 @@
+use std::collections::BTreeMap;
+
+use super::on_call::{self, at, list};
+use super::{Context, Params, Rule};
+use crate::finding::Diagnostic;
+use crate::schedule::{date_range, Origin};
+
+pub static RULE: Rule = Rule {
+    id: "back-to-back",
+    summary: "Someone is primary in two consecutive shifts of a rotation",
+    explanation: r#"## What it checks
+For every two consecutive shifts of a rotation (in date order, after
+overrides), the primary differs. A generated rotation does this by itself
+unless the roster lists someone in adjacent entries (or has one person);
+an override that hands someone the shift right before or after their own
+breaks it.
+
+Findings point at the override when one is involved, else at the later
+shift's entry (the roster entry for a generated rotation, with the dates
+of every occurrence in the message).
+
+## Why
+A fair rotation gives everyone time off between shifts: two weeks of
+pages in a row is how on-call burns people out.
+
+## Example
+```yaml
+roster: [john, emily, michael, david]
+overrides:
+  - { start: 2026-01-12, primary: john, reason: swap }   # john also has 2026-01-05
+```
+
+## How to fix
+Pick someone else for one of the two shifts (an override with a `reason`),
+or fix the roster order.
+"#,
+    options: None,
+    check,
+};
+
+fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
+    for (rs, _) in on_call::expanded(ctx) {
+        // Blamed origin -> (person, other origin, runs).
+        let mut groups: BTreeMap<Origin, (String, Origin, Vec<String>)> = BTreeMap::new();
+        for pair in rs.shifts.windows(2) {
+            let [a, b] = pair else { continue };
+            if a.primary.person != b.primary.person {
+                continue;
+            }
+            let (blame, other) =
+                if !b.primary.origin.is_override() && a.primary.origin.is_override() {
+                    (a.primary.origin, b.primary.origin)
+                } else {
+                    (b.primary.origin, a.primary.origin)
+                };
+            groups
+                .entry(blame)
+                .or_insert_with(|| (b.primary.person.clone(), other, Vec::new()))
+                .2
+                .push(date_range(a.start, b.last_day()));
+        }
+        for (blame, (person, other, runs)) in groups {
+            let message = if runs.len() == 1 {
+                format!(
+                    "{person} is primary of rotation `{}` two shifts in a row, {}",
+                    rs.id, runs[0]
+                )
+            } else {
+                format!(
+                    "{person} is primary of rotation `{}` two shifts in a row {} times: {}",
+                    rs.id,
+                    runs.len(),
+                    list(&runs, 3)
+                )
+            };
+            let help = match blame {
+                Origin::Roster(_) => format!(
+                    "shift i's primary is roster[i mod n]: `{person}` is in adjacent roster entries, or alone in the roster; reorder or extend the roster"
+                ),
+                Origin::Override(..) => format!(
+                    "this override puts `{person}` on call next to their own shift; pick someone else"
+                ),
+                Origin::Shift(..) => format!("give one of the two shifts to someone other than `{person}`"),
+            };
+            let mut d = Diagnostic::new(at(rs, blame), message)
+                .label(format!("{person} again"))
+                .help(help);
+            if other.pointer() != blame.pointer() {
+                d = d.with(at(rs, other), format!("{person} in the adjacent shift"));
+            }
+            out.push(d);
+        }
+    }
+}

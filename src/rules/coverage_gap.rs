@@ -1,0 +1,215 @@
+use chrono::NaiveDate;
+
+use super::on_call::{self, count};
+use super::{Context, Params, Rule};
+use crate::finding::{Diagnostic, Location};
+use crate::model::Rotation;
+use crate::schedule::{date_range, Form, RotationSchedule, Shift, MAX_SHIFTS};
+
+pub static RULE: Rule = Rule {
+    id: "coverage-gap",
+    summary: "A rotation has a gap or overlap between consecutive shifts, or an override that starts no shift",
+    explanation: r#"## What it checks
+A rotation's shifts, in date order, must follow each other without a gap or
+an overlap: each shift starts the day the previous one ends. For an explicit
+rotation (`shifts:`) every shift lasts `shift_length` from its `start`, and
+the first shift starts at the rotation's `start`. A generated rotation
+(`roster` + `until`) has no gaps by construction.
+
+Every override must start on the first day of a shift: it replaces the people
+of that whole shift.
+
+It also reports a rotation longer than steward expands: at most 10,000 shifts
+per rotation are expanded and checked (10,000 weekly shifts are almost two
+centuries). The finding points at `until` (or the 10,001st shift) and says
+from which date on nothing is checked.
+
+## Why
+A gap is a stretch of days when nobody is on call for the covered pipelines;
+an overlap means two shifts disagree on who is. An override that matches no
+shift does nothing: the swap it was written for silently does not happen.
+
+## Example
+```yaml
+shift_length: 1w
+start: 2026-01-05
+shifts:
+  - { start: 2026-01-05, primary: john, secondary: emily }
+  - { start: 2026-01-19, primary: emily, secondary: john }   # 2026-01-12 – 2026-01-18 uncovered
+overrides:
+  - { start: 2026-01-07, primary: david }                     # a Wednesday: starts no shift
+```
+
+## How to fix
+Make each shift start where the previous one ends (add the missing shift, or
+move its `start`), and set each override's `start` to the first day of the
+shift it replaces: the help line names the shift it falls in.
+"#,
+    options: None,
+    check,
+};
+
+fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
+    for (rs, rot) in on_call::rotations(ctx) {
+        if rs.not_expanded.is_some() {
+            continue;
+        }
+        if let Some(t) = rs.truncated {
+            let location = match rs.form {
+                Form::Generated => Location::node(rs.doc, "/until"),
+                Form::Explicit => Location::node(rs.doc, format!("/shifts/{MAX_SHIFTS}")),
+            };
+            out.push(
+                Diagnostic::new(
+                    location,
+                    format!(
+                        "rotation `{}` has {} shifts; steward expands at most {MAX_SHIFTS} per rotation, so shifts from {} on are not checked",
+                        rs.id, t.total, t.first_dropped
+                    ),
+                )
+                .label(format!("{} shifts", t.total))
+                .help("publish the schedule a quarter or a year ahead and extend it as you go, or use longer shifts"),
+            );
+        }
+        if rs.form == Form::Explicit {
+            explicit_gaps(rs, rot, out);
+        }
+        for &j in &rs.unmatched_overrides {
+            if let Some(o) = rot.overrides.get(j) {
+                out.push(unmatched_override(rs, j, o.start));
+            }
+        }
+    }
+}
+
+fn start_of(rs: &RotationSchedule, shift: &Shift) -> Location {
+    match shift.pointer() {
+        Some(p) => Location::node(rs.doc, format!("{p}/start")),
+        None => Location::node(rs.doc, "/start"),
+    }
+}
+
+fn days(from: NaiveDate, to_exclusive: NaiveDate) -> String {
+    let n = (to_exclusive - from).num_days();
+    let last = to_exclusive.pred_opt().unwrap_or(to_exclusive);
+    format!(
+        "{} ({})",
+        date_range(from, last),
+        count(usize::try_from(n).unwrap_or(0), "day")
+    )
+}
+
+fn explicit_gaps(rs: &RotationSchedule, rot: &Rotation, out: &mut Vec<Diagnostic>) {
+    let Some(first) = rs.shifts.first() else {
+        return;
+    };
+    if first.start > rot.start {
+        out.push(
+            Diagnostic::new(
+                start_of(rs, first),
+                format!(
+                    "rotation `{}` starts on {} but its first shift only on {}: nobody is on call {}",
+                    rs.id,
+                    rot.start,
+                    first.start,
+                    days(rot.start, first.start)
+                ),
+            )
+            .label("first shift starts late")
+            .with(Location::node(rs.doc, "/start"), "the rotation starts here")
+            .help(format!(
+                "add a shift starting {}, or move the rotation's `start` to {}",
+                rot.start, first.start
+            )),
+        );
+    } else if first.start < rot.start {
+        out.push(
+            Diagnostic::new(
+                start_of(rs, first),
+                format!(
+                    "the first shift of rotation `{}` starts on {}, before the rotation's start ({})",
+                    rs.id, first.start, rot.start
+                ),
+            )
+            .label("before the rotation starts")
+            .with(Location::node(rs.doc, "/start"), "the rotation starts here")
+            .help(format!(
+                "the first shift starts at the rotation's `start`: set `start` to {}",
+                first.start
+            )),
+        );
+    }
+    for pair in rs.shifts.windows(2) {
+        let [a, b] = pair else { continue };
+        let previous = a
+            .pointer()
+            .map(|p| Location::node(rs.doc, p))
+            .unwrap_or_else(|| Location::node(rs.doc, "/start"));
+        if b.start > a.end {
+            out.push(
+                Diagnostic::new(
+                    start_of(rs, b),
+                    format!(
+                        "rotation `{}` has a gap: nobody is on call {}, between the shift {} and the one starting {}",
+                        rs.id,
+                        days(a.end, b.start),
+                        a.dates(),
+                        b.start
+                    ),
+                )
+                .label(format!("starts {} late", count(usize::try_from((b.start - a.end).num_days()).unwrap_or(0), "day")))
+                .with(previous, format!("previous shift, until {}", a.last_day()))
+                .help(format!(
+                    "add a shift starting {}, or start this one on {}",
+                    a.end, a.end
+                )),
+            );
+        } else if b.start < a.end {
+            let overlap_end = a.end.min(b.end);
+            out.push(
+                Diagnostic::new(
+                    start_of(rs, b),
+                    format!(
+                        "shifts of rotation `{}` overlap: {} ({}) and {} ({}) both cover {}",
+                        rs.id,
+                        a.dates(),
+                        a.primary.person,
+                        b.dates(),
+                        b.primary.person,
+                        days(b.start, overlap_end)
+                    ),
+                )
+                .label("overlaps the previous shift")
+                .with(previous, format!("previous shift, until {}", a.last_day()))
+                .help(format!(
+                    "every shift lasts `shift_length` ({}) from its start: start this one on {}",
+                    rot.shift_length, a.end
+                )),
+            );
+        }
+    }
+}
+
+fn unmatched_override(rs: &RotationSchedule, j: usize, start: NaiveDate) -> Diagnostic {
+    let location = Location::node(rs.doc, format!("/overrides/{j}/start"));
+    let message = format!(
+        "an override of rotation `{}` starts on {start}, which is not the first day of a shift",
+        rs.id
+    );
+    let help = match (rs.shift_at(start).and_then(|i| rs.shifts.get(i)), rs.window()) {
+        (Some(shift), _) => format!(
+            "{start} falls in the shift {} ({} primary): an override replaces people for a whole shift, so start it on {}",
+            shift.dates(),
+            shift.primary.person,
+            shift.start
+        ),
+        (None, Some((first, end))) => format!(
+            "the rotation's shifts run {}; an override must start on the first day of one of them",
+            date_range(first, end.pred_opt().unwrap_or(end))
+        ),
+        (None, None) => "an override must start on the first day of a shift".to_string(),
+    };
+    Diagnostic::new(location, message)
+        .label("starts no shift")
+        .help(help)
+}

@@ -1,0 +1,150 @@
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::on_call::{at, list};
+use super::{Context, Params, Rule};
+use crate::finding::Diagnostic;
+use crate::schedule::{date_range, Origin};
+
+pub static RULE: Rule = Rule {
+    id: "double-booked",
+    summary: "Someone is primary in two rotations at overlapping times",
+    explanation: r#"## What it checks
+Across all rotations, nobody is primary of two rotations on the same day.
+Being secondary of one rotation while primary of another is allowed.
+
+The finding points at the later rotation's entry (the roster entry of a
+generated rotation, the shift or override of an explicit one) with a label
+on the other rotation's; the message lists the overlapping days.
+
+## Why
+Two pagers at once means one of them is not really covered: when both
+rotations have incidents the same night, one waits.
+
+## Example
+```yaml
+# rotations/investor.yaml
+roster: [john, emily, michael, david]
+# rotations/experiments.yaml, same start and shift length
+roster: [john, priya, sam, alex]      # john is primary of both in week 1, 5, 9…
+```
+
+## How to fix
+Merge the rotations into one covering all the pipelines, shift one roster's
+order, or add overrides so someone else is primary of one of them then.
+"#,
+    options: None,
+    check,
+};
+
+/// Overlapping dates shown per finding; the rest are counted.
+const SHOWN: usize = 3;
+
+struct Overlaps<'a> {
+    person: &'a str,
+    count: usize,
+    shown: Vec<String>,
+}
+
+struct Slot {
+    start: NaiveDate,
+    end: NaiveDate,
+    rotation: usize,
+    origin: Origin,
+}
+
+fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
+    let rotations = &ctx.schedule.rotations;
+    let mut by_person: BTreeMap<&str, Vec<Slot>> = BTreeMap::new();
+    for (r, rs) in rotations.iter().enumerate() {
+        for shift in &rs.shifts {
+            by_person
+                .entry(shift.primary.person.as_str())
+                .or_default()
+                .push(Slot {
+                    start: shift.start,
+                    end: shift.end,
+                    rotation: r,
+                    origin: shift.primary.origin,
+                });
+        }
+    }
+    // (later rotation, its origin, earlier rotation, its origin) -> (person, overlaps).
+    type Key = (usize, Origin, usize, Origin);
+    let mut groups: BTreeMap<Key, Overlaps<'_>> = BTreeMap::new();
+    for (person, mut slots) in by_person {
+        slots.sort_by_key(|s| (s.start, s.rotation));
+        // A sweep over start dates. Per rotation only the running slot that
+        // ends last is kept: shifts of one rotation do not overlap unless
+        // broken (`coverage-gap`), so nothing is lost, and the work stays
+        // linear in slots times the rotations a person is in.
+        let mut active: BTreeMap<usize, &Slot> = BTreeMap::new();
+        for slot in &slots {
+            active.retain(|_, a| a.end > slot.start);
+            for (&r, a) in &active {
+                if r == slot.rotation {
+                    continue;
+                }
+                let (later, earlier) = if r > slot.rotation {
+                    (*a, slot)
+                } else {
+                    (slot, *a)
+                };
+                let from = later.start.max(earlier.start);
+                let to = later.end.min(earlier.end);
+                let last = to.pred_opt().unwrap_or(to);
+                let group = groups
+                    .entry((
+                        later.rotation,
+                        later.origin,
+                        earlier.rotation,
+                        earlier.origin,
+                    ))
+                    .or_insert_with(|| Overlaps {
+                        person,
+                        count: 0,
+                        shown: Vec::new(),
+                    });
+                group.count += 1;
+                if group.shown.len() < SHOWN {
+                    group.shown.push(date_range(from, last));
+                }
+            }
+            if active.get(&slot.rotation).is_none_or(|a| a.end < slot.end) {
+                active.insert(slot.rotation, slot);
+            }
+        }
+    }
+    for ((later, origin, earlier, other), group) in groups {
+        let (Some(rs), Some(other_rs)) = (rotations.get(later), rotations.get(earlier)) else {
+            continue;
+        };
+        let person = group.person;
+        let when = match group.shown.as_slice() {
+            [one] if group.count == 1 => format!("on {one}"),
+            shown if group.count > shown.len() => format!(
+                "{} times: {} and {} more",
+                group.count,
+                shown.join(", "),
+                group.count - shown.len()
+            ),
+            shown => format!("{} times: {}", group.count, list(shown, SHOWN)),
+        };
+        out.push(
+            Diagnostic::new(
+                at(rs, origin),
+                format!(
+                    "{person} is primary of both `{}` and `{}` {when}",
+                    rs.id, other_rs.id
+                ),
+            )
+            .label(format!("also primary of `{}`", other_rs.id))
+            .with(at(other_rs, other), format!("{person} primary of `{}`", other_rs.id))
+            .help(format!(
+                "add an override so someone else is primary of `{}` or `{}` then, or merge the two rotations",
+                rs.id, other_rs.id
+            )),
+        );
+    }
+}

@@ -1,0 +1,113 @@
+use chrono::{Days, NaiveDate};
+
+use super::on_call::{self, count};
+use super::{Context, Params, Rule};
+use crate::finding::{Diagnostic, Location};
+use crate::schedule::Form;
+
+pub static RULE: Rule = Rule {
+    id: "schedule-horizon",
+    summary: "A rotation's last shift ends less than `min_weeks` weeks after today",
+    explanation: r#"## What it checks
+The end of a rotation's last shift (for a generated rotation, the end of the
+last shift starting before `until`) is at least `min_weeks` weeks after
+today. "Today" is the local date, or `--today YYYY-MM-DD` so CI runs are
+reproducible. A rotation that already ended is reported too. Rotations cut
+short by the expansion limit (see `coverage-gap`) are not checked.
+
+The finding points at `until` (generated) or at the last shift (explicit).
+
+## Why
+People plan vacations and swaps around the on-call schedule: it should be
+published at least a quarter ahead, and a rotation that runs out silently
+leaves the pipelines without anyone on call.
+
+## Example
+```yaml
+# today: 2026-11-23
+start: 2026-01-05
+until: 2026-12-28    # the last shift ends 2026-12-28: 5 weeks ahead, not 13
+```
+
+## How to fix
+Extend the rotation: move `until` later, or add shifts, so it runs at least
+`min_weeks` weeks past today. Do it regularly, e.g. each quarter.
+"#,
+    options: Some(
+        r#"{"min_weeks": {"type": "integer", "minimum": 0, "maximum": 5200, "description": "Weeks after today the schedule must reach"}}"#,
+    ),
+    check,
+};
+
+fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
+    // The default lives in policies/default.yaml, which every policy extends.
+    let Some(min_weeks) = params.get::<u64>("min_weeks") else {
+        return;
+    };
+    let Some(horizon) = min_weeks
+        .checked_mul(7)
+        .and_then(|d| ctx.today.checked_add_days(Days::new(d)))
+    else {
+        return;
+    };
+    for (rs, _) in on_call::expanded(ctx) {
+        if rs.truncated.is_some() {
+            continue;
+        }
+        let Some(last) = rs.shifts.iter().max_by_key(|s| s.end) else {
+            continue;
+        };
+        let end = last.end;
+        if end >= horizon {
+            continue;
+        }
+        let location = match (rs.form, last.pointer()) {
+            (Form::Explicit, Some(p)) => Location::node(rs.doc, p),
+            _ => Location::node(rs.doc, "/until"),
+        };
+        let when = weeks_between(ctx.today, end);
+        let message = if end <= ctx.today {
+            format!(
+                "rotation `{}` ran out: its last shift ended on {}, before today ({}); publish at least {} ahead (through {})",
+                rs.id,
+                last.last_day(),
+                ctx.today,
+                count(usize::try_from(min_weeks).unwrap_or(usize::MAX), "week"),
+                horizon.pred_opt().unwrap_or(horizon)
+            )
+        } else {
+            format!(
+                "rotation `{}` is scheduled until {}, {when} after today ({}); publish at least {} ahead (through {})",
+                rs.id,
+                last.last_day(),
+                ctx.today,
+                count(usize::try_from(min_weeks).unwrap_or(usize::MAX), "week"),
+                horizon.pred_opt().unwrap_or(horizon)
+            )
+        };
+        let help = match rs.form {
+            Form::Generated => format!("move `until` to {horizon} or later"),
+            Form::Explicit => format!(
+                "add shifts through {}",
+                horizon.pred_opt().unwrap_or(horizon)
+            ),
+        };
+        out.push(
+            Diagnostic::new(location, message)
+                .label(format!("last shift ends {}", last.last_day()))
+                .help(help),
+        );
+    }
+}
+
+/// "5 weeks", "3 days".
+fn weeks_between(from: NaiveDate, to: NaiveDate) -> String {
+    let days = usize::try_from((to - from).num_days()).unwrap_or(0);
+    if days >= 7 && days % 7 == 0 {
+        count(days / 7, "week")
+    } else if days >= 7 {
+        format!("{} and {}", count(days / 7, "week"), count(days % 7, "day"))
+    } else {
+        count(days, "day")
+    }
+}

@@ -1,0 +1,426 @@
+//! Expansion of one rotation: generated or explicit shifts, then overrides,
+//! then the holidays that fall in them and the load per person.
+
+use chrono::{Days, NaiveDate};
+
+use super::holidays::{Calendar, BUILTIN_CALENDARS};
+use super::load::Load;
+use super::{
+    Assignment, Form, HolidayOnCall, NotExpanded, Origin, Role, RotationSchedule, Shift,
+    ShiftSource, Truncation, MAX_SHIFTS,
+};
+use crate::model::{Entry, Model, Rotation};
+
+pub fn rotation(
+    model: &Model,
+    index: usize,
+    entry: &Entry<crate::model::Rotation>,
+) -> RotationSchedule {
+    let rot = &entry.item;
+    let mut out = RotationSchedule {
+        rotation: index,
+        doc: entry.doc,
+        id: rot.id.clone(),
+        form: if rot.shifts.is_some() {
+            Form::Explicit
+        } else {
+            Form::Generated
+        },
+        shifts: Vec::new(),
+        roster: Vec::new(),
+        unmatched_overrides: Vec::new(),
+        not_expanded: None,
+        truncated: None,
+        calendar: None,
+        holidays: Vec::new(),
+        load: Load::default(),
+    };
+    let days = rot
+        .shift_length
+        .whole_days()
+        .and_then(|d| u64::try_from(d).ok())
+        .filter(|d| *d > 0);
+    match days {
+        None => out.not_expanded = Some(NotExpanded::PartialDays),
+        Some(days) => match out.form {
+            Form::Generated => generated(rot, days, &mut out),
+            Form::Explicit => explicit(rot, days, &mut out),
+        },
+    }
+    apply_overrides(rot, &mut out);
+    out.roster = roster(rot, &out);
+    out.calendar = rot
+        .holidays
+        .as_ref()
+        .and_then(|h| resolve_calendar(model, &h.calendar));
+    if let (Some(calendar), Some((from, to))) = (&out.calendar, out.window()) {
+        let dates = calendar.dates(from, to);
+        let mut hits = Vec::with_capacity(dates.len());
+        for h in dates {
+            if let Some(shift) = out.shift_at(h.date) {
+                hits.push(HolidayOnCall {
+                    date: h.date,
+                    name: h.name,
+                    shift,
+                });
+            }
+        }
+        out.holidays = hits;
+    }
+    out.load = Load::of_shifts(&out, 0..out.shifts.len());
+    out
+}
+
+/// A user calendar shadows a builtin one of the same id: defining it is deliberate.
+pub fn resolve_calendar(model: &Model, id: &str) -> Option<Calendar> {
+    if let Some(entry) = model.calendar(id) {
+        return Some(Calendar::from_document(entry.doc, &entry.item));
+    }
+    if BUILTIN_CALENDARS.contains(&id) {
+        return Calendar::builtin(id);
+    }
+    None
+}
+
+fn add_days(date: NaiveDate, days: u64) -> Option<NaiveDate> {
+    date.checked_add_days(Days::new(days))
+}
+
+fn generated(rot: &Rotation, days: u64, out: &mut RotationSchedule) {
+    let (Some(roster), Some(until)) = (rot.roster.as_ref(), rot.until) else {
+        return;
+    };
+    if roster.is_empty() {
+        return;
+    }
+    let span = (until - rot.start).num_days();
+    let Ok(span) = u64::try_from(span) else {
+        out.not_expanded = Some(NotExpanded::Empty);
+        return;
+    };
+    if span == 0 {
+        out.not_expanded = Some(NotExpanded::Empty);
+        return;
+    }
+    // Shifts start while before `until`: ceil(span / days) of them.
+    let total = span.div_ceil(days);
+    let count = usize::try_from(total).map_or(MAX_SHIFTS, |t| t.min(MAX_SHIFTS));
+    let n = roster.len();
+    out.shifts.reserve_exact(count);
+    for i in 0..count {
+        let Some(start) = add_days(rot.start, days * i as u64) else {
+            break;
+        };
+        let Some(end) = add_days(start, days) else {
+            break;
+        };
+        let person = |k: usize| Assignment {
+            person: roster[k].clone(),
+            origin: Origin::Roster(k),
+        };
+        out.shifts.push(Shift {
+            start,
+            end,
+            primary: person(i % n),
+            // A one-person roster has no secondary.
+            secondary: (n > 1).then(|| person((i + 1) % n)),
+            source: ShiftSource::Generated(i),
+            overrides: Vec::new(),
+        });
+    }
+    if total > out.shifts.len() as u64 {
+        let first_dropped = out.shifts.last().map_or(rot.start, |s| s.end);
+        out.truncated = Some(Truncation {
+            total,
+            first_dropped,
+        });
+    }
+}
+
+fn explicit(rot: &Rotation, days: u64, out: &mut RotationSchedule) {
+    let Some(specs) = rot.shifts.as_ref() else {
+        return;
+    };
+    let kept = specs.len().min(MAX_SHIFTS);
+    let mut shifts = Vec::with_capacity(kept);
+    for (i, spec) in specs.iter().enumerate().take(kept) {
+        let Some(end) = add_days(spec.start, days) else {
+            continue;
+        };
+        shifts.push(Shift {
+            start: spec.start,
+            end,
+            primary: Assignment {
+                person: spec.primary.clone(),
+                origin: Origin::Shift(i, Role::Primary),
+            },
+            secondary: spec.secondary.as_ref().map(|s| Assignment {
+                person: s.clone(),
+                origin: Origin::Shift(i, Role::Secondary),
+            }),
+            source: ShiftSource::Explicit(i),
+            overrides: Vec::new(),
+        });
+    }
+    // Stable: shifts listed on the same day keep their order.
+    shifts.sort_by_key(|s| s.start);
+    if specs.len() > kept {
+        out.truncated = Some(Truncation {
+            total: specs.len() as u64,
+            first_dropped: specs[kept].start,
+        });
+    }
+    out.shifts = shifts;
+}
+
+fn apply_overrides(rot: &Rotation, out: &mut RotationSchedule) {
+    if out.not_expanded.is_some() {
+        return;
+    }
+    for (j, o) in rot.overrides.iter().enumerate() {
+        let at = out.shifts.partition_point(|s| s.start < o.start);
+        let Some(shift) = out.shifts.get_mut(at).filter(|s| s.start == o.start) else {
+            // Past the expansion cap an override cannot be matched: not its fault.
+            let beyond_cap = out.truncated.is_some_and(|t| o.start >= t.first_dropped);
+            if !beyond_cap {
+                out.unmatched_overrides.push(j);
+            }
+            continue;
+        };
+        if let Some(p) = &o.primary {
+            shift.primary = Assignment {
+                person: p.clone(),
+                origin: Origin::Override(j, Role::Primary),
+            };
+        }
+        if let Some(s) = &o.secondary {
+            shift.secondary = Some(Assignment {
+                person: s.clone(),
+                origin: Origin::Override(j, Role::Secondary),
+            });
+        }
+        shift.overrides.push(j);
+    }
+}
+
+/// Generated: the distinct roster entries; explicit: everyone on call in some shift.
+fn roster(rot: &Rotation, out: &RotationSchedule) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut list = Vec::new();
+    let mut add = |id: &String| {
+        if seen.insert(id.clone()) {
+            list.push(id.clone());
+        }
+    };
+    match out.form {
+        Form::Generated => rot.roster.iter().flatten().for_each(&mut add),
+        Form::Explicit => {
+            for shift in &out.shifts {
+                for (_, a) in shift.assignments() {
+                    add(&a.person);
+                }
+            }
+        }
+    }
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Duration, Override, ShiftSpec};
+
+    pub(crate) fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn generated_rotation(roster: &[&str], length: &str, start: &str, until: &str) -> Rotation {
+        Rotation {
+            id: "r".into(),
+            name: None,
+            covers: Vec::new(),
+            shift_length: Duration::parse(length).unwrap(),
+            start: d(start),
+            until: Some(d(until)),
+            roster: Some(roster.iter().map(|s| s.to_string()).collect()),
+            shifts: None,
+            holidays: None,
+            overrides: Vec::new(),
+        }
+    }
+
+    fn expand(rot: Rotation) -> RotationSchedule {
+        let model = Model::default();
+        rotation(&model, 0, &Entry { doc: 0, item: rot })
+    }
+
+    fn people(rs: &RotationSchedule) -> Vec<(String, String, Option<String>)> {
+        rs.shifts
+            .iter()
+            .map(|s| {
+                (
+                    s.start.to_string(),
+                    s.primary.person.clone(),
+                    s.secondary.as_ref().map(|a| a.person.clone()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn generated_round_robin() {
+        let rs = expand(generated_rotation(
+            &["john", "emily", "michael"],
+            "1w",
+            "2026-01-05",
+            "2026-02-03",
+        ));
+        let got = people(&rs);
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            got,
+            vec![
+                ("2026-01-05".into(), "john".into(), s("emily")),
+                ("2026-01-12".into(), "emily".into(), s("michael")),
+                ("2026-01-19".into(), "michael".into(), s("john")),
+                ("2026-01-26".into(), "john".into(), s("emily")),
+                // 2026-02-02 < until 2026-02-03: one more shift.
+                ("2026-02-02".into(), "emily".into(), s("michael")),
+            ]
+        );
+        assert_eq!(rs.shifts[4].end, d("2026-02-09"));
+        assert_eq!(rs.shifts[0].primary.origin, Origin::Roster(0));
+        assert_eq!(
+            rs.shifts[2].secondary.as_ref().unwrap().origin,
+            Origin::Roster(0)
+        );
+        assert_eq!(rs.roster, ["john", "emily", "michael"]);
+        assert!(rs.truncated.is_none());
+        let load = |p: &str| rs.load.people[p];
+        assert_eq!((load("john").primary, load("john").secondary), (2, 1));
+        assert_eq!((load("emily").primary, load("emily").secondary), (2, 2));
+        assert_eq!((load("michael").primary, load("michael").secondary), (1, 2));
+    }
+
+    #[test]
+    fn holidays_land_in_the_shift_holding_them() {
+        let mut rot = generated_rotation(&["a", "b", "c"], "1w", "2026-12-14", "2027-01-11");
+        rot.holidays = Some(crate::model::RotationHolidays {
+            calendar: "us-major".into(),
+            min_engineers: None,
+        });
+        let rs = expand(rot);
+        let hits: Vec<(String, usize)> = rs
+            .holidays
+            .iter()
+            .map(|h| (h.date.to_string(), h.shift))
+            .collect();
+        // The shift 2026-12-28 – 2027-01-03 straddles the year end.
+        assert_eq!(
+            hits,
+            [("2026-12-25".to_string(), 1), ("2027-01-01".to_string(), 2)]
+        );
+        assert_eq!(rs.holidays_in(2).len(), 1);
+        assert!(rs.holidays_in(0).is_empty());
+        assert_eq!(rs.load.people["b"].primary_holidays, 1);
+        assert_eq!(rs.load.people["c"].secondary_holidays, 1);
+        assert_eq!(rs.shift_at(d("2027-01-10")), Some(3));
+        assert_eq!(rs.shift_at(d("2027-01-11")), None);
+        assert_eq!(rs.shift_at(d("2026-12-13")), None);
+    }
+
+    #[test]
+    fn one_person_roster_has_no_secondary() {
+        let rs = expand(generated_rotation(
+            &["john"],
+            "1w",
+            "2026-01-05",
+            "2026-01-19",
+        ));
+        assert_eq!(rs.shifts.len(), 2);
+        assert!(rs.shifts.iter().all(|s| s.secondary.is_none()));
+    }
+
+    #[test]
+    fn huge_rotations_are_capped() {
+        let rs = expand(generated_rotation(
+            &["a", "b"],
+            "1d",
+            "2026-01-01",
+            "3026-01-01",
+        ));
+        assert_eq!(rs.shifts.len(), MAX_SHIFTS);
+        let t = rs.truncated.unwrap();
+        assert_eq!(t.total, 365_242);
+        assert_eq!(t.first_dropped, rs.shifts.last().unwrap().end);
+    }
+
+    #[test]
+    fn extreme_dates_do_not_panic() {
+        let rs = expand(generated_rotation(
+            &["a"],
+            "9999w",
+            "0001-01-01",
+            "9999-12-31",
+        ));
+        assert_eq!(rs.shifts.len(), 53);
+        let rs = expand(generated_rotation(&["a"], "1w", "2026-01-05", "2026-01-05"));
+        assert!(rs.shifts.is_empty());
+        assert_eq!(rs.not_expanded, Some(NotExpanded::Empty));
+        let rs = expand(generated_rotation(
+            &["a"],
+            "12h",
+            "2026-01-05",
+            "2026-02-05",
+        ));
+        assert_eq!(rs.not_expanded, Some(NotExpanded::PartialDays));
+    }
+
+    #[test]
+    fn explicit_shifts_are_sorted_and_overridden() {
+        let mut rot = generated_rotation(&[], "1w", "2026-01-05", "2026-01-05");
+        rot.roster = None;
+        rot.until = None;
+        let spec = |start: &str, p: &str, s: Option<&str>| ShiftSpec {
+            start: d(start),
+            primary: p.into(),
+            secondary: s.map(Into::into),
+        };
+        rot.shifts = Some(vec![
+            spec("2026-01-12", "emily", Some("john")),
+            spec("2026-01-05", "john", None),
+        ]);
+        rot.overrides = vec![
+            Override {
+                start: d("2026-01-12"),
+                primary: None,
+                secondary: Some("david".into()),
+                reason: None,
+            },
+            Override {
+                start: d("2026-01-13"),
+                primary: Some("david".into()),
+                secondary: None,
+                reason: None,
+            },
+        ];
+        let rs = expand(rot);
+        assert_eq!(rs.form, Form::Explicit);
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            people(&rs),
+            vec![
+                ("2026-01-05".into(), "john".into(), None),
+                ("2026-01-12".into(), "emily".into(), s("david")),
+            ]
+        );
+        assert_eq!(rs.shifts[0].source, ShiftSource::Explicit(1));
+        assert_eq!(
+            rs.shifts[1].secondary.as_ref().unwrap().origin,
+            Origin::Override(0, Role::Secondary)
+        );
+        assert_eq!(rs.shifts[1].overrides, [0]);
+        assert_eq!(rs.unmatched_overrides, [1]);
+        assert_eq!(rs.roster, ["john", "emily", "david"]);
+    }
+}

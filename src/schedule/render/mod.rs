@@ -1,0 +1,218 @@
+//! `steward schedule`: each rotation's shifts with holidays and leave, then
+//! load per person. One module per output format; all read the same [`View`].
+
+mod ics;
+mod json;
+mod text;
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use super::leave::LeavePeriod;
+use super::load::Load;
+use super::{HolidayOnCall, RotationSchedule, Schedule, Shift};
+use crate::model::{Model, Rotation};
+use crate::workspace::Workspace;
+
+/// Output formats of `steward schedule`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScheduleFormat {
+    /// Plain-text tables with a bar per person.
+    Table,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// One JSON object, for scripts.
+    Json,
+    /// An iCalendar file: one all-day event per shift and role.
+    Ics,
+}
+
+/// What to show: the loaded schedule, restricted to a window of days.
+pub struct View<'a> {
+    pub workspace: &'a Workspace,
+    pub model: &'a Model,
+    pub schedule: &'a Schedule,
+    /// First day shown (inclusive); `None`: from each rotation's start.
+    pub from: Option<NaiveDate>,
+    /// Last day shown (inclusive); `None`: to each rotation's end.
+    pub to: Option<NaiveDate>,
+    pub today: NaiveDate,
+}
+
+/// One rotation restricted to the window.
+struct Section<'a> {
+    rs: &'a RotationSchedule,
+    rot: &'a Rotation,
+    file: String,
+    /// Indices of the shifts overlapping the window.
+    range: Range<usize>,
+    load: Load,
+}
+
+/// A shift as shown: who, holidays in it, and roster members away during it.
+struct Row<'a> {
+    shift: &'a Shift,
+    holidays: &'a [HolidayOnCall],
+    /// Roster members and people on call with leave overlapping the shift.
+    away: Vec<(&'a str, &'a LeavePeriod)>,
+    /// `reason`s of the overrides applied to the shift (empty when none given).
+    overrides: Vec<Option<&'a str>>,
+}
+
+impl Row<'_> {
+    fn is_away(&self, person: &str) -> bool {
+        self.away.iter().any(|(p, _)| *p == person)
+    }
+}
+
+impl<'a> View<'a> {
+    fn sections(&self) -> Vec<Section<'a>> {
+        self.schedule
+            .rotations
+            .iter()
+            .filter_map(|rs| {
+                let rot = &self.model.rotations.get(rs.rotation)?.item;
+                let file = self
+                    .workspace
+                    .doc(rs.doc)
+                    .and_then(|d| self.workspace.files.get(d.file))
+                    .map(|f| f.display.clone())
+                    .unwrap_or_default();
+                let range = self.range(rs);
+                let load = Load::of_shifts(rs, range.clone());
+                Some(Section {
+                    rs,
+                    rot,
+                    file,
+                    range,
+                    load,
+                })
+            })
+            .collect()
+    }
+
+    /// Shifts overlapping `[from, to]`; shifts are sorted by start.
+    fn range(&self, rs: &RotationSchedule) -> Range<usize> {
+        let shifts = &rs.shifts;
+        let mut lo = 0;
+        if let Some(from) = self.from {
+            // Shift lengths are equal except in broken explicit rotations:
+            // skip those that end before `from`, without assuming more.
+            lo = shifts
+                .partition_point(|s| s.start <= from)
+                .saturating_sub(1);
+            while lo > 0 && shifts.get(lo - 1).is_some_and(|s| s.end > from) {
+                lo -= 1;
+            }
+            while shifts.get(lo).is_some_and(|s| s.end <= from) {
+                lo += 1;
+            }
+        }
+        let hi = match self.to {
+            Some(to) => shifts.partition_point(|s| s.start <= to),
+            None => shifts.len(),
+        };
+        lo..hi.max(lo)
+    }
+
+    fn rows(&self, section: &Section<'a>) -> Vec<Row<'a>> {
+        let rs = section.rs;
+        let leave = &self.schedule.leave;
+        section
+            .range
+            .clone()
+            .filter_map(|i| {
+                let shift = rs.shifts.get(i)?;
+                let mut away: Vec<(&str, &LeavePeriod)> = Vec::new();
+                let people = rs
+                    .roster
+                    .iter()
+                    .map(String::as_str)
+                    .chain(shift.assignments().map(|(_, a)| a.person.as_str()));
+                for person in people {
+                    if away.iter().any(|(p, _)| *p == person) {
+                        continue;
+                    }
+                    if let Some(period) = leave.during(person, shift.start, shift.end).next() {
+                        away.push((person, period));
+                    }
+                }
+                let overrides = shift
+                    .overrides
+                    .iter()
+                    .map(|&j| {
+                        section
+                            .rot
+                            .overrides
+                            .get(j)
+                            .and_then(|o| o.reason.as_deref())
+                    })
+                    .collect();
+                Some(Row {
+                    shift,
+                    holidays: rs.holidays_in(i),
+                    away,
+                    overrides,
+                })
+            })
+            .collect()
+    }
+
+    /// The display name of a member, or the id when it names nobody.
+    fn name(&self, id: &'a str) -> &'a str {
+        self.model.member(id).map_or(id, |m| m.name.as_str())
+    }
+
+    /// Load summed over the shown part of every rotation.
+    fn total(&self, sections: &[Section<'_>]) -> Load {
+        Load::total(sections.iter().map(|s| (&s.load, s.rs.roster.as_slice())))
+    }
+}
+
+/// Renders the schedule in `format`.
+pub fn render(view: &View<'_>, format: ScheduleFormat) -> String {
+    match format {
+        ScheduleFormat::Table => text::table(view),
+        ScheduleFormat::Markdown => text::markdown(view),
+        ScheduleFormat::Json => json::render(view),
+        ScheduleFormat::Ics => ics::render(view),
+    }
+}
+
+/// A balance score with two decimals, as shown to people.
+fn score(balance: f64) -> String {
+    format!("{balance:.2}")
+}
+
+/// A bar of `value` out of `max`, at most `width` blocks.
+fn bar(value: u32, max: u32, width: u32) -> String {
+    if max == 0 {
+        return String::new();
+    }
+    let blocks = if max <= width {
+        value
+    } else {
+        // Rounded, but never hide a non-zero value.
+        let scaled = (u64::from(value) * u64::from(width) + u64::from(max) / 2) / u64::from(max);
+        u32::try_from(scaled)
+            .unwrap_or(width)
+            .max(u32::from(value > 0))
+    };
+    "█".repeat(usize::try_from(blocks).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_value() {
+        assert_eq!(bar(3, 5, 40), "███");
+        assert_eq!(bar(0, 5, 40), "");
+        assert_eq!(bar(100, 100, 10), "██████████");
+        assert_eq!(bar(50, 100, 10), "█████");
+        assert_eq!(bar(1, 100, 10), "█");
+        assert_eq!(bar(0, 0, 10), "");
+    }
+}

@@ -1,0 +1,373 @@
+//! `--format table` (plain text) and `--format markdown`.
+
+use std::fmt::Write as _;
+
+use super::{bar, score, Row, Section, View};
+use crate::schedule::load::Load;
+use crate::schedule::{date_range, Form, NotExpanded, MAX_SHIFTS};
+
+const BAR_WIDTH: u32 = 40;
+
+/// Left-aligned columns separated by two spaces; `right` marks right-aligned ones.
+fn columns(rows: &[Vec<String>], right: &[usize]) -> String {
+    let count = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; count];
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            let last = i + 1 == row.len();
+            if right.contains(&i) {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                if !last {
+                    line.push_str(&" ".repeat(pad));
+                }
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The facts shown above a rotation's shifts, as (label, value).
+fn facts(view: &View<'_>, s: &Section<'_>) -> Vec<(&'static str, String)> {
+    let rs = s.rs;
+    let rot = s.rot;
+    let mut facts = vec![("file", s.file.clone())];
+    if !rot.covers.is_empty() {
+        facts.push(("covers", rot.covers.join(", ")));
+    }
+    let form = match rs.form {
+        Form::Generated => format!("generated from a roster of {}", rs.roster.len()),
+        Form::Explicit => format!("explicit, {} people", rs.roster.len()),
+    };
+    let shifts = match (rs.not_expanded, rs.window()) {
+        (Some(NotExpanded::PartialDays), _) => format!(
+            "not expanded: shift length {} is not whole days (see `steward check`)",
+            rot.shift_length
+        ),
+        (Some(NotExpanded::Empty), _) | (None, None) => "none".to_string(),
+        (None, Some((first, end))) => format!(
+            "{} × {}, {} ({form})",
+            rs.shifts.len(),
+            rot.shift_length,
+            date_range(first, end.pred_opt().unwrap_or(end))
+        ),
+    };
+    facts.push(("shifts", shifts));
+    if let Some(t) = rs.truncated {
+        facts.push((
+            "limit",
+            format!(
+                "only the first {MAX_SHIFTS} of {} shifts are expanded (through {})",
+                t.total,
+                t.first_dropped.pred_opt().unwrap_or(t.first_dropped)
+            ),
+        ));
+    }
+    if let Some(h) = &rot.holidays {
+        let min = h
+            .min_engineers
+            .map(|m| format!(", {m} engineers each"))
+            .unwrap_or_default();
+        let known = if rs.calendar.is_some() {
+            ""
+        } else {
+            " (unknown calendar)"
+        };
+        facts.push(("holidays", format!("{}{known}{min}", h.calendar)));
+    }
+    if view.from.is_some() || view.to.is_some() {
+        let from = view.from.map_or("start".to_string(), |d| d.to_string());
+        let to = view.to.map_or("end".to_string(), |d| d.to_string());
+        facts.push((
+            "showing",
+            format!(
+                "{from} – {to}: {} of {} shifts",
+                s.range.len(),
+                rs.shifts.len()
+            ),
+        ));
+    }
+    facts
+}
+
+/// A person cell: `*` when set by an override, `!` when away during the shift.
+fn who(row: &Row<'_>, person: &str, overridden: bool) -> String {
+    let mut cell = person.to_string();
+    if overridden {
+        cell.push('*');
+    }
+    if row.is_away(person) {
+        cell.push('!');
+    }
+    cell
+}
+
+fn notes(view: &View<'_>, row: &Row<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if row.shift.contains(view.today) {
+        notes.push("today".to_string());
+    }
+    for h in row.holidays {
+        notes.push(format!("holiday: {} ({})", h.name, h.date));
+    }
+    for reason in &row.overrides {
+        notes.push(match reason {
+            Some(r) => format!("override: {r}"),
+            None => "override".to_string(),
+        });
+    }
+    for (person, period) in &row.away {
+        notes.push(format!("away: {person} ({})", period.describe()));
+    }
+    notes
+}
+
+struct Cells {
+    start: String,
+    end: String,
+    primary: String,
+    secondary: String,
+    notes: Vec<String>,
+}
+
+fn cells(view: &View<'_>, row: &Row<'_>) -> Cells {
+    let shift = row.shift;
+    Cells {
+        start: shift.start.to_string(),
+        end: shift.last_day().to_string(),
+        primary: who(
+            row,
+            &shift.primary.person,
+            shift.primary.origin.is_override(),
+        ),
+        secondary: shift
+            .secondary
+            .as_ref()
+            .map(|s| who(row, &s.person, s.origin.is_override()))
+            .unwrap_or_else(|| "-".to_string()),
+        notes: notes(view, row),
+    }
+}
+
+fn legend(rows: &[Cells]) -> Option<String> {
+    let any = |c: char| {
+        rows.iter()
+            .any(|r| r.primary.contains(c) || r.secondary.contains(c))
+    };
+    let mut parts = Vec::new();
+    if any('*') {
+        parts.push("* set by an override");
+    }
+    if any('!') {
+        parts.push("! on leave during the shift");
+    }
+    (!parts.is_empty()).then(|| parts.join("   "))
+}
+
+fn load_rows(view: &View<'_>, load: &Load) -> (Vec<Vec<String>>, u32) {
+    let max = load.people.values().map(|l| l.primary).max().unwrap_or(0);
+    let rows = load
+        .people
+        .iter()
+        .map(|(person, l)| {
+            let name = view.name(person);
+            let label = if name == person {
+                person.clone()
+            } else {
+                format!("{person} ({name})")
+            };
+            vec![
+                label,
+                l.primary.to_string(),
+                l.secondary.to_string(),
+                format!("{}/{}", l.primary_holidays, l.secondary_holidays),
+                bar(l.primary, max, BAR_WIDTH),
+            ]
+        })
+        .collect();
+    (rows, max)
+}
+
+pub fn table(view: &View<'_>) -> String {
+    let sections = view.sections();
+    let mut out = String::new();
+    if sections.is_empty() {
+        out.push_str("No rotations in the checked files.\n");
+        return out;
+    }
+    for s in &sections {
+        let title = match &s.rot.name {
+            Some(name) => format!("Rotation {} — {name}", s.rs.id),
+            None => format!("Rotation {}", s.rs.id),
+        };
+        let _ = writeln!(out, "{title}");
+        let facts: Vec<Vec<String>> = facts(view, s)
+            .into_iter()
+            .map(|(k, v)| vec![format!("  {k}"), v])
+            .collect();
+        out.push_str(&columns(&facts, &[]));
+        out.push('\n');
+        let rows = view.rows(s);
+        if rows.is_empty() {
+            out.push_str("  (no shifts in the window)\n\n");
+            continue;
+        }
+        let cells: Vec<Cells> = rows.iter().map(|r| cells(view, r)).collect();
+        let mut grid = vec![vec![
+            "START".to_string(),
+            "END".to_string(),
+            "PRIMARY".to_string(),
+            "SECONDARY".to_string(),
+            "NOTES".to_string(),
+        ]];
+        for c in &cells {
+            grid.push(vec![
+                c.start.clone(),
+                c.end.clone(),
+                c.primary.clone(),
+                c.secondary.clone(),
+                c.notes.join(" · "),
+            ]);
+        }
+        out.push_str(&indent(&columns(&grid, &[])));
+        if let Some(legend) = legend(&cells) {
+            let _ = writeln!(out, "  {legend}");
+        }
+        out.push('\n');
+        load_table(view, &s.load, &mut out);
+        out.push('\n');
+    }
+    if sections.len() > 1 {
+        let _ = writeln!(out, "All rotations");
+        load_table(view, &view.total(&sections), &mut out);
+    }
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("  {l}\n")
+            }
+        })
+        .collect()
+}
+
+fn load_table(view: &View<'_>, load: &Load, out: &mut String) {
+    let (rows, _) = load_rows(view, load);
+    let mut grid = vec![vec![
+        "PERSON".to_string(),
+        "PRIMARY".to_string(),
+        "SECONDARY".to_string(),
+        "HOLIDAYS P/S".to_string(),
+        "PRIMARY SHIFTS".to_string(),
+    ]];
+    grid.extend(rows);
+    out.push_str(&indent(&columns(&grid, &[1, 2, 3])));
+    let _ = writeln!(
+        out,
+        "  balance score {} (1.00 = perfectly balanced)",
+        score(load.balance)
+    );
+}
+
+/// Escapes a Markdown table cell.
+fn md(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+}
+
+pub fn markdown(view: &View<'_>) -> String {
+    let sections = view.sections();
+    let mut out = String::from("# On-call schedule\n\n");
+    if sections.is_empty() {
+        out.push_str("No rotations in the checked files.\n");
+        return out;
+    }
+    for s in &sections {
+        let title = match &s.rot.name {
+            Some(name) => format!("## `{}` — {}", s.rs.id, md(name)),
+            None => format!("## `{}`", s.rs.id),
+        };
+        let _ = writeln!(out, "{title}\n");
+        for (k, v) in facts(view, s) {
+            let mut label = k.to_string();
+            if let Some(first) = label.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            let value = if k == "file" {
+                format!("`{v}`")
+            } else {
+                md(&v)
+            };
+            let _ = writeln!(out, "- **{label}:** {value}");
+        }
+        out.push('\n');
+        let rows = view.rows(s);
+        if rows.is_empty() {
+            out.push_str("No shifts in the window.\n\n");
+            continue;
+        }
+        let cells: Vec<Cells> = rows.iter().map(|r| cells(view, r)).collect();
+        out.push_str("| Start | End | Primary | Secondary | Notes |\n");
+        out.push_str("|---|---|---|---|---|\n");
+        for c in &cells {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                c.start,
+                c.end,
+                md(&c.primary).replace('*', "\\*"),
+                md(&c.secondary).replace('*', "\\*"),
+                md(&c.notes.join("; "))
+            );
+        }
+        if let Some(legend) = legend(&cells) {
+            let _ = writeln!(out, "\n{}", legend.replace('*', "\\*"));
+        }
+        out.push('\n');
+        let _ = writeln!(out, "### Load\n");
+        markdown_load(view, &s.load, &mut out);
+    }
+    if sections.len() > 1 {
+        let _ = writeln!(out, "## All rotations\n");
+        markdown_load(view, &view.total(&sections), &mut out);
+    }
+    out
+}
+
+fn markdown_load(view: &View<'_>, load: &Load, out: &mut String) {
+    let (rows, _) = load_rows(view, load);
+    out.push_str(
+        "| Person | Primary | Secondary | Holidays (primary/secondary) | Primary shifts |\n",
+    );
+    out.push_str("|---|--:|--:|--:|---|\n");
+    for r in rows {
+        let cells: Vec<String> = r.iter().map(|c| md(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    let _ = writeln!(
+        out,
+        "\nBalance score: **{}** (1.00 = perfectly balanced)\n",
+        score(load.balance)
+    );
+}

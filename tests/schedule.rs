@@ -1,0 +1,228 @@
+//! `steward schedule`, through the real binary, on `fixtures/workspace/schedule`.
+
+mod common;
+
+use chrono::NaiveDate;
+use icalendar::{CalendarComponent, Component, DatePerhapsTime};
+
+const WORKSPACE: &str = "fixtures/workspace/schedule";
+
+fn schedule(args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["schedule", WORKSPACE, "--today", "2026-11-23"];
+    all.extend_from_slice(args);
+    let output = common::steward(&common::repo(), &all);
+    (
+        output.status.code().unwrap_or(-1),
+        common::stdout(&output),
+        common::stderr(&output),
+    )
+}
+
+#[test]
+fn table() {
+    let (code, out, err) = schedule(&[]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("table", out);
+}
+
+#[test]
+fn table_in_a_window() {
+    let (code, out, err) = schedule(&["--from", "2026-12-10", "--to", "2026-12-24"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("table_window", out);
+}
+
+#[test]
+fn markdown() {
+    let (code, out, err) = schedule(&["--format", "markdown"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("markdown", out);
+}
+
+#[test]
+fn json() {
+    let (code, out, err) = schedule(&["--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let value: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(value["version"], 1);
+    assert_eq!(value["rotations"].as_array().map(Vec::len), Some(2));
+    insta::assert_snapshot!("json", out);
+}
+
+#[test]
+fn output_is_deterministic() {
+    for format in ["table", "markdown", "json", "ics"] {
+        let (_, first, _) = schedule(&["--format", format]);
+        let (_, second, _) = schedule(&["--format", format]);
+        assert_eq!(first, second, "{format}");
+    }
+}
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+}
+
+#[test]
+fn ics_parses_back_as_one_all_day_event_per_shift_and_role() {
+    let (code, out, err) = schedule(&["--format", "ics"]);
+    assert_eq!(code, 0, "{err}");
+    // RFC 5545: CRLF line endings, lines folded at 75 octets.
+    assert!(out.ends_with("\r\n"));
+    for line in out.split("\r\n") {
+        assert!(!line.contains('\n'), "bare LF in {line:?}");
+        assert!(line.len() <= 75, "unfolded line {line:?}");
+    }
+    let unfolded = icalendar::parser::unfold(&out);
+    let parsed =
+        icalendar::parser::read_calendar(&unfolded).expect("a real iCalendar parser accepts it");
+    let version = parsed.properties.iter().find(|p| p.name == "VERSION");
+    assert_eq!(version.map(|p| p.val.as_ref()), Some("2.0"));
+    assert!(parsed.properties.iter().any(|p| p.name == "PRODID"));
+
+    let calendar: icalendar::Calendar = parsed.into();
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    // data-oncall: 7 shifts × 2 roles; weekend: 2 primaries + 1 secondary.
+    assert_eq!(events.len(), 17);
+    let mut uids: Vec<&str> = events.iter().filter_map(|e| e.get_uid()).collect();
+    uids.sort_unstable();
+    uids.dedup();
+    assert_eq!(uids.len(), events.len(), "UIDs are unique");
+    for e in &events {
+        assert!(e.property_value("DTSTAMP").is_some());
+        assert!(matches!(e.get_start(), Some(DatePerhapsTime::Date(_))));
+        assert!(matches!(e.get_end(), Some(DatePerhapsTime::Date(_))));
+    }
+
+    let christmas = events
+        .iter()
+        .find(|e| e.get_uid() == Some("data-oncall-20261221-primary@steward"))
+        .expect("the Christmas shift's primary");
+    assert_eq!(
+        christmas.get_summary(),
+        Some("On call: David Müller (primary)")
+    );
+    assert_eq!(
+        christmas.get_start(),
+        Some(DatePerhapsTime::Date(date("2026-12-21")))
+    );
+    // DTEND is exclusive: the shift's last day is 2026-12-27.
+    assert_eq!(
+        christmas.get_end(),
+        Some(DatePerhapsTime::Date(date("2026-12-28")))
+    );
+    let description = christmas.get_description().unwrap_or_default();
+    assert!(
+        description.contains("Holiday: Christmas (2026-12-25)"),
+        "{description}"
+    );
+    assert!(
+        description.contains("Override: Emily on leave | swap"),
+        "{description}"
+    );
+    assert!(
+        description.contains("Secondary: Michael Okafor"),
+        "{description}"
+    );
+
+    let lone = events
+        .iter()
+        .filter(|e| {
+            e.get_uid()
+                .is_some_and(|u| u.starts_with("weekend-20261207-"))
+        })
+        .count();
+    assert_eq!(lone, 1, "a shift without secondary has one event");
+}
+
+#[test]
+fn ics_honours_the_window() {
+    let (code, out, _) = schedule(&[
+        "--format",
+        "ics",
+        "--from",
+        "2026-12-21",
+        "--to",
+        "2026-12-21",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(out.matches("BEGIN:VEVENT").count(), 2);
+}
+
+#[test]
+fn output_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("oncall.ics");
+    let path_text = path.to_string_lossy().into_owned();
+    let (code, out, err) = schedule(&["--format", "ics", "-o", &path_text]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty());
+    let written = std::fs::read_to_string(&path).expect("written");
+    assert!(written.starts_with("BEGIN:VCALENDAR\r\n"));
+}
+
+#[test]
+fn unreadable_path_and_bad_window_exit_2() {
+    let output = common::steward(
+        &common::repo(),
+        &[
+            "schedule",
+            "fixtures/workspace/no-such-dir",
+            "--today",
+            "2026-11-23",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(common::stdout(&output).is_empty());
+    assert!(common::stderr(&output).contains("steward: error"));
+
+    let (code, out, err) = schedule(&["--from", "2026-12-24", "--to", "2026-12-10"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("--from 2026-12-24 is after --to 2026-12-10"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_rotations_is_not_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out, _) = {
+        let output = common::steward(dir.path(), &["schedule", "--today", "2026-11-23"]);
+        (
+            output.status.code(),
+            common::stdout(&output),
+            common::stderr(&output),
+        )
+    };
+    assert_eq!(code, Some(0));
+    assert_eq!(out, "No rotations in the checked files.\n");
+}
+
+#[test]
+fn the_example_workspace_is_clean() {
+    for today in ["2026-11-23", "2027-06-01"] {
+        let output = common::steward(
+            &common::repo(),
+            &[
+                "check",
+                "examples/acme",
+                "--today",
+                today,
+                "--format",
+                "json",
+            ],
+        );
+        let report: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("JSON report");
+        assert_eq!(report["findings"], serde_json::json!([]), "--today {today}");
+        assert_eq!(output.status.code(), Some(0));
+    }
+}

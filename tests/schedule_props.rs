@@ -1,0 +1,243 @@
+//! Property tests of the schedule engine: expansion tiles the window, a plain
+//! round-robin is balanced, overrides never add or drop shifts, and no input
+//! makes the engine or a rotation rule panic.
+
+use chrono::{Days, NaiveDate};
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+
+use steward::model::{
+    Duration, Entry, Leave, Member, Model, Override, Rotation, RotationHolidays, ShiftSpec, Team,
+};
+use steward::rules::{self, Context, Params};
+use steward::schedule::{self, Schedule, MAX_SHIFTS};
+use steward::schema::SchemaReport;
+use steward::workspace::Workspace;
+
+const PEOPLE: [&str; 8] = [
+    "john", "emily", "michael", "david", "priya", "sam", "alex", "kim",
+];
+
+fn base() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 5).expect("valid date")
+}
+
+fn day(offset: u64) -> NaiveDate {
+    base() + Days::new(offset)
+}
+
+fn generated(n: usize, days: u64, start: u64, span: u64) -> Rotation {
+    Rotation {
+        id: "r".into(),
+        name: None,
+        covers: Vec::new(),
+        shift_length: Duration {
+            minutes: days * 24 * 60,
+        },
+        start: day(start),
+        until: Some(day(start + span)),
+        roster: Some(PEOPLE[..n].iter().map(|s| s.to_string()).collect()),
+        shifts: None,
+        holidays: None,
+        overrides: Vec::new(),
+    }
+}
+
+fn model_of(rotations: Vec<Rotation>, teams: Vec<Team>) -> Model {
+    let mut model = Model::default();
+    for (doc, item) in rotations.into_iter().enumerate() {
+        model.rotations.push(Entry { doc, item });
+    }
+    for (t, team) in teams.into_iter().enumerate() {
+        for (m, member) in team.members.iter().enumerate() {
+            model
+                .members
+                .entry(member.id.clone())
+                .or_insert(steward::model::MemberRef { team: t, member: m });
+        }
+        model.teams.push(Entry {
+            doc: 100 + t,
+            item: team,
+        });
+    }
+    model
+}
+
+/// Runs a builtin rule on a model (no workspace: rules only read the model
+/// and the schedule, and point at documents by id).
+fn run(rule: &str, model: &Model, params: Value) -> Vec<String> {
+    let rule = rules::find(rule).expect("registered rule");
+    let schedule = schedule::build(model);
+    let workspace = Workspace::default();
+    let schema = SchemaReport::default();
+    let ctx = Context {
+        workspace: &workspace,
+        schema: &schema,
+        model,
+        schedule: &schedule,
+        today: base(),
+    };
+    let map: Map<String, Value> = params.as_object().cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    (rule.check)(&ctx, &Params::new(&map), &mut out);
+    out.into_iter().map(|d| d.message).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn generated_expansion_tiles_the_window(
+        n in 1usize..=8,
+        days in 1u64..=28,
+        start in 0u64..400,
+        span in 1u64..1500,
+    ) {
+        let model = model_of(vec![generated(n, days, start, span)], Vec::new());
+        let schedule = schedule::build(&model);
+        let rs = &schedule.rotations[0];
+        let until = day(start + span);
+        prop_assert_eq!(rs.shifts.len() as u64, span.div_ceil(days));
+        prop_assert_eq!(rs.shifts[0].start, day(start));
+        for pair in rs.shifts.windows(2) {
+            prop_assert_eq!(pair[0].end, pair[1].start, "no gap, no overlap");
+        }
+        for (i, shift) in rs.shifts.iter().enumerate() {
+            prop_assert_eq!((shift.end - shift.start).num_days() as u64, days);
+            prop_assert!(shift.start < until, "every shift starts before `until`");
+            prop_assert_eq!(&shift.primary.person, PEOPLE[i % n]);
+            match &shift.secondary {
+                Some(s) => prop_assert_eq!(&s.person, PEOPLE[(i + 1) % n]),
+                None => prop_assert_eq!(n, 1),
+            }
+        }
+        prop_assert!(rs.shifts.last().map(|s| s.end >= until).unwrap_or(false));
+        let gaps = run("coverage-gap", &model, Value::Null);
+        prop_assert!(gaps.is_empty(), "{:?}", gaps);
+    }
+
+    #[test]
+    fn a_round_robin_is_balanced(
+        n in 1usize..=8,
+        days in 1u64..=14,
+        start in 0u64..400,
+        span in 1u64..1500,
+    ) {
+        let model = model_of(vec![generated(n, days, start, span)], Vec::new());
+        let found = run("balanced-load", &model, json!({ "max_spread": 1 }));
+        prop_assert!(found.is_empty(), "{:?}", found);
+        let schedule = schedule::build(&model);
+        let rs = &schedule.rotations[0];
+        prop_assert!(rs.load.balance > 0.0 && rs.load.balance <= 1.0);
+    }
+
+    #[test]
+    fn overrides_never_change_the_shift_count(
+        n in 1usize..=8,
+        days in 1u64..=14,
+        span in 1u64..400,
+        overrides in proptest::collection::vec((0u64..420, 0usize..8, proptest::option::of(0usize..8)), 0..20),
+    ) {
+        let plain = generated(n, days, 0, span);
+        let mut with = plain.clone();
+        with.overrides = overrides
+            .iter()
+            .map(|(offset, p, s)| Override {
+                start: day(*offset),
+                primary: Some(PEOPLE[*p].to_string()),
+                secondary: s.map(|s| PEOPLE[s].to_string()),
+                reason: None,
+            })
+            .collect();
+        let before = schedule::build(&model_of(vec![plain], Vec::new()));
+        let after = schedule::build(&model_of(vec![with.clone()], Vec::new()));
+        let (a, b) = (&before.rotations[0], &after.rotations[0]);
+        prop_assert_eq!(a.shifts.len(), b.shifts.len());
+        for (x, y) in a.shifts.iter().zip(&b.shifts) {
+            prop_assert_eq!((x.start, x.end), (y.start, y.end));
+        }
+        // An override matches exactly when it starts on a shift's first day.
+        for (j, o) in with.overrides.iter().enumerate() {
+            let starts_a_shift = a.shifts.iter().any(|s| s.start == o.start);
+            prop_assert_eq!(!starts_a_shift, b.unmatched_overrides.contains(&j));
+        }
+    }
+
+    /// Arbitrary rotations, explicit or generated, with leave and holidays:
+    /// the engine and every rule finish without panicking.
+    #[test]
+    fn no_rotation_makes_a_rule_panic(
+        explicit in any::<bool>(),
+        minutes in prop_oneof![
+            8 => (1u64..=30).prop_map(|d| d * 24 * 60),
+            1 => (1u64..=9999 * 7).prop_map(|d| d * 24 * 60),
+            1 => 1u64..100_000,
+        ],
+        start in 0u64..3000,
+        span in 0u64..5000,
+        shifts in proptest::collection::vec((0u64..3000, 0usize..8, proptest::option::of(0usize..8)), 1..30),
+        overrides in proptest::collection::vec((0u64..3000, proptest::option::of(0usize..8), proptest::option::of(0usize..8)), 0..6),
+        leave in proptest::collection::vec((0usize..8, 0u64..3000, 0u64..60), 0..8),
+        calendar in proptest::option::of(prop_oneof![Just("us-federal"), Just("us-major"), Just("nope")]),
+        min in proptest::option::of(1u32..4),
+    ) {
+        let n = 1 + shifts.len() % 8;
+        let mut rotation = generated(n, 1, start, span);
+        rotation.shift_length = Duration { minutes };
+        if explicit {
+            rotation.until = None;
+            rotation.roster = None;
+            rotation.shifts = Some(
+                shifts
+                    .iter()
+                    .map(|(o, p, s)| ShiftSpec {
+                        start: day(*o),
+                        primary: PEOPLE[*p].to_string(),
+                        secondary: s.map(|s| PEOPLE[s].to_string()),
+                    })
+                    .collect(),
+            );
+        }
+        rotation.overrides = overrides
+            .iter()
+            .map(|(o, p, s)| Override {
+                start: day(*o),
+                primary: p.map(|p| PEOPLE[p].to_string()),
+                secondary: s.map(|s| PEOPLE[s].to_string()),
+                reason: None,
+            })
+            .collect();
+        rotation.holidays = calendar.map(|c| RotationHolidays {
+            calendar: c.to_string(),
+            min_engineers: min,
+        });
+        let members = PEOPLE
+            .iter()
+            .map(|id| Member {
+                id: id.to_string(),
+                name: id.to_string(),
+                email: None,
+                areas: None,
+                unavailable: leave
+                    .iter()
+                    .filter(|(p, ..)| PEOPLE[*p] == *id)
+                    .map(|(_, from, len)| Leave {
+                        from: day(*from),
+                        to: day(from + len),
+                        reason: None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let team = Team { id: "t".into(), name: None, lead: None, members };
+        let mut other = generated(4, 7, 0, 800);
+        other.id = "other".into();
+        let model = model_of(vec![rotation, other], vec![team]);
+        let schedule: Schedule = schedule::build(&model);
+        prop_assert!(schedule.rotations.iter().all(|r| r.shifts.len() <= MAX_SHIFTS));
+        let defaults = json!({ "max_spread": 1, "min_engineers": 2, "min_weeks": 13, "min_members": 4 });
+        for rule in rules::RULES {
+            let _ = run(rule.id, &model, defaults.clone());
+        }
+    }
+}
