@@ -297,6 +297,16 @@ fn describe_error(
         ValidationErrorKind::MinLength { .. } if instance.as_str() == Some("") => {
             Diagnostic::new(at(), format!("{field} must not be empty"))
         }
+        ValidationErrorKind::Maximum { limit } => Diagnostic::new(
+            at(),
+            format!("{field}: {} is more than the maximum of {limit}", scalar_text(instance)),
+        )
+        .label(format!("at most {limit}")),
+        ValidationErrorKind::Minimum { limit } => Diagnostic::new(
+            at(),
+            format!("{field}: {} is less than the minimum of {limit}", scalar_text(instance)),
+        )
+        .label(format!("at least {limit}")),
         ValidationErrorKind::UniqueItems => {
             Diagnostic::new(at(), format!("{field} lists the same item twice"))
         }

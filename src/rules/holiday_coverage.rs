@@ -38,7 +38,7 @@ secondary (a roster of two or more), or lower `min_engineers` when one
 engineer is enough.
 "#,
     options: Some(
-        r#"{"min_engineers": {"type": "integer", "minimum": 1, "description": "Distinct engineers not on leave needed on call on each holiday (a rotation's holidays.min_engineers overrides it)"}}"#,
+        r#"{"min_engineers": {"type": "integer", "minimum": 1, "maximum": 2, "description": "Distinct engineers not on leave needed on call on each holiday (a rotation's holidays.min_engineers overrides it)"}}"#,
     ),
     check,
 };
