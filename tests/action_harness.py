@@ -438,6 +438,32 @@ def scenario_cannot_run(env):
     expect(r.annotations() == [], "no annotations", r)
 
 
+def scenario_no_glob_expansion(env):
+    r = run_action({"paths": "acme/*"}, env.prebuilt, env.temp)
+    expect(r.status == 2, "a path input is not a glob", r)
+    expect("acme/*" in r.stderr, "steward got the literal path", r)
+
+
+class Skip(Exception):
+    pass
+
+
+def scenario_shellcheck(env):
+    if shutil.which("shellcheck") is None:
+        raise Skip("shellcheck is not installed")
+    for step in load_action()["runs"]["steps"]:
+        if "run" not in step:
+            continue
+        with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as f:
+            f.write("#!/usr/bin/env bash\nset -eo pipefail\n" + step["run"])
+        try:
+            proc = subprocess.run(["shellcheck", "-s", "bash", f.name], capture_output=True, text=True)
+        finally:
+            os.unlink(f.name)
+        if proc.returncode != 0:
+            raise AssertionError(f"shellcheck on step {step.get('id')}:\n{proc.stdout}")
+
+
 SCENARIOS = [
     ("clean workspace passes", scenario_clean),
     ("broken workspace fails with annotations, summary, outputs and SARIF", scenario_broken),
@@ -445,6 +471,8 @@ SCENARIOS = [
     ("policy input", scenario_policy),
     ("several paths", scenario_several_paths),
     ("exit status 2 is passed on", scenario_cannot_run),
+    ("path inputs are not globbed", scenario_no_glob_expansion),
+    ("shellcheck on every run step", scenario_shellcheck),
 ]
 
 
@@ -459,7 +487,7 @@ def main():
         print(f"STEWARD_ACTION_BIN={env.prebuilt} is not an executable", file=sys.stderr)
         return 2
     env.temp = tempfile.mkdtemp(prefix="steward-runner-")
-    passed = failed = 0
+    passed = failed = skipped = 0
     try:
         if env.prebuilt:
             print(f"action harness: steward from STEWARD_ACTION_BIN={env.prebuilt} (cache hit)")
@@ -472,6 +500,9 @@ def main():
                 scenario(env)
                 passed += 1
                 print(f"ok    {name} ({time.monotonic() - started:.1f}s)")
+            except Skip as e:
+                skipped += 1
+                print(f"skip  {name}: {e}")
             except (AssertionError, HarnessError) as e:
                 failed += 1
                 print(f"FAIL  {name}\n{e}")
@@ -480,7 +511,7 @@ def main():
                 print(f"FAIL  {name}\n{traceback.format_exc()}")
     finally:
         shutil.rmtree(env.temp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
     return 0 if failed == 0 else 1
 
 
