@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, CheckError, CheckOptions};
 use crate::finding::Severity;
@@ -28,7 +28,14 @@ use crate::workspace::Kind;
     long_about = "steward checks the YAML definitions of a data team's pipelines, owners, on-call \
 rotations and holiday calendars, and the Markdown runbooks beside them, against JSON Schemas and \
 policy rules, and points at the exact line and column of every problem.",
-    after_help = "Exit status: 0 no error findings (with --strict: no findings), 1 findings, 2 steward could not run.\nRun `steward explain RULE` for a rule's documentation."
+    after_help = "Examples:
+  steward check                        lint the current directory
+  steward check --format sarif -o steward.sarif
+  steward explain unknown-reference    what a rule checks and how to fix it
+  steward completions bash > /etc/bash_completion.d/steward
+
+Exit status: 0 no error findings (with --strict: no findings), 1 findings, 2 steward could not run.
+Run `steward explain RULE` for a rule's documentation."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -53,6 +60,23 @@ pub enum Command {
         /// Team, Pipeline, Rotation, Holidays or Policy.
         kind: Option<String>,
     },
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  steward completions bash > ~/.local/share/bash-completion/completions/steward
+  steward completions zsh > \"${fpath[1]}/_steward\"
+  steward completions fish > ~/.config/fish/completions/steward.fish")]
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of steward or of one of its commands.
+    #[command(after_help = "Examples:
+  steward man | man -l -
+  steward man check > steward-check.1")]
+    Man {
+        /// A command, such as `check`; default: steward itself.
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,7 +86,46 @@ pub enum Color {
     Never,
 }
 
+const CHECK_EXAMPLES: &str = "Examples:
+  steward check                                 the current directory, for people
+  steward check pipelines/ team.yaml --strict   warnings fail too
+  steward check --format json | jq '.summary'
+  steward check --format sarif --output steward.sarif
+  steward check --format github --also-write markdown=summary.md --also-write sarif=steward.sarif
+
+Exit status: 0 no error findings (with --strict: no findings), 1 findings, 2 steward could not run.";
+
+/// `FORMAT=FILE` of `--also-write`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlsoWrite {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn parse_also_write(text: &str) -> Result<AlsoWrite, String> {
+    let Some((name, path)) = text.split_once('=') else {
+        return Err(format!(
+            "`{text}` is not FORMAT=FILE, such as `sarif=steward.sarif`"
+        ));
+    };
+    let format = Format::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{name}`; use one of {}", names.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{text}` names no file after `=`"));
+    }
+    Ok(AlsoWrite {
+        format,
+        path: PathBuf::from(path),
+    })
+}
+
 #[derive(Debug, Args)]
+#[command(after_help = CHECK_EXAMPLES)]
 pub struct CheckArgs {
     /// Files or directories to check (directories are walked recursively).
     #[arg(value_name = "PATH")]
@@ -73,6 +136,10 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the same run's report in FORMAT to FILE (repeatable), e.g.
+    /// `--also-write sarif=steward.sarif`; the check runs once.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also_write)]
+    pub also_write: Vec<AlsoWrite>,
     /// Use the Policy document in FILE instead of the workspace's or the default.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
@@ -147,6 +214,8 @@ pub fn main() -> ExitCode {
         Command::Explain { rule } => run_explain(&rule),
         Command::Schedule(args) => run_schedule(&args),
         Command::Schema { kind } => run_schema(kind.as_deref()),
+        Command::Completions { shell } => run_completions(shell),
+        Command::Man { command } => run_man(command.as_deref()),
     };
     ExitCode::from(code)
 }
@@ -217,6 +286,21 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         }
     };
     let report = outcome.report();
+    // Files first: a run whose extra reports cannot be written fails (exit 2)
+    // before it prints anything.
+    let file_options = RenderOptions {
+        color: false,
+        width: 100,
+    };
+    for also in &args.also_write {
+        let mut buffer = Vec::new();
+        if let Err(e) = report::render(also.format, &report, &file_options, &mut buffer) {
+            return fatal(&format!("cannot render the report: {e}"));
+        }
+        if let Err(e) = fs::write(&also.path, &buffer) {
+            return fatal(&format!("cannot write `{}`: {e}", also.path.display()));
+        }
+    }
     let mut buffer = Vec::new();
     if let Err(e) = report::render(args.format, &report, &render_options, &mut buffer) {
         return fatal(&format!("cannot render the report: {e}"));
@@ -348,6 +432,40 @@ fn run_explain(id: &str) -> u8 {
         Ok(policy) => print(&explain_text(rule, &policy)),
         Err(e) => fatal(&e),
     }
+}
+
+fn run_completions(shell: clap_complete::Shell) -> u8 {
+    let mut command = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "steward", &mut out);
+    print(&String::from_utf8_lossy(&out))
+}
+
+fn run_man(name: Option<&str>) -> u8 {
+    let mut command = Cli::command();
+    // Building names the subcommands `steward-check` (title) and `steward check` (synopsis).
+    command.build();
+    let page = match name {
+        None => command,
+        Some(name) => match command.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+                return fatal(&format!(
+                    "unknown command `{name}`; steward has {}",
+                    names.join(", ")
+                ));
+            }
+        },
+    };
+    let mut out = Vec::new();
+    let man = clap_mangen::Man::new(page)
+        .source(format!("steward {}", env!("CARGO_PKG_VERSION")))
+        .manual("steward manual");
+    if let Err(e) = man.render(&mut out) {
+        return fatal(&format!("cannot render the man page: {e}"));
+    }
+    print(&String::from_utf8_lossy(&out))
 }
 
 fn run_schema(kind: Option<&str>) -> u8 {

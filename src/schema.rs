@@ -299,12 +299,18 @@ fn describe_error(
         }
         ValidationErrorKind::Maximum { limit } => Diagnostic::new(
             at(),
-            format!("{field}: {} is more than the maximum of {limit}", scalar_text(instance)),
+            format!(
+                "{field}: {} is more than the maximum of {limit}",
+                scalar_text(instance)
+            ),
         )
         .label(format!("at most {limit}")),
         ValidationErrorKind::Minimum { limit } => Diagnostic::new(
             at(),
-            format!("{field}: {} is less than the minimum of {limit}", scalar_text(instance)),
+            format!(
+                "{field}: {} is less than the minimum of {limit}",
+                scalar_text(instance)
+            ),
         )
         .label(format!("at least {limit}")),
         ValidationErrorKind::UniqueItems => {

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Every `--format` of `steward check`.
-const FORMATS: &[&str] = &["human", "json"];
+const FORMATS: &[&str] = &["human", "json", "sarif", "github", "junit", "markdown"];
 
 fn run(dir: &Path, format: &str, threads: usize) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_steward"))

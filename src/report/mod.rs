@@ -1,8 +1,13 @@
 //! Renderers. They receive resolved findings (file, span, line/column) and the
 //! rule catalog as data; none of them knows any rule.
 
+pub mod counts;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -158,8 +163,20 @@ pub fn sort(findings: &mut [ResolvedFinding]) {
 /// Output formats of `steward check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Diagnostics with source snippets, for people.
     Human,
+    /// One JSON object: findings and summary.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// JUnit XML: one testsuite per file, one testcase per rule and file.
+    Junit,
+    /// A Markdown summary (counts per rule, top findings), e.g. for $GITHUB_STEP_SUMMARY.
+    Markdown,
+    /// `key=value` lines (findings, errors, warnings, suppressed, files), e.g. for $GITHUB_OUTPUT.
+    Counts,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -178,5 +195,10 @@ pub fn render(
     match format {
         Format::Human => human::render(report, options, out),
         Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, out),
+        Format::Junit => junit::render(report, out),
+        Format::Markdown => markdown::render(report, out),
+        Format::Counts => counts::render(report, out),
     }
 }

@@ -89,7 +89,11 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// "common issues" -> "Common issues"; short words are acronyms: "sla" -> "SLA".
 fn title_case(text: &str) -> String {
+    if text.len() <= 3 {
+        return text.to_uppercase();
+    }
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -1,0 +1,531 @@
+#!/usr/bin/env python3
+"""Runs the composite action in action.yml the way a GitHub runner would, and
+checks what it does on the example workspaces.
+
+The runner is simulated: for each scenario a temporary GITHUB_WORKSPACE (a git
+repository holding copies of examples/acme and examples/broken), fresh
+GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, GITHUB_PATH and GITHUB_ENV files per step,
+RUNNER_TEMP, and GITHUB_ACTION_PATH pointing at this repository. The action's
+steps run in order: `run:` steps with `bash --noprofile --norc -eo pipefail`
+(what `shell: bash` means on a runner), with the `${{ ... }}` expressions of
+`env:`, `if:` and `with:` evaluated for the contexts the action uses (inputs,
+steps.*.outputs, github.action_path/workspace, runner.*). An unknown
+expression is an error, so the action cannot use one this harness does not
+understand.
+
+The one `uses:` step, actions/cache, is simulated: with STEWARD_ACTION_BIN set
+to a built steward binary it is a cache hit (the binary is placed at the cached
+path, and the real install step then takes its "cached build" branch);
+without it, it is a miss and the install step runs the real
+`cargo install --locked --path "$GITHUB_ACTION_PATH"` (a release build: slow).
+
+Usage: python3 tests/action_harness.py   (from anywhere; needs PyYAML)
+Prints one line per scenario and closes with `N passed, N failed`.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TODAY = "2026-06-01"
+EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+class HarnessError(Exception):
+    pass
+
+
+def load_action():
+    with open(os.path.join(REPO, "action.yml"), encoding="utf-8") as f:
+        action = yaml.safe_load(f)
+    if action.get("runs", {}).get("using") != "composite":
+        raise HarnessError("action.yml is not a composite action")
+    return action
+
+
+def parse_file_commands(path):
+    """Parses a GITHUB_OUTPUT / GITHUB_ENV file: `k=v` and `k<<DELIM` blocks."""
+    values = {}
+    if not os.path.exists(path):
+        return values
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line:
+            continue
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            key, delimiter = line.split("<<", 1)
+            block = []
+            while i < len(lines) and lines[i] != delimiter:
+                block.append(lines[i])
+                i += 1
+            if i >= len(lines):
+                raise HarnessError(f"{path}: unterminated {key}<<{delimiter}")
+            i += 1
+            values[key] = "\n".join(block)
+        elif "=" in line:
+            key, value = line.split("=", 1)
+            values[key] = value
+        else:
+            raise HarnessError(f"{path}: malformed line {line!r}")
+    return values
+
+
+class Runner:
+    def __init__(self, inputs, workspace, temp, summary, prebuilt):
+        self.action = load_action()
+        declared = self.action.get("inputs", {})
+        unknown = set(inputs) - set(declared)
+        if unknown:
+            raise HarnessError(f"inputs not declared in action.yml: {sorted(unknown)}")
+        # Defaults, then the workflow's `with:` values.
+        self.inputs = {k: str(v.get("default", "")) for k, v in declared.items()}
+        self.inputs.update(inputs)
+        self.workspace = workspace
+        self.temp = temp
+        self.prebuilt = prebuilt
+        self.steps = {}
+        self.summary = summary
+        open(self.summary, "w").close()
+        self.path_additions = []
+        self.env_additions = {}
+        self.stdout = ""
+        self.stderr = ""
+
+    # ------------------------------------------------------------ expressions
+
+    def value(self, expr):
+        expr = expr.strip()
+        m = re.fullmatch(r"inputs\.([A-Za-z0-9_-]+)", expr)
+        if m:
+            if m.group(1) not in self.inputs:
+                raise HarnessError(f"unknown input in expression: {expr}")
+            return self.inputs[m.group(1)]
+        m = re.fullmatch(r"steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)", expr)
+        if m:
+            return self.steps.get(m.group(1), {}).get("outputs", {}).get(m.group(2), "")
+        m = re.fullmatch(r"'((?:[^']|'')*)'", expr)
+        if m:
+            return m.group(1).replace("''", "'")
+        known = {
+            "github.action_path": REPO,
+            "github.workspace": self.workspace,
+            "runner.temp": self.runner_temp,
+            "runner.os": "Linux",
+            "runner.arch": "X64",
+        }
+        if expr in known:
+            return known[expr]
+        raise HarnessError(f"the harness does not understand the expression `{expr}`")
+
+    def condition(self, expr):
+        expr = EXPR.sub(lambda m: m.group(1), str(expr)).strip()
+        m = re.fullmatch(r"(.+?)\s*(==|!=)\s*(.+)", expr)
+        if not m:
+            raise HarnessError(f"the harness does not understand the condition `{expr}`")
+        left, op, right = self.value(m.group(1)), m.group(2), self.value(m.group(3))
+        return (left == right) == (op == "==")
+
+    def substitute(self, text):
+        return EXPR.sub(lambda m: self.value(m.group(1)), str(text))
+
+    # ------------------------------------------------------------ steps
+
+    @property
+    def runner_temp(self):
+        return os.path.join(self.temp, "runner_temp")
+
+    def base_env(self):
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("GITHUB_", "RUNNER_", "INPUT_"))
+        }
+        env.update(self.env_additions)
+        env.update(
+            {
+                "CI": "true",
+                "GITHUB_ACTIONS": "true",
+                "GITHUB_ACTION_PATH": REPO,
+                "GITHUB_WORKSPACE": self.workspace,
+                "GITHUB_STEP_SUMMARY": self.summary,
+                "RUNNER_TEMP": self.runner_temp,
+                "RUNNER_OS": "Linux",
+                "RUNNER_ARCH": "X64",
+                "NO_COLOR": "1",
+            }
+        )
+        if self.path_additions:
+            env["PATH"] = os.pathsep.join(self.path_additions[::-1] + [env.get("PATH", "")])
+        return env
+
+    def simulate_cache(self, step):
+        uses = step["uses"]
+        if not uses.startswith("actions/cache@"):
+            raise HarnessError(f"the harness cannot simulate `uses: {uses}`")
+        path = self.substitute(step.get("with", {}).get("path", ""))
+        self.substitute(step.get("with", {}).get("key", ""))
+        if not path:
+            raise HarnessError("actions/cache without a path")
+        hit = self.prebuilt is not None
+        if hit:
+            os.makedirs(os.path.join(path, "bin"), exist_ok=True)
+            shutil.copy2(self.prebuilt, os.path.join(path, "bin", "steward"))
+        return {"cache-hit": "true" if hit else "false"}
+
+    def run_step(self, index, step):
+        name = step.get("id") or f"step{index}"
+        if "if" in step and not self.condition(step["if"]):
+            self.steps[name] = {"outputs": {}, "skipped": True}
+            return 0
+        if "uses" in step:
+            self.steps[name] = {"outputs": self.simulate_cache(step)}
+            return 0
+        if step.get("shell") != "bash":
+            raise HarnessError(f"step {name}: only `shell: bash` is simulated")
+        script_text = step["run"]
+        if EXPR.search(script_text):
+            raise HarnessError(
+                f"step {name}: `${{{{ }}}}` inside `run:` is a script-injection risk; use env:"
+            )
+        files = {}
+        for kind in ("GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_PATH"):
+            files[kind] = os.path.join(self.temp, f"{name}.{kind.lower()}")
+            open(files[kind], "w").close()
+        script = os.path.join(self.temp, f"{name}.sh")
+        with open(script, "w", encoding="utf-8") as f:
+            f.write(script_text)
+        env = self.base_env()
+        env.update(files)
+        for key, value in (step.get("env") or {}).items():
+            env[key] = self.substitute(value)
+        cwd = self.substitute(step.get("working-directory", self.workspace))
+        proc = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", script],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        self.stdout += proc.stdout
+        self.stderr += proc.stderr
+        self.steps[name] = {"outputs": parse_file_commands(files["GITHUB_OUTPUT"])}
+        self.env_additions.update(parse_file_commands(files["GITHUB_ENV"]))
+        with open(files["GITHUB_PATH"], encoding="utf-8") as f:
+            self.path_additions += [line for line in f.read().split("\n") if line]
+        return proc.returncode
+
+    def run(self):
+        """Runs the steps in order; stops at the first failing one, like a runner."""
+        os.makedirs(self.runner_temp, exist_ok=True)
+        status = 0
+        for index, step in enumerate(self.action["runs"]["steps"]):
+            status = self.run_step(index, step)
+            if status != 0:
+                break
+        outputs = {
+            name: self.substitute(spec.get("value", ""))
+            for name, spec in self.action.get("outputs", {}).items()
+        }
+        with open(self.summary, encoding="utf-8") as f:
+            summary = f.read()
+        return Result(status, self.stdout, self.stderr, summary, outputs)
+
+
+class Result:
+    def __init__(self, status, stdout, stderr, summary, outputs):
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+        self.summary = summary
+        self.outputs = outputs
+
+    def annotations(self):
+        return [l for l in self.stdout.splitlines() if l.startswith(("::error ", "::warning "))]
+
+    def __str__(self):
+        return (
+            f"exit {self.status}\n--- stdout\n{self.stdout}--- stderr\n{self.stderr}"
+            f"--- summary\n{self.summary}--- outputs\n{self.outputs}\n"
+        )
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def make_workspace(root):
+    """A checkout: a git repository holding copies of the example workspaces."""
+    workspace = os.path.join(root, "workspace")
+    os.makedirs(workspace)
+    for name in ("acme", "broken"):
+        shutil.copytree(os.path.join(REPO, "examples", name), os.path.join(workspace, name))
+    # acme plus one suppression that suppresses nothing: a warning, no error.
+    warned = os.path.join(workspace, "warned")
+    shutil.copytree(os.path.join(REPO, "examples", "acme"), warned)
+    with open(os.path.join(warned, "team.yaml"), "a", encoding="utf-8") as f:
+        f.write("# steward: ignore[duplicate-id]\n")
+    with open(os.path.join(workspace, "quiet-policy.yaml"), "w", encoding="utf-8") as f:
+        f.write(
+            "apiVersion: steward/v1\nkind: Policy\nid: quiet\nrules:\n  unused-ignore: off\n"
+        )
+    subprocess.run(["git", "init", "-q", workspace], check=True)
+    return workspace
+
+
+def expect(condition, message, result):
+    if not condition:
+        raise AssertionError(f"{message}\n{result}")
+
+
+def run_action(inputs, prebuilt, shared_temp):
+    root = tempfile.mkdtemp(prefix="steward-action-")
+    try:
+        workspace = make_workspace(root)
+        inputs = dict(inputs)
+        inputs.setdefault("args", f"--today {TODAY}")
+        # Each scenario is a new job with a fresh workspace and summary, but the
+        # same RUNNER_TEMP, so a build done by the first one is found later.
+        summary = os.path.join(root, "step_summary.md")
+        result = Runner(inputs, workspace, shared_temp, summary, prebuilt).run()
+        result.workspace = workspace
+        sarif = inputs.get("sarif")
+        result.sarif = None
+        if sarif:
+            path = os.path.join(workspace, sarif)
+            if os.path.exists(path):
+                with open(path, encoding="utf-8") as f:
+                    result.sarif = json.load(f)
+        return result
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def direct_annotations(steward, path):
+    """What `steward check --format github` prints for a copy of an example, run
+    from a workspace root: the action must print exactly this."""
+    root = tempfile.mkdtemp(prefix="steward-direct-")
+    try:
+        workspace = make_workspace(root)
+        proc = subprocess.run(
+            [steward, "check", "--format", "github", "--today", TODAY, path],
+            cwd=workspace,
+            capture_output=True,
+            text=True,
+        )
+        return [l for l in proc.stdout.splitlines() if l.startswith("::")]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def scenario_clean(env):
+    r = run_action({"paths": "acme"}, env.prebuilt, env.temp)
+    expect(r.status == 0, "the clean example passes", r)
+    expect(r.annotations() == [], "no annotations on a clean workspace", r)
+    expect(
+        re.search(r"^steward: 0 errors, 0 warnings in \d+ files$", r.stdout, re.M),
+        "summary line on stdout",
+        r,
+    )
+    expect(r.summary.startswith("## ✅ steward: no findings\n"), "the no-findings summary", r)
+    expect(r.outputs["findings"] == "0", "findings=0", r)
+    expect(r.outputs["errors"] == "0" and r.outputs["warnings"] == "0", "counts", r)
+    expect(r.outputs["sarif"] == "", "no sarif output without the input", r)
+
+
+def scenario_broken(env):
+    r = run_action({"paths": "broken", "sarif": "reports/steward.sarif"}, env.prebuilt, env.temp)
+    expect(r.status == 1, "findings fail the step with steward's exit status 1", r)
+    annotations = r.annotations()
+    expect(len(annotations) > 0, "annotations on stdout", r)
+    expect(
+        "::error file=broken/team.yaml,line=21,col=9,endLine=21,endColumn=13,title=duplicate-id::"
+        "member id `john` is already used%0Ahelp: a member id is unique across all teams; "
+        "give each person one id" in annotations,
+        "the duplicate-id annotation, with paths relative to the repository root",
+        r,
+    )
+    expect(
+        annotations == direct_annotations(env.steward, "broken"),
+        "the action prints what `steward check --format github` prints",
+        r,
+    )
+    expect(r.outputs["findings"] == str(len(annotations)), "findings counts the annotations", r)
+    errors = sum(1 for a in annotations if a.startswith("::error "))
+    expect(r.outputs["errors"] == str(errors), "errors output", r)
+    expect(r.summary.startswith("## ❌ steward: "), "the summary heading", r)
+    expect("| Rule | Severity | Findings |" in r.summary, "the counts table", r)
+    expect("| `duplicate-id` | ❌ error | 1 |" in r.summary, "a count row", r)
+    expect("| `broken/team.yaml:21` | ❌ `duplicate-id` |" in r.summary, "a finding row", r)
+    expect(r.outputs["sarif"] == "reports/steward.sarif", "the sarif output names the file", r)
+    expect(r.sarif is not None, "the SARIF file was written, its directory created", r)
+    results = r.sarif["runs"][0]["results"]
+    expect(r.sarif["version"] == "2.1.0", "SARIF 2.1.0", r)
+    expect(len(results) == len(annotations), "one SARIF result per annotation", r)
+    uris = {res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for res in results}
+    expect("broken/team.yaml" in uris, "SARIF uris relative to the repository root", r)
+
+
+def scenario_strict(env):
+    lenient = run_action({"paths": "warned"}, env.prebuilt, env.temp)
+    expect(lenient.status == 0, "warnings alone pass", lenient)
+    expect(lenient.outputs["findings"] == "1", "one finding", lenient)
+    expect(lenient.outputs["warnings"] == "1", "one warning", lenient)
+    expect(
+        [a.split("::")[1].split(" ")[0] for a in lenient.annotations()] == ["warning"],
+        "a warning annotation",
+        lenient,
+    )
+    expect(lenient.summary.startswith("## ⚠️ steward: 0 errors, 1 warning"), "summary", lenient)
+    strict = run_action({"paths": "warned", "strict": "true"}, env.prebuilt, env.temp)
+    expect(strict.status == 1, "strict: warnings fail the step", strict)
+    expect(strict.outputs["findings"] == "1", "same findings", strict)
+    bad = run_action({"paths": "warned", "strict": "yes"}, env.prebuilt, env.temp)
+    expect(bad.status == 2, "a strict value other than true/false is refused", bad)
+    expect("::error title=steward::the strict input" in bad.stdout, "and said so", bad)
+
+
+def scenario_policy(env):
+    r = run_action(
+        {"paths": "warned", "policy": "quiet-policy.yaml", "strict": "true"},
+        env.prebuilt,
+        env.temp,
+    )
+    expect(r.status == 0, "the policy input turns the rule off", r)
+    expect(r.outputs["findings"] == "0", "no findings", r)
+
+
+def summary_line(result):
+    lines = [l for l in result.stdout.splitlines() if l.startswith("steward: ")]
+    return lines[-1] if lines else None
+
+
+def scenario_several_paths(env):
+    whole = run_action({"paths": "acme"}, env.prebuilt, env.temp)
+    paths = "acme/team.yaml acme/holidays.yaml\n  acme/pipelines  acme/rotations\n"
+    listed = run_action({"paths": paths}, env.prebuilt, env.temp)
+    expect(listed.status == 0, "several paths, separated by newlines and spaces", listed)
+    expect(
+        summary_line(listed) == summary_line(whole),
+        f"the listed paths are the whole example: {summary_line(whole)}",
+        listed,
+    )
+    one = run_action({"paths": "acme/pipelines"}, env.prebuilt, env.temp)
+    expect(
+        summary_line(one) is not None and summary_line(one) != summary_line(whole),
+        "only the paths given are checked",
+        one,
+    )
+
+
+def scenario_cannot_run(env):
+    r = run_action({"paths": "acme no-such-dir"}, env.prebuilt, env.temp)
+    expect(r.status == 2, "steward's exit status 2 fails the step as 2", r)
+    expect("no-such-dir" in r.stderr, "steward says why on stderr", r)
+    expect(r.outputs["findings"] == "", "no counts when steward could not run", r)
+    expect("## steward could not run" in r.summary, "the summary says so", r)
+    expect(r.annotations() == [], "no annotations", r)
+
+
+def scenario_no_glob_expansion(env):
+    r = run_action({"paths": "acme/*"}, env.prebuilt, env.temp)
+    expect(r.status == 2, "a path input is not a glob", r)
+    expect("acme/*" in r.stderr, "steward got the literal path", r)
+
+
+class Skip(Exception):
+    pass
+
+
+def scenario_shellcheck(env):
+    if shutil.which("shellcheck") is None:
+        raise Skip("shellcheck is not installed")
+    for step in load_action()["runs"]["steps"]:
+        if "run" not in step:
+            continue
+        with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as f:
+            f.write("#!/usr/bin/env bash\nset -eo pipefail\n" + step["run"])
+        try:
+            proc = subprocess.run(["shellcheck", "-s", "bash", f.name], capture_output=True, text=True)
+        finally:
+            os.unlink(f.name)
+        if proc.returncode != 0:
+            raise AssertionError(f"shellcheck on step {step.get('id')}:\n{proc.stdout}")
+
+
+SCENARIOS = [
+    ("clean workspace passes", scenario_clean),
+    ("broken workspace fails with annotations, summary, outputs and SARIF", scenario_broken),
+    ("strict input", scenario_strict),
+    ("policy input", scenario_policy),
+    ("several paths", scenario_several_paths),
+    ("exit status 2 is passed on", scenario_cannot_run),
+    ("path inputs are not globbed", scenario_no_glob_expansion),
+    ("shellcheck on every run step", scenario_shellcheck),
+]
+
+
+class Env:
+    pass
+
+
+def main():
+    env = Env()
+    env.prebuilt = os.environ.get("STEWARD_ACTION_BIN") or None
+    if env.prebuilt and not os.access(env.prebuilt, os.X_OK):
+        print(f"STEWARD_ACTION_BIN={env.prebuilt} is not an executable", file=sys.stderr)
+        return 2
+    env.temp = tempfile.mkdtemp(prefix="steward-runner-")
+    passed = failed = skipped = 0
+    try:
+        if env.prebuilt:
+            print(f"action harness: steward from STEWARD_ACTION_BIN={env.prebuilt} (cache hit)")
+        else:
+            print("action harness: no STEWARD_ACTION_BIN; the action builds steward with cargo install")
+        for name, scenario in SCENARIOS:
+            started = time.monotonic()
+            try:
+                env.steward = env.prebuilt or find_built(env.temp)
+                scenario(env)
+                passed += 1
+                print(f"ok    {name} ({time.monotonic() - started:.1f}s)")
+            except Skip as e:
+                skipped += 1
+                print(f"skip  {name}: {e}")
+            except (AssertionError, HarnessError) as e:
+                failed += 1
+                print(f"FAIL  {name}\n{e}")
+            except Exception:  # noqa: BLE001 - report and go on
+                failed += 1
+                print(f"FAIL  {name}\n{traceback.format_exc()}")
+    finally:
+        shutil.rmtree(env.temp, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    return 0 if failed == 0 else 1
+
+
+def find_built(temp):
+    """The binary an earlier scenario's install step built, else None (the
+    scenario's own install step builds it)."""
+    runner_temp = os.path.join(temp, "runner_temp")
+    if os.path.isdir(runner_temp):
+        for entry in sorted(os.listdir(runner_temp)):
+            candidate = os.path.join(runner_temp, entry, "bin", "steward")
+            if os.access(candidate, os.X_OK):
+                return candidate
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
