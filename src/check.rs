@@ -13,6 +13,7 @@ use crate::model::{self, Model};
 use crate::policy::{self, Policy};
 use crate::report::{self, ResolvedFinding, RuleInfo, Summary};
 use crate::rules::{self, Context, Params, RULES};
+use crate::runbook::RunbookIndex;
 use crate::schedule::{self, Schedule};
 use crate::schema::{self, SchemaReport};
 use crate::suppress::{self, Suppressions};
@@ -96,29 +97,66 @@ pub struct Loaded {
     pub policy: Policy,
     pub model: Model,
     pub schedule: Schedule,
+    pub runbooks: RunbookIndex,
 }
 
 pub fn load(options: &CheckOptions) -> Result<Loaded, CheckError> {
+    let timer = Timings::start();
     let workspace =
         load::load(&options.paths, &options.load).map_err(|e| CheckError::Fatal(e.0))?;
+    timer.lap("load");
     analyse(workspace, options)
+}
+
+/// Per-stage wall times on stderr when `STEWARD_TIMINGS` is set: for profiling
+/// and BENCHMARKS.md, off by default.
+pub struct Timings {
+    enabled: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Timings {
+    pub fn start() -> Self {
+        Timings {
+            enabled: std::env::var_os("STEWARD_TIMINGS").is_some(),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    pub fn lap(&self, stage: &str) {
+        if self.enabled {
+            let now = std::time::Instant::now();
+            let elapsed = now - self.last.replace(now);
+            eprintln!(
+                "steward: {stage:<10} {:>8.2} ms",
+                elapsed.as_secs_f64() * 1000.0
+            );
+        }
+    }
 }
 
 /// Everything after reading files: schema, policy, model, schedule.
 pub fn analyse(workspace: Workspace, options: &CheckOptions) -> Result<Loaded, CheckError> {
+    let timer = Timings::start();
     let mut schema = schema::validate_workspace(&workspace).map_err(CheckError::Fatal)?;
+    timer.lap("schema");
     let policy = match &options.policy {
         Some(path) => policy_file(path, &options.load)?,
         None => workspace_policy(&workspace, &mut schema)?,
     };
     let model = model::build(&workspace);
+    timer.lap("model");
     let schedule = schedule::build(&model);
+    timer.lap("schedule");
+    let runbooks = RunbookIndex::build(&workspace, &model);
+    timer.lap("runbooks");
     Ok(Loaded {
         workspace,
         schema,
         policy,
         model,
         schedule,
+        runbooks,
     })
 }
 
@@ -141,17 +179,22 @@ fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, Check
         policy,
         model,
         schedule,
+        runbooks,
     } = loaded;
     let context = Context {
         workspace: &workspace,
         schema: &schema,
         model: &model,
         schedule: &schedule,
+        runbooks: &runbooks,
         today: options.today,
     };
+    let timer = Timings::start();
     let mut findings = run_rules(&context, &policy);
     findings.extend(run_custom_rules(&workspace, &policy));
+    timer.lap("rules");
     let (resolved, summary) = finish(&workspace, &policy, findings);
+    timer.lap("report");
     Ok(Outcome {
         workspace,
         model,
@@ -172,7 +215,9 @@ fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {
         };
         let params = Params::new(setting.map_or(&empty, |s| &s.params));
         let mut diagnostics = Vec::new();
+        let timer = Timings::start();
         (rule.check)(context, &params, &mut diagnostics);
+        timer.lap(rule.id);
         findings.extend(
             diagnostics
                 .into_iter()

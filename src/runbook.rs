@@ -6,8 +6,50 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 
+use crate::model::Model;
 use crate::workspace::{DocId, Workspace};
+
+/// A readable runbook: where it is and its headings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Runbook {
+    pub path: PathBuf,
+    pub headings: Vec<String>,
+}
+
+/// Every pipeline's runbook, resolved and read once (in parallel) before the
+/// rules run: rules never touch the filesystem themselves.
+#[derive(Debug, Default)]
+pub struct RunbookIndex {
+    /// Per `model.pipelines` entry: `None` when it names no runbook.
+    entries: Vec<Option<Result<Runbook, RunbookProblem>>>,
+}
+
+impl RunbookIndex {
+    pub fn build(workspace: &Workspace, model: &Model) -> RunbookIndex {
+        let entries = model
+            .pipelines
+            .par_iter()
+            .map(|p| {
+                let path = p.item.runbook.as_ref()?;
+                Some(resolve(workspace, p.doc, path).and_then(|resolved| {
+                    let text = read(&resolved)?;
+                    Ok(Runbook {
+                        headings: headings(&text),
+                        path: resolved,
+                    })
+                }))
+            })
+            .collect();
+        RunbookIndex { entries }
+    }
+
+    /// The runbook of the pipeline at `index` in `model.pipelines`.
+    pub fn get(&self, index: usize) -> Option<&Result<Runbook, RunbookProblem>> {
+        self.entries.get(index)?.as_ref()
+    }
+}
 
 /// Runbooks larger than this are read only up to it.
 const MAX_RUNBOOK_BYTES: u64 = 4 * 1024 * 1024;
@@ -54,14 +96,17 @@ pub fn resolve(
             how: "it is an absolute path".to_string(),
         });
     }
-    let yaml_path = workspace
+    // The YAML file's directory, from its repository-relative path: no
+    // filesystem call needed.
+    let relative = workspace
         .files
         .get(file)
-        .map(|f| f.path.clone())
+        .map(|f| PathBuf::from(&f.repo_relative))
         .unwrap_or_default();
-    let yaml_dir = fs::canonicalize(&yaml_path)
-        .ok()
-        .and_then(|p| p.parent().map(Path::to_path_buf))
+    let yaml_dir = root
+        .join(relative)
+        .parent()
+        .map(Path::to_path_buf)
         .unwrap_or_else(|| root.clone());
     let joined = normalize(&yaml_dir.join(candidate));
     if !joined.starts_with(&root) {

@@ -51,6 +51,9 @@ impl std::fmt::Display for LoadError {
 struct Candidate {
     path: PathBuf,
     root: usize,
+    /// Relative to the repository root, computed once from the walked
+    /// directory's canonical path (no per-file `canonicalize`).
+    repo_relative: String,
 }
 
 /// Walks the paths and loads every steward document under them.
@@ -75,19 +78,24 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
                 workspace.roots.len() - 1
             }
         };
+        let root = &workspace.roots[root_index];
         if meta.is_dir() {
-            walk(path, root_index, &mut candidates, &mut walk_errors);
+            walk(path, root, root_index, &mut candidates, &mut walk_errors);
         } else {
             candidates.push(Candidate {
                 path: path.clone(),
                 root: root_index,
+                repo_relative: repo_relative(path, root),
             });
         }
     }
-    // The same file reached through two paths is checked once.
-    let mut seen = std::collections::HashSet::new();
-    candidates
-        .retain(|c| seen.insert(fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone())));
+    // The same file reached through two paths is checked once. One walked
+    // directory cannot list a file twice (symlinks are not followed).
+    if paths.len() > 1 {
+        let mut seen = std::collections::HashSet::new();
+        candidates
+            .retain(|c| seen.insert(fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone())));
+    }
 
     for (path, root, error) in walk_errors {
         let file = workspace.add_file(
@@ -127,10 +135,13 @@ fn io_reason(e: &std::io::Error) -> String {
 
 fn walk(
     dir: &Path,
+    root_path: &Path,
     root: usize,
     out: &mut Vec<Candidate>,
     errors: &mut Vec<(PathBuf, usize, String)>,
 ) {
+    let base = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let base = base.strip_prefix(root_path).unwrap_or(&base).to_path_buf();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -140,7 +151,9 @@ fn walk(
         match entry {
             Ok(entry) => {
                 if entry.file_type().is_file() && is_yaml_name(entry.path()) {
+                    let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
                     out.push(Candidate {
+                        repo_relative: slash_path(&base.join(relative)),
                         path: entry.into_path(),
                         root,
                     });
@@ -389,7 +402,14 @@ pub fn load_sources(
     let cwd = PathBuf::new();
     let processed: Vec<(Candidate, Processed)> = sources
         .into_par_iter()
-        .map(|(path, bytes)| (Candidate { path, root: 0 }, process_bytes(bytes, options)))
+        .map(|(path, bytes)| {
+            let candidate = Candidate {
+                repo_relative: slash_path(&path),
+                path,
+                root: 0,
+            };
+            (candidate, process_bytes(bytes, options))
+        })
         .collect();
     for (candidate, processed) in processed {
         merge(&mut workspace, &candidate, &cwd, processed);
@@ -400,11 +420,11 @@ pub fn load_sources(
 /// Adds a processed file to the workspace: documents, comments, problems.
 fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed: Processed) {
     let path = &candidate.path;
-    let new_file = |workspace: &Workspace, text: String| {
+    let new_file = |_: &Workspace, text: String| {
         SourceFile::new(
             path.clone(),
             display_path(path, cwd),
-            repo_relative(path, &workspace.roots[candidate.root]),
+            candidate.repo_relative.clone(),
             FileKind::Yaml,
             text,
         )

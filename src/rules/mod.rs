@@ -45,6 +45,8 @@ pub struct Context<'a> {
     pub schema: &'a SchemaReport,
     pub model: &'a Model,
     pub schedule: &'a Schedule,
+    /// Every pipeline's runbook, read once.
+    pub runbooks: &'a crate::runbook::RunbookIndex,
     /// "Today", for time-relative rules (`--today`).
     pub today: NaiveDate,
 }

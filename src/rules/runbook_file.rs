@@ -1,6 +1,6 @@
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
-use crate::runbook::{self, RunbookProblem};
+use crate::runbook::RunbookProblem;
 
 pub static RULE: Rule = Rule {
     id: "runbook-file",
@@ -34,18 +34,15 @@ Point at the Markdown file relative to the YAML file (`../runbooks/x.md` from
 };
 
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
-    for p in &ctx.model.pipelines {
+    for (index, p) in ctx.model.pipelines.iter().enumerate() {
         let Some(path) = &p.item.runbook else {
             continue;
         };
         let at = Location::node(p.doc, "/runbook");
-        let problem = match runbook::resolve(ctx.workspace, p.doc, path) {
-            Ok(resolved) => match runbook::read(&resolved) {
-                Ok(_) => continue,
-                Err(problem) => problem,
-            },
-            Err(problem) => problem,
+        let Some(Err(problem)) = ctx.runbooks.get(index) else {
+            continue;
         };
+        let problem = problem.clone();
         let id = &p.item.id;
         let d = match problem {
             RunbookProblem::Escapes { how } => Diagnostic::new(

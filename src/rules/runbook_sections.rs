@@ -44,19 +44,15 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     if required.is_empty() {
         return;
     }
-    for p in &ctx.model.pipelines {
+    for (index, p) in ctx.model.pipelines.iter().enumerate() {
         let Some(path) = &p.item.runbook else {
             continue;
         };
         // Unusable paths are runbook-file's findings.
-        let Ok(resolved) = runbook::resolve(ctx.workspace, p.doc, path) else {
+        let Some(Ok(book)) = ctx.runbooks.get(index) else {
             continue;
         };
-        let Ok(text) = runbook::read(&resolved) else {
-            continue;
-        };
-        let headings = runbook::headings(&text);
-        let missing = runbook::missing_sections(&headings, &required);
+        let missing = runbook::missing_sections(&book.headings, &required);
         if missing.is_empty() {
             continue;
         }
