@@ -70,11 +70,13 @@ fn run(rule: &str, model: &Model, params: Value) -> Vec<String> {
     let schedule = schedule::build(model);
     let workspace = Workspace::default();
     let schema = SchemaReport::default();
+    let runbooks = steward::runbook::RunbookIndex::default();
     let ctx = Context {
         workspace: &workspace,
         schema: &schema,
         model,
         schedule: &schedule,
+        runbooks: &runbooks,
         today: base(),
     };
     let map: Map<String, Value> = params.as_object().cloned().unwrap_or_default();
