@@ -136,15 +136,16 @@ impl Timings {
 }
 
 /// Everything after reading files: schema, policy, model, schedule.
-pub fn analyse(workspace: Workspace, options: &CheckOptions) -> Result<Loaded, CheckError> {
+pub fn analyse(mut workspace: Workspace, options: &CheckOptions) -> Result<Loaded, CheckError> {
     let timer = Timings::start();
-    let mut schema = schema::validate_workspace(&workspace).map_err(CheckError::Fatal)?;
-    timer.lap("schema");
+    // Documents were validated and deserialised while their files loaded.
+    let items = std::mem::take(&mut workspace.items);
+    let mut schema = schema::report(&workspace);
     let policy = match &options.policy {
         Some(path) => policy_file(path, &options.load)?,
         None => workspace_policy(&workspace, &mut schema)?,
     };
-    let model = model::build(&workspace);
+    let model = model::build(&workspace, items);
     timer.lap("model");
     let schedule = schedule::build(&model);
     timer.lap("schedule");
@@ -229,15 +230,24 @@ fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {
 
 fn run_custom_rules(workspace: &Workspace, policy: &Policy) -> Vec<Finding> {
     let mut findings = Vec::new();
+    if policy.custom.is_empty() {
+        return findings;
+    }
+    // Values are not kept after loading: parse the selected kinds again.
+    let kinds: Vec<Kind> = policy.custom.iter().map(|c| c.kind).collect();
+    let values = load::document_values(workspace, &kinds);
     for rule in &policy.custom {
-        for (doc_id, doc) in workspace.documents_of(rule.kind) {
-            if !rule.selects(&doc.value) {
+        for (doc_id, _) in workspace.documents_of(rule.kind) {
+            let Some(value) = values.get(&doc_id) else {
+                continue;
+            };
+            if !rule.selects(value) {
                 continue;
             }
             let mut diagnostics = Vec::new();
             schema::validate_value(
                 doc_id,
-                &doc.value,
+                value,
                 "",
                 rule.kind.as_str(),
                 &rule.assert,
@@ -327,7 +337,7 @@ fn workspace_policy(
                 Diagnostic::new(
                     Location::node(
                         doc_id,
-                        if doc.value.get("kind").is_some() {
+                        if doc.value.as_ref().is_some_and(|v| v.get("kind").is_some()) {
                             "/kind"
                         } else {
                             ""
@@ -342,8 +352,11 @@ fn workspace_policy(
             continue;
         }
         first = Some(doc_id);
-        if schema.valid.get(doc_id).copied().unwrap_or(false) {
-            let policy = policy::from_value(doc_id, &doc.value, &mut schema.diagnostics)
+        if let (true, Some(value)) = (
+            schema.valid.get(doc_id).copied().unwrap_or(false),
+            &doc.value,
+        ) {
+            let policy = policy::from_value(doc_id, value, &mut schema.diagnostics)
                 .map_err(CheckError::Fatal)?;
             chosen = Some(policy);
         }
@@ -366,7 +379,7 @@ fn policy_file(path: &std::path::Path, options: &LoadOptions) -> Result<Policy, 
     }
     let workspace =
         load::load(&[path.to_path_buf()], options).map_err(|e| CheckError::Fatal(e.0))?;
-    let mut schema = schema::validate_workspace(&workspace).map_err(CheckError::Fatal)?;
+    let mut schema = schema::report(&workspace);
     let mut diagnostics: Vec<Diagnostic> = workspace
         .problems
         .iter()
@@ -393,9 +406,9 @@ fn policy_file(path: &std::path::Path, options: &LoadOptions) -> Result<Policy, 
                 ));
             }
             if schema.valid.get(*id).copied().unwrap_or(false) {
-                if let Some(doc) = workspace.doc(*id) {
+                if let Some(value) = workspace.doc(*id).and_then(|d| d.value.as_ref()) {
                     policy = Some(
-                        policy::from_value(*id, &doc.value, &mut schema.diagnostics)
+                        policy::from_value(*id, value, &mut schema.diagnostics)
                             .map_err(CheckError::Fatal)?,
                     );
                 }

@@ -61,6 +61,15 @@ impl Location {
     pub fn span(file: FileId, span: Span) -> Self {
         Location::Span { file, span }
     }
+
+    /// Turns a location made while loading one file (document indices local
+    /// to the file, file id 0) into a workspace location.
+    pub fn rebase(&mut self, file: FileId, doc_base: DocId) {
+        match self {
+            Location::Node { doc, .. } | Location::Key { doc, .. } => *doc += doc_base,
+            Location::Span { file: f, .. } => *f = file,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +132,15 @@ impl Diagnostic {
 
     pub fn help(mut self, text: impl Into<String>) -> Self {
         self.help = Some(text.into());
+        self
+    }
+
+    /// See [`Location::rebase`].
+    pub fn rebase(mut self, file: FileId, doc_base: DocId) -> Self {
+        self.location.rebase(file, doc_base);
+        for label in &mut self.labels {
+            label.location.rebase(file, doc_base);
+        }
         self
     }
 

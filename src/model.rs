@@ -318,42 +318,142 @@ impl Model {
     }
 }
 
-/// Builds the typed model. Documents with schema violations are included when
-/// they still deserialise (an unknown key or a bad id pattern does not hide a
-/// team's leave from the schedule rules); the schema rule reports the rest.
-pub fn build(workspace: &Workspace) -> Model {
+/// A document deserialised into its typed form.
+#[derive(Debug, Clone)]
+pub enum Item {
+    // Boxed: items wait in a list until the model takes them, and an unboxed
+    // enum would make every slot as large as the largest kind.
+    Team(Box<Team>),
+    Pipeline(Box<Pipeline>),
+    Rotation(Box<Rotation>),
+    Holidays(Box<Holidays>),
+}
+
+/// Deserialises one document. Documents with schema violations are included
+/// when they still deserialise (an unknown key or a bad id pattern does not
+/// hide a team's leave from the schedule rules); the schema rule reports the rest.
+pub fn item_of(kind: Kind, value: &Value) -> Option<Item> {
+    match kind {
+        Kind::Team => Team::deserialize(value)
+            .ok()
+            .map(|t| Item::Team(Box::new(t))),
+        Kind::Pipeline => Pipeline::deserialize(value)
+            .ok()
+            .map(|p| Item::Pipeline(Box::new(p))),
+        Kind::Rotation => Rotation::deserialize(value)
+            .ok()
+            .map(|r| Item::Rotation(Box::new(r))),
+        Kind::Holidays => Holidays::deserialize(value)
+            .ok()
+            .map(|h| Item::Holidays(Box::new(h))),
+        Kind::Policy => None,
+    }
+}
+
+/// Ids a document defines or refers to, read from its raw value so that
+/// documents that did not deserialise still count (no cascade of
+/// `unknown-reference` findings from one broken document).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refs {
+    /// A Team's member ids, by index (`None`: not a string).
+    pub members: Vec<Option<String>>,
+    /// A Rotation's `covers`.
+    pub covers: Vec<String>,
+}
+
+impl Refs {
+    pub fn of(kind: Option<Kind>, value: &Value) -> Refs {
+        let strings = |key: &str| {
+            value
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        };
+        match kind {
+            Some(Kind::Team) => Refs {
+                members: strings("members")
+                    .map(|m| m.get("id").and_then(Value::as_str).map(str::to_string))
+                    .collect(),
+                covers: Vec::new(),
+            },
+            Some(Kind::Rotation) => Refs {
+                members: Vec::new(),
+                covers: strings("covers")
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect(),
+            },
+            _ => Refs::default(),
+        }
+    }
+}
+
+/// Builds the typed model from the items the load stage deserialised
+/// (`items[doc]`), and the ids every document defines.
+pub fn build(workspace: &Workspace, items: Vec<Option<Item>>) -> Model {
     let mut model = Model::default();
     for (id, doc) in workspace.documents.iter().enumerate() {
-        harvest_known_ids(&mut model, id, doc.kind, &doc.value);
-        let Some(kind) = doc.kind else { continue };
-        match kind {
-            Kind::Team => {
-                if let Ok(team) = Team::deserialize(&doc.value) {
-                    check_leave(&mut model.problems, id, &team);
-                    model.teams.push(Entry {
-                        doc: id,
-                        item: team,
-                    });
+        let known = &mut model.known;
+        match doc.kind {
+            Some(Kind::Team) => {
+                for m in doc.refs.members.iter().flatten() {
+                    known.members.entry(m.clone()).or_insert(id);
                 }
             }
-            Kind::Pipeline => {
-                if let Ok(item) = Pipeline::deserialize(&doc.value) {
-                    model.pipelines.push(Entry { doc: id, item });
+            Some(Kind::Pipeline) => {
+                if let Some(pid) = &doc.id {
+                    known.pipelines.entry(pid.clone()).or_insert(id);
                 }
             }
-            Kind::Rotation => {
-                if let Ok(item) = Rotation::deserialize(&doc.value) {
-                    check_rotation(&mut model.problems, id, &item);
-                    model.rotations.push(Entry { doc: id, item });
+            Some(Kind::Holidays) => {
+                if let Some(cid) = &doc.id {
+                    known.calendars.entry(cid.clone()).or_insert(id);
                 }
             }
-            Kind::Holidays => {
-                if let Ok(item) = Holidays::deserialize(&doc.value) {
-                    check_holidays(&mut model.problems, id, &item);
-                    model.calendars.push(Entry { doc: id, item });
-                }
+            Some(Kind::Rotation) => model.covered.extend(doc.refs.covers.iter().cloned()),
+            _ => {}
+        }
+    }
+    let count = |kind: Kind| {
+        workspace
+            .documents
+            .iter()
+            .filter(|d| d.kind == Some(kind))
+            .count()
+    };
+    model.teams.reserve_exact(count(Kind::Team));
+    model.pipelines.reserve_exact(count(Kind::Pipeline));
+    model.rotations.reserve_exact(count(Kind::Rotation));
+    model.calendars.reserve_exact(count(Kind::Holidays));
+    for (id, item) in items.into_iter().enumerate() {
+        match item {
+            Some(Item::Team(team)) => {
+                check_leave(&mut model.problems, id, &team);
+                model.teams.push(Entry {
+                    doc: id,
+                    item: *team,
+                });
             }
-            Kind::Policy => {}
+            Some(Item::Pipeline(item)) => model.pipelines.push(Entry {
+                doc: id,
+                item: *item,
+            }),
+            Some(Item::Rotation(item)) => {
+                check_rotation(&mut model.problems, id, &item);
+                model.rotations.push(Entry {
+                    doc: id,
+                    item: *item,
+                });
+            }
+            Some(Item::Holidays(item)) => {
+                check_holidays(&mut model.problems, id, &item);
+                model.calendars.push(Entry {
+                    doc: id,
+                    item: *item,
+                });
+            }
+            None => {}
         }
     }
     for (t, team) in model.teams.iter().enumerate() {
@@ -365,38 +465,6 @@ pub fn build(workspace: &Workspace) -> Model {
         }
     }
     model
-}
-
-fn harvest_known_ids(model: &mut Model, doc: DocId, kind: Option<Kind>, value: &Value) {
-    let known = &mut model.known;
-    let id = value.get("id").and_then(Value::as_str);
-    match kind {
-        Some(Kind::Team) => {
-            let members = value.get("members").and_then(Value::as_array);
-            for member in members.into_iter().flatten() {
-                if let Some(m) = member.get("id").and_then(Value::as_str) {
-                    known.members.entry(m.to_string()).or_insert(doc);
-                }
-            }
-        }
-        Some(Kind::Pipeline) => {
-            if let Some(id) = id {
-                known.pipelines.entry(id.to_string()).or_insert(doc);
-            }
-        }
-        Some(Kind::Holidays) => {
-            if let Some(id) = id {
-                known.calendars.entry(id.to_string()).or_insert(doc);
-            }
-        }
-        Some(Kind::Rotation) => {
-            let covers = value.get("covers").and_then(Value::as_array);
-            for pipeline in covers.into_iter().flatten().filter_map(Value::as_str) {
-                model.covered.insert(pipeline.to_string());
-            }
-        }
-        _ => {}
-    }
 }
 
 fn check_leave(problems: &mut Vec<Diagnostic>, doc: DocId, team: &Team) {

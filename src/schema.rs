@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::finding::{Diagnostic, Location};
 use crate::load::yaml::escape_pointer_token;
 use crate::suggest::did_you_mean;
-use crate::workspace::{DocId, Document, Kind, Workspace};
+use crate::workspace::{DocId, Kind, Workspace};
 
 /// The schema text of each kind, exactly as in `schemas/`.
 pub fn schema_text(kind: Kind) -> &'static str {
@@ -76,31 +76,35 @@ pub struct SchemaReport {
     pub valid: Vec<bool>,
 }
 
-pub fn validate_workspace(workspace: &Workspace) -> Result<SchemaReport, String> {
+/// Validates one steward document (its `kind`, then its kind's schema);
+/// returns whether it is valid. Runs per document while files load.
+pub fn check_document(
+    id: DocId,
+    kind: Option<Kind>,
+    value: &Value,
+    out: &mut Vec<Diagnostic>,
+) -> Result<bool, String> {
     let schemas = schemas()?;
-    let mut report = SchemaReport {
-        diagnostics: Vec::new(),
-        valid: vec![false; workspace.documents.len()],
-    };
-    for (id, doc) in workspace.documents.iter().enumerate() {
-        let before = report.diagnostics.len();
-        match doc.kind {
-            Some(kind) => {
-                if let Some(schema) = schemas.get(kind) {
-                    validate_document(id, doc, kind, schema, &mut report.diagnostics);
-                }
-            }
-            None => report.diagnostics.push(kind_problem(id, doc)),
-        }
-        report.valid[id] = doc.kind.is_some() && report.diagnostics.len() == before;
+    let before = out.len();
+    match kind.and_then(|k| Some((k, schemas.get(k)?))) {
+        Some((kind, schema)) => validate_value(id, value, "", kind.as_str(), schema, out),
+        None => out.push(kind_problem(id, value)),
     }
-    Ok(report)
+    Ok(kind.is_some() && out.len() == before)
 }
 
-fn kind_problem(id: DocId, doc: &Document) -> Diagnostic {
+/// Collects the per-document results into the workspace's schema report.
+pub fn report(workspace: &Workspace) -> SchemaReport {
+    SchemaReport {
+        diagnostics: workspace.schema_diagnostics.clone(),
+        valid: workspace.documents.iter().map(|d| d.valid).collect(),
+    }
+}
+
+fn kind_problem(id: DocId, value: &Value) -> Diagnostic {
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     let list = kinds.join(", ");
-    match doc.value.get("kind") {
+    match value.get("kind") {
         None => Diagnostic::new(Location::node(id, ""), "missing required key `kind`")
             .label("this document has no `kind`")
             .help(format!("add `kind:` with one of {list}")),
@@ -122,17 +126,6 @@ fn kind_problem(id: DocId, doc: &Document) -> Diagnostic {
         )
         .help(format!("use one of {list}")),
     }
-}
-
-/// Validates one document against a compiled schema and appends diagnostics.
-pub fn validate_document(
-    id: DocId,
-    doc: &Document,
-    kind: Kind,
-    schema: &CompiledSchema,
-    out: &mut Vec<Diagnostic>,
-) {
-    validate_value(id, &doc.value, "", kind.as_str(), schema, out);
 }
 
 /// Validates `value` (found at `base` in document `id`) and appends diagnostics.

@@ -48,7 +48,8 @@ pub struct SourceFile {
     pub repo_relative: String,
     pub kind: FileKind,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Computed on first use: most files never need a line number.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// A 1-based line and a 1-based column counted in characters.
@@ -66,26 +67,30 @@ impl SourceFile {
         kind: FileKind,
         text: String,
     ) -> Self {
-        let line_starts = line_starts(&text);
         SourceFile {
             path,
             display,
             repo_relative,
             kind,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| line_starts(&self.text))
     }
 
     /// Converts a byte offset to a 1-based line and character column.
     /// Offsets past the end or inside a UTF-8 sequence are clamped, never panic.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let line_index = match self.line_starts.binary_search(&offset) {
+        let starts = self.starts();
+        let line_index = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let line_start = starts.get(line_index).copied().unwrap_or(0);
         let column = self.text[line_start..offset].chars().count() + 1;
         LineCol {
             line: line_index + 1,
@@ -95,12 +100,9 @@ impl SourceFile {
 
     /// Byte range of the 1-based line `line`, without its line terminator.
     pub fn line_span(&self, line: usize) -> Option<Span> {
-        let start = *self.line_starts.get(line.checked_sub(1)?)?;
-        let mut end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let starts = self.starts();
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let mut end = starts.get(line).copied().unwrap_or(self.text.len());
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
@@ -109,12 +111,13 @@ impl SourceFile {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.starts().len()
     }
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
-    let mut starts = vec![0];
+    let mut starts = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+    starts.push(0);
     let bytes = text.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         match b {

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use crate::finding::{Diagnostic, Location};
-use crate::load::yaml::{Comment, SpanNode};
+use std::sync::OnceLock;
+
+use crate::load::yaml::{Comment, SpanTree, YamlLimits};
 use crate::source::{FileId, SourceFile, Span};
 
 pub type DocId = usize;
@@ -59,28 +61,30 @@ impl fmt::Display for Kind {
     }
 }
 
-/// A steward document (`apiVersion: steward/v1`).
+/// A steward document (`apiVersion: steward/v1`). Its value is validated and
+/// deserialised while its file loads, then dropped: only ids and references
+/// stay (Policy documents keep their value). Its span tree is rebuilt from the
+/// file's text when a finding needs a position (`Workspace::spans`).
 #[derive(Debug)]
 pub struct Document {
     pub file: FileId,
     /// 0-based position of the document in its file.
     pub index_in_file: usize,
-    pub value: Value,
-    pub spans: SpanNode,
     /// `None` when `kind` is missing or unknown (reported by the schema rule).
     pub kind: Option<Kind>,
+    /// The `id`, when it is a string.
+    pub id: Option<String>,
+    /// Whether it is valid against its kind's schema.
+    pub valid: bool,
+    pub refs: crate::model::Refs,
+    /// The parsed value, kept only for Policy documents (and for every
+    /// document when custom rules need them; see `check`).
+    pub value: Option<Value>,
 }
 
 impl Document {
     pub fn id(&self) -> Option<&str> {
-        self.value.get("id").and_then(Value::as_str)
-    }
-
-    pub fn kind_name(&self) -> &str {
-        self.value
-            .get("kind")
-            .and_then(Value::as_str)
-            .unwrap_or("document")
+        self.id.as_deref()
     }
 }
 
@@ -103,6 +107,10 @@ pub enum LoadRule {
 pub struct Workspace {
     pub files: Vec<SourceFile>,
     pub documents: Vec<Document>,
+    /// Schema problems of the documents, found while their files loaded.
+    pub schema_diagnostics: Vec<Diagnostic>,
+    /// Each document deserialised, by `DocId`; `check` moves them into the model.
+    pub items: Vec<Option<crate::model::Item>>,
     /// Comments per file, for suppressions.
     pub comments: Vec<Vec<Comment>>,
     pub problems: Vec<LoadProblem>,
@@ -110,6 +118,12 @@ pub struct Workspace {
     pub roots: Vec<PathBuf>,
     /// Index into `roots` for each file.
     pub file_roots: Vec<usize>,
+    /// Per file, the span trees of its documents (by index in the file),
+    /// parsed again on first use: a check with few findings never needs
+    /// most of them, and keeping all would be most of a large run's memory.
+    pub(crate) span_trees: Vec<OnceLock<Vec<SpanTree>>>,
+    /// The limits the files were parsed with (the re-parse uses the same).
+    pub yaml_limits: YamlLimits,
 }
 
 impl Workspace {
@@ -117,11 +131,26 @@ impl Workspace {
         self.files.push(file);
         self.comments.push(Vec::new());
         self.file_roots.push(root);
+        self.span_trees.push(OnceLock::new());
         self.files.len() - 1
     }
 
     pub fn doc(&self, id: DocId) -> Option<&Document> {
         self.documents.get(id)
+    }
+
+    /// The span tree of a document, from its file parsed again on first use.
+    pub fn spans(&self, id: DocId) -> Option<&SpanTree> {
+        let doc = self.documents.get(id)?;
+        let trees = self.span_trees.get(doc.file)?.get_or_init(|| {
+            let text = self.files.get(doc.file).map_or("", |f| f.text.as_str());
+            crate::load::yaml::parse(text, &self.yaml_limits)
+                .documents
+                .into_iter()
+                .map(|d| d.spans)
+                .collect()
+        });
+        trees.get(doc.index_in_file)
     }
 
     pub fn file_of(&self, location: &Location) -> Option<FileId> {
@@ -137,13 +166,13 @@ impl Workspace {
     pub fn span_of(&self, location: &Location) -> Option<(FileId, Span)> {
         match location {
             Location::Node { doc, pointer } => {
-                let doc = self.documents.get(*doc)?;
-                Some((doc.file, doc.spans.resolve(pointer).span))
+                let file = self.documents.get(*doc)?.file;
+                Some((file, self.spans(*doc)?.resolve(pointer).span))
             }
             Location::Key { doc, pointer } => {
-                let doc = self.documents.get(*doc)?;
-                let resolved = doc.spans.resolve(pointer);
-                Some((doc.file, resolved.key_span.unwrap_or(resolved.span)))
+                let file = self.documents.get(*doc)?.file;
+                let resolved = self.spans(*doc)?.resolve(pointer);
+                Some((file, resolved.key_span.unwrap_or(resolved.span)))
             }
             Location::Span { file, span } => Some((*file, *span)),
         }

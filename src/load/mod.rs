@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::finding::{Diagnostic, Location};
+use crate::model::{item_of, Item, Refs};
 use crate::source::{FileKind, SourceFile, Span};
 use crate::workspace::{Document, Kind, LoadProblem, LoadRule, Workspace};
 use yaml::{ProblemKind, YamlLimits};
@@ -25,6 +26,9 @@ pub struct LoadOptions {
     /// Files larger than this are not parsed.
     pub max_file_size: u64,
     pub yaml: YamlLimits,
+    /// Keep every document's parsed value (custom rules and tools need them;
+    /// a plain check drops them to stay small).
+    pub keep_values: bool,
 }
 
 impl Default for LoadOptions {
@@ -32,6 +36,7 @@ impl Default for LoadOptions {
         LoadOptions {
             max_file_size: 16 * 1024 * 1024,
             yaml: YamlLimits::default(),
+            keep_values: false,
         }
     }
 }
@@ -59,7 +64,10 @@ struct Candidate {
 /// Walks the paths and loads every steward document under them.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadError> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let mut workspace = Workspace::default();
+    let mut workspace = Workspace {
+        yaml_limits: options.yaml,
+        ..Workspace::default()
+    };
     let mut candidates = Vec::new();
     let mut walk_errors = Vec::new();
     for path in paths {
@@ -119,6 +127,16 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
         .par_iter()
         .map(|c| process(&c.path, options))
         .collect();
+    let documents: usize = processed
+        .iter()
+        .map(|p| match p {
+            Processed::Parsed { docs, .. } => docs.len(),
+            _ => 0,
+        })
+        .sum();
+    workspace.documents.reserve_exact(documents);
+    workspace.items.reserve_exact(documents);
+    workspace.files.reserve_exact(processed.len());
     for (candidate, processed) in candidates.iter().zip(processed) {
         merge(&mut workspace, candidate, &cwd, processed);
     }
@@ -316,9 +334,20 @@ enum Processed {
     },
     Parsed {
         text: String,
-        parsed: yaml::ParsedYaml,
-        mentions_v1: bool,
+        comments: Vec<yaml::Comment>,
+        docs: Vec<LocalDoc>,
+        /// Locations are local: file 0, document indices within this file.
+        problems: Vec<LoadProblem>,
     },
+}
+
+/// A steward document after loading: validated, deserialised, its value
+/// dropped unless asked to keep it.
+struct LocalDoc {
+    document: Document,
+    item: Option<Item>,
+    /// Schema problems; document indices local to the file.
+    schema: Vec<Diagnostic>,
 }
 
 /// Reads, decodes and parses one file. Touches no shared state.
@@ -381,11 +410,101 @@ fn process_bytes(bytes: Vec<u8>, options: &LoadOptions) -> Processed {
     }
     let mentions_v1 = text.contains(API_VERSION);
     let parsed = yaml::parse(&text, &options.yaml);
+    // Sized up front: most files hold one document, and a pushed Vec starts
+    // at four slots, which for 10k files is tens of megabytes of slack.
+    let mut docs = Vec::with_capacity(parsed.documents.len());
+    let mut problems = Vec::new();
+    // Per document in the file: whether it is a steward document.
+    let mut steward_docs: Vec<bool> = Vec::with_capacity(parsed.documents.len());
+    for (index, document) in parsed.documents.into_iter().enumerate() {
+        match classify(index, document, mentions_v1, options) {
+            Classified::Steward(doc) => {
+                steward_docs.push(true);
+                docs.push(*doc);
+            }
+            Classified::Problem(problem) => {
+                steward_docs.push(false);
+                problems.push(problem);
+            }
+            Classified::Other => steward_docs.push(false),
+        }
+    }
+    // The file's own id is set when it is merged into the workspace.
+    const FILE: usize = 0;
+    for problem in parsed.problems {
+        let in_steward_doc = steward_docs.get(problem.document).copied().unwrap_or(false);
+        let diagnostic = match &problem.kind {
+            ProblemKind::DuplicateKey { first } if in_steward_doc => {
+                Diagnostic::new(Location::span(FILE, problem.span), problem.message)
+                    .label("duplicate key")
+                    .with(Location::span(FILE, *first), "first defined here")
+                    .help("YAML keys must be unique in a mapping; remove or rename one of them")
+            }
+            ProblemKind::ComplexKey if in_steward_doc => {
+                Diagnostic::new(Location::span(FILE, problem.span), problem.message)
+            }
+            ProblemKind::Syntax | ProblemKind::AliasBudget | ProblemKind::TooDeep
+                if mentions_v1 =>
+            {
+                Diagnostic::new(Location::span(FILE, problem.span), problem.message).label("here")
+            }
+            _ => continue,
+        };
+        problems.push(LoadProblem {
+            rule: LoadRule::YamlSyntax,
+            diagnostic,
+        });
+    }
     Processed::Parsed {
         text,
-        parsed,
-        mentions_v1,
+        comments: parsed.comments,
+        docs,
+        problems,
     }
+}
+
+/// The parsed values of the documents of `kinds`, parsing their files again
+/// (values are dropped after loading; custom rules need them).
+pub fn document_values(
+    workspace: &Workspace,
+    kinds: &[Kind],
+) -> std::collections::HashMap<usize, Value> {
+    let wanted = |d: &Document| d.kind.is_some_and(|k| kinds.contains(&k));
+    let mut files: Vec<usize> = workspace
+        .documents
+        .iter()
+        .filter(|d| wanted(d))
+        .map(|d| d.file)
+        .collect();
+    files.dedup();
+    let parsed: Vec<(usize, Vec<Value>)> = files
+        .par_iter()
+        .filter_map(|file| {
+            let text = &workspace.files.get(*file)?.text;
+            let values = yaml::parse(text, &YamlLimits::default())
+                .documents
+                .into_iter()
+                .map(|d| d.value)
+                .collect();
+            Some((*file, values))
+        })
+        .collect();
+    let mut by_file: std::collections::HashMap<usize, Vec<Value>> = parsed.into_iter().collect();
+    let mut out = std::collections::HashMap::new();
+    for (id, doc) in workspace.documents.iter().enumerate() {
+        if !wanted(doc) {
+            continue;
+        }
+        if let Some(value) = &doc.value {
+            out.insert(id, value.clone());
+        } else if let Some(value) = by_file
+            .get_mut(&doc.file)
+            .and_then(|values| values.get_mut(doc.index_in_file))
+        {
+            out.insert(id, std::mem::take(value));
+        }
+    }
+    out
 }
 
 /// Builds a workspace from in-memory files (for fuzzing and benchmarks): no
@@ -397,6 +516,7 @@ pub fn load_sources(
 ) -> Workspace {
     let mut workspace = Workspace {
         roots: vec![root],
+        yaml_limits: options.yaml,
         ..Workspace::default()
     };
     let cwd = PathBuf::new();
@@ -429,7 +549,7 @@ fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed
             text,
         )
     };
-    let (text, parsed, mentions_v1) = match processed {
+    let (text, comments, docs, problems) = match processed {
         Processed::Skip => return,
         Processed::Unusable {
             text,
@@ -450,39 +570,29 @@ fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed
         }
         Processed::Parsed {
             text,
-            parsed,
-            mentions_v1,
-        } => (text, parsed, mentions_v1),
+            comments,
+            docs,
+            problems,
+        } => (text, comments, docs, problems),
     };
     let file = workspace.add_file(new_file(workspace, text), candidate.root);
-    // Per document in the file: whether it is a steward document.
-    let mut steward_docs: Vec<bool> = Vec::new();
-    for (index, document) in parsed.documents.into_iter().enumerate() {
-        steward_docs.push(classify(workspace, file, index, document, mentions_v1).is_some());
+    workspace.comments[file] = comments;
+    for local in docs {
+        // A document's diagnostics point at document 0: rebase them onto its DocId.
+        let doc_id = workspace.documents.len();
+        let mut document = local.document;
+        document.file = file;
+        workspace.documents.push(document);
+        workspace.items.push(local.item);
+        workspace
+            .schema_diagnostics
+            .extend(local.schema.into_iter().map(|d| d.rebase(file, doc_id)));
     }
-    workspace.comments[file] = parsed.comments;
-    for problem in parsed.problems {
-        let in_steward_doc = steward_docs.get(problem.document).copied().unwrap_or(false);
-        let diagnostic = match &problem.kind {
-            ProblemKind::DuplicateKey { first } if in_steward_doc => {
-                Diagnostic::new(Location::span(file, problem.span), problem.message)
-                    .label("duplicate key")
-                    .with(Location::span(file, *first), "first defined here")
-                    .help("YAML keys must be unique in a mapping; remove or rename one of them")
-            }
-            ProblemKind::ComplexKey if in_steward_doc => {
-                Diagnostic::new(Location::span(file, problem.span), problem.message)
-            }
-            ProblemKind::Syntax | ProblemKind::AliasBudget | ProblemKind::TooDeep
-                if mentions_v1 =>
-            {
-                Diagnostic::new(Location::span(file, problem.span), problem.message).label("here")
-            }
-            _ => continue,
-        };
+    // File-level problems hold spans only.
+    for problem in problems {
         workspace.problems.push(LoadProblem {
-            rule: LoadRule::YamlSyntax,
-            diagnostic,
+            rule: problem.rule,
+            diagnostic: problem.diagnostic.rebase(file, 0),
         });
     }
 }
@@ -491,32 +601,39 @@ fn is_utf16(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
 }
 
-/// Keeps steward documents; reports unsupported versions and non-mapping
-/// documents in files that are clearly steward's.
+enum Classified {
+    Steward(Box<LocalDoc>),
+    /// Not a steward document, with a problem to report.
+    Problem(LoadProblem),
+    Other,
+}
+
+/// Keeps steward documents (validated against their schema and deserialised,
+/// here, while the file is in hand); reports unsupported versions and
+/// non-mapping documents in files that are clearly steward's. Locations use
+/// file 0 and document 0 until the merge rebases them.
 fn classify(
-    workspace: &mut Workspace,
-    file: usize,
     index: usize,
     document: yaml::YamlDocument,
     mentions_v1: bool,
-) -> Option<usize> {
-    let problem = |message: String, location: Location| LoadProblem {
-        rule: LoadRule::Schema,
-        diagnostic: Diagnostic::new(location, message),
-    };
-    let root_span = document.spans.span;
+    options: &LoadOptions,
+) -> Classified {
+    const FILE: usize = 0;
+    let root_span = document.spans.span();
     match &document.value {
         Value::Object(map) => {
-            let version = map.get("apiVersion").and_then(Value::as_str)?;
+            let Some(version) = map.get("apiVersion").and_then(Value::as_str) else {
+                return Classified::Other;
+            };
             if version != API_VERSION {
                 if !version.starts_with("steward/") {
-                    return None;
+                    return Classified::Other;
                 }
                 let span = document.spans.resolve("/apiVersion").span;
-                workspace.problems.push(LoadProblem {
+                return Classified::Problem(LoadProblem {
                     rule: LoadRule::Schema,
                     diagnostic: Diagnostic::new(
-                        Location::span(file, span),
+                        Location::span(FILE, span),
                         format!("unsupported apiVersion `{version}`"),
                     )
                     .label("not understood by this steward")
@@ -524,22 +641,14 @@ fn classify(
                         "this version of steward reads `apiVersion: {API_VERSION}`"
                     )),
                 });
-                return None;
             }
             let kind = map
                 .get("kind")
                 .and_then(Value::as_str)
                 .and_then(Kind::parse);
-            workspace.documents.push(Document {
-                file,
-                index_in_file: index,
-                value: document.value,
-                spans: document.spans,
-                kind,
-            });
-            Some(workspace.documents.len() - 1)
+            Classified::Steward(Box::new(analyse_document(index, document, kind, options)))
         }
-        Value::Null => None,
+        Value::Null => Classified::Other,
         other if mentions_v1 => {
             let what = match other {
                 Value::Array(_) => "a list",
@@ -547,21 +656,51 @@ fn classify(
                 Value::Number(_) => "a number",
                 _ => "a scalar",
             };
-            workspace.problems.push(problem(
-                format!("document {} is {what}, not a mapping", index + 1),
-                Location::span(
-                    file,
-                    Span::new(root_span.start, root_span.end.min(root_span.start + 200)),
-                ),
-            ));
-            if let Some(p) = workspace.problems.last_mut() {
-                p.diagnostic.help = Some(format!(
+            Classified::Problem(LoadProblem {
+                rule: LoadRule::Schema,
+                diagnostic: Diagnostic::new(
+                    Location::span(
+                        FILE,
+                        Span::new(root_span.start, root_span.end.min(root_span.start + 200)),
+                    ),
+                    format!("document {} is {what}, not a mapping", index + 1),
+                )
+                .help(format!(
                     "a steward document is a mapping that starts with `apiVersion: {API_VERSION}` and `kind:`; separate documents with `---`"
-                ));
-            }
-            None
+                )),
+            })
         }
-        _ => None,
+        _ => Classified::Other,
+    }
+}
+
+/// Schema validation and deserialisation of one document; its value is
+/// dropped afterwards unless it is a Policy (or `keep_values` is set).
+fn analyse_document(
+    index: usize,
+    document: yaml::YamlDocument,
+    kind: Option<Kind>,
+    options: &LoadOptions,
+) -> LocalDoc {
+    let value = document.value;
+    let mut schema = Vec::new();
+    // The embedded schemas compile (a unit test proves it); if they ever did
+    // not, every document would be reported invalid rather than panic.
+    let valid = crate::schema::check_document(0, kind, &value, &mut schema).unwrap_or(false);
+    let item = kind.and_then(|k| item_of(k, &value));
+    let keep = options.keep_values || kind == Some(Kind::Policy);
+    LocalDoc {
+        document: Document {
+            file: 0,
+            index_in_file: index,
+            kind,
+            id: value.get("id").and_then(Value::as_str).map(str::to_string),
+            valid,
+            refs: Refs::of(kind, &value),
+            value: keep.then_some(value),
+        },
+        item,
+        schema,
     }
 }
 
@@ -578,7 +717,9 @@ fn read_limited(path: &Path, limit: u64) -> std::io::Result<ReadOutcome> {
         return Err(std::io::Error::other("not a regular file"));
     }
     let file = fs::File::open(path)?;
-    let mut head = Vec::new();
+    // Exactly the file's size (plus one byte to notice growth): no slack.
+    let expected = usize::try_from(meta.len().min(limit)).unwrap_or(0);
+    let mut head = Vec::with_capacity(expected.saturating_add(1));
     // Read one byte past the limit: the size on disk may change under us.
     file.take(limit.saturating_add(1)).read_to_end(&mut head)?;
     if head.len() as u64 > limit {

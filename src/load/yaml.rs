@@ -31,19 +31,34 @@ impl Default for YamlLimits {
     }
 }
 
-/// The span of a YAML node and of its children, addressable by JSON pointer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpanNode {
-    pub span: Span,
-    pub children: SpanChildren,
+/// The spans of a document's nodes, addressable by JSON pointer: a flat
+/// pre-order array of 32-byte nodes (no allocation per node), small enough to
+/// keep for every document of a large workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SpanTree {
+    nodes: Vec<FlatNode>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SpanChildren {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FlatNode {
+    start: u32,
+    end: u32,
+    /// The key holding this node when its parent is a mapping.
+    key_start: u32,
+    key_end: u32,
+    /// Hash of the key text: mapping children are found by key without
+    /// storing the key (a collision inside one mapping is the only risk).
+    key_hash: u64,
+    /// Nodes in this subtree, itself included: the next sibling is at `+ size`.
+    size: u32,
+    kind: NodeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NodeKind {
     Leaf,
-    Seq(Vec<SpanNode>),
-    /// Entries in source order: key text, key span, value node.
-    Map(Vec<(String, Span, SpanNode)>),
+    Seq,
+    Map,
 }
 
 /// Where a pointer lands in a document.
@@ -57,57 +72,137 @@ pub struct Resolved {
     pub exact: bool,
 }
 
-impl SpanNode {
-    fn leaf(span: Span) -> Self {
-        SpanNode {
-            span,
-            children: SpanChildren::Leaf,
+/// A child of a collection: its key span (mappings) and its span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Child {
+    pub key_span: Option<Span>,
+    pub span: Span,
+}
+
+/// FNV-1a: stable across runs and platforms.
+fn key_hash(key: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in key.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+fn to_u32(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
+impl FlatNode {
+    fn span(&self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+
+    fn key_span(&self) -> Option<Span> {
+        (self.key_end > 0 || self.key_start > 0)
+            .then(|| Span::new(self.key_start as usize, self.key_end as usize))
+    }
+}
+
+impl SpanTree {
+    /// The span of the whole document (empty for an empty tree).
+    pub fn span(&self) -> Span {
+        self.nodes.first().map(FlatNode::span).unwrap_or_default()
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Indices of the children of node `index`.
+    fn children_of(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = self
+            .nodes
+            .get(index)
+            .map_or(index, |n| index + n.size as usize);
+        let mut next = index + 1;
+        std::iter::from_fn(move || {
+            if next >= end {
+                return None;
+            }
+            let current = next;
+            next += self
+                .nodes
+                .get(current)
+                .map_or(1, |n| n.size.max(1) as usize);
+            Some(current)
+        })
+    }
+
+    /// The index of the deepest node on the pointer's path, and whether the
+    /// whole pointer resolved.
+    fn locate(&self, pointer: &str) -> Option<(usize, bool)> {
+        let mut index = 0;
+        let mut node = self.nodes.first()?;
+        if pointer.is_empty() {
+            return Some((0, true));
         }
+        for raw in pointer.strip_prefix('/').unwrap_or(pointer).split('/') {
+            let token = unescape_pointer_token(raw);
+            let next = match node.kind {
+                NodeKind::Leaf => None,
+                NodeKind::Seq => token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| self.children_of(index).nth(i)),
+                NodeKind::Map => {
+                    let hash = key_hash(&token);
+                    self.children_of(index)
+                        .find(|c| self.nodes.get(*c).is_some_and(|n| n.key_hash == hash))
+                }
+            };
+            match next.and_then(|i| Some((i, self.nodes.get(i)?))) {
+                Some((i, child)) => {
+                    index = i;
+                    node = child;
+                }
+                None => return Some((index, false)),
+            }
+        }
+        Some((index, true))
     }
 
     /// Resolves an RFC 6901 JSON pointer to the deepest node on its path.
     pub fn resolve(&self, pointer: &str) -> Resolved {
-        let mut node = self;
-        let mut key_span = None;
-        if pointer.is_empty() {
-            return Resolved {
-                span: node.span,
-                key_span,
-                exact: true,
-            };
-        }
-        for raw in pointer.strip_prefix('/').unwrap_or(pointer).split('/') {
-            let token = unescape_pointer_token(raw);
-            let next = match &node.children {
-                SpanChildren::Leaf => None,
-                SpanChildren::Seq(items) => token
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|i| items.get(i))
-                    .map(|n| (n, None)),
-                SpanChildren::Map(entries) => entries
-                    .iter()
-                    .find(|(k, _, _)| *k == token)
-                    .map(|(_, ks, n)| (n, Some(*ks))),
-            };
-            match next {
-                Some((child, ks)) => {
-                    node = child;
-                    key_span = ks;
-                }
-                None => {
-                    return Resolved {
-                        span: node.span,
-                        key_span,
-                        exact: false,
-                    }
+        match self.locate(pointer) {
+            Some((index, exact)) => {
+                let node = self.nodes.get(index);
+                Resolved {
+                    span: node.map(FlatNode::span).unwrap_or_default(),
+                    key_span: node.and_then(FlatNode::key_span),
+                    exact,
                 }
             }
+            None => Resolved {
+                span: Span::default(),
+                key_span: None,
+                exact: pointer.is_empty(),
+            },
         }
-        Resolved {
-            span: node.span,
-            key_span,
-            exact: true,
+    }
+
+    /// The children of the collection at `pointer`, in source order.
+    pub fn children(&self, pointer: &str) -> Vec<Child> {
+        match self.locate(pointer) {
+            Some((index, true)) => self
+                .children_of(index)
+                .filter_map(|c| self.nodes.get(c))
+                .map(|n| Child {
+                    key_span: n.key_span(),
+                    span: n.span(),
+                })
+                .collect(),
+            _ => Vec::new(),
         }
     }
 }
@@ -131,7 +226,7 @@ pub fn escape_pointer_token(token: &str) -> Cow<'_, str> {
 #[derive(Debug, Clone)]
 pub struct YamlDocument {
     pub value: Value,
-    pub spans: SpanNode,
+    pub spans: SpanTree,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,31 +265,43 @@ pub struct ParsedYaml {
     pub problems: Vec<YamlProblem>,
 }
 
-struct Node {
-    value: Value,
-    spans: SpanNode,
-    /// Nodes in this subtree, for the alias budget.
-    weight: usize,
-    /// The scalar text as written, for use as a mapping key.
-    key_text: Option<String>,
+/// How a node relates to the collection it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Root,
+    Item,
+    /// A mapping key: not a node of the span tree.
+    Key,
+    /// A mapping value under this key.
+    Value {
+        key_span: Span,
+        key_hash: u64,
+    },
+    /// The value of a duplicate or complex key: parsed, then dropped.
+    Discarded,
 }
 
 enum Frame {
     Seq {
-        start: usize,
+        /// Index of this collection's node in the span tree.
+        node: usize,
         flow: bool,
         anchor: usize,
+        role: Role,
         items: Vec<Value>,
-        spans: Vec<SpanNode>,
+        last_end: Option<usize>,
         weight: usize,
     },
     Map {
-        start: usize,
+        node: usize,
         flow: bool,
         anchor: usize,
+        role: Role,
         map: Map<String, Value>,
-        entries: Vec<(String, Span, SpanNode)>,
+        /// The key whose value comes next: `Some(None)` for a key whose value
+        /// is dropped (duplicate or complex key).
         pending_key: Option<Option<(String, Span)>>,
+        last_end: Option<usize>,
         weight: usize,
     },
 }
@@ -204,7 +311,8 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Value, usize)>,
     alias_weight: usize,
-    root: Option<Node>,
+    nodes: Vec<FlatNode>,
+    root: Option<Value>,
     out: ParsedYaml,
 }
 
@@ -216,6 +324,7 @@ pub fn parse(text: &str, limits: &YamlLimits) -> ParsedYaml {
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_weight: 0,
+        nodes: Vec::new(),
         root: None,
         out: ParsedYaml::default(),
     };
@@ -288,13 +397,17 @@ impl Builder<'_> {
             Event::DocumentStart(..) => {
                 self.anchors.clear();
                 self.stack.clear();
+                self.nodes.clear();
                 self.root = None;
             }
             Event::DocumentEnd => {
-                if let Some(root) = self.root.take() {
+                if let Some(value) = self.root.take() {
+                    let mut nodes = std::mem::take(&mut self.nodes);
+                    // Kept for the whole run: no growth slack.
+                    nodes.shrink_to_fit();
                     self.out.documents.push(YamlDocument {
-                        value: root.value,
-                        spans: root.spans,
+                        value,
+                        spans: SpanTree { nodes },
                     });
                 }
             }
@@ -304,34 +417,43 @@ impl Builder<'_> {
             }),
             Event::Scalar(text, style, anchor, tag) => {
                 let value = resolve_scalar(&text, style, tag.as_deref());
-                let node = Node {
-                    value,
-                    spans: SpanNode::leaf(span),
-                    weight: 1,
-                    key_text: Some(text.into_owned()),
-                };
-                self.push(node, anchor)?;
+                let role = self.role();
+                if role == Role::Key {
+                    self.set_key(text.into_owned(), span);
+                    if anchor != 0 {
+                        self.anchors.insert(anchor, (value, 1));
+                    }
+                } else {
+                    self.leaf(role, span);
+                    self.complete(value, 1, anchor, span.end);
+                }
             }
             Event::SequenceStart(style, anchor, _) => {
                 self.check_depth(span)?;
+                let role = self.role();
+                let node = self.open(role, span);
                 self.stack.push(Frame::Seq {
-                    start: span.start,
+                    node,
                     flow: style == StructureStyle::Flow,
                     anchor,
+                    role,
                     items: Vec::new(),
-                    spans: Vec::new(),
+                    last_end: None,
                     weight: 1,
                 });
             }
             Event::MappingStart(style, anchor, _) => {
                 self.check_depth(span)?;
+                let role = self.role();
+                let node = self.open(role, span);
                 self.stack.push(Frame::Map {
-                    start: span.start,
+                    node,
                     flow: style == StructureStyle::Flow,
                     anchor,
+                    role,
                     map: Map::new(),
-                    entries: Vec::new(),
                     pending_key: None,
+                    last_end: None,
                     weight: 1,
                 });
             }
@@ -339,8 +461,7 @@ impl Builder<'_> {
                 let Some(frame) = self.stack.pop() else {
                     return Ok(());
                 };
-                let (node, anchor) = finish(frame, span);
-                self.push(node, anchor)?;
+                self.close(frame, span);
             }
             Event::Alias(id) => {
                 let Some((value, weight)) = self.anchors.get(&id).cloned() else {
@@ -358,16 +479,18 @@ impl Builder<'_> {
                         document: self.out.documents.len(),
                     });
                 }
-                // Pointers below an alias resolve to the alias token: that is the
-                // node the user wrote at this place.
-                let key_text = value.as_str().map(str::to_string);
-                let node = Node {
-                    value,
-                    spans: SpanNode::leaf(span),
-                    weight,
-                    key_text,
-                };
-                self.push(node, 0)?;
+                let role = self.role();
+                if role == Role::Key {
+                    match value.as_str() {
+                        Some(text) => self.set_key(text.to_string(), span),
+                        None => self.complex_key(span),
+                    }
+                } else {
+                    // Pointers below an alias resolve to the alias token: that
+                    // is the node the user wrote at this place.
+                    self.leaf(role, span);
+                    self.complete(value, weight, 0, span.end);
+                }
             }
             _ => {}
         }
@@ -389,134 +512,238 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn push(&mut self, node: Node, anchor: usize) -> Result<(), YamlProblem> {
-        if anchor != 0 {
-            self.anchors
-                .insert(anchor, (node.value.clone(), node.weight));
+    /// The role of the node that starts now, from the collection it is in.
+    fn role(&self) -> Role {
+        match self.stack.last() {
+            None => Role::Root,
+            Some(Frame::Seq { role, .. }) | Some(Frame::Map { role, .. })
+                if *role == Role::Discarded || *role == Role::Key =>
+            {
+                Role::Discarded
+            }
+            Some(Frame::Seq { .. }) => Role::Item,
+            Some(Frame::Map { pending_key, .. }) => match pending_key {
+                None => Role::Key,
+                Some(None) => Role::Discarded,
+                Some(Some((key, key_span))) => Role::Value {
+                    key_span: *key_span,
+                    key_hash: key_hash(key),
+                },
+            },
         }
+    }
+
+    fn flat(role: Role, span: Span, kind: NodeKind) -> FlatNode {
+        let (key_start, key_end, key_hash) = match role {
+            Role::Value { key_span, key_hash } => {
+                (to_u32(key_span.start), to_u32(key_span.end), key_hash)
+            }
+            _ => (0, 0, 0),
+        };
+        FlatNode {
+            start: to_u32(span.start),
+            end: to_u32(span.end),
+            key_start,
+            key_end,
+            key_hash,
+            size: 1,
+            kind,
+        }
+    }
+
+    /// Adds a leaf node (nothing for dropped values).
+    fn leaf(&mut self, role: Role, span: Span) {
+        if !matches!(role, Role::Discarded | Role::Key) {
+            self.nodes.push(Self::flat(role, span, NodeKind::Leaf));
+        }
+    }
+
+    /// Starts a collection node; its end and size are set when it closes.
+    /// A collection in key position is a complex key: reported, then dropped.
+    fn open(&mut self, role: Role, span: Span) -> usize {
+        if role == Role::Key {
+            self.report_complex_key(span);
+        }
+        let kind = NodeKind::Leaf;
+        self.nodes.push(Self::flat(role, span, kind));
+        self.nodes.len() - 1
+    }
+
+    fn report_complex_key(&mut self, span: Span) {
         let document = self.out.documents.len();
-        match self.stack.last_mut() {
-            None => self.root = Some(node),
-            Some(Frame::Seq {
+        self.out.problems.push(YamlProblem {
+            kind: ProblemKind::ComplexKey,
+            span,
+            message: "a mapping key must be a plain value, not a list or mapping".to_string(),
+            document,
+        });
+    }
+
+    /// A list or mapping used as a key: reported, and its value dropped.
+    fn complex_key(&mut self, span: Span) {
+        self.report_complex_key(span);
+        self.drop_next_value();
+    }
+
+    fn drop_next_value(&mut self) {
+        if let Some(Frame::Map { pending_key, .. }) = self.stack.last_mut() {
+            *pending_key = Some(None);
+        }
+    }
+
+    /// Records a scalar key, or marks a duplicate's value to be dropped.
+    fn set_key(&mut self, key: String, key_span: Span) {
+        let document = self.out.documents.len();
+        let nodes = &self.nodes;
+        let Some(Frame::Map {
+            node,
+            map,
+            pending_key,
+            ..
+        }) = self.stack.last_mut()
+        else {
+            return;
+        };
+        if map.contains_key(&key) {
+            let hash = key_hash(&key);
+            // The first occurrence's key span, for the secondary label.
+            let first_span = children_spans(nodes, *node)
+                .find(|n| n.key_hash == hash)
+                .and_then(|n| n.key_span())
+                .unwrap_or(key_span);
+            self.out.problems.push(YamlProblem {
+                kind: ProblemKind::DuplicateKey { first: first_span },
+                span: key_span,
+                message: format!("duplicate key `{key}` in this mapping"),
+                document,
+            });
+            *pending_key = Some(None);
+        } else {
+            *pending_key = Some(Some((key, key_span)));
+        }
+    }
+
+    fn close(&mut self, frame: Frame, end_span: Span) {
+        let (node, flow, anchor, role, last_end, weight, value) = match frame {
+            Frame::Seq {
+                node,
+                flow,
+                anchor,
+                role,
                 items,
-                spans,
+                last_end,
+                weight,
+            } => (
+                node,
+                flow,
+                anchor,
+                role,
+                last_end,
+                weight,
+                Value::Array(items),
+            ),
+            Frame::Map {
+                node,
+                flow,
+                anchor,
+                role,
+                map,
+                last_end,
                 weight,
                 ..
+            } => (
+                node,
+                flow,
+                anchor,
+                role,
+                last_end,
+                weight,
+                Value::Object(map),
+            ),
+        };
+        if matches!(role, Role::Discarded | Role::Key) {
+            self.nodes.truncate(node);
+        } else if let Some(flat) = self.nodes.get_mut(node) {
+            let start = flat.start as usize;
+            // Flow collections end at their closing bracket; block collections
+            // at their last child (the end event sits on the next token).
+            let end = if flow {
+                end_span.end.max(start)
+            } else {
+                last_end.unwrap_or(start).max(start)
+            };
+            flat.end = to_u32(end);
+            flat.kind = if value.is_array() {
+                NodeKind::Seq
+            } else {
+                NodeKind::Map
+            };
+        }
+        if role == Role::Key {
+            if anchor != 0 {
+                self.anchors.insert(anchor, (value, weight));
+            }
+            self.drop_next_value();
+            return;
+        }
+        let size = self.nodes.len().saturating_sub(node);
+        if let Some(flat) = self.nodes.get_mut(node) {
+            flat.size = to_u32(size);
+        }
+        let end = self
+            .nodes
+            .get(node)
+            .map_or(end_span.end, |n| n.end as usize);
+        self.complete(value, weight, anchor, end);
+    }
+
+    /// Hands a finished value to its parent (or makes it the document root).
+    fn complete(&mut self, value: Value, weight: usize, anchor: usize, end: usize) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, (value.clone(), weight));
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(value),
+            Some(Frame::Seq {
+                items,
+                last_end,
+                weight: total,
+                ..
             }) => {
-                items.push(node.value);
-                spans.push(node.spans);
-                *weight = weight.saturating_add(node.weight);
+                items.push(value);
+                *last_end = Some(end);
+                *total = total.saturating_add(weight);
             }
             Some(Frame::Map {
                 map,
-                entries,
                 pending_key,
-                weight,
+                last_end,
+                weight: total,
                 ..
-            }) => match pending_key.take() {
-                None => {
-                    *pending_key = Some(match node.key_text {
-                        Some(text) if node.spans.children == SpanChildren::Leaf => {
-                            Some((text, node.spans.span))
-                        }
-                        _ => {
-                            self.out.problems.push(YamlProblem {
-                                kind: ProblemKind::ComplexKey,
-                                span: node.spans.span,
-                                message:
-                                    "a mapping key must be a plain value, not a list or mapping"
-                                        .to_string(),
-                                document,
-                            });
-                            None
-                        }
-                    });
-                }
-                Some(None) => {}
-                Some(Some((key, key_span))) => {
-                    *weight = weight.saturating_add(node.weight);
-                    if let Some((_, first, _)) = entries.iter().find(|(k, _, _)| *k == key) {
-                        self.out.problems.push(YamlProblem {
-                            kind: ProblemKind::DuplicateKey { first: *first },
-                            span: key_span,
-                            message: format!("duplicate key `{key}` in this mapping"),
-                            document,
-                        });
-                    } else {
-                        map.insert(key.clone(), node.value);
-                        entries.push((key, key_span, node.spans));
+            }) => {
+                *total = total.saturating_add(weight);
+                match pending_key.take() {
+                    Some(Some((key, _))) => {
+                        map.insert(key, value);
+                        *last_end = Some(end);
                     }
+                    // A dropped value, or (after a complex key) its key.
+                    Some(None) | None => {}
                 }
-            },
-        }
-        Ok(())
-    }
-}
-
-fn finish(frame: Frame, end_span: Span) -> (Node, usize) {
-    match frame {
-        Frame::Seq {
-            start,
-            flow,
-            anchor,
-            items,
-            spans,
-            weight,
-        } => {
-            let end = collection_end(flow, end_span, spans.last().map(|s| s.span.end), start);
-            let node = Node {
-                value: Value::Array(items),
-                spans: SpanNode {
-                    span: Span::new(start, end),
-                    children: SpanChildren::Seq(spans),
-                },
-                weight,
-                key_text: None,
-            };
-            (node, anchor)
-        }
-        Frame::Map {
-            start,
-            flow,
-            anchor,
-            map,
-            entries,
-            weight,
-            ..
-        } => {
-            let end = collection_end(
-                flow,
-                end_span,
-                entries.last().map(|(_, _, n)| n.span.end),
-                start,
-            );
-            let node = Node {
-                value: Value::Object(map),
-                spans: SpanNode {
-                    span: Span::new(start, end),
-                    children: SpanChildren::Map(entries),
-                },
-                weight,
-                key_text: None,
-            };
-            (node, anchor)
+            }
         }
     }
 }
 
-/// Flow collections end at their closing bracket; block collections end at their
-/// last child (the parser's end event sits on the next token, often lines later).
-fn collection_end(
-    flow: bool,
-    end_span: Span,
-    last_child_end: Option<usize>,
-    start: usize,
-) -> usize {
-    if flow {
-        end_span.end.max(start)
-    } else {
-        last_child_end.unwrap_or(start).max(start)
-    }
+/// The children of the node at `index` in a node array under construction.
+fn children_spans(nodes: &[FlatNode], index: usize) -> impl Iterator<Item = &FlatNode> {
+    let end = nodes.len();
+    let mut next = index + 1;
+    std::iter::from_fn(move || {
+        let node = nodes.get(next).filter(|_| next < end)?;
+        next += node.size.max(1) as usize;
+        Some(node)
+    })
 }
 
 /// Resolves a scalar by the YAML 1.2 core schema.

@@ -1,9 +1,8 @@
 use std::collections::HashMap;
 
-use serde_json::Value;
-
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
+use crate::workspace::DocId;
 
 pub static RULE: Rule = Rule {
     id: "duplicate-id",
@@ -34,39 +33,44 @@ Rename one of them (and the references to it), or delete the copy.
 };
 
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
-    let mut documents: HashMap<(&str, &str), Location> = HashMap::new();
-    let mut members: HashMap<&str, Location> = HashMap::new();
+    // First definitions by document (and member index): locations are only
+    // built for duplicates, not for every id of a large workspace.
+    let mut documents: HashMap<(&str, &str), DocId> = HashMap::new();
+    let mut members: HashMap<&str, (DocId, usize)> = HashMap::new();
     for (doc_id, doc) in ctx.workspace.documents.iter().enumerate() {
         let Some(kind) = doc.kind else { continue };
         if let Some(id) = doc.id() {
-            let here = Location::node(doc_id, "/id");
             match documents.get(&(kind.as_str(), id)) {
                 Some(first) => out.push(
-                    Diagnostic::new(here, format!("{kind} id `{id}` is already used"))
+                    Diagnostic::new(Location::node(doc_id, "/id"), format!("{kind} id `{id}` is already used"))
                         .label("duplicate id")
-                        .with(first.clone(), "first defined here")
+                        .with(Location::node(*first, "/id"), "first defined here")
                         .help(format!("ids are unique per kind across the workspace; rename this {kind} or remove the copy")),
                 ),
                 None => {
-                    documents.insert((kind.as_str(), id), here);
+                    documents.insert((kind.as_str(), id), doc_id);
                 }
             }
         }
-        let list = doc.value.get("members").and_then(Value::as_array);
-        for (i, member) in list.into_iter().flatten().enumerate() {
-            let Some(id) = member.get("id").and_then(Value::as_str) else {
+        for (i, id) in doc.refs.members.iter().enumerate() {
+            let Some(id) = id.as_deref() else {
                 continue;
             };
-            let here = Location::node(doc_id, format!("/members/{i}/id"));
             match members.get(id) {
-                Some(first) => out.push(
-                    Diagnostic::new(here, format!("member id `{id}` is already used"))
-                        .label("duplicate member")
-                        .with(first.clone(), "first defined here")
-                        .help("a member id is unique across all teams; give each person one id"),
+                Some((first_doc, first_index)) => out.push(
+                    Diagnostic::new(
+                        Location::node(doc_id, format!("/members/{i}/id")),
+                        format!("member id `{id}` is already used"),
+                    )
+                    .label("duplicate member")
+                    .with(
+                        Location::node(*first_doc, format!("/members/{first_index}/id")),
+                        "first defined here",
+                    )
+                    .help("a member id is unique across all teams; give each person one id"),
                 ),
                 None => {
-                    members.insert(id, here);
+                    members.insert(id, (doc_id, i));
                 }
             }
         }

@@ -49,13 +49,21 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
             if early <= late {
                 continue;
             }
-            // Quote the thresholds as written (`48h`, not `2d`).
+            // Quote the thresholds as written (`48h`, not `2d`): the source text.
             let written = |name: &str, fallback: &crate::model::Duration| {
                 ctx.workspace
-                    .doc(p.doc)
-                    .and_then(|d| d.value.pointer(&format!("/sla/{name}")))
-                    .and_then(|v| v.as_str())
-                    .map_or_else(|| fallback.to_string(), str::to_string)
+                    .span_of(&Location::node(p.doc, format!("/sla/{name}")))
+                    .and_then(|(file, span)| {
+                        let text = ctx
+                            .workspace
+                            .files
+                            .get(file)?
+                            .text
+                            .get(span.start..span.end)?;
+                        Some(text.trim_matches(['"', '\'']).to_string())
+                    })
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or_else(|| fallback.to_string())
             };
             let (early, late) = (written(early_name, early), written(late_name, late));
             out.push(
