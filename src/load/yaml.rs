@@ -722,13 +722,10 @@ impl Builder<'_> {
                 ..
             }) => {
                 *total = total.saturating_add(weight);
-                match pending_key.take() {
-                    Some(Some((key, _))) => {
-                        map.insert(key, value);
-                        *last_end = Some(end);
-                    }
-                    // A dropped value, or (after a complex key) its key.
-                    Some(None) | None => {}
+                // A dropped value (or, after a complex key, its key) has no slot.
+                if let Some(Some((key, _))) = pending_key.take() {
+                    map.insert(key, value);
+                    *last_end = Some(end);
                 }
             }
         }
