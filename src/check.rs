@@ -206,7 +206,7 @@ fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, Check
     })
 }
 
-fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {
+pub fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {
     let empty = Map::new();
     let mut findings = Vec::new();
     for rule in RULES {
