@@ -2,7 +2,6 @@
 //! shows in the stage that caused it: `cargo bench --bench stages`.
 
 #[path = "../bench/corpus.rs"]
-#[allow(dead_code)]
 mod corpus;
 
 use std::path::PathBuf;
