@@ -38,7 +38,7 @@ fn stages(c: &mut Criterion) {
         panic!("corpus: {e}");
     }
     let options = options(dir.clone());
-    let fresh = || load::load(&[dir.clone()], &options.load).expect("corpus loads");
+    let fresh = || load::load(std::slice::from_ref(&dir), &options.load).expect("corpus loads");
 
     // Read, parse, validate and deserialise every document.
     c.bench_function("load", |b| b.iter(fresh));
