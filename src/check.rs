@@ -354,7 +354,7 @@ fn workspace_policy(
         first = Some(doc_id);
         if let (true, Some(value)) = (
             schema.valid.get(doc_id).copied().unwrap_or(false),
-            &doc.value,
+            doc.value.as_deref(),
         ) {
             let policy = policy::from_value(doc_id, value, &mut schema.diagnostics)
                 .map_err(CheckError::Fatal)?;
@@ -406,7 +406,7 @@ fn policy_file(path: &std::path::Path, options: &LoadOptions) -> Result<Policy, 
                 ));
             }
             if schema.valid.get(*id).copied().unwrap_or(false) {
-                if let Some(value) = workspace.doc(*id).and_then(|d| d.value.as_ref()) {
+                if let Some(value) = workspace.doc(*id).and_then(|d| d.value.as_deref()) {
                     policy = Some(
                         policy::from_value(*id, value, &mut schema.diagnostics)
                             .map_err(CheckError::Fatal)?,

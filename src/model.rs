@@ -266,7 +266,8 @@ pub struct MemberRef {
 #[derive(Debug, Default)]
 pub struct Model {
     pub teams: Vec<Entry<Team>>,
-    pub pipelines: Vec<Entry<Pipeline>>,
+    /// Boxed: moved from the load stage without copying, the bulk of a model.
+    pub pipelines: Vec<Entry<Box<Pipeline>>>,
     pub rotations: Vec<Entry<Rotation>>,
     pub calendars: Vec<Entry<Holidays>>,
     /// Pipeline ids covered by any rotation, including rotations that failed
@@ -304,7 +305,7 @@ impl Model {
         ))
     }
 
-    pub fn pipeline(&self, id: &str) -> Option<&Entry<Pipeline>> {
+    pub fn pipeline(&self, id: &str) -> Option<&Entry<Box<Pipeline>>> {
         self.pipelines.iter().find(|p| p.item.id == id)
     }
 
@@ -397,7 +398,7 @@ pub fn build(workspace: &Workspace, items: Vec<Option<Item>>) -> Model {
         let known = &mut model.known;
         match doc.kind {
             Some(Kind::Team) => {
-                for m in doc.refs.members.iter().flatten() {
+                for m in doc.refs().members.iter().flatten() {
                     known.members.entry(m.clone()).or_insert(id);
                 }
             }
@@ -411,7 +412,7 @@ pub fn build(workspace: &Workspace, items: Vec<Option<Item>>) -> Model {
                     known.calendars.entry(cid.clone()).or_insert(id);
                 }
             }
-            Some(Kind::Rotation) => model.covered.extend(doc.refs.covers.iter().cloned()),
+            Some(Kind::Rotation) => model.covered.extend(doc.refs().covers.iter().cloned()),
             _ => {}
         }
     }
@@ -435,10 +436,7 @@ pub fn build(workspace: &Workspace, items: Vec<Option<Item>>) -> Model {
                     item: *team,
                 });
             }
-            Some(Item::Pipeline(item)) => model.pipelines.push(Entry {
-                doc: id,
-                item: *item,
-            }),
+            Some(Item::Pipeline(item)) => model.pipelines.push(Entry { doc: id, item }),
             Some(Item::Rotation(item)) => {
                 check_rotation(&mut model.problems, id, &item);
                 model.rotations.push(Entry {

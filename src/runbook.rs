@@ -14,8 +14,19 @@ use crate::workspace::{DocId, Workspace};
 /// A readable runbook: where it is and its headings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Runbook {
-    pub path: PathBuf,
-    pub headings: Vec<String>,
+    /// Every heading, lowercased, one per line: one allocation per runbook.
+    pub headings: Box<str>,
+}
+
+impl Runbook {
+    /// The required sections no heading contains (case-insensitively).
+    pub fn missing<'a>(&self, required: &'a [String]) -> Vec<&'a str> {
+        required
+            .iter()
+            .filter(|section| !self.headings.contains(&section.to_lowercase()))
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 /// Every pipeline's runbook, resolved and read once (in parallel) before the
@@ -35,9 +46,10 @@ impl RunbookIndex {
                 let path = p.item.runbook.as_ref()?;
                 Some(resolve(workspace, p.doc, path).and_then(|resolved| {
                     let text = read(&resolved)?;
+                    let lowered: Vec<String> =
+                        headings(&text).iter().map(|h| h.to_lowercase()).collect();
                     Ok(Runbook {
-                        headings: headings(&text),
-                        path: resolved,
+                        headings: lowered.join("\n").into_boxed_str(),
                     })
                 }))
             })
@@ -215,14 +227,10 @@ pub fn headings(markdown: &str) -> Vec<String> {
 /// The required sections no heading contains (case-insensitively).
 pub fn missing_sections<'a>(headings: &[String], required: &'a [String]) -> Vec<&'a str> {
     let lowered: Vec<String> = headings.iter().map(|h| h.to_lowercase()).collect();
-    required
-        .iter()
-        .filter(|section| {
-            let needle = section.to_lowercase();
-            !lowered.iter().any(|h| h.contains(&needle))
-        })
-        .map(String::as_str)
-        .collect()
+    Runbook {
+        headings: lowered.join("\n").into_boxed_str(),
+    }
+    .missing(required)
 }
 
 #[cfg(test)]

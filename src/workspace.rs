@@ -76,15 +76,24 @@ pub struct Document {
     pub id: Option<String>,
     /// Whether it is valid against its kind's schema.
     pub valid: bool,
-    pub refs: crate::model::Refs,
+    /// Member ids and covered pipelines; only Teams and Rotations have any.
+    pub refs: Option<Box<crate::model::Refs>>,
     /// The parsed value, kept only for Policy documents (and for every
     /// document when custom rules need them; see `check`).
-    pub value: Option<Value>,
+    pub value: Option<Box<Value>>,
 }
 
 impl Document {
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
+    }
+
+    pub fn refs(&self) -> &crate::model::Refs {
+        static NONE: crate::model::Refs = crate::model::Refs {
+            members: Vec::new(),
+            covers: Vec::new(),
+        };
+        self.refs.as_deref().unwrap_or(&NONE)
     }
 }
 

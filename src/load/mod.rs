@@ -121,24 +121,27 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
             diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), error),
         });
     }
-    // Read and parse in parallel; merge in the sorted candidate order so the
+    // Read and parse in parallel, a chunk at a time (a chunk's results wait
+    // in memory until merged); merge in the sorted candidate order so the
     // result does not depend on thread scheduling.
-    let processed: Vec<Processed> = candidates
-        .par_iter()
-        .map(|c| process(&c.path, options))
-        .collect();
-    let documents: usize = processed
-        .iter()
-        .map(|p| match p {
-            Processed::Parsed { docs, .. } => docs.len(),
-            _ => 0,
-        })
-        .sum();
-    workspace.documents.reserve_exact(documents);
-    workspace.items.reserve_exact(documents);
-    workspace.files.reserve_exact(processed.len());
-    for (candidate, processed) in candidates.iter().zip(processed) {
-        merge(&mut workspace, candidate, &cwd, processed);
+    for chunk in candidates.chunks(256) {
+        let processed: Vec<Processed> = chunk
+            .par_iter()
+            .map(|c| process(&c.path, options))
+            .collect();
+        let documents: usize = processed
+            .iter()
+            .map(|p| match p {
+                Processed::Parsed { docs, .. } => docs.len(),
+                _ => 0,
+            })
+            .sum();
+        workspace.documents.reserve_exact(documents);
+        workspace.items.reserve_exact(documents);
+        workspace.files.reserve_exact(processed.len());
+        for (candidate, processed) in chunk.iter().zip(processed) {
+            merge(&mut workspace, candidate, &cwd, processed);
+        }
     }
     Ok(workspace)
 }
@@ -496,7 +499,7 @@ pub fn document_values(
             continue;
         }
         if let Some(value) = &doc.value {
-            out.insert(id, value.clone());
+            out.insert(id, value.as_ref().clone());
         } else if let Some(value) = by_file
             .get_mut(&doc.file)
             .and_then(|values| values.get_mut(doc.index_in_file))
@@ -696,8 +699,10 @@ fn analyse_document(
             kind,
             id: value.get("id").and_then(Value::as_str).map(str::to_string),
             valid,
-            refs: Refs::of(kind, &value),
-            value: keep.then_some(value),
+            refs: Some(Refs::of(kind, &value))
+                .filter(|r| *r != Refs::default())
+                .map(Box::new),
+            value: keep.then(|| Box::new(value)),
         },
         item,
         schema,

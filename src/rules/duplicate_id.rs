@@ -52,7 +52,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        for (i, id) in doc.refs.members.iter().enumerate() {
+        for (i, id) in doc.refs().members.iter().enumerate() {
             let Some(id) = id.as_deref() else {
                 continue;
             };

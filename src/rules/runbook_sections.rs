@@ -1,6 +1,5 @@
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
-use crate::runbook;
 
 pub static RULE: Rule = Rule {
     id: "runbook-sections",
@@ -52,7 +51,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         let Some(Ok(book)) = ctx.runbooks.get(index) else {
             continue;
         };
-        let missing = runbook::missing_sections(&book.headings, &required);
+        let missing = book.missing(&required);
         if missing.is_empty() {
             continue;
         }
