@@ -428,3 +428,31 @@ fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
     out.sort();
     out
 }
+
+#[test]
+fn a_rotation_of_a_million_shifts_is_bounded() {
+    // 1,000 years of daily shifts: 365,242 shifts if expanded naively.
+    let text = "apiVersion: steward/v1
+kind: Team
+id: t
+members:
+  - { id: a, name: A }
+  - { id: b, name: B }
+  - { id: c, name: C }
+  - { id: d, name: D }
+---
+apiVersion: steward/v1
+kind: Rotation
+id: forever
+covers: []
+shift_length: 1d
+start: 2026-01-01
+until: 3026-01-01
+roster: [a, b, c, d]
+";
+    let (code, found) = check_bytes(text.as_bytes());
+    assert_eq!(code, Some(1));
+    let capped: Vec<_> = found.iter().filter(|f| f.starts_with("coverage-gap")).collect();
+    assert_eq!(capped.len(), 1, "{found:?}");
+    assert!(capped[0].contains("has 365242 shifts; steward expands at most 10000"), "{capped:?}");
+}
