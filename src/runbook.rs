@@ -126,10 +126,10 @@ pub fn resolve(
             how: "`..` climbs out of the repository".to_string(),
         });
     }
-    let display = joined
-        .strip_prefix(&root)
-        .map(crate::load::slash_path)
-        .unwrap_or_else(|_| runbook.to_string());
+    // Shown like every other path: relative to the current directory.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = fs::canonicalize(&cwd).unwrap_or(cwd);
+    let display = crate::load::display_path(&joined, &cwd);
     // Follows symlinks without opening the target.
     let canonical = match fs::canonicalize(&joined) {
         Ok(path) => path,
