@@ -115,10 +115,9 @@ pub fn report(input: &Input<'_>) -> String {
             "Kept the current schedule (the roster order past its end) for every new shift.\n",
         );
     } else {
-        out.push_str(&format!(
-            "Kept the current schedule (the roster order past its end) except for {}:\n",
-            plural(changes.len(), "change")
-        ));
+        out.push_str(
+            "Follows the current schedule (the roster order where it has no shift) except:\n",
+        );
         for line in changes.iter().take(SHOWN_CHANGES) {
             out.push_str(&format!("  {line}\n"));
         }
@@ -185,91 +184,286 @@ pub fn finish(mut head: String, before: &[Reported], after: &[Reported], policy:
     head
 }
 
-/// One line per shift and role where the suggestion departs from the
-/// current schedule, with the reason.
+/// Why a change was made.
+struct Cause {
+    text: String,
+    /// Only follows from other changes (a trade, the roles moving along).
+    follows: bool,
+}
+
+impl Cause {
+    fn direct(text: String) -> Cause {
+        Cause {
+            text,
+            follows: false,
+        }
+    }
+
+    fn follows(text: String) -> Cause {
+        Cause {
+            text,
+            follows: true,
+        }
+    }
+}
+
+/// One line per shift where the suggestion departs from the current
+/// schedule, with the reason; runs of changes that only follow from others
+/// are summed up in one line.
 fn changes(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
     let pb = input.problem;
     let mut probe = state.clone();
-    let mut out = Vec::new();
+    let shifted = shifted_runs(pb, state);
+    let mut lines: Vec<(usize, String, bool)> = Vec::new();
     for (i, shift) in pb.shifts.iter().enumerate() {
+        if let Some(&(a, b, d)) = shifted.iter().find(|(a, b, _)| *a <= i && i <= *b) {
+            if i == a {
+                let (first, last) = (pb.shifts[a].start, pb.shifts[b].start);
+                let way = if d > 0 { "later" } else { "earlier" };
+                lines.push((
+                    i,
+                    format!(
+                        "{first} – {last}  the order continues one shift {way} ({} shifts), after the change before",
+                        b - a + 1
+                    ),
+                    false,
+                ));
+            }
+            continue;
+        }
         let (p, s) = (state.primary[i], state.secondary[i]);
         let (want_p, want_s) = (pb.pref_primary[i], pb.pref_secondary[i]);
+        let mut what = Vec::new();
+        let mut causes: Vec<Cause> = Vec::new();
         if want_p != NONE && want_p != p {
-            let why = primary_reason(input, &mut probe, i, want_p);
-            out.push(format!(
-                "{}  primary {} instead of {}: {why}",
-                shift.start,
+            what.push(format!(
+                "primary {} (was {})",
                 pb.name_of(p),
                 pb.name_of(want_p)
             ));
+            causes.push(primary_cause(input, &mut probe, i, want_p));
         }
         if want_s != NONE && want_s != s {
-            let why = secondary_reason(input, state, i, want_s);
             let who = if s == NONE { "nobody" } else { pb.name_of(s) };
+            what.push(format!("secondary {who} (was {})", pb.name_of(want_s)));
+            causes.push(secondary_cause(input, state, i, want_s));
+        }
+        if what.is_empty() {
+            continue;
+        }
+        let follows = causes.iter().all(|c| c.follows);
+        // A secondary that only moved along with the primary adds nothing.
+        let shown: Vec<&str> = if follows {
+            causes.iter().take(1).map(|c| c.text.as_str()).collect()
+        } else {
+            causes
+                .iter()
+                .filter(|c| !c.follows)
+                .map(|c| c.text.as_str())
+                .collect()
+        };
+        let mut text = format!("{}  {}: {}", shift.start, what.join(", "), shown.join("; "));
+        text = text.replace("; ;", ";");
+        lines.push((i, text, follows));
+    }
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < lines.len() {
+        let mut end = k;
+        while end + 1 < lines.len() && lines[end + 1].2 && lines[end + 1].0 == lines[end].0 + 1 {
+            end += 1;
+        }
+        if lines[k].2 && end - k + 1 >= 3 {
+            let (a, b) = (lines[k].0, lines[end].0);
             out.push(format!(
-                "{}  secondary {who} instead of {}: {why}",
-                shift.start,
-                pb.name_of(want_s)
+                "{} – {}  {} shifts in a row change hands, each trading with a neighbour, so that the changes around them balance out",
+                pb.shifts[a].start,
+                pb.shifts[b].start,
+                end - k + 1
             ));
+            k = end + 1;
+        } else {
+            out.push(lines[k].1.clone());
+            k += 1;
         }
     }
     out
 }
 
-/// Why shift `i` could not keep `want` as its primary.
-fn primary_reason(input: &Input<'_>, state: &mut State<'_>, i: usize, want: u16) -> String {
-    let pb = input.problem;
-    let name = pb.name_of(want);
-    if let Some(r) = unavailable(input, i, want) {
-        return r;
-    }
-    if pb.busy(i, want) {
-        return format!("{name} is primary of {} then", busy_with(input, i, want));
-    }
-    if let Some(j) = partner(state, i, |st, j| {
-        st.primary[j] == want && pb.pref_primary[j] == st.primary[i]
-    }) {
-        return traded(input, state, j, true);
-    }
-    let here = state.total;
-    let mv = state.with_primary(i, want);
-    let there = state.probe(&[mv]);
-    let mut reasons = Vec::new();
-    for aspect in Aspect::ALL {
-        if pb.settings.on(aspect) && there.count(aspect) > here.count(aspect) {
-            reasons.push(aspect_reason(input, state, i, want, aspect));
+/// Runs of at least three shifts whose primaries are the current schedule's
+/// moved by one shift (after a forced change the order goes on from there):
+/// (first, last, +1 later / -1 earlier).
+fn shifted_runs(pb: &Problem, state: &State<'_>) -> Vec<(usize, usize, i8)> {
+    let len = state.primary.len();
+    let moved = |i: usize, d: i8| -> bool {
+        let p = state.primary[i];
+        if p == pb.pref_primary[i] {
+            return false;
+        }
+        let j = if d > 0 { i.checked_sub(1) } else { Some(i + 1) };
+        j.and_then(|j| pb.pref_primary.get(j))
+            .is_some_and(|w| *w == p)
+    };
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < len {
+        let mut found = false;
+        for d in [1i8, -1] {
+            let mut end = i;
+            while end < len && moved(end, d) {
+                end += 1;
+            }
+            if end - i >= 3 {
+                runs.push((i, end - 1, d));
+                i = end;
+                found = true;
+                break;
+            }
+        }
+        if !found {
+            i += 1;
         }
     }
-    if reasons.is_empty() && there.spread > here.spread {
-        reasons.push(format!("{name} would have more shifts than the others"));
-    }
-    if reasons.is_empty() {
-        reasons.push("part of the swaps that keep loads even".into());
-    }
-    reasons.dedup();
-    reasons.join("; ")
+    runs
 }
 
-fn secondary_reason(input: &Input<'_>, state: &State<'_>, i: usize, want: u16) -> String {
+/// Why shift `i` could not keep `want` as its primary.
+fn primary_cause(input: &Input<'_>, state: &mut State<'_>, i: usize, want: u16) -> Cause {
     let pb = input.problem;
     let name = pb.name_of(want);
     if let Some(r) = unavailable(input, i, want) {
-        return r;
+        return Cause::direct(r);
+    }
+    if pb.busy(i, want) {
+        return Cause::direct(format!(
+            "{name} is primary of {} then",
+            busy_with(input, i, want)
+        ));
+    }
+    let partner = partner(state, i, |st, j| {
+        st.primary[j] == want && pb.pref_primary[j] == st.primary[i]
+    });
+    if let Some(j) = partner {
+        let (why, follows) = trade_cause(input, state, i, j);
+        let date = pb
+            .shifts
+            .get(j)
+            .map_or_else(String::new, |s| s.start.to_string());
+        return Cause {
+            text: format!("trades with {date}{why}"),
+            follows,
+        };
+    }
+    // What putting `want` back alone would break, rule by rule.
+    let (local, global) = broken_by(input, state, &[state.with_primary(i, want)], &[(i, want)]);
+    if !local.is_empty() {
+        return Cause::direct(local.join("; "));
+    }
+    if !global.is_empty() {
+        return Cause::direct(global.join("; "));
+    }
+    Cause::follows("part of the swaps that keep the loads even".into())
+}
+
+/// The reason behind a trade of primaries between shifts `i` and `j`: what
+/// undoing it would break (at either end), else that it follows from others.
+fn trade_cause(input: &Input<'_>, state: &mut State<'_>, i: usize, j: usize) -> (String, bool) {
+    let pb = input.problem;
+    let back = pb.pref_primary[j];
+    if let Some(r) = unavailable(input, j, back) {
+        return (format!(": {r}"), false);
+    }
+    if pb.busy(j, back) {
+        return (
+            format!(
+                ": {} is primary of {} then",
+                pb.name_of(back),
+                busy_with(input, j, back)
+            ),
+            false,
+        );
+    }
+    let undo = state.swap_primaries(i, j);
+    let ends = [(j, back), (i, pb.pref_primary[i])];
+    let (local, _) = broken_by(input, state, &undo, &ends);
+    if local.is_empty() {
+        return (String::new(), true);
+    }
+    (format!(": otherwise {}", local.join("; ")), false)
+}
+
+/// The rules `changes` would break that the current state does not, as
+/// reasons about `who` in shift `i`: (about that shift, about the loads).
+fn broken_by(
+    input: &Input<'_>,
+    state: &mut State<'_>,
+    changes: &[Change],
+    ends: &[(usize, u16)],
+) -> (Vec<String>, Vec<String>) {
+    let pb = input.problem;
+    let here = state.total;
+    let there = state.probe(changes);
+    let (mut local, mut global) = (Vec::new(), Vec::new());
+    for aspect in Aspect::ALL {
+        if !pb.settings.on(aspect) || there.count(aspect) <= here.count(aspect) {
+            continue;
+        }
+        let reason = ends
+            .iter()
+            .find_map(|&(i, who)| aspect_reason(input, state, i, who, aspect));
+        let Some(reason) = reason else { continue };
+        match aspect {
+            Aspect::Balance | Aspect::HolidayUneven => global.push(reason),
+            _ => local.push(reason),
+        }
+    }
+    if global.is_empty() && there.spread > here.spread {
+        if let Some(&(_, who)) = ends.first() {
+            global.push(format!(
+                "{} would have more shifts than the others",
+                pb.name_of(who)
+            ));
+        }
+    }
+    local.dedup();
+    (local, global)
+}
+
+fn secondary_cause(input: &Input<'_>, state: &State<'_>, i: usize, want: u16) -> Cause {
+    let pb = input.problem;
+    let name = pb.name_of(want);
+    if let Some(r) = unavailable(input, i, want) {
+        return Cause::direct(r);
     }
     if state.primary[i] == want {
-        return format!("{name} is the primary");
+        return Cause::follows(format!("{name} is the primary"));
     }
     if let Some(j) = partner(state, i, |st, j| {
         st.secondary[j] == want && pb.pref_secondary[j] == st.secondary[i]
     }) {
-        return traded(input, state, j, false);
+        let back = pb.pref_secondary[j];
+        let date = pb
+            .shifts
+            .get(j)
+            .map_or_else(String::new, |s| s.start.to_string());
+        return match unavailable(input, j, back) {
+            Some(r) => Cause::direct(format!("trades with {date}: {r}")),
+            None if state.primary[j] == back => Cause::follows(format!(
+                "trades with {date}, where {} is primary",
+                pb.name_of(back)
+            )),
+            None => Cause::follows(format!("trades with {date}")),
+        };
     }
-    "keeps secondary duty even".into()
+    Cause::follows("keeps secondary duty even".into())
 }
 
 /// Leave or not being a team member.
 fn unavailable(input: &Input<'_>, i: usize, who: u16) -> Option<String> {
     let pb = input.problem;
+    if who == NONE {
+        return None;
+    }
     let name = pb.name_of(who);
     if !pb.is_eligible(who) {
         return Some(format!("{name} is not a member of any team"));
@@ -297,23 +491,6 @@ fn partner(state: &State<'_>, i: usize, is: impl Fn(&State<'_>, usize) -> bool) 
             .flatten()
             .find(|&j| is(state, j))
     })
-}
-
-fn traded(input: &Input<'_>, state: &State<'_>, j: usize, primary: bool) -> String {
-    let pb = input.problem;
-    let Some(shift) = pb.shifts.get(j) else {
-        return "a trade".into();
-    };
-    let who = if primary {
-        pb.pref_primary[j]
-    } else {
-        pb.pref_secondary[j]
-    };
-    let _ = state;
-    let cause = unavailable(input, j, who)
-        .map(|r| format!(" ({r})"))
-        .unwrap_or_default();
-    format!("trades with the shift of {}{cause}", shift.start)
 }
 
 /// Which other rotation has `who` as primary during shift `i`.
@@ -346,7 +523,7 @@ fn aspect_reason(
     i: usize,
     who: u16,
     aspect: Aspect,
-) -> String {
+) -> Option<String> {
     let pb = input.problem;
     let name = pb.name_of(who);
     let date = |j: usize| {
@@ -359,47 +536,56 @@ fn aspect_reason(
             let before = i
                 .checked_sub(1)
                 .map_or(pb.prev_primary, |j| state.primary[j]);
+            let after = state.primary.get(i + 1).copied().unwrap_or(NONE);
             if before == who {
                 let when = i.checked_sub(1).map_or_else(
                     || "the last kept shift".to_string(),
                     |j| format!("the shift of {}", date(j)),
                 );
-                format!("{name} is primary of {when}, the one before [back-to-back]")
-            } else {
-                format!(
+                Some(format!(
+                    "{name} is primary of {when}, the one before [back-to-back]"
+                ))
+            } else if after == who {
+                Some(format!(
                     "{name} is primary of the shift of {}, the one after [back-to-back]",
                     date(i + 1)
-                )
+                ))
+            } else {
+                None
             }
         }
         Aspect::HolidayRepeat => {
-            let mut text = format!(
-                "{name} would be primary on the same holiday two years running [holiday-fairness]"
-            );
-            if let Some(shift) = pb.shifts.get(i) {
-                for hit in shift.hits.clone().filter_map(|h| pb.hits.get(h)) {
-                    for year in [hit.year - 1, hit.year + 1] {
-                        if state.is_present(who, hit.name, year) {
-                            text = format!(
+            let shift = pb.shifts.get(i)?;
+            shift
+                .hits
+                .clone()
+                .filter_map(|h| pb.hits.get(h))
+                .find_map(|hit| {
+                    [hit.year - 1, hit.year + 1]
+                        .into_iter()
+                        .find(|y| state.is_present(who, hit.name, *y))
+                        .map(|year| {
+                            format!(
                                 "{name} is primary on {} {year} [holiday-fairness]",
                                 pb.names.get(hit.name).map_or("it", String::as_str)
-                            );
-                        }
-                    }
-                }
-            }
-            text
+                            )
+                        })
+                })
         }
-        Aspect::HolidayUneven => {
-            format!("{name} would have more holidays than the others [holiday-fairness]")
-        }
-        Aspect::Balance => format!("{name} would have too many primary shifts [balanced-load]"),
-        Aspect::DoubleBooked => {
-            format!("{name} is primary of another rotation then [double-booked]")
-        }
-        Aspect::Unavailable => format!("{name} is on leave [unavailable-on-call]"),
-        Aspect::Distinct => format!("{name} is the secondary [distinct-on-call]"),
-        Aspect::HolidayCoverage => format!("{name} is on leave on the holiday [holiday-coverage]"),
+        Aspect::HolidayUneven => Some(format!(
+            "{name} would have more holidays than the others [holiday-fairness]"
+        )),
+        Aspect::Balance => Some(format!(
+            "{name} would have too many primary shifts [balanced-load]"
+        )),
+        Aspect::DoubleBooked => Some(format!(
+            "{name} is primary of another rotation then [double-booked]"
+        )),
+        Aspect::Unavailable => Some(format!("{name} is on leave [unavailable-on-call]")),
+        Aspect::Distinct => Some(format!("{name} is the secondary [distinct-on-call]")),
+        Aspect::HolidayCoverage => Some(format!(
+            "{name} is on leave on the holiday [holiday-coverage]"
+        )),
     }
 }
 
@@ -558,7 +744,11 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
             }
         }
     }
-    if on(Aspect::Balance) && total.count(Aspect::Balance) > 0 {
+    if let Some((shifts, people)) = solver::uneven_by_arithmetic(pb) {
+        out.push(format!(
+            "{shifts} primary shifts cannot be split evenly among the {people} people of the rotation, and max_spread is 0 [balanced-load]"
+        ));
+    } else if on(Aspect::Balance) && total.count(Aspect::Balance) > 0 {
         out.push(format!(
             "primary shifts cannot be evened out to within {}: {} [balanced-load]",
             pb.settings.max_spread,
@@ -574,25 +764,44 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
     out
 }
 
-/// "john 12 (free for 30 of 52 new shifts), …" for everyone in the rotation.
+/// "john 12 (free to be primary for 30 of 52 new shifts), …" for the people
+/// with the most and the fewest.
 fn availability(pb: &Problem, state: &State<'_>, counts: &[i32]) -> String {
     let appear = state.appearances();
-    (0..pb.n() as u16)
+    let people: Vec<u16> = (0..pb.n() as u16)
         .filter(|&p| appear.get(usize::from(p)).is_some_and(|a| *a > 0))
-        .map(|p| {
-            let free = (0..pb.shifts.len())
-                .filter(|&i| pb.free_primary[i].contains(&p))
-                .count();
-            format!(
-                "{} {} (free to be primary for {} of {} new shifts)",
-                pb.name_of(p),
-                counts.get(usize::from(p)).copied().unwrap_or(0),
-                free,
-                pb.shifts.len()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    let count = |p: u16| counts.get(usize::from(p)).copied().unwrap_or(0);
+    let (Some(high), Some(low)) = (
+        people.iter().map(|&p| count(p)).max(),
+        people.iter().map(|&p| count(p)).min(),
+    ) else {
+        return String::new();
+    };
+    let describe = |p: u16| {
+        let free = (0..pb.shifts.len())
+            .filter(|&i| pb.free_primary[i].contains(&p))
+            .count();
+        format!(
+            "{} {} (free to be primary for {free} of {} new shifts)",
+            pb.name_of(p),
+            count(p),
+            pb.shifts.len()
+        )
+    };
+    let pick = |c: i32| -> Vec<String> {
+        let list: Vec<u16> = people.iter().copied().filter(|&p| count(p) == c).collect();
+        let mut out: Vec<String> = list.iter().take(3).map(|&p| describe(p)).collect();
+        if list.len() > 3 {
+            out.push(format!("{} more with {c}", list.len() - 3));
+        }
+        out
+    };
+    format!(
+        "most: {}; fewest: {}",
+        pick(high).join(", "),
+        pick(low).join(", ")
+    )
 }
 
 /// What the best single change at shift `i` that removes an `aspect`

@@ -549,6 +549,41 @@ impl<'a> State<'a> {
     }
 }
 
+/// Findings no schedule can avoid: shifts where everyone is on leave, and
+/// primary loads that cannot be split within `max_spread 0`. The search
+/// stops once it reaches them.
+pub fn unavoidable(pb: &Problem) -> Score {
+    let mut t = Tally::default();
+    let forced = pb.free.iter().filter(|f| f.is_empty()).count();
+    t.add_count(Aspect::Unavailable, forced as i64);
+    if uneven_by_arithmetic(pb).is_some() {
+        t.add_count(Aspect::Balance, 1);
+    }
+    let mut s = score(pb, &t);
+    s.spread = 0;
+    s.soft = 0;
+    s
+}
+
+/// With `max_spread 0`, the primary shifts (kept and new) must split evenly
+/// among the people of the rotation: `Some((shifts, people))` when they do
+/// not. (Leaving people out could make the numbers work; a suggestion keeps
+/// the team together and reports the conflict instead.)
+pub fn uneven_by_arithmetic(pb: &Problem) -> Option<(i64, usize)> {
+    if !pb.settings.on(Aspect::Balance) || pb.settings.max_spread != 0 || pb.shifts.is_empty() {
+        return None;
+    }
+    let total = i64::from(pb.kept.primary.iter().sum::<i32>()) + pb.shifts.len() as i64;
+    let people = (0..pb.n())
+        .filter(|&q| pb.kept.appear[q] > 0 || pb.eligible[q])
+        .count()
+        .max(1);
+    let top = i64::from(pb.kept.primary.iter().copied().max().unwrap_or(0));
+    let k = people as i64;
+    let even = total % k == 0 && total / k >= top;
+    (!even).then_some((total, people))
+}
+
 /// The result of a search.
 #[derive(Debug, Clone)]
 pub struct Solution {
@@ -571,6 +606,7 @@ pub fn solve(problem: &Problem, seed: u64, budget: u64) -> Solution {
     let (p, s) = initial(problem);
     let mut state = State::new(problem, p, s);
     let mut search = Search {
+        floor: unavoidable(problem),
         rng: Rng::new(seed),
         best: Best {
             primary: state.primary.clone(),
@@ -590,7 +626,7 @@ pub fn solve(problem: &Problem, seed: u64, budget: u64) -> Solution {
     // Then anneal from hot, restarting from the best schedule seen, while
     // any enabled rule is still broken.
     let mut round = 0u64;
-    while !search.best.score.clean() && search.steps < budget {
+    while !search.done() && search.steps < budget {
         round += 1;
         let left = budget - search.steps;
         let steps = if round < 4 { left / 2 } else { left }.max(1);
@@ -680,6 +716,8 @@ struct Best {
 }
 
 struct Search {
+    /// The search stops early once only these findings are left.
+    floor: Score,
     rng: Rng,
     best: Best,
     steps: u64,
@@ -687,6 +725,12 @@ struct Search {
 }
 
 impl Search {
+    /// Nothing left but what no schedule can avoid.
+    fn done(&self) -> bool {
+        let b = &self.best.score;
+        b.clean() || (b.errors, b.warnings) <= (self.floor.errors, self.floor.warnings)
+    }
+
     /// Simulated annealing for `steps` moves from temperature `hot` down to
     /// `cold` (in cost units); stops early once nothing is broken and the
     /// schedule has cooled.
@@ -704,7 +748,13 @@ impl Search {
         let mut current = cost(pb, &state.total);
         let mut done = 0u64;
         let mut clean_since: Option<u64> = None;
+        let mut improved_at = 0u64;
+        // Give up on a round that has stopped improving once it is cool.
+        let patience = (len as u64 * 100).max(20_000);
         while done < steps {
+            if temperature < 50.0 && done - improved_at > patience {
+                break;
+            }
             if done % 64 == 0 {
                 state.hot(&mut self.hot);
             }
@@ -734,8 +784,9 @@ impl Search {
                 self.best.score = score;
                 self.best.primary.clone_from(&state.primary);
                 self.best.secondary.clone_from(&state.secondary);
+                improved_at = done;
             }
-            if score.clean() {
+            if score.clean() || self.done() {
                 // Once clean, cool quickly: only soft costs are left.
                 let since = *clean_since.get_or_insert(done);
                 temperature = temperature.min(4.0);
