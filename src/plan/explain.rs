@@ -56,12 +56,18 @@ pub fn report(input: &Input<'_>) -> String {
     }
     out.push('\n');
     if w.from_default {
-        out.push_str(&format!(
-            "  --from defaulted to the first shift starting on or after today ({})\n",
-            w.today
-        ));
+        if w.from > w.today && w.kept == 0 {
+            out.push_str(&format!(
+                "  --from defaulted to the rotation's start (today is {})\n",
+                w.today
+            ));
+        } else {
+            out.push_str(&format!(
+                "  --from defaulted to the first shift starting on or after today ({})\n",
+                w.today
+            ));
+        }
     }
-
     // Who is in it, and the loads over the whole rotation.
     let appear = state.appearances();
     let people: Vec<u16> = (0..pb.n() as u16)
@@ -112,7 +118,7 @@ pub fn report(input: &Input<'_>) -> String {
     let changes = changes(input, &state);
     if changes.is_empty() {
         out.push_str(
-            "Kept the current schedule (the roster order past its end) for every new shift.\n",
+            "Follows the current schedule (the roster order where it has no shift) in every new shift.\n",
         );
     } else {
         out.push_str(
