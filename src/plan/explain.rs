@@ -12,6 +12,8 @@ use crate::schedule::date_range;
 /// Changes listed one by one; the rest are counted.
 const SHOWN_CHANGES: usize = 40;
 const SHOWN_CONFLICTS: usize = 20;
+/// How far (in shifts) explanations look for a trade partner or an alternative.
+const REACH: usize = 200;
 
 pub struct Input<'a> {
     pub problem: &'a Problem,
@@ -135,6 +137,19 @@ pub fn report(input: &Input<'_>) -> String {
         }
     }
 
+    let kept = kept_problems(input);
+    if !kept.is_empty() {
+        out.push_str(&format!(
+            "The shifts before {} are kept as they are, problems included (an earlier --from re-plans them):\n",
+            w.from
+        ));
+        for line in kept.iter().take(SHOWN_CONFLICTS) {
+            out.push_str(&format!("  - {line}\n"));
+        }
+        if kept.len() > SHOWN_CONFLICTS {
+            out.push_str(&format!("  … and {} more\n", kept.len() - SHOWN_CONFLICTS));
+        }
+    }
     let conflicts = conflicts(input, &state);
     if !conflicts.is_empty() {
         out.push_str("No schedule can satisfy every rotation rule; these constraints conflict:\n");
@@ -488,10 +503,10 @@ fn unavailable(input: &Input<'_>, i: usize, who: u16) -> Option<String> {
     None
 }
 
-/// The nearest other shift `j` satisfying `is`.
+/// The nearest other shift `j` satisfying `is`, within a few months.
 fn partner(state: &State<'_>, i: usize, is: impl Fn(&State<'_>, usize) -> bool) -> Option<usize> {
     let len = state.primary.len();
-    (1..len).find_map(|d| {
+    (1..len.min(REACH)).find_map(|d| {
         [i.checked_sub(d), i.checked_add(d).filter(|j| *j < len)]
             .into_iter()
             .flatten()
@@ -593,6 +608,51 @@ fn aspect_reason(
             "{name} is on leave on the holiday [holiday-coverage]"
         )),
     }
+}
+
+/// Leave, a missing second person and back-to-back shifts among the kept
+/// shifts, which the suggestion does not touch.
+fn kept_problems(input: &Input<'_>) -> Vec<String> {
+    let Some(rs) = input.loaded.schedule.rotations.get(input.target) else {
+        return Vec::new();
+    };
+    let kept = rs.shifts.get(..input.window.kept).unwrap_or(&[]);
+    let leave = &input.loaded.schedule.leave;
+    let mut out = Vec::new();
+    for (k, shift) in kept.iter().enumerate() {
+        for (role, a) in shift.assignments() {
+            if leave
+                .during(&a.person, shift.start, shift.end)
+                .next()
+                .is_some()
+            {
+                out.push(format!(
+                    "{}: {} is {role} while on leave [unavailable-on-call]",
+                    shift.dates(),
+                    a.person
+                ));
+            }
+        }
+        if shift
+            .secondary
+            .as_ref()
+            .is_some_and(|s| s.person == shift.primary.person)
+        {
+            out.push(format!(
+                "{}: {} is both primary and secondary [distinct-on-call]",
+                shift.dates(),
+                shift.primary.person
+            ));
+        }
+        if k > 0 && kept[k - 1].primary.person == shift.primary.person {
+            out.push(format!(
+                "{}: {} is primary two shifts in a row [back-to-back]",
+                crate::schedule::date_range(kept[k - 1].start, shift.last_day()),
+                shift.primary.person
+            ));
+        }
+    }
+    out
 }
 
 /// Constraints that cannot all hold, concretely; then, for violations the
@@ -710,7 +770,8 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
             Aspect::BackToBack,
             Aspect::HolidayCoverage,
         ] {
-            if on(aspect) && local.count(aspect) > 0 && !covered(i) {
+            if on(aspect) && local.count(aspect) > 0 && !covered(i) && out.len() <= SHOWN_CONFLICTS
+            {
                 let shift = &pb.shifts[i];
                 let what = match aspect {
                     Aspect::BackToBack => format!(
@@ -737,7 +798,7 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
         for (i, shift) in pb.shifts.iter().enumerate() {
             let p = state.primary[i];
             for hit in shift.hits.clone().filter_map(|h| pb.hits.get(h)) {
-                if state.is_present(p, hit.name, hit.year - 1) {
+                if state.is_present(p, hit.name, hit.year - 1) && out.len() <= SHOWN_CONFLICTS {
                     out.push(format!(
                         "{} is primary on {} {} and {}: {} [holiday-fairness]",
                         pb.name_of(p),
@@ -758,13 +819,13 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
         out.push(format!(
             "primary shifts cannot be evened out to within {}: {} [balanced-load]",
             pb.settings.max_spread,
-            availability(pb, state, state.primary_counts())
+            availability(pb, state, state.primary_counts(), &pb.kept.primary)
         ));
     }
     if pb.settings.fairness && total.count(Aspect::HolidayUneven) > 0 {
         out.push(format!(
             "holiday duty cannot be evened out to within 1: {} [holiday-fairness]",
-            availability(pb, state, state.holiday_counts())
+            availability(pb, state, state.holiday_counts(), &pb.kept.holidays)
         ));
     }
     out
@@ -772,7 +833,7 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
 
 /// "john 12 (free to be primary for 30 of 52 new shifts), …" for the people
 /// with the most and the fewest.
-fn availability(pb: &Problem, state: &State<'_>, counts: &[i32]) -> String {
+fn availability(pb: &Problem, state: &State<'_>, counts: &[i32], kept: &[i32]) -> String {
     let appear = state.appearances();
     let people: Vec<u16> = (0..pb.n() as u16)
         .filter(|&p| appear.get(usize::from(p)).is_some_and(|a| *a > 0))
@@ -788,8 +849,14 @@ fn availability(pb: &Problem, state: &State<'_>, counts: &[i32]) -> String {
         let free = (0..pb.shifts.len())
             .filter(|&i| pb.free_primary[i].contains(&p))
             .count();
+        let before = kept.get(usize::from(p)).copied().unwrap_or(0);
+        let before = if before > 0 {
+            format!("{before} of them in kept shifts; ")
+        } else {
+            String::new()
+        };
         format!(
-            "{} {} (free to be primary for {free} of {} new shifts)",
+            "{} {} ({before}free to be primary in {free} of {} new shifts)",
             pb.name_of(p),
             count(p),
             pb.shifts.len()
@@ -832,8 +899,7 @@ fn tradeoff(state: &mut State<'_>, i: usize, aspect: Aspect) -> String {
         }
     }
     let len = state.primary.len();
-    let lo = i.saturating_sub(200);
-    for j in lo..len.min(i + 200) {
+    for j in i.saturating_sub(REACH)..len.min(i + REACH) {
         if j != i && state.primary[j] != state.primary[i] {
             moves.push(state.swap_primaries(i, j).to_vec());
         }

@@ -510,8 +510,8 @@ impl<'a> State<'a> {
             if i + 1 < self.len() {
                 t += self.pair(i + 1);
             }
-            let mut bad = score(pb, &Tally { soft: 0, ..t }).errors > 0
-                || score(pb, &Tally { soft: 0, ..t }).warnings > 0;
+            let found = score(pb, &t);
+            let mut bad = found.errors > 0 || found.warnings > 0;
             if !bad && pb.settings.on(Aspect::HolidayRepeat) {
                 let p = self.primary[i];
                 bad = pb.shifts[i].hits.clone().any(|h| {
@@ -549,13 +549,19 @@ impl<'a> State<'a> {
     }
 }
 
-/// Findings no schedule can avoid: shifts where everyone is on leave, and
-/// primary loads that cannot be split within `max_spread 0`. The search
+/// Findings no schedule can avoid: shifts where everyone is on leave,
+/// holidays needing more engineers than a shift has, and primary loads that
+/// cannot be split within `max_spread 0`. The search
 /// stops once it reaches them.
 pub fn unavoidable(pb: &Problem) -> Score {
     let mut t = Tally::default();
     let forced = pb.free.iter().filter(|f| f.is_empty()).count();
     t.add_count(Aspect::Unavailable, forced as i64);
+    // A shift has two engineers at most (one when nobody else can be on call).
+    let most = if pb.pairs_possible { 2 } else { 1 };
+    if pb.settings.min_engineers.is_some_and(|m| m > most) {
+        t.add_count(Aspect::HolidayCoverage, pb.hits.len() as i64);
+    }
     if uneven_by_arithmetic(pb).is_some() {
         t.add_count(Aspect::Balance, 1);
     }
@@ -599,8 +605,18 @@ pub struct Solution {
 /// fraction of a second.
 pub fn default_steps(problem: &Problem) -> u64 {
     let s = problem.shifts.len() as u64;
-    (s * 1500).clamp(60_000, 3_000_000)
+    // A move costs about one pass over the people (the load balance).
+    let per_move = problem.n() as u64 + 20;
+    (s * 1500)
+        .clamp(60_000, 3_000_000)
+        .min(400_000_000 / per_move)
 }
+
+/// Polish looks this far (in shifts) for trade partners, so very long
+/// rotations stay linear.
+const REACH: usize = 200;
+/// Shifts in violation that polish tries to repair one by one, per pass.
+const REPAIRS: usize = 400;
 
 pub fn solve(problem: &Problem, seed: u64, budget: u64) -> Solution {
     let (p, s) = initial(problem);
@@ -751,11 +767,14 @@ impl Search {
         let mut improved_at = 0u64;
         // Give up on a round that has stopped improving once it is cool.
         let patience = (len as u64 * 100).max(20_000);
+        // Rescanning for violations costs a pass over the shifts: do it about
+        // once per that many moves, so a move stays O(people).
+        let rescan = (len as u64).clamp(64, 4096);
         while done < steps {
             if temperature < 50.0 && done - improved_at > patience {
                 break;
             }
-            if done % 64 == 0 {
+            if done % rescan == 0 {
                 state.hot(&mut self.hot);
             }
             if done > 0 && done % per_stage == 0 {
@@ -881,6 +900,7 @@ fn polish(state: &mut State<'_>) {
     for _ in 0..4 {
         let mut improved = false;
         state.hot(&mut hot);
+        hot.truncate(REPAIRS);
         for &i in &hot {
             let here = state.score();
             let mut best: Option<(Score, [Change; 2], usize)> = None;
@@ -909,7 +929,7 @@ fn polish(state: &mut State<'_>) {
                 let mv = (i, state.primary[i], NONE);
                 consider(state, &[mv]);
             }
-            for j in 0..len {
+            for j in i.saturating_sub(REACH)..len.min(i + REACH) {
                 if j != i && state.primary[j] != state.primary[i] {
                     let mv = state.swap_primaries(i, j);
                     consider(state, &mv);
@@ -943,7 +963,8 @@ fn restore(state: &mut State<'_>, i: usize) -> bool {
             candidates.push(vec![(i, want_p, want_s)]);
         }
         // Trade with a nearby shift where the wanted person is primary.
-        let mut near: Vec<usize> = (0..state.len())
+        let window = i.saturating_sub(REACH)..state.len().min(i + REACH);
+        let mut near: Vec<usize> = window
             .filter(|&j| j != i && state.primary[j] == want_p)
             .collect();
         near.sort_by_key(|&j| (j.abs_diff(i), j));
@@ -953,7 +974,8 @@ fn restore(state: &mut State<'_>, i: usize) -> bool {
     }
     if ok(want_s) && want_s != s && want_s != state.primary[i] {
         candidates.push(vec![(i, state.primary[i], want_s)]);
-        let mut near: Vec<usize> = (0..state.len())
+        let window = i.saturating_sub(REACH)..state.len().min(i + REACH);
+        let mut near: Vec<usize> = window
             .filter(|&j| j != i && state.secondary[j] == want_s && state.primary[j] != s)
             .collect();
         near.sort_by_key(|&j| (j.abs_diff(i), j));
