@@ -244,7 +244,7 @@ fn changes(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
                 lines.push((
                     i,
                     format!(
-                        "{first} – {last}  the order continues one shift {way} ({} shifts), after the change before",
+                        "{first} – {last}  the order continues one shift {way} ({} shifts), following from the change above",
                         b - a + 1
                     ),
                     false,
@@ -316,9 +316,10 @@ fn changes(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
 /// (first, last, +1 later / -1 earlier).
 fn shifted_runs(pb: &Problem, state: &State<'_>) -> Vec<(usize, usize, i8)> {
     let len = state.primary.len();
+    // A shift whose own person cannot take it has its own line.
     let moved = |i: usize, d: i8| -> bool {
-        let p = state.primary[i];
-        if p == pb.pref_primary[i] {
+        let (p, want) = (state.primary[i], pb.pref_primary[i]);
+        if p == want || !pb.is_eligible(want) || pb.on_leave(i, want) || pb.busy(i, want) {
             return false;
         }
         let j = if d > 0 { i.checked_sub(1) } else { Some(i + 1) };
@@ -406,11 +407,12 @@ fn trade_cause(input: &Input<'_>, state: &mut State<'_>, i: usize, j: usize) -> 
     }
     let undo = state.swap_primaries(i, j);
     let ends = [(j, back), (i, pb.pref_primary[i])];
-    let (local, _) = broken_by(input, state, &undo, &ends);
-    if local.is_empty() {
+    let (local, global) = broken_by(input, state, &undo, &ends);
+    let reasons = if local.is_empty() { global } else { local };
+    if reasons.is_empty() {
         return (String::new(), true);
     }
-    (format!(": otherwise {}", local.join("; ")), false)
+    (format!(": otherwise {}", reasons.join("; ")), false)
 }
 
 /// The rules `changes` would break that the current state does not, as
@@ -434,7 +436,7 @@ fn broken_by(
             .find_map(|&(i, who)| aspect_reason(input, state, i, who, aspect));
         let Some(reason) = reason else { continue };
         match aspect {
-            Aspect::Balance | Aspect::HolidayUneven => global.push(reason),
+            Aspect::Balance | Aspect::HolidayUneven | Aspect::RosterSize => global.push(reason),
             _ => local.push(reason),
         }
     }
@@ -593,9 +595,12 @@ fn aspect_reason(
                         })
                 })
         }
-        Aspect::HolidayUneven => Some(format!(
-            "{name} would have more holidays than the others [holiday-fairness]"
-        )),
+        // Only about someone who would take a holiday here.
+        Aspect::HolidayUneven => {
+            pb.shifts.get(i).filter(|s| !s.hits.is_empty()).map(|_| {
+                format!("{name} would have more holidays than the others [holiday-fairness]")
+            })
+        }
         Aspect::Balance => Some(format!(
             "{name} would have too many primary shifts [balanced-load]"
         )),
@@ -607,6 +612,9 @@ fn aspect_reason(
         Aspect::HolidayCoverage => Some(format!(
             "{name} is on leave on the holiday [holiday-coverage]"
         )),
+        Aspect::RosterSize => {
+            Some("the rotation would have too few people [roster-size]".to_string())
+        }
     }
 }
 
@@ -666,6 +674,17 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
         out.push(format!(
             "only {} can be on call: no shift can have a distinct secondary [distinct-on-call, holiday-coverage]",
             eligible.first().map_or("nobody", |&p| pb.name_of(p))
+        ));
+    }
+    let possible: Vec<&str> = (0..pb.n() as u16)
+        .filter(|&p| pb.is_eligible(p) || pb.kept.appear[usize::from(p)] > 0)
+        .map(|p| pb.name_of(p))
+        .collect();
+    if let Some(min) = pb.settings.min_members.filter(|m| possible.len() < *m) {
+        out.push(format!(
+            "the rotation can have {} ({}), fewer than min_members {min} [roster-size]",
+            plural(possible.len(), "person").replace("persons", "people"),
+            possible.join(", ")
         ));
     }
     if let Some(min) = pb.settings.min_engineers.filter(|m| *m > 2) {
@@ -926,12 +945,12 @@ fn tradeoff(state: &mut State<'_>, i: usize, aspect: Aspect) -> String {
     broken.dedup();
     if broken.is_empty() {
         if t.spread > here.spread {
-            return "every change that avoids it makes the load uneven".into();
+            return "every single change that avoids it makes the load uneven".into();
         }
         return "avoiding it costs as much elsewhere".into();
     }
     format!(
-        "every change that avoids it breaks {}",
+        "every single change that avoids it breaks {}",
         broken.join(" and ")
     )
 }

@@ -23,6 +23,10 @@ use crate::schedule::{Form, RotationSchedule, Schedule, Shift};
 /// "Nobody": no person in this slot.
 pub const NONE: u16 = u16::MAX;
 
+/// Most (new shift, person) pairs planned at once: memory and time stay
+/// bounded whatever the input (10,000 shifts of 2,000 people fit).
+const MAX_CELLS: usize = 20_000_000;
+
 /// What the solver counts: one slot per rule aspect it models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Aspect {
@@ -34,9 +38,11 @@ pub enum Aspect {
     Balance,
     HolidayUneven,
     HolidayRepeat,
+    /// Fewer people in the rotation than `min_members`.
+    RosterSize,
 }
 
-pub const ASPECTS: usize = 8;
+pub const ASPECTS: usize = 9;
 
 impl Aspect {
     pub const ALL: [Aspect; ASPECTS] = [
@@ -48,6 +54,7 @@ impl Aspect {
         Aspect::Balance,
         Aspect::HolidayUneven,
         Aspect::HolidayRepeat,
+        Aspect::RosterSize,
     ];
 
     /// The rule that reports this aspect.
@@ -60,6 +67,7 @@ impl Aspect {
             Aspect::HolidayCoverage => "holiday-coverage",
             Aspect::Balance => "balanced-load",
             Aspect::HolidayUneven | Aspect::HolidayRepeat => "holiday-fairness",
+            Aspect::RosterSize => "roster-size",
         }
     }
 
@@ -116,6 +124,8 @@ pub struct Settings {
     /// Whether `holiday-fairness` runs on this rotation (it has a calendar and
     /// a holiday falls in one of its shifts).
     pub fairness: bool,
+    /// `roster-size`'s `min_members`, when the rule is on.
+    pub min_members: Option<usize>,
 }
 
 impl Settings {
@@ -271,6 +281,16 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
             "rotation `{}` names no team member ({}): nobody can be put on call",
             rot.id,
             people.join(", ")
+        ));
+    }
+
+    // The tables below hold one entry per new shift and person.
+    if spec.starts.len().saturating_mul(n) > MAX_CELLS {
+        return Err(format!(
+            "rotation `{}` is too large to plan at once ({} people × {} new shifts); choose a shorter window with --until",
+            rot.id,
+            n,
+            spec.starts.len()
         ));
     }
 
@@ -536,10 +556,17 @@ fn settings(policy: &Policy, rot: &Rotation, rs: &RotationSchedule, kept_hits: b
         severity[Aspect::HolidayUneven.index()] = None;
         severity[Aspect::HolidayRepeat.index()] = None;
     }
+    let min_members = param("roster-size", "min_members")
+        .filter(|_| severity_of("roster-size").is_some())
+        .map(|m| usize::try_from(m).unwrap_or(usize::MAX));
+    if min_members.is_none() {
+        severity[Aspect::RosterSize.index()] = None;
+    }
     Settings {
         severity,
         max_spread: max_spread.map_or(i32::MAX, |m| i32::try_from(m).unwrap_or(i32::MAX)),
         min_engineers,
         fairness: has_calendar && kept_hits,
+        min_members,
     }
 }

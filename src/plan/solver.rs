@@ -72,14 +72,22 @@ impl Tally {
     }
 }
 
-/// Lexicographic quality: fewer errors, then warnings, then imbalance, then changes.
+/// How good a schedule is: fewest findings, an error weighing as much as
+/// [`ERROR_IN_WARNINGS`] warnings; then fewer errors, less imbalance, fewer
+/// changes to the current schedule. Field order is comparison order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Score {
+    pub weighted: i64,
     pub errors: i64,
-    pub warnings: i64,
     pub spread: i64,
     pub soft: i64,
+    pub warnings: i64,
 }
+
+/// One error finding counts as this many warnings: one person on call
+/// during their leave is worse than a back-to-back week, but not worse
+/// than a dozen of them.
+pub const ERROR_IN_WARNINGS: i64 = 10;
 
 impl Score {
     /// No rule the policy enables is broken.
@@ -91,19 +99,20 @@ impl Score {
 /// Weights for the annealing cost: errors outweigh warnings, both outweigh
 /// imbalance steps and changes; close enough together that the search can
 /// cross a violation to reach a better region.
-const ERROR: i64 = 4000;
-const WARNING: i64 = 2000;
+const WARNING: i64 = 500;
+const ERROR: i64 = WARNING * ERROR_IN_WARNINGS;
 const SPREAD: i64 = 300;
 /// Soft costs: departing from the current schedule, uneven secondary load.
 const CHANGE_PRIMARY: i64 = 8;
 const CHANGE_SECONDARY: i64 = 3;
-const SECONDARY_SPREAD: i64 = 4;
+const SECONDARY_SPREAD: i64 = 1;
 /// A shift without a secondary: only when nobody else is free (naming
 /// someone on leave would be an error finding and no real backup).
 const NO_SECONDARY: i64 = 60;
 
 pub fn score(problem: &Problem, tally: &Tally) -> Score {
     let mut s = Score {
+        weighted: 0,
         errors: 0,
         warnings: 0,
         spread: tally.spread,
@@ -116,6 +125,7 @@ pub fn score(problem: &Problem, tally: &Tally) -> Score {
             None => {}
         }
     }
+    s.weighted = s.errors * ERROR_IN_WARNINGS + s.warnings;
     s
 }
 
@@ -283,6 +293,11 @@ impl<'a> State<'a> {
         }
         if m == 0 {
             return t;
+        }
+        if let Some(min) = pb.settings.min_members {
+            if (m as usize) < min && pb.settings.on(Aspect::RosterSize) {
+                t.add_count(Aspect::RosterSize, 1);
+            }
         }
         let spread = pb.settings.max_spread;
         if pb.settings.on(Aspect::Balance) && i64::from(pmax) - i64::from(pmin) > i64::from(spread)
@@ -565,10 +580,25 @@ pub fn unavoidable(pb: &Problem) -> Score {
     if uneven_by_arithmetic(pb).is_some() {
         t.add_count(Aspect::Balance, 1);
     }
+    if pb
+        .settings
+        .min_members
+        .is_some_and(|m| possible_people(pb) < m)
+    {
+        t.add_count(Aspect::RosterSize, 1);
+    }
     let mut s = score(pb, &t);
     s.spread = 0;
     s.soft = 0;
     s
+}
+
+/// People who can be in the rotation: team members it names, and anyone in
+/// a kept shift.
+pub fn possible_people(pb: &Problem) -> usize {
+    (0..pb.n())
+        .filter(|&q| pb.eligible[q] || pb.kept.appear[q] > 0)
+        .count()
 }
 
 /// With `max_spread 0`, the primary shifts (kept and new) must split evenly
@@ -619,8 +649,8 @@ const REACH: usize = 200;
 const REPAIRS: usize = 400;
 
 pub fn solve(problem: &Problem, seed: u64, budget: u64) -> Solution {
-    let (p, s) = initial(problem);
-    let mut state = State::new(problem, p, s);
+    let initial = initial(problem);
+    let mut state = State::new(problem, initial.0.clone(), initial.1.clone());
     let mut search = Search {
         floor: unavoidable(problem),
         rng: Rng::new(seed),
@@ -636,9 +666,19 @@ pub fn solve(problem: &Problem, seed: u64, budget: u64) -> Solution {
         return finish(state, search);
     }
     // Repair close to the current schedule first: most rotations only need
-    // a few swaps around leave and holidays.
-    let first = (budget / 6).max(1);
-    search.anneal(&mut state, first, 6.0, 2.0);
+    // a few swaps around leave and holidays. Each attempt starts from the
+    // current schedule on its own random path; the fewest changes win.
+    let attempts = 4;
+    let first = (budget / 6 / attempts).max(1);
+    for attempt in 0..attempts {
+        if attempt > 0 {
+            if !search.best.score.clean() {
+                break;
+            }
+            state = State::new(problem, initial.0.clone(), initial.1.clone());
+        }
+        search.anneal(&mut state, first, 3.0, 1.0);
+    }
     // Then anneal from hot, restarting from the best schedule seen, while
     // any enabled rule is still broken.
     let mut round = 0u64;
@@ -744,7 +784,7 @@ impl Search {
     /// Nothing left but what no schedule can avoid.
     fn done(&self) -> bool {
         let b = &self.best.score;
-        b.clean() || (b.errors, b.warnings) <= (self.floor.errors, self.floor.warnings)
+        b.clean() || b.weighted <= self.floor.weighted
     }
 
     /// Simulated annealing for `steps` moves from temperature `hot` down to
@@ -831,15 +871,17 @@ impl Search {
         let none = (usize::MAX, NONE, NONE);
         let kind = rng.below(100);
         let mv = if kind < 35 {
-            // A new primary: usually someone free then.
-            let list = if rng.percent(90) {
+            // A new primary: usually someone free then; sometimes anyone, as
+            // a compromise may need someone on leave to avoid worse findings.
+            let roll = rng.below(100);
+            let list = if roll < 80 {
                 &pb.free_primary[i]
             } else {
                 &pb.free[i]
             };
             let q = match list.len() {
-                0 => rng.below(pb.n()) as u16,
-                n => list[rng.below(n)],
+                n if n > 0 && roll < 90 => list[rng.below(n)],
+                _ => rng.below(pb.n()) as u16,
             };
             if q == state.primary[i] || !pb.is_eligible(q) {
                 return None;
@@ -871,12 +913,29 @@ impl Search {
                 return None;
             }
             [(i, state.primary[i], q), none]
-        } else if kind < 90 {
+        } else if kind < 88 {
             let (p, s) = (state.primary[i], state.secondary[i]);
             if s == NONE {
                 return None;
             }
             [(i, s, p), none]
+        } else if kind < 94 {
+            // Both people at once: some compromises are only reachable so.
+            let pick = |rng: &mut Rng, list: &[u16]| match list.len() {
+                n if n > 0 && rng.percent(85) => list[rng.below(n)],
+                _ => rng.below(pb.n()) as u16,
+            };
+            let p = pick(rng, &pb.free_primary[i]);
+            let others: Vec<u16> = pb.free[i].iter().copied().filter(|q| *q != p).collect();
+            let s = if others.is_empty() || rng.percent(10) {
+                NONE
+            } else {
+                pick(rng, &others)
+            };
+            if !pb.is_eligible(p) || s == p || (s != NONE && !pb.is_eligible(s)) {
+                return None;
+            }
+            [(i, p, s), none]
         } else {
             let j = rng.below(len);
             if j == i {
