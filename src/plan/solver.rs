@@ -565,9 +565,9 @@ impl<'a> State<'a> {
 }
 
 /// Findings no schedule can avoid: shifts where everyone is on leave,
-/// holidays needing more engineers than a shift has, and primary loads that
-/// cannot be split within `max_spread 0`. The search
-/// stops once it reaches them.
+/// holidays needing more engineers than a shift has, primary loads that
+/// cannot be split within `max_spread 0`, too few people. The search stops
+/// once only these are left.
 pub fn unavoidable(pb: &Problem) -> Score {
     let mut t = Tally::default();
     let forced = pb.free.iter().filter(|f| f.is_empty()).count();
@@ -672,7 +672,8 @@ pub fn solve(problem: &Problem, seed: u64, budget: u64) -> Solution {
     let first = (budget / 6 / attempts).max(1);
     for attempt in 0..attempts {
         if attempt > 0 {
-            if !search.best.score.clean() {
+            // Another attempt only helps a clean schedule with changes.
+            if !search.best.score.clean() || search.best.score.soft == 0 {
                 break;
             }
             state = State::new(problem, initial.0.clone(), initial.1.clone());
