@@ -12,6 +12,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use crate::check::{self, CheckError, CheckOptions};
 use crate::finding::Severity;
 use crate::load::LoadOptions;
+use crate::plan;
 use crate::policy::Policy;
 use crate::report::{self, Format, RenderOptions, Report, Summary};
 use crate::rules::{self, RULES};
@@ -55,6 +56,8 @@ pub enum Command {
     },
     /// Show the expanded rotations: shifts, holidays, leave and load per person.
     Schedule(ScheduleArgs),
+    /// Plan a rotation that passes every rotation rule: print it, or --write it.
+    Suggest(SuggestArgs),
     /// Print the JSON Schema of a document kind (for editors), or list the kinds.
     Schema {
         /// Team, Pipeline, Rotation, Holidays or Policy.
@@ -183,6 +186,43 @@ pub struct ScheduleArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Prints the rotation as a Rotation document with explicit `shifts:` on stdout and the trade-offs on stderr; --write replaces the rotation's schedule in its file instead, keeping the rest of the file as it is.\nExit status: 0 the suggestion passes every rotation rule, 1 it had to compromise (the best schedule is still printed or written), 2 steward could not run."
+)]
+pub struct SuggestArgs {
+    /// Id of the rotation to plan.
+    #[arg(long, value_name = "ID")]
+    pub rotation: String,
+    /// Files or directories to read (directories are walked recursively).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// First new shift: a shift start (earlier shifts are kept) [default: the first shift starting on or after today].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// New shifts start while before this day [default: the rotation's end, or today + the schedule-horizon if later].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub until: Option<NaiveDate>,
+    /// Seed of the search: the same seed gives the same schedule.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// Search budget: moves to try before settling for the best schedule found.
+    #[arg(long, value_name = "N")]
+    pub steps: Option<u64>,
+    /// The date "today" [default: the local date].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// Use the Policy document in FILE instead of the workspace's or the default.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Replace the rotation's schedule in its file instead of printing it.
+    #[arg(long)]
+    pub write: bool,
+    /// Larger files are reported and not parsed.
+    #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_file_size)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -213,6 +253,7 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => run_rules(&args),
         Command::Explain { rule } => run_explain(&rule),
         Command::Schedule(args) => run_schedule(&args),
+        Command::Suggest(args) => run_suggest(&args),
         Command::Schema { kind } => run_schema(kind.as_deref()),
         Command::Completions { shell } => run_completions(shell),
         Command::Man { command } => run_man(command.as_deref()),
@@ -555,4 +596,54 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
         },
         None => print(&text),
     }
+}
+
+/// Runs `suggest`: 0 the suggestion passes every rotation rule, 1 it had to
+/// compromise, 2 it could not run.
+pub fn run_suggest(args: &SuggestArgs) -> u8 {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let options = plan::Options {
+        rotation: args.rotation.clone(),
+        check: CheckOptions {
+            paths,
+            policy: args.policy.clone(),
+            today: args
+                .today
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            load: LoadOptions {
+                max_file_size: args.max_file_size,
+                ..LoadOptions::default()
+            },
+        },
+        from: args.from,
+        until: args.until,
+        seed: args.seed,
+        steps: args.steps,
+    };
+    let suggestion = match plan::suggest(&options) {
+        Ok(s) => s,
+        Err(message) => return fatal(&message),
+    };
+    if args.write {
+        if let Err(message) = plan::writer::write_atomically(
+            &suggestion.path,
+            &suggestion.original,
+            &suggestion.edited.text,
+        ) {
+            return fatal(&message);
+        }
+        eprint!("{}", suggestion.explanation);
+        eprintln!("Wrote {}", suggestion.display);
+    } else {
+        eprint!("{}", suggestion.explanation);
+        let code = print(&suggestion.edited.document);
+        if code != 0 {
+            return code;
+        }
+    }
+    u8::from(!suggestion.passes())
 }

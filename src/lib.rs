@@ -10,6 +10,7 @@ pub mod cli;
 pub mod finding;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod rules;

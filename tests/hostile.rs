@@ -452,7 +452,13 @@ roster: [a, b, c, d]
 ";
     let (code, found) = check_bytes(text.as_bytes());
     assert_eq!(code, Some(1));
-    let capped: Vec<_> = found.iter().filter(|f| f.starts_with("coverage-gap")).collect();
+    let capped: Vec<_> = found
+        .iter()
+        .filter(|f| f.starts_with("coverage-gap"))
+        .collect();
     assert_eq!(capped.len(), 1, "{found:?}");
-    assert!(capped[0].contains("has 365242 shifts; steward expands at most 10000"), "{capped:?}");
+    assert!(
+        capped[0].contains("has 365242 shifts; steward expands at most 10000"),
+        "{capped:?}"
+    );
 }

@@ -510,6 +510,44 @@ pub fn document_values(
     out
 }
 
+/// The workspace loaded again from the texts it holds, with `file`'s text
+/// replaced (no disk access): `steward suggest` judges an edit with the real
+/// rules this way. File and document ids stay the same.
+pub fn reload(workspace: &Workspace, file: usize, text: &str, options: &LoadOptions) -> Workspace {
+    let mut out = Workspace {
+        roots: workspace.roots.clone(),
+        yaml_limits: options.yaml,
+        ..Workspace::default()
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    for (id, source) in workspace.files.iter().enumerate() {
+        let bytes = if id == file {
+            text
+        } else {
+            source.text.as_str()
+        };
+        let candidate = Candidate {
+            path: source.path.clone(),
+            root: workspace.file_roots.get(id).copied().unwrap_or(0),
+            repo_relative: source.repo_relative.clone(),
+        };
+        let processed = if bytes.is_empty() {
+            // A file that could not be read keeps its place (and its id).
+            Processed::Unusable {
+                text: String::new(),
+                span: Span::empty(0),
+                message: format!("`{}` was not read", source.display),
+                label: None,
+                help: None,
+            }
+        } else {
+            process_bytes(bytes.as_bytes().to_vec(), options)
+        };
+        merge(&mut out, &candidate, &cwd, processed);
+    }
+    out
+}
+
 /// Builds a workspace from in-memory files (for fuzzing and benchmarks): no
 /// directory walk; runbook paths resolve inside `root`.
 pub fn load_sources(

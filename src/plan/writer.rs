@@ -1,0 +1,437 @@
+//! The YAML-preserving edit: the rotation's schedule entries (`roster`,
+//! `until`, `overrides`, `shifts`) are cut out of its document by byte range
+//! and an explicit `shifts:` list goes where the first of them was. Every
+//! other byte of the file (comments, other documents, quoting, flow or block
+//! style) is kept. The result is re-parsed and compared with what was meant
+//! before anyone sees it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use granit_parser::ScalarStyle;
+use serde_json::{Map, Value};
+
+use crate::load::yaml::{self, YamlLimits};
+use crate::source::Span;
+
+/// The keys a suggestion replaces.
+pub const SCHEDULE_KEYS: [&str; 4] = ["roster", "until", "overrides", "shifts"];
+
+/// One shift as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShiftOut {
+    pub start: NaiveDate,
+    pub primary: String,
+    pub secondary: Option<String>,
+}
+
+/// The edited file, and where the rotation document sits in it.
+#[derive(Debug, Clone)]
+pub struct Edited {
+    pub text: String,
+    /// The document's own text (its root mapping, whole lines).
+    pub document: String,
+}
+
+/// Replaces the schedule of document `index` (0-based, among all YAML
+/// documents of `text`) with `shifts`.
+pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, String> {
+    let limits = YamlLimits::default();
+    let before = yaml::parse(text, &limits);
+    if let Some(problem) = before.problems.first() {
+        return Err(format!(
+            "the file does not parse cleanly: {}",
+            problem.message
+        ));
+    }
+    let doc = before
+        .documents
+        .get(index)
+        .ok_or("the rotation's document is not in the file any more")?;
+    let Some(map) = doc.value.as_object() else {
+        return Err("the rotation document is not a mapping".into());
+    };
+    // The span tree lists a mapping's entries in the order of the value's
+    // keys (duplicates are dropped from both).
+    let entries: Vec<(String, Span, Span)> = map
+        .keys()
+        .zip(doc.spans.children(""))
+        .filter_map(|(k, child)| Some((k.clone(), child.key_span?, child.span)))
+        .collect();
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let flow = text.as_bytes().get(doc.spans.span().start) == Some(&b'{');
+    let removed: Vec<&(String, Span, Span)> = entries
+        .iter()
+        .filter(|(k, _, _)| SCHEDULE_KEYS.contains(&k.as_str()))
+        .collect();
+    let Some(first) = removed.first() else {
+        return Err("the rotation has neither `roster` nor `shifts`".into());
+    };
+    // (start, end, replacement), applied back to front.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    if flow {
+        for (n, (_, key, value)) in removed.iter().enumerate() {
+            let end = value.end.max(key.end);
+            if n == 0 {
+                edits.push((key.start, end, flow_shifts(shifts)));
+            } else {
+                let (start, end) = flow_entry_range(text, key.start, end);
+                edits.push((start, end, String::new()));
+            }
+        }
+    } else {
+        let indent = block_indent(text, first.1.start)
+            .ok_or("the rotation's keys do not start their lines; cannot edit it in place")?;
+        for (n, (_, key, value)) in removed.iter().enumerate() {
+            let end = value.end.max(key.end);
+            let (start, end) = block_entry_range(text, key.start, end)
+                .ok_or("an entry shares its line with other content; cannot edit it in place")?;
+            let replacement = if n == 0 {
+                block_shifts(shifts, &indent, newline)
+            } else {
+                String::new()
+            };
+            edits.push((start, end, replacement));
+        }
+    }
+    edits.sort_by_key(|e| e.0);
+    for pair in edits.windows(2) {
+        if let [a, b] = pair {
+            if a.1 > b.0 {
+                return Err("the schedule entries overlap; cannot edit them in place".into());
+            }
+        }
+    }
+    let mut out = text.to_string();
+    for (start, end, replacement) in edits.iter().rev() {
+        if !out.is_char_boundary(*start) || !out.is_char_boundary(*end) {
+            return Err("an edit would split a character".into());
+        }
+        out.replace_range(*start..*end, replacement);
+    }
+    if !flow && !text.is_empty() && !text.ends_with('\n') && out.ends_with(newline) {
+        // The last entry had no line break: do not add one.
+        out.truncate(out.len() - newline.len());
+    }
+    let document = verify(text, &out, index, &doc.value, shifts)?;
+    Ok(Edited {
+        text: out,
+        document,
+    })
+}
+
+/// Re-parses the edited text: every other document is unchanged, the
+/// rotation equals the original minus its schedule keys plus `shifts`.
+fn verify(
+    before: &str,
+    after: &str,
+    index: usize,
+    original: &Value,
+    shifts: &[ShiftOut],
+) -> Result<String, String> {
+    let limits = YamlLimits::default();
+    let old = yaml::parse(before, &limits);
+    let new = yaml::parse(after, &limits);
+    if let Some(problem) = new.problems.first() {
+        return Err(format!(
+            "the edited file would not parse ({}); nothing was changed",
+            problem.message
+        ));
+    }
+    if old.documents.len() != new.documents.len() {
+        return Err("the edit would change the number of documents; nothing was changed".into());
+    }
+    let mut expected: Map<String, Value> = original.as_object().cloned().unwrap_or_default();
+    for key in SCHEDULE_KEYS {
+        expected.remove(key);
+    }
+    expected.insert("shifts".into(), shifts_value(shifts));
+    for (i, (a, b)) in old.documents.iter().zip(&new.documents).enumerate() {
+        let same = if i == index {
+            b.value.as_object() == Some(&expected)
+        } else {
+            a.value == b.value
+        };
+        if !same {
+            return Err(format!(
+                "the edit would change document {} unexpectedly; nothing was changed",
+                i + 1
+            ));
+        }
+    }
+    let doc = new
+        .documents
+        .get(index)
+        .ok_or("the rotation's document is missing after the edit")?;
+    let start = line_start(after, doc.spans.span().start);
+    let end = line_end(after, doc.spans.span().end);
+    let mut text = after.get(start..end).unwrap_or_default().to_string();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+fn shifts_value(shifts: &[ShiftOut]) -> Value {
+    Value::Array(
+        shifts
+            .iter()
+            .map(|s| {
+                let mut m = Map::new();
+                m.insert("start".into(), Value::String(s.start.to_string()));
+                m.insert("primary".into(), Value::String(s.primary.clone()));
+                if let Some(sec) = &s.secondary {
+                    m.insert("secondary".into(), Value::String(sec.clone()));
+                }
+                Value::Object(m)
+            })
+            .collect(),
+    )
+}
+
+/// A scalar as written: plain when YAML reads it back as the same string.
+pub fn scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && !text.contains([':', '#', ',', '[', ']', '{', '}', '"', '\'', '\n', '\r'])
+        && text.trim() == text
+        && yaml::resolve_scalar(text, ScalarStyle::Plain, None) == Value::String(text.to_string());
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_else(|_| format!("\"{text}\""))
+    }
+}
+
+fn flow_item(s: &ShiftOut) -> String {
+    match &s.secondary {
+        Some(sec) => format!(
+            "{{ start: {}, primary: {}, secondary: {} }}",
+            s.start,
+            scalar(&s.primary),
+            scalar(sec)
+        ),
+        None => format!("{{ start: {}, primary: {} }}", s.start, scalar(&s.primary)),
+    }
+}
+
+fn block_shifts(shifts: &[ShiftOut], indent: &str, newline: &str) -> String {
+    let mut out = format!("{indent}shifts:{newline}");
+    for s in shifts {
+        out.push_str(&format!("{indent}  - {}{newline}", flow_item(s)));
+    }
+    out
+}
+
+fn flow_shifts(shifts: &[ShiftOut]) -> String {
+    let items: Vec<String> = shifts.iter().map(flow_item).collect();
+    format!("shifts: [{}]", items.join(", "))
+}
+
+fn line_start(text: &str, at: usize) -> usize {
+    text.get(..at)
+        .and_then(|t| t.rfind(['\n', '\r']))
+        .map_or(0, |i| i + 1)
+}
+
+/// The offset after the line break ending the line that holds `at`.
+fn line_end(text: &str, at: usize) -> usize {
+    let Some(rest) = text.get(at..) else {
+        return text.len();
+    };
+    match rest.find(['\n', '\r']) {
+        Some(i) => {
+            let end = at + i;
+            if text.get(end..end + 2) == Some("\r\n") {
+                end + 2
+            } else {
+                end + 1
+            }
+        }
+        None => text.len(),
+    }
+}
+
+/// The indentation before a key, when only spaces precede it on its line.
+fn block_indent(text: &str, key: usize) -> Option<String> {
+    let start = line_start(text, key);
+    let before = text.get(start..key)?;
+    before.chars().all(|c| c == ' ').then(|| before.to_string())
+}
+
+/// Whole lines from the key's line to the end of the value's last line,
+/// when nothing but a comment follows the value there.
+fn block_entry_range(text: &str, key: usize, value_end: usize) -> Option<(usize, usize)> {
+    block_indent(text, key)?;
+    let end = line_end(text, value_end);
+    let tail = text.get(value_end..end)?.trim();
+    if !(tail.is_empty() || tail.starts_with('#')) {
+        return None;
+    }
+    Some((line_start(text, key), end))
+}
+
+/// An entry of a flow mapping with the comma that separates it from the
+/// next entry, or from the previous one when it is the last.
+fn flow_entry_range(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut after = end;
+    while bytes.get(after).is_some_and(|b| b.is_ascii_whitespace()) {
+        after += 1;
+    }
+    if bytes.get(after) == Some(&b',') {
+        after += 1;
+        while bytes.get(after).is_some_and(|b| *b == b' ' || *b == b'\t') {
+            after += 1;
+        }
+        return (start, after);
+    }
+    let mut before = start;
+    while before > 0
+        && bytes
+            .get(before - 1)
+            .is_some_and(|b| b.is_ascii_whitespace())
+    {
+        before -= 1;
+    }
+    if before > 0 && bytes.get(before - 1) == Some(&b',') {
+        return (before - 1, end);
+    }
+    (start, end)
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same
+/// directory, flushed, given the original's permissions, renamed over it.
+/// `expected` is what the file held when it was read; a file changed since
+/// is left alone.
+pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), String> {
+    let target = std::fs::canonicalize(path)
+        .map_err(|e| format!("cannot resolve `{}`: {e}", path.display()))?;
+    let current =
+        std::fs::read(&target).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let (bom, body) = match current.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        Some(rest) => (true, rest),
+        None => (false, current.as_slice()),
+    };
+    if body != expected.as_bytes() {
+        return Err(format!(
+            "`{}` changed since it was read, or is not UTF-8; nothing was written",
+            path.display()
+        ));
+    }
+    let dir = target
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "rotation.yaml".into());
+    let permissions = std::fs::metadata(&target).map(|m| m.permissions()).ok();
+    let mut attempt = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(
+            ".{name}.steward-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => break (tmp, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => {
+                return Err(format!(
+                    "cannot create a temporary file in `{}`: {e}",
+                    dir.display()
+                ))
+            }
+        }
+    };
+    let written = (|| -> std::io::Result<()> {
+        if bom {
+            file.write_all(&[0xEF, 0xBB, 0xBF])?;
+        }
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        if let Some(p) = permissions {
+            std::fs::set_permissions(&tmp, p)?;
+        }
+        std::fs::rename(&tmp, &target)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("cannot write `{}`: {e}", path.display()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn two() -> Vec<ShiftOut> {
+        vec![
+            ShiftOut {
+                start: d("2026-01-05"),
+                primary: "john".into(),
+                secondary: Some("emily".into()),
+            },
+            ShiftOut {
+                start: d("2026-01-12"),
+                primary: "emily".into(),
+                secondary: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn block_rotation_keeps_everything_else() {
+        let text = "# head\napiVersion: steward/v1\nkind: Rotation\nid: r\nstart: 2026-01-05\nuntil: 2026-01-19   # exclusive\nroster:\n  - john   # first\n  - emily\nholidays: { calendar: us-major }  # keep me\noverrides:\n  # a swap\n  - { start: 2026-01-12, primary: emily }\n# tail comment\n";
+        let edited = edit(text, 0, &two()).unwrap();
+        assert_eq!(
+            edited.text,
+            "# head\napiVersion: steward/v1\nkind: Rotation\nid: r\nstart: 2026-01-05\nshifts:\n  - { start: 2026-01-05, primary: john, secondary: emily }\n  - { start: 2026-01-12, primary: emily }\nholidays: { calendar: us-major }  # keep me\n# tail comment\n"
+        );
+        assert!(edited.document.starts_with("apiVersion: steward/v1\n"));
+        assert!(edited.document.ends_with("# keep me\n"));
+    }
+
+    #[test]
+    fn flow_rotation_and_crlf() {
+        let text = "---\n{apiVersion: steward/v1, kind: Rotation, roster: [a, b], id: r, until: 2026-02-01}\n---\nother: 1\n";
+        let edited = edit(text, 0, &two()).unwrap();
+        assert_eq!(
+            edited.text,
+            "---\n{apiVersion: steward/v1, kind: Rotation, shifts: [{ start: 2026-01-05, primary: john, secondary: emily }, { start: 2026-01-12, primary: emily }], id: r}\n---\nother: 1\n"
+        );
+        let crlf = "a: 1\r\nroster: [x]\r\nuntil: 2026-01-01\r\nb: 2\r\n";
+        let edited = edit(crlf, 0, &two()[..1]).unwrap();
+        assert_eq!(
+            edited.text,
+            "a: 1\r\nshifts:\r\n  - { start: 2026-01-05, primary: john, secondary: emily }\r\nb: 2\r\n"
+        );
+    }
+
+    #[test]
+    fn odd_ids_are_quoted() {
+        assert_eq!(scalar("john"), "john");
+        assert_eq!(scalar("123"), "\"123\"");
+        assert_eq!(scalar("null"), "\"null\"");
+        assert_eq!(scalar("a: b"), "\"a: b\"");
+        assert_eq!(scalar("true"), "\"true\"");
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_edit() {
+        assert!(edit("a: [unclosed\n", 0, &two()).is_err());
+        assert!(edit("a: 1\n", 0, &two()).is_err());
+        assert!(edit("- a\n", 0, &two()).is_err());
+    }
+}

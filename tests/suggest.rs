@@ -1,0 +1,300 @@
+//! `steward suggest`, through the real binary: snapshots of its output, the
+//! infeasible case, the `--write` round trip, determinism and usage errors.
+
+mod common;
+
+use std::path::Path;
+
+use common::{repo, stderr, stdout, steward};
+
+const WRITE: &str = "fixtures/workspace/suggest/write";
+const PAIR: &str = "fixtures/workspace/suggest/pair";
+
+fn run(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["suggest"];
+    all.extend_from_slice(args);
+    let out = steward(cwd, &all);
+    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
+}
+
+/// Copies a fixture directory into a fresh temporary directory.
+fn scratch(fixture: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(repo().join(fixture)).expect("fixture") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+    }
+    dir
+}
+
+#[test]
+fn example_workspace_snapshot() {
+    let (code, out, err) = run(
+        &repo(),
+        &[
+            "--rotation",
+            "data-oncall",
+            "examples/acme",
+            "--today",
+            "2026-11-23",
+            "--from",
+            "2027-01-04",
+            "--seed",
+            "1",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("acme_stdout", out);
+    insta::assert_snapshot!("acme_stderr", err);
+}
+
+#[test]
+fn fixes_double_bookings_and_leave_with_trades() {
+    let (code, out, err) = run(
+        &repo(),
+        &["--rotation", "data-oncall", WRITE, "--today", "2026-10-26"],
+    );
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("write_fixture_stdout", out);
+    insta::assert_snapshot!("write_fixture_stderr", err);
+}
+
+#[test]
+fn infeasible_pair_explains_the_conflict_and_exits_1() {
+    let (code, out, err) = run(
+        &repo(),
+        &[
+            "--rotation",
+            "pair",
+            PAIR,
+            "--today",
+            "2026-01-01",
+            "--seed",
+            "3",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("kind: Rotation"),
+        "still prints the best schedule"
+    );
+    assert!(
+        err.contains("only john is free") && err.contains("[back-to-back]"),
+        "{err}"
+    );
+    insta::assert_snapshot!("pair_stdout", out);
+    insta::assert_snapshot!("pair_stderr", err);
+}
+
+#[test]
+fn rules_the_policy_switches_off_are_not_constraints() {
+    let dir = scratch(PAIR);
+    std::fs::write(
+        dir.path().join("policy.yaml"),
+        "apiVersion: steward/v1\nkind: Policy\nid: relaxed\nrules:\n  back-to-back: off\n  roster-size: off\n",
+    )
+    .expect("policy");
+    let (code, _, err) = run(
+        dir.path(),
+        &["--rotation", "pair", ".", "--today", "2026-01-01"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("Passes every rotation rule of policy `relaxed`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn write_changes_only_the_schedule_and_check_passes() {
+    let dir = scratch(WRITE);
+    let path = dir.path().join("rotations.yaml");
+    let before = std::fs::read_to_string(&path).expect("read");
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "--rotation",
+            "data-oncall",
+            ".",
+            "--today",
+            "2026-10-26",
+            "--write",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "", "--write prints nothing on stdout");
+    assert!(err.ends_with("Wrote rotations.yaml\n"), "{err}");
+    let after = std::fs::read_to_string(&path).expect("read back");
+
+    // Everything before `until:` and from `holidays:` on is kept byte for
+    // byte, except the `overrides:` entry; the rest of the file too.
+    let head = &before[..before.find("until: 2027-02-01").expect("until")];
+    assert!(after.starts_with(head), "{after}");
+    let holidays = &before[before.find("holidays:\n  # Two").expect("holidays")
+        ..before.find("overrides:").expect("overrides")];
+    assert!(after.contains(holidays), "{after}");
+    let tail = &before[before.find("x-owner:").expect("x-owner")..];
+    assert!(after.ends_with(tail), "{after}");
+    for gone in [
+        "until:",
+        "roster:",
+        "overrides:",
+        "# exclusive",
+        "back from leave",
+    ] {
+        let rotation = &after[after.find("id: data-oncall").expect("rotation")
+            ..after.find("x-owner").expect("x-owner")];
+        assert!(!rotation.contains(gone), "{gone} still in {rotation}");
+    }
+    assert_eq!(after.matches("- { start: ").count(), 13);
+    insta::assert_snapshot!("write_result", after);
+
+    // The real check on the written workspace passes.
+    let check = steward(dir.path(), &["check", ".", "--today", "2026-10-26"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    assert_eq!(stdout(&check), "0 errors, 0 warnings in 2 files\n");
+
+    // Planning the written rotation again changes nothing.
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "--rotation",
+            "data-oncall",
+            ".",
+            "--today",
+            "2026-10-26",
+            "--write",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("in every new shift"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), after);
+    // No temporary file is left behind.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn same_seed_same_bytes() {
+    let args = |seed: &'static str| {
+        vec![
+            "--rotation",
+            "data-oncall",
+            "examples/acme",
+            "--today",
+            "2026-06-01",
+            "--from",
+            "2026-01-05",
+            "--seed",
+            seed,
+        ]
+    };
+    for seed in ["0", "7"] {
+        let first = run(&repo(), &args(seed));
+        let second = run(&repo(), &args(seed));
+        assert_eq!(first, second, "seed {seed}");
+        assert_eq!(first.0, 0, "{}", first.2);
+    }
+}
+
+#[test]
+fn kept_shifts_are_untouched() {
+    // Shifts before --from keep their people, overrides included.
+    let (code, out, err) = run(
+        &repo(),
+        &[
+            "--rotation",
+            "data-oncall",
+            "examples/acme",
+            "--today",
+            "2026-11-23",
+            "--from",
+            "2027-01-04",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    for kept in [
+        "{ start: 2026-06-29, primary: emily, secondary: john }",
+        "{ start: 2026-12-21, primary: john, secondary: david }",
+        "{ start: 2026-12-28, primary: priya, secondary: michael }",
+    ] {
+        assert!(out.contains(kept), "{kept}");
+    }
+    assert!(
+        err.contains("the 52 shifts before 2027-01-04 are kept"),
+        "{err}"
+    );
+}
+
+#[test]
+fn extends_the_rotation_to_the_schedule_horizon() {
+    let (code, out, err) = run(
+        &repo(),
+        &[
+            "--rotation",
+            "data-oncall",
+            "examples/acme",
+            "--today",
+            "2027-11-01",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // 13 weeks after today, past the current end (2028-01-02).
+    assert!(out.contains("{ start: 2028-01-24,"), "{out}");
+    assert!(!out.contains("{ start: 2028-01-31,"), "{out}");
+    assert!(
+        err.contains("13 new shifts from 2027-11-01 to 2028-01-30"),
+        "{err}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--rotation", "data-oncal", "examples/acme"],
+            "no rotation has the id `data-oncal`; did you mean `data-oncall`?",
+        ),
+        (
+            &["--rotation", "data-oncall", "no/such/dir"],
+            "cannot read `no/such/dir`",
+        ),
+        (
+            &["--rotation", "data-oncall", "examples/acme", "--from", "2027-13-01"],
+            "not a date",
+        ),
+        (
+            &["--rotation", "data-oncall", "examples/acme", "--from", "2027-01-06"],
+            "--from 2027-01-06 is not the first day of a shift of `data-oncall`; use 2027-01-04 (the shift holding it) or 2027-01-11",
+        ),
+        (
+            &["--rotation", "data-oncall", "examples/acme", "--from", "2025-12-29"],
+            "is before rotation `data-oncall` starts",
+        ),
+        (
+            &[
+                "--rotation",
+                "data-oncall",
+                "examples/acme",
+                "--from",
+                "2027-01-04",
+                "--until",
+                "2027-01-04",
+            ],
+            "--until 2027-01-04 is not after the first new shift",
+        ),
+        (
+            &["--rotation", "data-oncall", "examples/acme", "--policy", "no/such.yaml"],
+            "cannot read policy",
+        ),
+    ];
+    for (args, message) in cases {
+        let (code, out, err) = run(&repo(), args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert_eq!(out, "", "{args:?}");
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+}
