@@ -123,3 +123,23 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
 
 /// A check for rules whose findings are produced by an earlier stage.
 pub(crate) fn no_check(_: &Context<'_>, _: &Params<'_>, _: &mut Vec<Diagnostic>) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_find_cover_the_registry() {
+        let ids: Vec<&str> = ids().collect();
+        assert_eq!(ids.len(), RULES.len());
+        assert_eq!(ids.first(), Some(&"yaml-syntax"));
+        for id in ids {
+            assert_eq!(find(id).map(|r| r.id), Some(id));
+        }
+        assert!(find("no-such-rule").is_none());
+        let mut unique: Vec<&str> = ids().collect();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), RULES.len(), "rule ids are unique");
+    }
+}

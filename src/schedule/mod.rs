@@ -119,13 +119,6 @@ impl Shift {
         }
     }
 
-    pub fn assignment(&self, role: Role) -> Option<&Assignment> {
-        match role {
-            Role::Primary => Some(&self.primary),
-            Role::Secondary => self.secondary.as_ref(),
-        }
-    }
-
     /// Primary, then secondary if any.
     pub fn assignments(&self) -> impl Iterator<Item = (Role, &Assignment)> {
         std::iter::once((Role::Primary, &self.primary))
