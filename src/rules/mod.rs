@@ -130,10 +130,10 @@ mod tests {
 
     #[test]
     fn ids_and_find_cover_the_registry() {
-        let ids: Vec<&str> = ids().collect();
-        assert_eq!(ids.len(), RULES.len());
-        assert_eq!(ids.first(), Some(&"yaml-syntax"));
-        for id in ids {
+        let listed: Vec<&str> = ids().collect();
+        assert_eq!(listed.len(), RULES.len());
+        assert_eq!(listed.first(), Some(&"yaml-syntax"));
+        for id in listed {
             assert_eq!(find(id).map(|r| r.id), Some(id));
         }
         assert!(find("no-such-rule").is_none());
