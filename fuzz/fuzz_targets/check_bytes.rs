@@ -28,8 +28,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(outcome) = check_workspace(workspace, &options) {
         let report = outcome.report();
         let mut sink = Vec::new();
-        let render = steward::report::RenderOptions { color: false, width: 80 };
-        for format in [steward::report::Format::Human, steward::report::Format::Json] {
+        let render = steward::report::RenderOptions {
+            color: false,
+            width: 80,
+        };
+        for format in [
+            steward::report::Format::Human,
+            steward::report::Format::Json,
+        ] {
             let _ = steward::report::render(format, &report, &render, &mut sink);
         }
     }

@@ -41,21 +41,38 @@ fn render(plan: &Plan) -> String {
     let mut y = String::from("apiVersion: steward/v1\nkind: Team\nid: t\nmembers:\n");
     for i in 0..people {
         y.push_str(&format!("  - id: p{i}\n    name: P{i}\n"));
-        let leave: Vec<_> = plan.leave.iter().filter(|l| l.0 % people == i).take(4).collect();
+        let leave: Vec<_> = plan
+            .leave
+            .iter()
+            .filter(|l| l.0 % people == i)
+            .take(4)
+            .collect();
         if !leave.is_empty() {
             y.push_str("    unavailable:\n");
             for (_, from, len) in leave {
-                y.push_str(&format!("      - {{ from: {}, to: {} }}\n", date(*from), date(from.saturating_add(u16::from(*len)))));
+                y.push_str(&format!(
+                    "      - {{ from: {}, to: {} }}\n",
+                    date(*from),
+                    date(from.saturating_add(u16::from(*len)))
+                ));
             }
         }
     }
     y.push_str("---\napiVersion: steward/v1\nkind: Holidays\nid: custom\nholidays:\n");
     for (month, day, nth, yearly) in plan.holidays.iter().take(8) {
         if *yearly {
-            y.push_str(&format!("  - {{ name: H{month}{day}, date: {:02}-{:02} }}\n", month % 13, day % 32));
+            y.push_str(&format!(
+                "  - {{ name: H{month}{day}, date: {:02}-{:02} }}\n",
+                month % 13,
+                day % 32
+            ));
         } else {
             let weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][usize::from(*day % 7)];
-            y.push_str(&format!("  - {{ name: N{month}{day}, month: {}, weekday: {weekday}, nth: {} }}\n", month % 13, nth % 6));
+            y.push_str(&format!(
+                "  - {{ name: N{month}{day}, month: {}, weekday: {weekday}, nth: {} }}\n",
+                month % 13,
+                nth % 6
+            ));
         }
     }
     let calendar = ["us-federal", "us-major", "custom"][usize::from(plan.calendar % 3)];
@@ -73,7 +90,11 @@ fn render(plan: &Plan) -> String {
         if rot.explicit {
             y.push_str("shifts:\n");
             for (offset, p, s) in rot.listed.iter().take(200) {
-                y.push_str(&format!("  - {{ start: {}, primary: {}", date(rot.start.saturating_add(*offset)), person(*p)));
+                y.push_str(&format!(
+                    "  - {{ start: {}, primary: {}",
+                    date(rot.start.saturating_add(*offset)),
+                    person(*p)
+                ));
                 if let Some(s) = s {
                     y.push_str(&format!(", secondary: {}", person(*s)));
                 }
@@ -81,13 +102,22 @@ fn render(plan: &Plan) -> String {
             }
         } else {
             let roster: Vec<String> = rot.roster.iter().take(20).map(|p| person(*p)).collect();
-            let until = rot.start.saturating_add(rot.shifts.saturating_mul(days.max(1)));
-            y.push_str(&format!("until: {}\nroster: [{}]\n", date(until), roster.join(", ")));
+            let until = rot
+                .start
+                .saturating_add(rot.shifts.saturating_mul(days.max(1)));
+            y.push_str(&format!(
+                "until: {}\nroster: [{}]\n",
+                date(until),
+                roster.join(", ")
+            ));
         }
         if !rot.overrides.is_empty() {
             y.push_str("overrides:\n");
             for (offset, p, s) in rot.overrides.iter().take(50) {
-                y.push_str(&format!("  - {{ start: {}", date(rot.start.saturating_add(*offset))));
+                y.push_str(&format!(
+                    "  - {{ start: {}",
+                    date(rot.start.saturating_add(*offset))
+                ));
                 if let Some(p) = p {
                     y.push_str(&format!(", primary: {}", person(*p)));
                 }
