@@ -29,10 +29,11 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
             "`{}` did not fire on its failing fixture",
             rule.id
         );
+        // Positions, message, labels and help: all of it is what users read.
         let text: String = own
             .iter()
             .map(|f| {
-                format!(
+                let mut out = format!(
                     "{}:{}:{}-{}:{}: {} {}\n",
                     f.path,
                     f.start.line,
@@ -41,7 +42,20 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
                     f.end.column,
                     f.severity,
                     f.message
-                )
+                );
+                if let Some(label) = &f.label {
+                    out.push_str(&format!("    label: {label}\n"));
+                }
+                for l in &f.labels {
+                    out.push_str(&format!(
+                        "    at {}:{}:{}: {}\n",
+                        l.path, l.start.line, l.start.column, l.message
+                    ));
+                }
+                if let Some(help) = &f.help {
+                    out.push_str(&format!("    help: {help}\n"));
+                }
+                out
             })
             .collect();
         insta::assert_snapshot!(format!("fail__{}", rule.id), text);
