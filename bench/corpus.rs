@@ -9,6 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate};
+use steward::plan::rng::Rng;
 use steward::schedule::holidays::{Calendar, HolidayDef, HolidayRule};
 
 const FIRST: [&str; 24] = [
@@ -31,24 +32,6 @@ const AREAS: [&str; 8] = [
 ];
 const AUDIENCES: [&str; 3] = ["investors", "experiments", "internal"];
 
-/// splitmix64: tiny, deterministic, good enough to vary a corpus.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-/// What to generate.
 #[derive(Debug, Clone)]
 pub struct Args {
     pub pipelines: usize,
@@ -106,7 +89,7 @@ impl Planted {
 
 /// Writes the corpus into `args.out` (replacing it).
 pub fn generate(args: &Args) -> Result<(), String> {
-    let mut rng = Rng(args.seed);
+    let mut rng = Rng::new(args.seed);
     let start = NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("bad start date")?;
     let weeks = args.years * 52;
     let mut members = make_members(args, &mut rng);

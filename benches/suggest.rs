@@ -19,28 +19,12 @@ const PEOPLE: usize = 50;
 const WEEKS: usize = 156;
 const RUNS: usize = 7;
 
-/// splitmix64: the workspace is the same on every run.
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default()
 }
 
 fn workspace(dir: &Path) -> std::io::Result<()> {
-    let mut g = Gen(2026);
+    let mut g = steward::plan::rng::Rng::new(2026);
     let name = |i: usize| format!("eng{i:02}");
     let mut team = String::from("apiVersion: steward/v1\nkind: Team\nid: platform\nmembers:\n");
     for i in 0..PEOPLE {
@@ -50,8 +34,8 @@ fn workspace(dir: &Path) -> std::io::Result<()> {
             team.push_str("    unavailable:\n");
         }
         for _ in 0..spells {
-            let from = start() + Days::new(g.below(3 * 365));
-            let to = from + Days::new(1 + g.below(20));
+            let from = start() + Days::new(g.below(3 * 365) as u64);
+            let to = from + Days::new(1 + g.below(20) as u64);
             team.push_str(&format!(
                 "      - {{ from: {from}, to: {to}, reason: vacation }}\n"
             ));

@@ -5,8 +5,8 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 /// Address-space limit for every run: generous for steward, fatal for an alias bomb.
 const MEMORY_LIMIT: &str = "1500000000";
@@ -25,25 +25,11 @@ fn run(dir: &Path, extra: &[&str]) -> Output {
         "json".into(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
-    let mut child = Command::new("prlimit")
-        .args(&args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn prlimit");
-    let start = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
-        }
-        if start.elapsed() > TIME_LIMIT {
-            let _ = child.kill();
-            panic!("steward did not finish within {TIME_LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let out = child.wait_with_output().expect("output");
+    let out = common::run_with_deadline(
+        Command::new("prlimit").args(&args).current_dir(dir),
+        TIME_LIMIT,
+        "steward did not finish",
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "steward panicked: {stderr}");
     assert!(out.status.code().is_some(), "killed by a signal: {stderr}");
@@ -355,21 +341,13 @@ fn a_fifo_passed_as_a_path_is_not_opened() {
         .status()
         .expect("mkfifo")
         .success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(["check", "pipe.yaml", "--format", "json"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let start = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            panic!("steward blocked on a FIFO");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let out = child.wait_with_output().expect("output");
+    let out = common::run_with_deadline(
+        Command::new(env!("CARGO_BIN_EXE_steward"))
+            .args(["check", "pipe.yaml", "--format", "json"])
+            .current_dir(dir.path()),
+        Duration::from_secs(20),
+        "steward blocked on a FIFO",
+    );
     assert_eq!(
         findings(&out),
         vec!["io-error 1:1 cannot read `pipe.yaml`: not a regular file"]

@@ -6,8 +6,8 @@ mod common;
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const TEAM: &str = "apiVersion: steward/v1\nkind: Team\nid: t\nmembers:\n  - { id: john, name: John }\n  - { id: emily, name: Emily }\n";
 
@@ -18,21 +18,13 @@ fn pipeline(runbook: &str) -> String {
 /// Runs steward on `dir` with a deadline, so an attempt to open a FIFO shows up
 /// as a hang instead of blocking the test suite.
 fn runbook_findings(dir: &Path) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(["check", ".", "--today", common::TODAY, "--format", "json"])
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let start = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            panic!("steward hung: it opened something it must not");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("output");
+    let out = common::run_with_deadline(
+        Command::new(env!("CARGO_BIN_EXE_steward"))
+            .args(["check", ".", "--today", common::TODAY, "--format", "json"])
+            .current_dir(dir),
+        Duration::from_secs(20),
+        "steward hung: it opened something it must not",
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     json["findings"]
         .as_array()

@@ -1,4 +1,4 @@
-use super::on_call::{self, person_location};
+use super::on_call;
 use super::{Context, Params, Rule};
 use crate::finding::Diagnostic;
 
@@ -43,40 +43,35 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     for (rs, rot) in on_call::expanded(ctx) {
-        let counts: Vec<(&str, u32)> = rs
+        let counts: Vec<(&str, usize)> = rs
             .roster
             .iter()
-            .map(|p| (p.as_str(), rs.load.people.get(p).map_or(0, |l| l.primary)))
+            .map(|p| {
+                let primary = rs.load.people.get(p).map_or(0, |l| l.primary);
+                (p.as_str(), usize::try_from(primary).unwrap_or(usize::MAX))
+            })
             .collect();
-        // First of the most- and of the least-loaded, in roster order.
-        let Some(&(most, high)) = counts.iter().rev().max_by_key(|(_, c)| *c) else {
+        let Some(s) = on_call::spread(&counts) else {
             continue;
         };
-        let Some(&(least, low)) = counts.iter().min_by_key(|(_, c)| *c) else {
-            continue;
-        };
-        let spread = u64::from(high - low);
+        let spread = (s.high - s.low) as u64;
         if spread <= max_spread {
             continue;
         }
-        let all: Vec<String> = counts.iter().map(|(p, c)| format!("{p} {c}")).collect();
-        let here = person_location(rs, rot, most);
-        let there = person_location(rs, rot, least);
-        let mut d = Diagnostic::new(
-                here.clone(),
-                format!(
-                    "primary shifts of rotation `{}` are uneven: {most} has {high}, {least} {low}, a spread of {spread} (max_spread {max_spread}); counts: {}",
-                    rs.id,
-                    all.join(", ")
-                ),
-            )
-            .label(format!("{most}: {high} primary shifts"))
-            .help(format!(
+        let (most, least) = (s.most, s.least);
+        out.push(on_call::uneven(
+            rs,
+            rot,
+            &s,
+            format!(
+                "primary shifts of rotation `{}` are uneven: {most} has {}, {least} {}, a spread of {spread} (max_spread {max_spread}); counts: {}",
+                rs.id, s.high, s.low, s.all
+            ),
+            format!("{most}: {} primary shifts", s.high),
+            format!(
                 "give some of {most}'s shifts to {least} (overrides with a `reason`), and list each person once in the roster"
-            ));
-        if there != here {
-            d = d.with(there, format!("{least}: {low}"));
-        }
-        out.push(d);
+            ),
+            format!("{least}: {}", s.low),
+        ));
     }
 }

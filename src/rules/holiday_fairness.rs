@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::on_call::{self, at, list, person_location};
+use super::on_call::{self, at, list};
 use super::{Context, Params, Rule};
 use crate::finding::Diagnostic;
 use crate::schedule::Origin;
@@ -90,35 +90,28 @@ fn uneven(
         .iter()
         .map(|p| (p.as_str(), per_person.get(p.as_str()).map_or(0, Vec::len)))
         .collect();
-    let Some(&(most, high)) = counts.iter().rev().max_by_key(|(_, c)| *c) else {
+    let Some(s) = on_call::spread(&counts) else {
         return;
     };
-    let Some(&(least, low)) = counts.iter().min_by_key(|(_, c)| *c) else {
-        return;
-    };
-    if high - low <= 1 {
+    if s.high - s.low <= 1 {
         return;
     }
+    let (most, least) = (s.most, s.least);
     let theirs = per_person.get(most).map(|v| list(v, 4)).unwrap_or_default();
-    let all: Vec<String> = counts.iter().map(|(p, c)| format!("{p} {c}")).collect();
-    let here = person_location(rs, rot, most);
-    let there = person_location(rs, rot, least);
-    let mut d = Diagnostic::new(
-        here.clone(),
+    out.push(on_call::uneven(
+        rs,
+        rot,
+        &s,
         format!(
-            "holiday duty in rotation `{}` is uneven: {most} is primary on {high} holidays ({theirs}), {least} on {low}; counts: {}",
-            rs.id,
-            all.join(", ")
+            "holiday duty in rotation `{}` is uneven: {most} is primary on {} holidays ({theirs}), {least} on {}; counts: {}",
+            rs.id, s.high, s.low, s.all
         ),
-    )
-    .label(format!("{most}: {high} holidays"))
-    .help(format!(
-        "swap some of {most}'s holiday shifts to {least} with overrides, so counts differ by at most 1"
+        format!("{most}: {} holidays", s.high),
+        format!(
+            "swap some of {most}'s holiday shifts to {least} with overrides, so counts differ by at most 1"
+        ),
+        format!("{least}: {}", s.low),
     ));
-    if there != here {
-        d = d.with(there, format!("{least}: {low}"));
-    }
-    out.push(d);
 }
 
 /// Runs of consecutive years on the same holiday: one finding per run.

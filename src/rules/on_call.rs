@@ -1,6 +1,6 @@
 //! Helpers shared by the rotation rules; not a rule itself.
 
-use crate::finding::Location;
+use crate::finding::{Diagnostic, Location};
 use crate::model::Rotation;
 use crate::schedule::{Form, Origin, Role, RotationSchedule, Shift};
 
@@ -105,6 +105,51 @@ pub(crate) fn count(n: usize, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
+}
+
+/// The first most- and the first least-loaded person, in roster order.
+pub(crate) struct Spread<'a> {
+    pub most: &'a str,
+    pub high: usize,
+    pub least: &'a str,
+    pub low: usize,
+    /// "john 3, emily 2, …" in roster order.
+    pub all: String,
+}
+
+pub(crate) fn spread<'a>(counts: &[(&'a str, usize)]) -> Option<Spread<'a>> {
+    let &(most, high) = counts.iter().rev().max_by_key(|(_, c)| *c)?;
+    let &(least, low) = counts.iter().min_by_key(|(_, c)| *c)?;
+    let all: Vec<String> = counts.iter().map(|(p, c)| format!("{p} {c}")).collect();
+    Some(Spread {
+        most,
+        high,
+        least,
+        low,
+        all: all.join(", "),
+    })
+}
+
+/// An uneven-load finding at the most loaded person, with a label at the
+/// least loaded one when they are written elsewhere.
+pub(crate) fn uneven(
+    rs: &RotationSchedule,
+    rot: &Rotation,
+    s: &Spread<'_>,
+    message: String,
+    label: String,
+    help: String,
+    least_label: String,
+) -> Diagnostic {
+    let here = person_location(rs, rot, s.most);
+    let there = person_location(rs, rot, s.least);
+    let mut d = Diagnostic::new(here.clone(), message)
+        .label(label)
+        .help(help);
+    if there != here {
+        d = d.with(there, least_label);
+    }
+    d
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use steward::check::{self, CheckOptions, Outcome};
@@ -69,4 +70,23 @@ pub fn lines(outcome: &Outcome) -> String {
             )
         })
         .collect()
+}
+
+/// Runs a command with piped output and a deadline: a hang (an opened FIFO,
+/// an unbounded loop) fails the test with `what` instead of blocking the suite.
+pub fn run_with_deadline(command: &mut Command, limit: Duration, what: &str) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{what} (no exit within {limit:?})");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().expect("output")
 }
