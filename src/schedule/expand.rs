@@ -356,6 +356,80 @@ mod tests {
     }
 
     #[test]
+    fn overrides_past_the_cap_are_not_reported_unmatched() {
+        let mut rot = generated_rotation(&["a", "b"], "1d", "2026-01-01", "3026-01-01");
+        let at = |start: &str| Override {
+            start: d(start),
+            primary: Some("b".into()),
+            secondary: None,
+            reason: None,
+        };
+        // Within the cap but inside no shift start (1d shifts: every day is a
+        // start, so use a date before the rotation), then past the cap.
+        rot.overrides = vec![at("2025-12-31"), at("2026-01-02"), at("2900-01-01")];
+        let rs = expand(rot);
+        assert_eq!(rs.unmatched_overrides, [0]);
+        assert_eq!(rs.shifts[1].primary.person, "b");
+        assert_eq!(
+            rs.shifts[1].primary.origin,
+            Origin::Override(1, Role::Primary)
+        );
+    }
+
+    #[test]
+    fn explicit_shifts_past_the_cap_are_truncated() {
+        let mut rot = generated_rotation(&[], "1d", "2026-01-01", "2026-01-01");
+        rot.roster = None;
+        rot.until = None;
+        let first = d("2026-01-01");
+        rot.shifts = Some(
+            (0..MAX_SHIFTS as u64 + 2)
+                .map(|i| ShiftSpec {
+                    start: first + chrono::Days::new(i),
+                    primary: "a".into(),
+                    secondary: None,
+                })
+                .collect(),
+        );
+        let rs = expand(rot);
+        assert_eq!(rs.shifts.len(), MAX_SHIFTS);
+        let t = rs.truncated.unwrap();
+        assert_eq!(t.total, MAX_SHIFTS as u64 + 2);
+        assert_eq!(
+            t.first_dropped,
+            first + chrono::Days::new(MAX_SHIFTS as u64)
+        );
+        // Exactly at the cap nothing is dropped.
+        let mut rot = generated_rotation(&[], "1d", "2026-01-01", "2026-01-01");
+        rot.roster = None;
+        rot.until = None;
+        rot.shifts = Some(
+            (0..MAX_SHIFTS as u64)
+                .map(|i| ShiftSpec {
+                    start: first + chrono::Days::new(i),
+                    primary: "a".into(),
+                    secondary: None,
+                })
+                .collect(),
+        );
+        assert!(expand(rot).truncated.is_none());
+    }
+
+    #[test]
+    fn zero_length_shifts_are_not_expanded() {
+        for length in ["0d", "0w", "0m"] {
+            let rs = expand(generated_rotation(
+                &["a", "b"],
+                length,
+                "2026-01-05",
+                "2026-02-05",
+            ));
+            assert_eq!(rs.not_expanded, Some(NotExpanded::PartialDays), "{length}");
+            assert!(rs.shifts.is_empty(), "{length}");
+        }
+    }
+
+    #[test]
     fn extreme_dates_do_not_panic() {
         let rs = expand(generated_rotation(
             &["a"],

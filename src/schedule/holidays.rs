@@ -400,6 +400,9 @@ mod tests {
         assert_eq!(nth_weekday(2026, 12, Mon, 5), None);
         assert_eq!(nth_weekday(2026, 12, Mon, -5), None);
         assert_eq!(nth_weekday(2026, 12, Mon, -4), Some(d("2026-12-07")));
+        // No 6th or 6th-from-last of anything.
+        assert_eq!(nth_weekday(2026, 12, Thu, 6), None);
+        assert_eq!(nth_weekday(2026, 12, Thu, -6), None);
         assert_eq!(nth_weekday(2026, 6, Mon, 5), Some(d("2026-06-29")));
         assert_eq!(nth_weekday(2026, 6, Mon, -5), Some(d("2026-06-01")));
         assert_eq!(nth_weekday(2026, 6, Mon, 0), None);
