@@ -226,3 +226,85 @@ fn the_example_workspace_is_clean() {
         assert_eq!(output.status.code(), Some(0));
     }
 }
+
+/// Someone on call during their own leave is flagged in the table (`!`) and in
+/// JSON (`on_leave`); nobody else is.
+#[test]
+fn people_on_call_during_their_leave_are_flagged() {
+    let run = |format: &str| {
+        let output = common::steward(
+            &common::repo(),
+            &[
+                "schedule",
+                "examples/broken",
+                "--today",
+                "2026-11-23",
+                "--format",
+                format,
+            ],
+        );
+        common::stdout(&output)
+    };
+    let table = run("table");
+    let flagged: Vec<&str> = table
+        .lines()
+        .filter(|l| l.contains("! ") && !l.contains("on leave during"))
+        .collect();
+    assert_eq!(flagged.len(), 1, "{table}");
+    assert!(
+        flagged[0].contains("2026-12-21  2026-12-27  emily!   david "),
+        "{table}"
+    );
+
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("valid JSON");
+    let mut on_leave = Vec::new();
+    for rotation in json["rotations"].as_array().into_iter().flatten() {
+        for shift in rotation["shifts"].as_array().into_iter().flatten() {
+            for role in ["primary", "secondary"] {
+                if shift[role]["on_leave"] == true {
+                    on_leave.push(format!(
+                        "{} {role} {}",
+                        shift["start"], shift[role]["person"]
+                    ));
+                }
+            }
+        }
+    }
+    assert_eq!(on_leave, [r#""2026-12-21" primary "emily""#]);
+}
+
+/// A window starting inside two overlapping shifts of a broken rotation shows
+/// both, though the earlier one starts before the later one's predecessor ends.
+#[test]
+fn window_keeps_every_shift_overlapping_its_start() {
+    let output = common::steward(
+        &common::repo(),
+        &[
+            "schedule",
+            "fixtures/coverage-gap/fail",
+            "--today",
+            "2026-11-23",
+            "--from",
+            "2026-06-27",
+            "--to",
+            "2026-06-27",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&common::stdout(&output)).expect("valid JSON");
+    let growth = json["rotations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["id"] == "growth-oncall")
+        .expect("growth-oncall is shown");
+    let starts: Vec<&str> = growth["shifts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["start"].as_str())
+        .collect();
+    assert_eq!(starts, ["2026-06-22", "2026-06-26"]);
+}
