@@ -308,3 +308,89 @@ fn window_keeps_every_shift_overlapping_its_start() {
         .collect();
     assert_eq!(starts, ["2026-06-22", "2026-06-26"]);
 }
+
+/// ICS descriptions name what the rotation covers and the leave of the person
+/// the event is for, not of the other one on call.
+#[test]
+fn ics_describes_coverage_and_the_attendees_own_leave() {
+    let output = common::steward(
+        &common::repo(),
+        &[
+            "schedule",
+            "examples/broken",
+            "--today",
+            "2026-11-23",
+            "--format",
+            "ics",
+        ],
+    );
+    let out = common::stdout(&output);
+    let unfolded = icalendar::parser::unfold(&out);
+    let calendar: icalendar::Calendar = icalendar::parser::read_calendar(&unfolded)
+        .expect("a real iCalendar parser accepts it")
+        .into();
+    let description = |uid: &str| {
+        calendar
+            .components
+            .iter()
+            .find_map(|c| match c {
+                CalendarComponent::Event(e) if e.get_uid() == Some(uid) => {
+                    Some(e.get_description().unwrap_or_default().to_string())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no event {uid}"))
+    };
+    let primary = description("investor-oncall-20261221-primary@steward");
+    assert!(
+        primary.contains("Covers: aggregate-profit, aggregate-growth"),
+        "{primary}"
+    );
+    assert!(
+        primary.contains("On leave: 2026-12-21 – 2027-01-03, winter vacation"),
+        "{primary}"
+    );
+    let secondary = description("investor-oncall-20261221-secondary@steward");
+    assert!(!secondary.contains("On leave"), "{secondary}");
+}
+
+/// One rotation: no "All rotations" total; a window given by `--from` alone
+/// is still announced; no line ends in padding.
+#[test]
+fn single_rotation_layout() {
+    let run = |args: &[&str]| {
+        let mut all = vec![
+            "schedule",
+            "fixtures/unavailable-on-call/fail",
+            "--today",
+            "2026-11-23",
+        ];
+        all.extend_from_slice(args);
+        let output = common::steward(&common::repo(), &all);
+        assert_eq!(output.status.code(), Some(0));
+        common::stdout(&output)
+    };
+    let table = run(&[]);
+    assert!(table.starts_with("Rotation growth-oncall"), "{table}");
+    assert!(!table.contains("All rotations"), "{table}");
+    assert!(!table.contains("showing"), "{table}");
+    for line in table.lines() {
+        assert!(!line.ends_with(' '), "trailing padding in {line:?}");
+    }
+    let markdown = run(&["--format", "markdown"]);
+    assert!(!markdown.contains("All rotations"), "{markdown}");
+    let from_only = run(&["--from", "2026-07-01"]);
+    assert!(
+        from_only
+            .lines()
+            .any(|l| l.contains("showing") && l.contains("2026-07-01")),
+        "{from_only}"
+    );
+    let to_only = run(&["--to", "2026-07-01"]);
+    assert!(
+        to_only
+            .lines()
+            .any(|l| l.contains("showing") && l.contains("2026-07-01")),
+        "{to_only}"
+    );
+}

@@ -111,3 +111,20 @@ fn weeks_between(from: NaiveDate, to: NaiveDate) -> String {
         count(days, "day")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weeks_between_counts_weeks_and_leftover_days() {
+        let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let after = |days: u64| weeks_between(from, from + chrono::Days::new(days));
+        assert_eq!(after(0), "0 days");
+        assert_eq!(after(3), "3 days");
+        assert_eq!(after(7), "1 week");
+        assert_eq!(after(10), "1 week and 3 days");
+        assert_eq!(after(14), "2 weeks");
+        assert_eq!(after(15), "2 weeks and 1 day");
+    }
+}

@@ -211,3 +211,40 @@ fn unknown<'a>(
     .label(format!("unknown {noun}"))
     .help(help)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn help(id: &str, candidates: &[&str]) -> Option<String> {
+        unknown(
+            0,
+            String::new(),
+            id,
+            "member",
+            "owner",
+            candidates.iter().copied(),
+        )
+        .help
+    }
+
+    #[test]
+    fn help_lists_at_most_eight_known_ids_or_says_there_are_none() {
+        assert_eq!(
+            help("zed", &[]).as_deref(),
+            Some("no member is defined in the checked files")
+        );
+        let eight = ["ana", "bo", "cy", "di", "ed", "fu", "gil", "hu"];
+        assert_eq!(
+            help("zed", &eight).as_deref(),
+            Some("known members: `ana`, `bo`, `cy`, `di`, `ed`, `fu`, `gil`, `hu`")
+        );
+        let nine = [
+            "ivo", "hu", "gil", "fu", "ed", "di", "cy", "bo", "ana", "ana",
+        ];
+        assert_eq!(
+            help("zed", &nine).as_deref(),
+            Some("known members: `ana`, `bo`, `cy`, `di`, `ed`, `fu`, `gil`, `hu` and 1 more")
+        );
+    }
+}

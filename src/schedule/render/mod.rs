@@ -213,6 +213,10 @@ mod tests {
         assert_eq!(bar(100, 100, 10), "██████████");
         assert_eq!(bar(50, 100, 10), "█████");
         assert_eq!(bar(1, 100, 10), "█");
+        // Rounded to the nearest block; zero stays empty when scaled.
+        assert_eq!(bar(15, 100, 10), "██");
+        assert_eq!(bar(14, 100, 10), "█");
+        assert_eq!(bar(0, 100, 10), "");
         assert_eq!(bar(0, 0, 10), "");
     }
 }

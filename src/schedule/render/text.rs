@@ -25,17 +25,15 @@ fn columns(rows: &[Vec<String>], right: &[usize]) -> String {
                 line.push_str("  ");
             }
             let pad = widths[i].saturating_sub(cell.chars().count());
-            let last = i + 1 == row.len();
             if right.contains(&i) {
                 line.push_str(&" ".repeat(pad));
                 line.push_str(cell);
             } else {
                 line.push_str(cell);
-                if !last {
-                    line.push_str(&" ".repeat(pad));
-                }
+                line.push_str(&" ".repeat(pad));
             }
         }
+        // The last column is padded too; no line ends in spaces.
         out.push_str(line.trim_end());
         out.push('\n');
     }
