@@ -394,3 +394,51 @@ fn single_rotation_layout() {
         "{to_only}"
     );
 }
+
+/// Everyone on the roster who is away during a shift is listed, once each.
+#[test]
+fn every_roster_member_away_during_a_shift_is_listed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("team.yaml"),
+        "apiVersion: steward/v1\nkind: Team\nid: t\nmembers:\n  \
+         - { id: ann, name: Ann }\n  \
+         - { id: bo, name: Bo, unavailable: [{ from: 2026-06-02, to: 2026-06-03 }, { from: 2026-06-04, to: 2026-06-05 }] }\n  \
+         - { id: cy, name: Cy, unavailable: [{ from: 2026-06-01, to: 2026-06-01, reason: dentist }] }\n  \
+         - { id: di, name: Di }\n",
+    )
+    .expect("write team");
+    std::fs::write(
+        dir.path().join("rotation.yaml"),
+        "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\n\
+         start: 2026-06-01\nuntil: 2026-06-08\nroster: [ann, di, bo, cy]\n",
+    )
+    .expect("write rotation");
+    let path = dir.path().to_string_lossy().to_string();
+    let output = common::steward(
+        &common::repo(),
+        &[
+            "schedule",
+            &path,
+            "--today",
+            "2026-05-01",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&common::stdout(&output)).expect("valid JSON");
+    let away: Vec<String> = json["rotations"][0]["shifts"][0]["on_leave"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| {
+            format!(
+                "{} {}",
+                l["person"].as_str().unwrap_or(""),
+                l["from"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(away, ["bo 2026-06-02", "cy 2026-06-01"]);
+}
