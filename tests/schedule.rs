@@ -8,7 +8,12 @@ use icalendar::{CalendarComponent, Component, DatePerhapsTime};
 const WORKSPACE: &str = "fixtures/workspace/schedule";
 
 fn schedule(args: &[&str]) -> (i32, String, String) {
-    let mut all = vec!["schedule", WORKSPACE, "--today", "2026-11-23"];
+    schedule_at(WORKSPACE, args)
+}
+
+/// `steward schedule PATH --today 2026-11-23 ARGS…` from the repository root.
+fn schedule_at(path: &str, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["schedule", path, "--today", "2026-11-23"];
     all.extend_from_slice(args);
     let output = common::steward(&common::repo(), &all);
     (
@@ -16,6 +21,14 @@ fn schedule(args: &[&str]) -> (i32, String, String) {
         common::stdout(&output),
         common::stderr(&output),
     )
+}
+
+/// `schedule_at(path, args + --format json)`, parsed.
+fn schedule_json(path: &str, args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--format", "json"]);
+    let (_, out, err) = schedule_at(path, &all);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("invalid JSON ({e}): {err}"))
 }
 
 #[test]
@@ -231,20 +244,7 @@ fn the_example_workspace_is_clean() {
 /// JSON (`on_leave`); nobody else is.
 #[test]
 fn people_on_call_during_their_leave_are_flagged() {
-    let run = |format: &str| {
-        let output = common::steward(
-            &common::repo(),
-            &[
-                "schedule",
-                "examples/broken",
-                "--today",
-                "2026-11-23",
-                "--format",
-                format,
-            ],
-        );
-        common::stdout(&output)
-    };
+    let run = |format: &str| schedule_at("examples/broken", &["--format", format]).1;
     let table = run("table");
     let flagged: Vec<&str> = table
         .lines()
@@ -256,7 +256,7 @@ fn people_on_call_during_their_leave_are_flagged() {
         "{table}"
     );
 
-    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("valid JSON");
+    let json = schedule_json("examples/broken", &[]);
     let mut on_leave = Vec::new();
     for rotation in json["rotations"].as_array().into_iter().flatten() {
         for shift in rotation["shifts"].as_array().into_iter().flatten() {
@@ -277,23 +277,10 @@ fn people_on_call_during_their_leave_are_flagged() {
 /// both, though the earlier one starts before the later one's predecessor ends.
 #[test]
 fn window_keeps_every_shift_overlapping_its_start() {
-    let output = common::steward(
-        &common::repo(),
-        &[
-            "schedule",
-            "fixtures/coverage-gap/fail",
-            "--today",
-            "2026-11-23",
-            "--from",
-            "2026-06-27",
-            "--to",
-            "2026-06-27",
-            "--format",
-            "json",
-        ],
+    let json = schedule_json(
+        "fixtures/coverage-gap/fail",
+        &["--from", "2026-06-27", "--to", "2026-06-27"],
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&common::stdout(&output)).expect("valid JSON");
     let growth = json["rotations"]
         .as_array()
         .into_iter()
@@ -313,18 +300,7 @@ fn window_keeps_every_shift_overlapping_its_start() {
 /// the event is for, not of the other one on call.
 #[test]
 fn ics_describes_coverage_and_the_attendees_own_leave() {
-    let output = common::steward(
-        &common::repo(),
-        &[
-            "schedule",
-            "examples/broken",
-            "--today",
-            "2026-11-23",
-            "--format",
-            "ics",
-        ],
-    );
-    let out = common::stdout(&output);
+    let (_, out, _) = schedule_at("examples/broken", &["--format", "ics"]);
     let unfolded = icalendar::parser::unfold(&out);
     let calendar: icalendar::Calendar = icalendar::parser::read_calendar(&unfolded)
         .expect("a real iCalendar parser accepts it")
@@ -359,16 +335,9 @@ fn ics_describes_coverage_and_the_attendees_own_leave() {
 #[test]
 fn single_rotation_layout() {
     let run = |args: &[&str]| {
-        let mut all = vec![
-            "schedule",
-            "fixtures/unavailable-on-call/fail",
-            "--today",
-            "2026-11-23",
-        ];
-        all.extend_from_slice(args);
-        let output = common::steward(&common::repo(), &all);
-        assert_eq!(output.status.code(), Some(0));
-        common::stdout(&output)
+        let (code, out, err) = schedule_at("fixtures/unavailable-on-call/fail", args);
+        assert_eq!(code, 0, "{err}");
+        out
     };
     let table = run(&[]);
     assert!(table.starts_with("Rotation growth-oncall"), "{table}");
@@ -379,20 +348,15 @@ fn single_rotation_layout() {
     }
     let markdown = run(&["--format", "markdown"]);
     assert!(!markdown.contains("All rotations"), "{markdown}");
-    let from_only = run(&["--from", "2026-07-01"]);
-    assert!(
-        from_only
-            .lines()
-            .any(|l| l.contains("showing") && l.contains("2026-07-01")),
-        "{from_only}"
-    );
-    let to_only = run(&["--to", "2026-07-01"]);
-    assert!(
-        to_only
-            .lines()
-            .any(|l| l.contains("showing") && l.contains("2026-07-01")),
-        "{to_only}"
-    );
+    for bound in ["--from", "--to"] {
+        let windowed = run(&[bound, "2026-07-01"]);
+        assert!(
+            windowed
+                .lines()
+                .any(|l| l.contains("showing") && l.contains("2026-07-01")),
+            "{bound}: {windowed}"
+        );
+    }
 }
 
 /// Everyone on the roster who is away during a shift is listed, once each.
@@ -415,19 +379,7 @@ fn every_roster_member_away_during_a_shift_is_listed() {
     )
     .expect("write rotation");
     let path = dir.path().to_string_lossy().to_string();
-    let output = common::steward(
-        &common::repo(),
-        &[
-            "schedule",
-            &path,
-            "--today",
-            "2026-05-01",
-            "--format",
-            "json",
-        ],
-    );
-    let json: serde_json::Value =
-        serde_json::from_str(&common::stdout(&output)).expect("valid JSON");
+    let json = schedule_json(&path, &[]);
     let away: Vec<String> = json["rotations"][0]["shifts"][0]["on_leave"]
         .as_array()
         .into_iter()
