@@ -43,6 +43,21 @@ pub struct Args {
     pub out: PathBuf,
 }
 
+impl Default for Args {
+    /// The 1k-pipeline corpus, written to `./corpus`.
+    fn default() -> Args {
+        Args {
+            pipelines: 1000,
+            members: 100,
+            rotations: 10,
+            years: 2,
+            seed: 1,
+            defects: 0,
+            out: PathBuf::from("corpus"),
+        }
+    }
+}
+
 struct Member {
     id: String,
     name: String,

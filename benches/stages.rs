@@ -11,7 +11,6 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use steward::check::{self, CheckOptions};
 use steward::load::{self, LoadOptions};
 use steward::policy::Policy;
-use steward::rules::Context;
 use steward::{model, schedule, schema};
 
 fn options(dir: PathBuf) -> CheckOptions {
@@ -26,13 +25,8 @@ fn options(dir: PathBuf) -> CheckOptions {
 fn stages(c: &mut Criterion) {
     let dir = std::env::temp_dir().join("steward-bench-stages");
     let args = corpus::Args {
-        pipelines: 1000,
-        members: 100,
-        rotations: 10,
-        years: 2,
-        seed: 1,
-        defects: 0,
         out: dir.clone(),
+        ..corpus::Args::default()
     };
     if let Err(e) = corpus::generate(&args) {
         panic!("corpus: {e}");
@@ -61,14 +55,7 @@ fn stages(c: &mut Criterion) {
     });
 
     let policy = Policy::builtin("default").expect("default policy");
-    let context = Context {
-        workspace: &loaded.workspace,
-        schema: &loaded.schema,
-        model: &loaded.model,
-        schedule: &loaded.schedule,
-        runbooks: &loaded.runbooks,
-        today: options.today,
-    };
+    let context = loaded.context(options.today);
     c.bench_function("rules", |b| b.iter(|| check::run_rules(&context, &policy)));
 
     c.bench_function("schema report", |b| {

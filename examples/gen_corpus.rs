@@ -21,15 +21,7 @@ use std::path::PathBuf;
 use corpus::{generate, Args};
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        pipelines: 1000,
-        members: 100,
-        rotations: 10,
-        years: 2,
-        seed: 1,
-        defects: 0,
-        out: PathBuf::from("corpus"),
-    };
+    let mut args = Args::default();
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;

@@ -100,6 +100,20 @@ pub struct Loaded {
     pub runbooks: RunbookIndex,
 }
 
+impl Loaded {
+    /// What rules see, with `today` as the date.
+    pub fn context(&self, today: NaiveDate) -> Context<'_> {
+        Context {
+            workspace: &self.workspace,
+            schema: &self.schema,
+            model: &self.model,
+            schedule: &self.schedule,
+            runbooks: &self.runbooks,
+            today,
+        }
+    }
+}
+
 pub fn load(options: &CheckOptions) -> Result<Loaded, CheckError> {
     let timer = Timings::start();
     let workspace =
@@ -174,26 +188,17 @@ pub fn check_workspace(
 }
 
 fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, CheckError> {
+    let timer = Timings::start();
+    let mut findings = run_rules(&loaded.context(options.today), &loaded.policy);
+    findings.extend(run_custom_rules(&loaded.workspace, &loaded.policy));
+    timer.lap("rules");
     let Loaded {
         workspace,
-        schema,
         policy,
         model,
         schedule,
-        runbooks,
+        ..
     } = loaded;
-    let context = Context {
-        workspace: &workspace,
-        schema: &schema,
-        model: &model,
-        schedule: &schedule,
-        runbooks: &runbooks,
-        today: options.today,
-    };
-    let timer = Timings::start();
-    let mut findings = run_rules(&context, &policy);
-    findings.extend(run_custom_rules(&workspace, &policy));
-    timer.lap("rules");
     let (resolved, summary) = finish(&workspace, &policy, findings);
     timer.lap("report");
     Ok(Outcome {

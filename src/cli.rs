@@ -274,24 +274,37 @@ fn use_color(choice: Color, to_terminal: bool) -> bool {
     }
 }
 
-/// Runs `check` and returns the exit code.
-pub fn run_check(args: &CheckArgs) -> u8 {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let options = CheckOptions {
-        paths,
-        policy: args.policy.clone(),
-        today: args
-            .today
-            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+/// The options every command that loads a workspace shares: paths (default
+/// `.`), policy, "today" (default: the local date) and the file size limit.
+fn check_options(
+    paths: &[PathBuf],
+    policy: Option<PathBuf>,
+    today: Option<NaiveDate>,
+    max_file_size: u64,
+) -> CheckOptions {
+    CheckOptions {
+        paths: if paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            paths.to_vec()
+        },
+        policy,
+        today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         load: LoadOptions {
-            max_file_size: args.max_file_size,
+            max_file_size,
             ..LoadOptions::default()
         },
-    };
+    }
+}
+
+/// Runs `check` and returns the exit code.
+pub fn run_check(args: &CheckArgs) -> u8 {
+    let options = check_options(
+        &args.paths,
+        args.policy.clone(),
+        args.today,
+        args.max_file_size,
+    );
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let render_options = RenderOptions {
         color: use_color(args.color, to_terminal),
@@ -548,23 +561,8 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
             return fatal(&format!("--from {from} is after --to {to}"));
         }
     }
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let today = args
-        .today
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let options = CheckOptions {
-        paths,
-        policy: None,
-        today,
-        load: LoadOptions {
-            max_file_size: args.max_file_size,
-            ..LoadOptions::default()
-        },
-    };
+    let options = check_options(&args.paths, None, args.today, args.max_file_size);
+    let today = options.today;
     let loaded = match check::load(&options) {
         Ok(loaded) => loaded,
         Err(CheckError::Fatal(message)) => return fatal(&message),
@@ -601,24 +599,14 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
 /// Runs `suggest`: 0 the suggestion passes every rotation rule, 1 it had to
 /// compromise, 2 it could not run.
 pub fn run_suggest(args: &SuggestArgs) -> u8 {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
     let options = plan::Options {
         rotation: args.rotation.clone(),
-        check: CheckOptions {
-            paths,
-            policy: args.policy.clone(),
-            today: args
-                .today
-                .unwrap_or_else(|| chrono::Local::now().date_naive()),
-            load: LoadOptions {
-                max_file_size: args.max_file_size,
-                ..LoadOptions::default()
-            },
-        },
+        check: check_options(
+            &args.paths,
+            args.policy.clone(),
+            args.today,
+            args.max_file_size,
+        ),
         from: args.from,
         until: args.until,
         seed: args.seed,

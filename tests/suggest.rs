@@ -17,6 +17,13 @@ fn run(cwd: &Path, args: &[&str]) -> (i32, String, String) {
     (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
 }
 
+/// `steward suggest --rotation data-oncall PATH --today TODAY EXTRA…`.
+fn data_oncall(cwd: &Path, path: &str, today: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["--rotation", "data-oncall", path, "--today", today];
+    args.extend_from_slice(extra);
+    run(cwd, &args)
+}
+
 /// Copies a fixture directory into a fresh temporary directory.
 fn scratch(fixture: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -29,19 +36,11 @@ fn scratch(fixture: &str) -> tempfile::TempDir {
 
 #[test]
 fn example_workspace_snapshot() {
-    let (code, out, err) = run(
+    let (code, out, err) = data_oncall(
         &repo(),
-        &[
-            "--rotation",
-            "data-oncall",
-            "examples/acme",
-            "--today",
-            "2026-11-23",
-            "--from",
-            "2027-01-04",
-            "--seed",
-            "1",
-        ],
+        "examples/acme",
+        "2026-11-23",
+        &["--from", "2027-01-04", "--seed", "1"],
     );
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("acme_stdout", out);
@@ -50,10 +49,7 @@ fn example_workspace_snapshot() {
 
 #[test]
 fn fixes_double_bookings_and_leave_with_trades() {
-    let (code, out, err) = run(
-        &repo(),
-        &["--rotation", "data-oncall", WRITE, "--today", "2026-10-26"],
-    );
+    let (code, out, err) = data_oncall(&repo(), WRITE, "2026-10-26", &[]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("write_fixture_stdout", out);
     insta::assert_snapshot!("write_fixture_stderr", err);
@@ -110,17 +106,7 @@ fn write_changes_only_the_schedule_and_check_passes() {
     let dir = scratch(WRITE);
     let path = dir.path().join("rotations.yaml");
     let before = std::fs::read_to_string(&path).expect("read");
-    let (code, out, err) = run(
-        dir.path(),
-        &[
-            "--rotation",
-            "data-oncall",
-            ".",
-            "--today",
-            "2026-10-26",
-            "--write",
-        ],
-    );
+    let (code, out, err) = data_oncall(dir.path(), ".", "2026-10-26", &["--write"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "", "--write prints nothing on stdout");
     assert!(err.ends_with("Wrote rotations.yaml\n"), "{err}");
@@ -155,17 +141,7 @@ fn write_changes_only_the_schedule_and_check_passes() {
     assert_eq!(stdout(&check), "0 errors, 0 warnings in 2 files\n");
 
     // Planning the written rotation again changes nothing.
-    let (code, _, err) = run(
-        dir.path(),
-        &[
-            "--rotation",
-            "data-oncall",
-            ".",
-            "--today",
-            "2026-10-26",
-            "--write",
-        ],
-    );
+    let (code, _, err) = data_oncall(dir.path(), ".", "2026-10-26", &["--write"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("in every new shift"), "{err}");
     assert_eq!(std::fs::read_to_string(&path).expect("read"), after);
@@ -179,22 +155,17 @@ fn write_changes_only_the_schedule_and_check_passes() {
 
 #[test]
 fn same_seed_same_bytes() {
-    let args = |seed: &'static str| {
-        vec![
-            "--rotation",
-            "data-oncall",
+    let suggest = |seed: &str| {
+        data_oncall(
+            &repo(),
             "examples/acme",
-            "--today",
             "2026-06-01",
-            "--from",
-            "2026-01-05",
-            "--seed",
-            seed,
-        ]
+            &["--from", "2026-01-05", "--seed", seed],
+        )
     };
     for seed in ["0", "7"] {
-        let first = run(&repo(), &args(seed));
-        let second = run(&repo(), &args(seed));
+        let first = suggest(seed);
+        let second = suggest(seed);
         assert_eq!(first, second, "seed {seed}");
         assert_eq!(first.0, 0, "{}", first.2);
     }
@@ -203,17 +174,11 @@ fn same_seed_same_bytes() {
 #[test]
 fn kept_shifts_are_untouched() {
     // Shifts before --from keep their people, overrides included.
-    let (code, out, err) = run(
+    let (code, out, err) = data_oncall(
         &repo(),
-        &[
-            "--rotation",
-            "data-oncall",
-            "examples/acme",
-            "--today",
-            "2026-11-23",
-            "--from",
-            "2027-01-04",
-        ],
+        "examples/acme",
+        "2026-11-23",
+        &["--from", "2027-01-04"],
     );
     assert_eq!(code, 0, "{err}");
     for kept in [
@@ -231,16 +196,7 @@ fn kept_shifts_are_untouched() {
 
 #[test]
 fn extends_the_rotation_to_the_schedule_horizon() {
-    let (code, out, err) = run(
-        &repo(),
-        &[
-            "--rotation",
-            "data-oncall",
-            "examples/acme",
-            "--today",
-            "2027-11-01",
-        ],
-    );
+    let (code, out, err) = data_oncall(&repo(), "examples/acme", "2027-11-01", &[]);
     assert_eq!(code, 0, "{err}");
     // 13 weeks after today, past the current end (2028-01-02).
     assert!(out.contains("{ start: 2028-01-24,"), "{out}");

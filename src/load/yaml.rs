@@ -281,28 +281,25 @@ enum Role {
     Discarded,
 }
 
-enum Frame {
-    Seq {
-        /// Index of this collection's node in the span tree.
-        node: usize,
-        flow: bool,
-        anchor: usize,
-        role: Role,
-        items: Vec<Value>,
-        last_end: Option<usize>,
-        weight: usize,
-    },
+struct Frame {
+    /// Index of this collection's node in the span tree.
+    node: usize,
+    flow: bool,
+    anchor: usize,
+    role: Role,
+    /// End of the last child kept.
+    last_end: Option<usize>,
+    weight: usize,
+    body: Body,
+}
+
+enum Body {
+    Seq(Vec<Value>),
     Map {
-        node: usize,
-        flow: bool,
-        anchor: usize,
-        role: Role,
         map: Map<String, Value>,
         /// The key whose value comes next: `Some(None)` for a key whose value
         /// is dropped (duplicate or complex key).
         pending_key: Option<Option<(String, Span)>>,
-        last_end: Option<usize>,
-        weight: usize,
     },
 }
 
@@ -432,29 +429,31 @@ impl Builder<'_> {
                 self.check_depth(span)?;
                 let role = self.role();
                 let node = self.open(role, span);
-                self.stack.push(Frame::Seq {
+                self.stack.push(Frame {
                     node,
                     flow: style == StructureStyle::Flow,
                     anchor,
                     role,
-                    items: Vec::new(),
                     last_end: None,
                     weight: 1,
+                    body: Body::Seq(Vec::new()),
                 });
             }
             Event::MappingStart(style, anchor, _) => {
                 self.check_depth(span)?;
                 let role = self.role();
                 let node = self.open(role, span);
-                self.stack.push(Frame::Map {
+                self.stack.push(Frame {
                     node,
                     flow: style == StructureStyle::Flow,
                     anchor,
                     role,
-                    map: Map::new(),
-                    pending_key: None,
                     last_end: None,
                     weight: 1,
+                    body: Body::Map {
+                        map: Map::new(),
+                        pending_key: None,
+                    },
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -514,15 +513,15 @@ impl Builder<'_> {
 
     /// The role of the node that starts now, from the collection it is in.
     fn role(&self) -> Role {
-        match self.stack.last() {
-            None => Role::Root,
-            Some(Frame::Seq { role, .. }) | Some(Frame::Map { role, .. })
-                if *role == Role::Discarded || *role == Role::Key =>
-            {
-                Role::Discarded
-            }
-            Some(Frame::Seq { .. }) => Role::Item,
-            Some(Frame::Map { pending_key, .. }) => match pending_key {
+        let Some(parent) = self.stack.last() else {
+            return Role::Root;
+        };
+        if matches!(parent.role, Role::Discarded | Role::Key) {
+            return Role::Discarded;
+        }
+        match &parent.body {
+            Body::Seq(_) => Role::Item,
+            Body::Map { pending_key, .. } => match pending_key {
                 None => Role::Key,
                 Some(None) => Role::Discarded,
                 Some(Some((key, key_span))) => Role::Value {
@@ -586,7 +585,11 @@ impl Builder<'_> {
     }
 
     fn drop_next_value(&mut self) {
-        if let Some(Frame::Map { pending_key, .. }) = self.stack.last_mut() {
+        if let Some(Frame {
+            body: Body::Map { pending_key, .. },
+            ..
+        }) = self.stack.last_mut()
+        {
             *pending_key = Some(None);
         }
     }
@@ -595,10 +598,9 @@ impl Builder<'_> {
     fn set_key(&mut self, key: String, key_span: Span) {
         let document = self.out.documents.len();
         let nodes = &self.nodes;
-        let Some(Frame::Map {
+        let Some(Frame {
             node,
-            map,
-            pending_key,
+            body: Body::Map { map, pending_key },
             ..
         }) = self.stack.last_mut()
         else {
@@ -624,42 +626,18 @@ impl Builder<'_> {
     }
 
     fn close(&mut self, frame: Frame, end_span: Span) {
-        let (node, flow, anchor, role, last_end, weight, value) = match frame {
-            Frame::Seq {
-                node,
-                flow,
-                anchor,
-                role,
-                items,
-                last_end,
-                weight,
-            } => (
-                node,
-                flow,
-                anchor,
-                role,
-                last_end,
-                weight,
-                Value::Array(items),
-            ),
-            Frame::Map {
-                node,
-                flow,
-                anchor,
-                role,
-                map,
-                last_end,
-                weight,
-                ..
-            } => (
-                node,
-                flow,
-                anchor,
-                role,
-                last_end,
-                weight,
-                Value::Object(map),
-            ),
+        let Frame {
+            node,
+            flow,
+            anchor,
+            role,
+            last_end,
+            weight,
+            body,
+        } = frame;
+        let value = match body {
+            Body::Seq(items) => Value::Array(items),
+            Body::Map { map, .. } => Value::Object(map),
         };
         if matches!(role, Role::Discarded | Role::Key) {
             self.nodes.truncate(node);
@@ -704,28 +682,20 @@ impl Builder<'_> {
         }
         match self.stack.last_mut() {
             None => self.root = Some(value),
-            Some(Frame::Seq {
-                items,
-                last_end,
-                weight: total,
-                ..
-            }) => {
-                items.push(value);
-                *last_end = Some(end);
-                *total = total.saturating_add(weight);
-            }
-            Some(Frame::Map {
-                map,
-                pending_key,
-                last_end,
-                weight: total,
-                ..
-            }) => {
-                *total = total.saturating_add(weight);
-                // A dropped value (or, after a complex key, its key) has no slot.
-                if let Some(Some((key, _))) = pending_key.take() {
-                    map.insert(key, value);
-                    *last_end = Some(end);
+            Some(parent) => {
+                parent.weight = parent.weight.saturating_add(weight);
+                match &mut parent.body {
+                    Body::Seq(items) => {
+                        items.push(value);
+                        parent.last_end = Some(end);
+                    }
+                    // A dropped value (or, after a complex key, its key) has no slot.
+                    Body::Map { map, pending_key } => {
+                        if let Some(Some((key, _))) = pending_key.take() {
+                            map.insert(key, value);
+                            parent.last_end = Some(end);
+                        }
+                    }
                 }
             }
         }

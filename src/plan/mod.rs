@@ -21,7 +21,7 @@ use crate::check::{self, CheckError, CheckOptions, Loaded};
 use crate::finding::{Location, Severity};
 use crate::load;
 use crate::model::Rotation;
-use crate::rules::{self, Context, Params};
+use crate::rules::{self, Params};
 use crate::schedule::{NotExpanded, RotationSchedule, MAX_SHIFTS};
 use crate::suggest::did_you_mean;
 use crate::workspace::{DocId, Kind};
@@ -369,14 +369,7 @@ fn window(
 /// Runs the rotation rules of the active policy and keeps the findings about
 /// document `doc` (a `double-booked` finding counts when either side is it).
 pub fn rotation_findings(loaded: &Loaded, doc: DocId, today: NaiveDate) -> Vec<Reported> {
-    let context = Context {
-        workspace: &loaded.workspace,
-        schema: &loaded.schema,
-        model: &loaded.model,
-        schedule: &loaded.schedule,
-        runbooks: &loaded.runbooks,
-        today,
-    };
+    let context = loaded.context(today);
     let empty = Map::new();
     let about = |l: &Location| match l {
         Location::Node { doc: d, .. } | Location::Key { doc: d, .. } => *d == doc,
