@@ -44,7 +44,7 @@ fn stages(c: &mut Criterion) {
                 let items = std::mem::take(&mut ws.items);
                 (ws, items)
             },
-            |(ws, items)| model::build(&ws, items),
+            |(ws, items)| model::build(&ws.documents, items),
             BatchSize::LargeInput,
         )
     });

@@ -159,7 +159,7 @@ pub fn analyse(mut workspace: Workspace, options: &CheckOptions) -> Result<Loade
         Some(path) => policy_file(path, &options.load)?,
         None => workspace_policy(&workspace, &mut schema)?,
     };
-    let model = model::build(&workspace, items);
+    let model = model::build(&workspace.documents, items);
     timer.lap("model");
     let schedule = schedule::build(&model);
     timer.lap("schedule");

@@ -10,6 +10,8 @@ use chrono::NaiveDate;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::check::{self, CheckError, CheckOptions};
+use crate::did_you_mean::did_you_mean;
+use crate::document::Kind;
 use crate::finding::Severity;
 use crate::load::LoadOptions;
 use crate::plan;
@@ -18,8 +20,6 @@ use crate::report::{self, Format, RenderOptions, Report, Summary};
 use crate::rules::{self, RULES};
 use crate::schedule::render::{self as schedule_render, ScheduleFormat};
 use crate::schema;
-use crate::suggest::did_you_mean;
-use crate::workspace::Kind;
 
 #[derive(Debug, Parser)]
 #[command(

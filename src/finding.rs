@@ -6,8 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::document::DocId;
 use crate::source::{FileId, Span};
-use crate::workspace::DocId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -7,6 +7,8 @@
 
 pub mod check;
 pub mod cli;
+pub mod did_you_mean;
+pub mod document;
 pub mod finding;
 pub mod load;
 pub mod model;
@@ -18,6 +20,5 @@ pub mod runbook;
 pub mod schedule;
 pub mod schema;
 pub mod source;
-pub mod suggest;
 pub mod suppress;
 pub mod workspace;

@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::document::{DocId, Document, Kind};
 use crate::finding::{Diagnostic, Location};
-use crate::workspace::{DocId, Kind, Workspace};
 
 /// A whole number of minutes, written `30m`, `24h`, `7d` or `2w`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -351,50 +351,11 @@ pub fn item_of(kind: Kind, value: &Value) -> Option<Item> {
     }
 }
 
-/// Ids a document defines or refers to, read from its raw value so that
-/// documents that did not deserialise still count (no cascade of
-/// `unknown-reference` findings from one broken document).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Refs {
-    /// A Team's member ids, by index (`None`: not a string).
-    pub members: Vec<Option<String>>,
-    /// A Rotation's `covers`.
-    pub covers: Vec<String>,
-}
-
-impl Refs {
-    pub fn of(kind: Option<Kind>, value: &Value) -> Refs {
-        let strings = |key: &str| {
-            value
-                .get(key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-        };
-        match kind {
-            Some(Kind::Team) => Refs {
-                members: strings("members")
-                    .map(|m| m.get("id").and_then(Value::as_str).map(str::to_string))
-                    .collect(),
-                covers: Vec::new(),
-            },
-            Some(Kind::Rotation) => Refs {
-                members: Vec::new(),
-                covers: strings("covers")
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect(),
-            },
-            _ => Refs::default(),
-        }
-    }
-}
-
 /// Builds the typed model from the items the load stage deserialised
 /// (`items[doc]`), and the ids every document defines.
-pub fn build(workspace: &Workspace, items: Vec<Option<Item>>) -> Model {
+pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
     let mut model = Model::default();
-    for (id, doc) in workspace.documents.iter().enumerate() {
+    for (id, doc) in documents.iter().enumerate() {
         let known = &mut model.known;
         match doc.kind {
             Some(Kind::Team) => {
@@ -416,13 +377,7 @@ pub fn build(workspace: &Workspace, items: Vec<Option<Item>>) -> Model {
             _ => {}
         }
     }
-    let count = |kind: Kind| {
-        workspace
-            .documents
-            .iter()
-            .filter(|d| d.kind == Some(kind))
-            .count()
-    };
+    let count = |kind: Kind| documents.iter().filter(|d| d.kind == Some(kind)).count();
     model.teams.reserve_exact(count(Kind::Team));
     model.pipelines.reserve_exact(count(Kind::Pipeline));
     model.rotations.reserve_exact(count(Kind::Rotation));

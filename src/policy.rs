@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
+use crate::document::{DocId, Kind};
 use crate::finding::{Diagnostic, Location, Severity};
 use crate::load::yaml::{self, YamlLimits};
 use crate::rules::{self, RULES};
 use crate::schema::{self, CompiledSchema};
-use crate::workspace::{DocId, Kind};
 
 pub const DEFAULT_POLICY: &str = include_str!("../policies/default.yaml");
 pub const STRICT_POLICY: &str = include_str!("../policies/strict.yaml");

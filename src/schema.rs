@@ -7,9 +7,9 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
+use crate::did_you_mean::did_you_mean;
 use crate::finding::{Diagnostic, Location};
 use crate::load::yaml::escape_pointer_token;
-use crate::suggest::did_you_mean;
 use crate::workspace::{DocId, Kind, Workspace};
 
 /// The schema text of each kind, exactly as in `schemas/`.

@@ -1,101 +1,16 @@
 //! The loaded workspace: files, steward documents with their span trees, and
 //! the problems found while reading them.
 
-use std::fmt;
 use std::path::PathBuf;
 
-use serde_json::Value;
+use std::sync::OnceLock;
 
 use crate::finding::{Diagnostic, Location};
-use std::sync::OnceLock;
 
 use crate::load::yaml::{Comment, SpanTree, YamlLimits};
 use crate::source::{FileId, SourceFile, Span};
 
-pub type DocId = usize;
-
-/// The document kinds steward understands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    Team,
-    Pipeline,
-    Rotation,
-    Holidays,
-    Policy,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Team,
-        Kind::Pipeline,
-        Kind::Rotation,
-        Kind::Holidays,
-        Kind::Policy,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Team => "Team",
-            Kind::Pipeline => "Pipeline",
-            Kind::Rotation => "Rotation",
-            Kind::Holidays => "Holidays",
-            Kind::Policy => "Policy",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == name)
-    }
-
-    /// Case-insensitive lookup, for the `steward schema KIND` command.
-    pub fn parse_loose(name: &str) -> Option<Kind> {
-        Kind::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(name))
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A steward document (`apiVersion: steward/v1`). Its value is validated and
-/// deserialised while its file loads, then dropped: only ids and references
-/// stay (Policy documents keep their value). Its span tree is rebuilt from the
-/// file's text when a finding needs a position (`Workspace::spans`).
-#[derive(Debug)]
-pub struct Document {
-    pub file: FileId,
-    /// 0-based position of the document in its file.
-    pub index_in_file: usize,
-    /// `None` when `kind` is missing or unknown (reported by the schema rule).
-    pub kind: Option<Kind>,
-    /// The `id`, when it is a string.
-    pub id: Option<String>,
-    /// Whether it is valid against its kind's schema.
-    pub valid: bool,
-    /// Member ids and covered pipelines; only Teams and Rotations have any.
-    pub refs: Option<Box<crate::model::Refs>>,
-    /// The parsed value, kept only for Policy documents (and for every
-    /// document when custom rules need them; see `check`).
-    pub value: Option<Box<Value>>,
-}
-
-impl Document {
-    pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
-    }
-
-    pub fn refs(&self) -> &crate::model::Refs {
-        static NONE: crate::model::Refs = crate::model::Refs {
-            members: Vec::new(),
-            covers: Vec::new(),
-        };
-        self.refs.as_deref().unwrap_or(&NONE)
-    }
-}
+pub use crate::document::{DocId, Document, Kind};
 
 /// A problem found while loading, before any rule ran; rules turn these into
 /// findings (`yaml-syntax`, `schema`, `io-error`).

@@ -13,8 +13,9 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::document::Refs;
 use crate::finding::{Diagnostic, Location};
-use crate::model::{item_of, Item, Refs};
+use crate::model::{item_of, Item};
 use crate::source::{FileKind, SourceFile, Span};
 use crate::workspace::{Document, Kind, LoadProblem, LoadRule, Workspace};
 use yaml::{ProblemKind, YamlLimits};

@@ -18,13 +18,13 @@ use chrono::{Days, NaiveDate};
 use serde_json::Map;
 
 use crate::check::{self, CheckError, CheckOptions, Loaded};
+use crate::did_you_mean::did_you_mean;
+use crate::document::{DocId, Kind};
 use crate::finding::{Location, Severity};
 use crate::load;
 use crate::model::Rotation;
 use crate::rules::{self, Params};
 use crate::schedule::{NotExpanded, RotationSchedule, MAX_SHIFTS};
-use crate::suggest::did_you_mean;
-use crate::workspace::{DocId, Kind};
 use writer::{Edited, ShiftOut};
 
 /// The rules about rotations: the ones a suggestion must pass.

@@ -1,8 +1,8 @@
 use std::collections::HashMap;
 
 use super::{Context, Params, Rule};
+use crate::document::DocId;
 use crate::finding::{Diagnostic, Location};
-use crate::workspace::DocId;
 
 pub static RULE: Rule = Rule {
     id: "duplicate-id",

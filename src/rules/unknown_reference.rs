@@ -1,8 +1,8 @@
 use super::{Context, Params, Rule};
+use crate::did_you_mean::did_you_mean;
+use crate::document::DocId;
 use crate::finding::{Diagnostic, Location};
 use crate::schedule::holidays::BUILTIN_CALENDARS;
-use crate::suggest::did_you_mean;
-use crate::workspace::DocId;
 
 pub static RULE: Rule = Rule {
     id: "unknown-reference",

@@ -3,8 +3,8 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
+use crate::document::DocId;
 use crate::model::{HolidaySpec, Holidays};
-use crate::workspace::DocId;
 
 /// Names of the builtin calendars.
 pub const BUILTIN_CALENDARS: [&str; 2] = ["us-federal", "us-major"];

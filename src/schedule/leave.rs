@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::document::DocId;
 use crate::finding::Location;
 use crate::model::Model;
-use crate::workspace::DocId;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeavePeriod {

@@ -12,8 +12,8 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
+use crate::document::DocId;
 use crate::model::Model;
-use crate::workspace::DocId;
 use holidays::Calendar;
 use leave::LeaveIndex;
 use load::Load;
