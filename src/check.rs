@@ -8,14 +8,16 @@ use chrono::NaiveDate;
 use serde_json::Map;
 
 use crate::finding::{Diagnostic, Finding, Location, Severity};
+use crate::load::root::Root;
 use crate::load::{self, LoadOptions};
 use crate::model::{self, Model};
 use crate::policy::{self, Policy};
-use crate::report::{self, ResolvedFinding, RuleInfo, Summary};
+use crate::report::{self, Judged, ResolvedFinding, RuleInfo, Summary};
 use crate::rules::{self, Context, Params, RULES};
 use crate::runbook::RunbookIndex;
 use crate::schedule::{self, Schedule};
 use crate::schema::{self, SchemaReport};
+use crate::source::SourceFile;
 use crate::suppress::{self, Suppressions};
 use crate::workspace::{Kind, Workspace};
 
@@ -51,6 +53,8 @@ pub struct Outcome {
     pub policy: Policy,
     pub findings: Vec<ResolvedFinding>,
     pub summary: Summary,
+    /// The root and the policy the findings were judged with.
+    pub judged: Judged,
 }
 
 impl Outcome {
@@ -60,6 +64,82 @@ impl Outcome {
             findings: self.findings.clone(),
             summary: self.summary,
             rules: rule_catalog(&self.policy),
+            judged: vec![self.judged.clone()],
+            checked: checked_files(&self.workspace),
+            strict: false,
+        }
+    }
+}
+
+/// Per file: reported and holding a steward document or a problem.
+fn checked_files(workspace: &Workspace) -> Vec<bool> {
+    workspace
+        .content()
+        .into_iter()
+        .zip(&workspace.reported)
+        .map(|(content, reported)| content && *reported)
+        .collect()
+}
+
+/// The outcomes of every workspace a run judged, merged into one report.
+pub struct Combined {
+    pub files: Vec<SourceFile>,
+    pub checked: Vec<bool>,
+    pub findings: Vec<ResolvedFinding>,
+    pub summary: Summary,
+    pub rules: Vec<RuleInfo>,
+    pub judged: Vec<Judged>,
+}
+
+impl Combined {
+    /// Moves the files out of each outcome (file ids shift by the files before).
+    pub fn new(outcomes: Vec<Outcome>) -> Combined {
+        let mut combined = Combined {
+            files: Vec::new(),
+            checked: Vec::new(),
+            findings: Vec::new(),
+            summary: Summary::default(),
+            rules: Vec::new(),
+            judged: Vec::new(),
+        };
+        for mut outcome in outcomes {
+            let offset = combined.files.len();
+            for info in rule_catalog(&outcome.policy) {
+                if !combined.rules.iter().any(|r| r.id == info.id) {
+                    combined.rules.push(info);
+                }
+            }
+            combined.checked.extend(checked_files(&outcome.workspace));
+            combined.files.append(&mut outcome.workspace.files);
+            for mut finding in std::mem::take(&mut outcome.findings) {
+                finding.file += offset;
+                for label in &mut finding.labels {
+                    label.file += offset;
+                }
+                combined.findings.push(finding);
+            }
+            let s = outcome.summary;
+            combined.summary.errors += s.errors;
+            combined.summary.warnings += s.warnings;
+            combined.summary.suppressed += s.suppressed;
+            combined.summary.files += s.files;
+            combined.judged.push(outcome.judged.clone());
+            // The process ends soon: freeing a large model item by item only costs time.
+            std::mem::forget(outcome);
+        }
+        report::sort(&mut combined.findings);
+        combined
+    }
+
+    pub fn report(&self) -> report::Report<'_> {
+        report::Report {
+            files: &self.files,
+            findings: self.findings.clone(),
+            summary: self.summary,
+            rules: self.rules.clone(),
+            judged: self.judged.clone(),
+            checked: self.checked.clone(),
+            strict: false,
         }
     }
 }
@@ -95,6 +175,7 @@ pub struct Loaded {
     pub workspace: Workspace,
     pub schema: SchemaReport,
     pub policy: Policy,
+    pub judged: Judged,
     pub model: Model,
     pub schedule: Schedule,
     pub runbooks: RunbookIndex,
@@ -114,12 +195,97 @@ impl Loaded {
     }
 }
 
+/// The PATHs of one workspace.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub root: Root,
+    /// Canonical.
+    pub asked: Vec<PathBuf>,
+}
+
+/// Groups the PATHs by the workspace each belongs to, in the order given.
+pub fn scopes(paths: &[PathBuf]) -> Result<Vec<Scope>, CheckError> {
+    let mut scopes: Vec<Scope> = Vec::new();
+    for path in paths {
+        let canonical = std::fs::canonicalize(path).map_err(|e| {
+            CheckError::Fatal(format!(
+                "cannot read `{}`: {}",
+                path.display(),
+                match e.kind() {
+                    std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                    _ => e.to_string(),
+                }
+            ))
+        })?;
+        let start = load::root::start_dir(&canonical)
+            .map_err(|e| CheckError::Fatal(format!("cannot read `{}`: {e}", path.display())))?;
+        let root = load::root::discover(&start);
+        match scopes.iter_mut().find(|s| s.root.dir == root.dir) {
+            Some(scope) => scope.asked.push(canonical),
+            None => scopes.push(Scope {
+                root,
+                asked: vec![canonical],
+            }),
+        }
+    }
+    Ok(scopes)
+}
+
+/// Loads one workspace (the PATHs must share it; `steward schedule` and
+/// `steward suggest` judge one workspace at a time).
 pub fn load(options: &CheckOptions) -> Result<Loaded, CheckError> {
     let timer = Timings::start();
-    let workspace =
-        load::load(&options.paths, &options.load).map_err(|e| CheckError::Fatal(e.0))?;
+    if options.load.isolated {
+        let workspace =
+            load::load(&options.paths, &options.load).map_err(|e| CheckError::Fatal(e.0))?;
+        timer.lap("load");
+        refuse_empty(&options.paths, &[&workspace])?;
+        return analyse(workspace, options);
+    }
+    let scopes = scopes(&options.paths)?;
+    let [scope] = scopes.as_slice() else {
+        let roots: Vec<String> = scopes.iter().map(|s| shown_root(&s.root)).collect();
+        return Err(CheckError::Fatal(format!(
+            "the paths lie in {} workspaces ({}); run steward once for each",
+            roots.len(),
+            roots.join(", ")
+        )));
+    };
+    let loaded = load::load_workspace(&scope.root, &scope.asked, &options.load);
     timer.lap("load");
-    analyse(workspace, options)
+    refuse_empty(&options.paths, &[&loaded.workspace])?;
+    analyse_in(loaded.workspace, options, Some(&scope.root))
+}
+
+/// The root as reports show it: relative to the current directory.
+fn shown_root(root: &Root) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    load::display_path(&root.dir, &cwd)
+}
+
+/// `no steward documents under PATH` (exit 2): a mistyped path in CI must not
+/// pass. A file with a syntax error or a forgotten `apiVersion` counts as
+/// steward's (its problem is reported).
+fn refuse_empty(paths: &[PathBuf], workspaces: &[&Workspace]) -> Result<(), CheckError> {
+    for path in paths {
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        let found = workspaces.iter().any(|w| {
+            let content = w.content();
+            // Walked paths start at the canonical root; a named file is as given.
+            w.files
+                .iter()
+                .zip(content)
+                .any(|(f, has)| has && (f.path.starts_with(&canonical) || f.path.starts_with(path)))
+        });
+        if !found {
+            return Err(CheckError::Fatal(format!(
+                "no steward documents under `{}` (YAML documents with `apiVersion: steward/v1`)",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Per-stage wall times on stderr when `STEWARD_TIMINGS` is set: for profiling
@@ -150,14 +316,38 @@ impl Timings {
 }
 
 /// Everything after reading files: schema, policy, model, schedule.
-pub fn analyse(mut workspace: Workspace, options: &CheckOptions) -> Result<Loaded, CheckError> {
+pub fn analyse(workspace: Workspace, options: &CheckOptions) -> Result<Loaded, CheckError> {
+    analyse_in(workspace, options, None)
+}
+
+/// [`analyse`] for a workspace with a discovered root (its `steward.yaml`
+/// holds the policy in effect).
+pub fn analyse_in(
+    mut workspace: Workspace,
+    options: &CheckOptions,
+    root: Option<&Root>,
+) -> Result<Loaded, CheckError> {
     let timer = Timings::start();
     // Documents were validated and deserialised while their files loaded.
     let items = std::mem::take(&mut workspace.items);
     let mut schema = schema::report(&workspace);
-    let policy = match &options.policy {
-        Some(path) => policy_file(path, &options.load)?,
-        None => workspace_policy(&workspace, &mut schema)?,
+    let config = root.and_then(Root::config);
+    let (policy, source) = match &options.policy {
+        Some(path) => (policy_file(path, &options.load)?, load::slash_path(path)),
+        None => workspace_policy(&workspace, config.as_deref(), &mut schema)?,
+    };
+    let judged = Judged {
+        root: root.map_or_else(
+            || {
+                workspace
+                    .roots
+                    .first()
+                    .map_or_else(|| ".".to_string(), |r| shown_root_dir(r))
+            },
+            shown_root,
+        ),
+        policy: policy.name.clone(),
+        source,
     };
     let model = model::build(&workspace.documents, items);
     timer.lap("model");
@@ -169,14 +359,62 @@ pub fn analyse(mut workspace: Workspace, options: &CheckOptions) -> Result<Loade
         workspace,
         schema,
         policy,
+        judged,
         model,
         schedule,
         runbooks,
     })
 }
 
+fn shown_root_dir(dir: &std::path::Path) -> String {
+    shown_root(&Root {
+        dir: dir.to_path_buf(),
+        marker: load::root::Marker::Path,
+        repository: None,
+    })
+}
+
+/// Checks the one workspace the PATHs lie in.
 pub fn check(options: &CheckOptions) -> Result<Outcome, CheckError> {
     check_loaded(load(options)?, options)
+}
+
+/// Checks every workspace the PATHs lie in, and every workspace nested below
+/// them, each on its own (SPEC §7), in the order of their roots.
+pub fn check_all(options: &CheckOptions) -> Result<Vec<Outcome>, CheckError> {
+    if options.load.isolated {
+        return Ok(vec![check(options)?]);
+    }
+    let mut pending = scopes(&options.paths)?;
+    let mut done: Vec<PathBuf> = Vec::new();
+    let mut outcomes = Vec::new();
+    let mut workspaces: Vec<Workspace> = Vec::new();
+    while let Some(scope) = pending.pop() {
+        if done.contains(&scope.root.dir) {
+            continue;
+        }
+        done.push(scope.root.dir.clone());
+        let timer = Timings::start();
+        let loaded = load::load_workspace(&scope.root, &scope.asked, &options.load);
+        timer.lap("load");
+        for nested in loaded.nested {
+            let root = load::root::discover(&nested);
+            match pending.iter_mut().find(|s| s.root.dir == root.dir) {
+                Some(s) => s.asked.push(nested),
+                None => pending.push(Scope {
+                    root,
+                    asked: vec![nested],
+                }),
+            }
+        }
+        let analysed = analyse_in(loaded.workspace, options, Some(&scope.root))?;
+        outcomes.push(check_loaded(analysed, options)?);
+        let _ = &mut workspaces;
+    }
+    let all: Vec<&Workspace> = outcomes.iter().map(|o| &o.workspace).collect();
+    refuse_empty(&options.paths, &all)?;
+    outcomes.sort_by(|a, b| a.judged.root.cmp(&b.judged.root));
+    Ok(outcomes)
 }
 
 /// Checks an already loaded workspace (`load::load_sources` for in-memory files).
@@ -195,6 +433,7 @@ fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, Check
     let Loaded {
         workspace,
         policy,
+        judged,
         model,
         schedule,
         ..
@@ -208,6 +447,7 @@ fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, Check
         policy,
         findings: resolved,
         summary,
+        judged,
     })
 }
 
@@ -312,6 +552,8 @@ fn finish(
             resolved.extend(report::resolve(workspace, finding, None));
         }
     }
+    // The whole workspace was judged; what was asked for is reported.
+    resolved.retain(|f| workspace.reported.get(f.file).copied().unwrap_or(true));
     report::sort(&mut resolved);
     resolved.dedup();
     let mut summary = Summary {
@@ -328,15 +570,23 @@ fn finish(
     (resolved, summary)
 }
 
-/// The workspace's Policy document, if any; schema problems of it and a second
-/// Policy are reported as `schema` findings and the default policy applies.
+/// The workspace's Policy document, if any, and where it came from;
+/// `steward.yaml`'s comes first. Schema problems of it and a second Policy are
+/// reported as `schema` findings and the default policy applies.
 fn workspace_policy(
     workspace: &Workspace,
+    config: Option<&std::path::Path>,
     schema: &mut SchemaReport,
-) -> Result<Policy, CheckError> {
-    let mut chosen: Option<Policy> = None;
+) -> Result<(Policy, String), CheckError> {
+    let mut chosen: Option<(Policy, String)> = None;
     let mut first: Option<usize> = None;
-    for (doc_id, doc) in workspace.documents_of(Kind::Policy) {
+    let mut policies: Vec<(usize, &crate::document::Document)> =
+        workspace.documents_of(Kind::Policy).collect();
+    let is_config = |doc: &crate::document::Document| {
+        config.is_some_and(|c| workspace.files.get(doc.file).is_some_and(|f| f.path == c))
+    };
+    policies.sort_by_key(|(_, doc)| !is_config(doc));
+    for (doc_id, doc) in policies {
         if let Some(first_doc) = first {
             schema.diagnostics.push(
                 Diagnostic::new(
@@ -352,7 +602,13 @@ fn workspace_policy(
                 )
                 .label("second Policy")
                 .with(Location::node(first_doc, "/kind"), "the Policy in effect")
-                .help("merge the two policies, or pass the one you want with --policy"),
+                .help(
+                    if first.is_some_and(|f| workspace.doc(f).is_some_and(is_config)) {
+                        "the workspace's policy lives in `steward.yaml`: merge this one into it"
+                    } else {
+                        "merge the two policies, or pass the one you want with --policy"
+                    },
+                ),
             );
             continue;
         }
@@ -363,12 +619,19 @@ fn workspace_policy(
         ) {
             let policy = policy::from_value(doc_id, value, &mut schema.diagnostics)
                 .map_err(CheckError::Fatal)?;
-            chosen = Some(policy);
+            let source = workspace
+                .files
+                .get(doc.file)
+                .map_or_else(String::new, |f| f.display.clone());
+            chosen = Some((policy, source));
         }
     }
     match chosen {
         Some(p) => Ok(p),
-        None => Policy::builtin("default").map_err(CheckError::Fatal),
+        None => Ok((
+            Policy::builtin("default").map_err(CheckError::Fatal)?,
+            "builtin".to_string(),
+        )),
     }
 }
 

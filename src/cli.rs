@@ -158,6 +158,10 @@ pub struct CheckArgs {
     /// Larger files are reported and not parsed.
     #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_file_size)]
     pub max_file_size: u64,
+    /// No workspace discovery: check exactly the given paths, with the builtin
+    /// policy unless --policy is given or a Policy document is among them.
+    #[arg(long)]
+    pub isolated: bool,
 }
 
 #[derive(Debug, Args)]
@@ -229,9 +233,19 @@ pub struct RulesArgs {
     pub json: bool,
 }
 
+/// Exactly what the YAML files accept: `YYYY-MM-DD`, zero-padded, nothing
+/// around it (chrono alone would take `2026-1-5` and a leading space).
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a date in the form YYYY-MM-DD"))
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
 }
 
 /// Entry point of the binary.
@@ -299,19 +313,23 @@ fn check_options(
 
 /// Runs `check` and returns the exit code.
 pub fn run_check(args: &CheckArgs) -> u8 {
-    let options = check_options(
+    let mut options = check_options(
         &args.paths,
         args.policy.clone(),
         args.today,
         args.max_file_size,
     );
+    options.load.isolated = args.isolated;
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let render_options = RenderOptions {
         color: use_color(args.color, to_terminal),
         width: if to_terminal { terminal_width() } else { 100 },
     };
-    let outcome = match check::check(&options) {
-        Ok(outcome) => outcome,
+    if let Some(message) = colliding_outputs(args) {
+        return fatal(&message);
+    }
+    let outcome = match check::check_all(&options) {
+        Ok(outcomes) => check::Combined::new(outcomes),
         Err(CheckError::Fatal(message)) => return fatal(&message),
         Err(CheckError::InvalidPolicy(invalid)) => {
             let check::InvalidPolicy {
@@ -328,6 +346,9 @@ pub fn run_check(args: &CheckArgs) -> u8 {
                     ..Summary::default()
                 },
                 rules: Vec::new(),
+                judged: Vec::new(),
+                checked: Vec::new(),
+                strict: false,
             };
             let options = RenderOptions {
                 color: use_color(args.color, io::stderr().is_terminal()),
@@ -339,7 +360,8 @@ pub fn run_check(args: &CheckArgs) -> u8 {
             return 2;
         }
     };
-    let report = outcome.report();
+    let mut report = outcome.report();
+    report.strict = args.strict;
     // Files first: a run whose extra reports cannot be written fails (exit 2)
     // before it prints anything.
     let file_options = RenderOptions {
@@ -380,6 +402,44 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     std::mem::forget(report);
     std::mem::forget(outcome);
     code
+}
+
+/// Two reports asked into one file would overwrite each other silently.
+fn colliding_outputs(args: &CheckArgs) -> Option<String> {
+    let mut seen: Vec<(PathBuf, String)> = Vec::new();
+    let named = args
+        .output
+        .iter()
+        .map(|p| (p, "--output".to_string()))
+        .chain(args.also_write.iter().map(|a| {
+            let format = a
+                .format
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string());
+            (&a.path, format!("--also-write {format}="))
+        }));
+    for (path, flag) in named {
+        // Compare where the files will be: the directory resolved, the name as given.
+        let key = match (path.parent(), path.file_name()) {
+            (Some(parent), Some(name)) => {
+                let dir = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+                fs::canonicalize(&dir).unwrap_or(dir).join(name)
+            }
+            _ => path.clone(),
+        };
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            return Some(format!(
+                "`{}` is named by both {first} and {flag}: each report needs a file of its own",
+                path.display()
+            ));
+        }
+        seen.push((key, flag));
+    }
+    None
 }
 
 pub fn exit_code(summary: &Summary, strict: bool) -> u8 {
@@ -634,4 +694,28 @@ pub fn run_suggest(args: &SuggestArgs) -> u8 {
         }
     }
     u8::from(!suggestion.passes())
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::parse_date;
+
+    #[test]
+    fn dates_are_exactly_yyyy_mm_dd() {
+        assert!(parse_date("2026-01-05").is_ok());
+        for bad in [
+            "2026-1-5",
+            " 2026-01-05",
+            "2026-01-05 ",
+            "2026-02-30",
+            "+2026-01-05",
+            "2026/01/05",
+        ] {
+            assert_eq!(
+                parse_date(bad),
+                Err(format!("`{bad}` is not a date in the form YYYY-MM-DD")),
+                "{bad:?}"
+            );
+        }
+    }
 }

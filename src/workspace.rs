@@ -40,12 +40,18 @@ pub struct Workspace {
     pub problems: Vec<LoadProblem>,
     /// Repository root per checked path; runbooks must stay inside theirs.
     pub roots: Vec<PathBuf>,
+    /// The root's path inside its git repository (`examples/acme/`), or "":
+    /// prefixed to root-relative paths where a report wants the repository's.
+    pub repository_prefix: String,
     /// Index into `roots` for each file.
     pub file_roots: Vec<usize>,
     /// Per file, the span trees of its documents (by index in the file),
     /// parsed again on first use: a check with few findings never needs
     /// most of them, and keeping all would be most of a large run's memory.
     pub(crate) span_trees: Vec<OnceLock<Vec<SpanTree>>>,
+    /// Per file: whether its findings are reported (it lies under an asked
+    /// PATH); the rest of the workspace only informs the judgement.
+    pub reported: Vec<bool>,
     /// The limits the files were parsed with (the re-parse uses the same).
     pub yaml_limits: YamlLimits,
 }
@@ -55,6 +61,7 @@ impl Workspace {
         self.files.push(file);
         self.comments.push(Vec::new());
         self.file_roots.push(root);
+        self.reported.push(true);
         self.span_trees.push(OnceLock::new());
         self.files.len() - 1
     }
@@ -109,8 +116,23 @@ impl Workspace {
             .filter(move |(_, d)| d.kind == Some(kind))
     }
 
-    /// Files that hold at least one steward document or a problem.
+    /// Whether a file holds a steward document or a problem (what "checked"
+    /// means in every summary and report).
+    pub fn has_content(&self, file: FileId) -> bool {
+        self.content().get(file).copied().unwrap_or(false)
+    }
+
+    /// Reported files that hold at least one steward document or a problem.
     pub fn checked_file_count(&self) -> usize {
+        self.content()
+            .iter()
+            .zip(&self.reported)
+            .filter(|(content, reported)| **content && **reported)
+            .count()
+    }
+
+    /// Per file: whether it holds a steward document or a problem.
+    pub fn content(&self) -> Vec<bool> {
         let mut seen = vec![false; self.files.len()];
         for d in &self.documents {
             seen[d.file] = true;
@@ -122,6 +144,6 @@ impl Workspace {
                 }
             }
         }
-        seen.iter().filter(|s| **s).count()
+        seen
     }
 }

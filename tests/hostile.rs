@@ -163,9 +163,9 @@ fn a_million_line_file_of_small_documents() {
 
 #[test]
 fn binary_and_non_utf8_files() {
-    // A binary file with a .yaml name and no steward marker is not steward's.
-    let (code, found) = check_bytes(&[0, 159, 146, 150, 0, 1, 2, 255]);
-    assert_eq!((code, found.len()), (Some(0), 0));
+    // A binary file with a .yaml name and no steward marker is not steward's:
+    // nothing to check (exit 2, SPEC §7).
+    assert_nothing_to_check(&[0, 159, 146, 150, 0, 1, 2, 255]);
     // Invalid UTF-8 in a steward file is a located finding.
     let (code, found) = check_bytes(b"apiVersion: steward/v1\nkind: Team\nid: t\nname: caf\xe9\n");
     assert_eq!(code, Some(1));
@@ -221,9 +221,22 @@ fn crlf_tabs_and_empty_files() {
         "---\n",
         "---\n...\n---\n",
     ] {
-        let (code, found) = check_bytes(empty.as_bytes());
-        assert_eq!((code, found.len()), (Some(0), 0), "{empty:?}: {found:?}");
+        assert_nothing_to_check(empty.as_bytes());
     }
+}
+
+/// A directory whose only file holds no steward document exits 2 with the
+/// reason on stderr: a mistyped path in CI must not pass.
+fn assert_nothing_to_check(bytes: &[u8]) {
+    let dir = one_file("input.yaml", bytes);
+    let out = run(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2), "{bytes:?}");
+    assert!(out.stdout.is_empty(), "{bytes:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "steward: error: no steward documents under `.` (YAML documents with `apiVersion: steward/v1`)\n",
+        "{bytes:?}"
+    );
 }
 
 #[test]

@@ -350,7 +350,7 @@ fn github_escapes_messages_and_properties() {
     assert_eq!(text.lines().count(), 2);
     assert_eq!(
         text.lines().last(),
-        Some("steward: 0 errors, 1 warning in 2 files (1 suppressed)")
+        Some("steward: 0 errors, 1 warning in 2 files (1 suppressed); policy tricky (policy.yaml)")
     );
 }
 
@@ -590,6 +590,61 @@ fn markdown_summary_without_findings() {
     let output = check(&common::repo(), ACME, "markdown");
     assert_eq!(output.status.code(), Some(0));
     insta::assert_snapshot!("markdown_acme", common::stdout(&output));
+}
+
+#[test]
+fn markdown_headline_fails_under_strict_when_only_warnings_remain() {
+    let dir = tricky_workspace();
+    let lenient = check(dir.path(), ".", "markdown");
+    assert_eq!(lenient.status.code(), Some(0));
+    assert!(
+        common::stdout(&lenient).starts_with("## ⚠️ steward: 0 errors, 1 warning"),
+        "{}",
+        common::stdout(&lenient)
+    );
+    let strict = common::steward(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--today",
+            common::TODAY,
+            "--format",
+            "markdown",
+            "--strict",
+        ],
+    );
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(
+        common::stdout(&strict).starts_with("## ❌ steward: 0 errors, 1 warning"),
+        "a failing run is headed as failing: {}",
+        common::stdout(&strict)
+    );
+}
+
+#[test]
+fn two_reports_into_one_file_are_refused() {
+    let dir = tricky_workspace();
+    for args in [
+        &["--output", "out.txt", "--also-write", "json=out.txt"][..],
+        &[
+            "--also-write",
+            "json=r.txt",
+            "--also-write",
+            "sarif=./r.txt",
+        ][..],
+    ] {
+        let mut all = vec!["check", ".", "--today", common::TODAY];
+        all.extend_from_slice(args);
+        let output = common::steward(dir.path(), &all);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            common::stderr(&output).contains("each report needs a file of its own"),
+            "{}",
+            common::stderr(&output)
+        );
+        assert!(!dir.path().join("out.txt").exists() && !dir.path().join("r.txt").exists());
+    }
 }
 
 #[test]

@@ -207,6 +207,11 @@ fn unreadable_path_and_bad_window_exit_2() {
 #[test]
 fn no_rotations_is_not_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("team.yaml"),
+        "apiVersion: steward/v1\nkind: Team\nid: t\nmembers: [{ id: a, name: A }]\n",
+    )
+    .expect("write");
     let (code, out, _) = {
         let output = common::steward(dir.path(), &["schedule", "--today", "2026-11-23"]);
         (
@@ -217,6 +222,15 @@ fn no_rotations_is_not_an_error() {
     };
     assert_eq!(code, Some(0));
     assert_eq!(out, "No rotations in the checked files.\n");
+    // A directory with no steward document at all is a mistyped path (exit 2).
+    let empty = tempfile::tempdir().expect("tempdir");
+    let output = common::steward(empty.path(), &["schedule", "--today", "2026-11-23"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        common::stderr(&output).contains("no steward documents under `.`"),
+        "{}",
+        common::stderr(&output)
+    );
 }
 
 #[test]

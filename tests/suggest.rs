@@ -138,7 +138,10 @@ fn write_changes_only_the_schedule_and_check_passes() {
     // The real check on the written workspace passes.
     let check = steward(dir.path(), &["check", ".", "--today", "2026-10-26"]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
-    assert_eq!(stdout(&check), "0 errors, 0 warnings in 2 files\n");
+    assert_eq!(
+        stdout(&check),
+        "0 errors, 0 warnings in 2 files; policy default (builtin)\n"
+    );
 
     // Planning the written rotation again changes nothing.
     let (code, _, err) = data_oncall(dir.path(), ".", "2026-10-26", &["--write"]);

@@ -4,6 +4,7 @@
 //! skipped); files are read once, decoded, parsed once, and only documents with
 //! `apiVersion: steward/v1` are kept.
 
+pub mod root;
 pub mod yaml;
 
 use std::fs;
@@ -30,6 +31,9 @@ pub struct LoadOptions {
     /// Keep every document's parsed value (custom rules and tools need them;
     /// a plain check drops them to stay small).
     pub keep_values: bool,
+    /// `--isolated`: the workspace is exactly the given paths, with no root
+    /// discovery (0.1's behaviour).
+    pub isolated: bool,
 }
 
 impl Default for LoadOptions {
@@ -38,6 +42,7 @@ impl Default for LoadOptions {
             max_file_size: 16 * 1024 * 1024,
             yaml: YamlLimits::default(),
             keep_values: false,
+            isolated: false,
         }
     }
 }
@@ -60,25 +65,33 @@ struct Candidate {
     /// Relative to the repository root, computed once from the walked
     /// directory's canonical path (no per-file `canonicalize`).
     repo_relative: String,
+    /// Whether its findings are reported (it lies under a PATH that was asked
+    /// for); the rest of the workspace is loaded only to judge those.
+    reported: bool,
 }
 
-/// Walks the paths and loads every steward document under them.
+/// What the walk of one directory found.
+#[derive(Debug, Default)]
+struct Walked {
+    candidates: Vec<Candidate>,
+    /// Real (canonical) path of each candidate, for reading each file once.
+    real: Vec<PathBuf>,
+    /// Unreadable entries, symlinks leaving the root, loops; whether reported.
+    errors: Vec<(PathBuf, String, bool)>,
+    /// Directories below the walked one that are workspaces of their own.
+    nested: Vec<PathBuf>,
+}
+
+/// Walks the paths and loads every steward document under them, each path
+/// its own repository root (`--isolated`, `--policy` files: no discovery).
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadError> {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut workspace = Workspace {
         yaml_limits: options.yaml,
         ..Workspace::default()
     };
-    let mut candidates = Vec::new();
-    let mut walk_errors = Vec::new();
+    let mut walked = Walked::default();
     for path in paths {
-        let meta = fs::metadata(path).map_err(|e| {
-            LoadError(format!(
-                "cannot read `{}`: {}",
-                path.display(),
-                io_reason(&e)
-            ))
-        })?;
+        let meta = fs::metadata(path).map_err(|e| cannot_read(path, &e))?;
         let root = repository_root(path, meta.is_dir());
         let root_index = match workspace.roots.iter().position(|r| *r == root) {
             Some(i) => i,
@@ -87,36 +100,144 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
                 workspace.roots.len() - 1
             }
         };
-        let root = &workspace.roots[root_index];
-        if meta.is_dir() {
-            walk(path, root, root_index, &mut candidates, &mut walk_errors);
-        } else {
-            candidates.push(Candidate {
-                path: path.clone(),
-                root: root_index,
-                repo_relative: repo_relative(path, root),
-            });
+        let root = workspace.roots[root_index].clone();
+        add_path(path, &root, &root, root_index, false, &mut walked);
+    }
+    Ok(read_all(workspace, walked, options))
+}
+
+/// The result of loading one workspace (SPEC §7).
+#[derive(Debug)]
+pub struct LoadedRoot {
+    pub workspace: Workspace,
+    /// Workspaces of their own found under the asked paths, not loaded here.
+    pub nested: Vec<PathBuf>,
+}
+
+/// Loads the whole workspace at `root`; findings are reported for files
+/// under `asked` (canonical paths) only.
+pub fn load_workspace(root: &root::Root, asked: &[PathBuf], options: &LoadOptions) -> LoadedRoot {
+    let mut workspace = Workspace {
+        yaml_limits: options.yaml,
+        roots: vec![root.dir.clone()],
+        ..Workspace::default()
+    };
+    let mut walked = Walked::default();
+    let relative_to = root.dir.clone();
+    // SARIF locates files from the repository, which may lie above the root.
+    workspace.repository_prefix = root
+        .repository
+        .as_deref()
+        .and_then(|repo| root.dir.strip_prefix(repo).ok())
+        .map(slash_path)
+        .filter(|p| p != ".")
+        .map(|p| p + "/")
+        .unwrap_or_default();
+    add_path(&root.dir, &root.dir, &relative_to, 0, true, &mut walked);
+    // An asked path the root's walk skips (a hidden directory, `target/`, a
+    // file named explicitly) is read too: the user asked for it.
+    for path in asked {
+        if path.starts_with(&root.dir) && path != &root.dir {
+            add_path(path, &root.dir, &relative_to, 0, true, &mut walked);
         }
     }
-    // The same file reached through two paths is checked once. One walked
-    // directory cannot list a file twice (symlinks are not followed).
-    if paths.len() > 1 {
-        let mut seen = std::collections::HashSet::new();
-        candidates
-            .retain(|c| seen.insert(fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone())));
+    for (candidate, real) in walked.candidates.iter_mut().zip(&walked.real) {
+        candidate.reported = asked
+            .iter()
+            .any(|a| candidate.path.starts_with(a) || real.starts_with(a));
     }
+    for (path, _, reported) in &mut walked.errors {
+        *reported = asked.iter().any(|a| path.starts_with(a));
+    }
+    let nested: Vec<PathBuf> = walked
+        .nested
+        .iter()
+        .filter(|n| asked.iter().any(|a| n.starts_with(a)))
+        .cloned()
+        .collect();
+    let workspace = read_all(workspace, walked, options);
+    LoadedRoot { workspace, nested }
+}
 
-    for (path, root, error) in walk_errors {
+fn cannot_read(path: &Path, e: &std::io::Error) -> LoadError {
+    LoadError(format!(
+        "cannot read `{}`: {}",
+        path.display(),
+        io_reason(e)
+    ))
+}
+
+/// Adds a file or a walked directory to `walked`.
+fn add_path(
+    path: &Path,
+    root: &Path,
+    relative_to: &Path,
+    root_index: usize,
+    nested_roots: bool,
+    walked: &mut Walked,
+) {
+    if path.is_dir() {
+        walk(path, root, relative_to, root_index, nested_roots, walked);
+    } else {
+        let real = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        walked.candidates.push(Candidate {
+            path: path.to_path_buf(),
+            root: root_index,
+            repo_relative: repo_relative(&real, relative_to),
+            reported: true,
+        });
+        walked.real.push(real);
+    }
+}
+
+/// Reads every candidate once (the same real file reached twice, through a
+/// symlink or two PATHs, is read once, under the path that is not a link).
+fn read_all(mut workspace: Workspace, walked: Walked, options: &LoadOptions) -> Workspace {
+    let cwd = current_dir();
+    let Walked {
+        candidates,
+        real,
+        errors,
+        ..
+    } = walked;
+    let mut index: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    let mut unique: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    for (candidate, real) in candidates.into_iter().zip(real) {
+        match index.get(&real) {
+            Some(&i) => {
+                let kept = &mut unique[i];
+                kept.reported |= candidate.reported;
+                // Prefer the real path over a link to it.
+                if candidate.path == real && kept.path != real {
+                    kept.path = candidate.path;
+                }
+            }
+            None => {
+                index.insert(real, unique.len());
+                unique.push(candidate);
+            }
+        }
+    }
+    let candidates = unique;
+
+    let mut seen = std::collections::HashSet::new();
+    for (path, error, reported) in errors {
+        // An asked directory is walked after its root: its errors come twice.
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let root = workspace.roots.first().cloned().unwrap_or_default();
         let file = workspace.add_file(
             SourceFile::new(
                 path.clone(),
                 display_path(&path, &cwd),
-                repo_relative(&path, &workspace.roots[root]),
+                repo_relative(&path, &root),
                 FileKind::Yaml,
                 String::new(),
             ),
-            root,
+            0,
         );
+        workspace.reported[file] = reported;
         workspace.problems.push(LoadProblem {
             rule: LoadRule::IoError,
             diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), error),
@@ -144,7 +265,13 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
             merge(&mut workspace, candidate, &cwd, processed);
         }
     }
-    Ok(workspace)
+    workspace
+}
+
+/// The current directory, canonical (report paths are relative to it).
+fn current_dir() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    fs::canonicalize(&cwd).unwrap_or(cwd)
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -155,46 +282,108 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// Walks `dir` in sorted order. Symlinks are followed when their target lies
+/// inside `root` (SPEC §7); one leaving it, or a loop, is an error entry.
+/// With `nested_roots`, a directory holding `steward.yaml` or `.git` below
+/// `dir` is a workspace of its own: recorded, not entered.
 fn walk(
     dir: &Path,
-    root_path: &Path,
-    root: usize,
-    out: &mut Vec<Candidate>,
-    errors: &mut Vec<(PathBuf, usize, String)>,
+    root: &Path,
+    relative_to: &Path,
+    root_index: usize,
+    nested_roots: bool,
+    walked: &mut Walked,
 ) {
     let base = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let base = base.strip_prefix(root_path).unwrap_or(&base).to_path_buf();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(false)
+    let skipped = std::cell::RefCell::new(Vec::new());
+    let nested = std::cell::RefCell::new(Vec::new());
+    // Directories entered through a link: files below them need their real path.
+    let mut linked_dirs: Vec<PathBuf> = Vec::new();
+    let walker = walkdir::WalkDir::new(&base)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_skipped_dir(e));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_skipped_dir(e) {
+                return false;
+            }
+            if e.path_is_symlink() && (e.file_type().is_dir() || is_yaml_name(e.path())) {
+                match fs::canonicalize(e.path()) {
+                    Ok(target) if target.starts_with(root) => {}
+                    Ok(target) => {
+                        skipped.borrow_mut().push((
+                            e.path().to_path_buf(),
+                            format!(
+                                "a symlink to `{}`, outside the workspace root; it was not followed",
+                                target.display()
+                            ),
+                            true,
+                        ));
+                        return false;
+                    }
+                    Err(_) => return true,
+                }
+            }
+            if nested_roots && e.file_type().is_dir() && root::is_nested_root(e.path()) {
+                let real = fs::canonicalize(e.path()).unwrap_or_else(|_| e.path().to_path_buf());
+                nested.borrow_mut().push(real);
+                return false;
+            }
+            true
+        });
     for entry in walker {
         match entry {
             Ok(entry) => {
+                if entry.path_is_symlink() && entry.file_type().is_dir() {
+                    linked_dirs.push(entry.path().to_path_buf());
+                }
                 if entry.file_type().is_file() && is_yaml_name(entry.path()) {
-                    let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-                    out.push(Candidate {
-                        repo_relative: slash_path(&base.join(relative)),
+                    let linked = entry.path_is_symlink()
+                        || linked_dirs.iter().any(|d| entry.path().starts_with(d));
+                    let real = if linked {
+                        fs::canonicalize(entry.path())
+                            .unwrap_or_else(|_| entry.path().to_path_buf())
+                    } else {
+                        entry.path().to_path_buf()
+                    };
+                    walked.candidates.push(Candidate {
+                        repo_relative: repo_relative(&real, relative_to),
                         path: entry.into_path(),
-                        root,
+                        root: root_index,
+                        reported: true,
                     });
+                    walked.real.push(real);
                 }
             }
             Err(error) => {
                 let path = error.path().map(Path::to_path_buf).unwrap_or_default();
-                let reason = error
-                    .io_error()
-                    .map(io_reason)
-                    .unwrap_or_else(|| error.to_string());
-                errors.push((
-                    path.clone(),
-                    root,
-                    format!("cannot read `{}`: {reason}", slash_path(&path)),
-                ));
+                let cwd = current_dir();
+                let shown = display_path(&path, &cwd);
+                let reason = if let Some(ancestor) = error.loop_ancestor() {
+                    format!(
+                        "a symlink loop: it leads back to `{}`; it was not followed",
+                        display_path(ancestor, &cwd)
+                    )
+                } else {
+                    let io = error.io_error();
+                    // A dangling link to something that is not YAML is not ours.
+                    if io.is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+                        && !is_yaml_name(&path)
+                    {
+                        continue;
+                    }
+                    let reason = io.map(io_reason).unwrap_or_else(|| error.to_string());
+                    format!("cannot read `{shown}`: {reason}")
+                };
+                walked.errors.push((path, reason, true));
             }
         }
     }
+    walked.errors.extend(skipped.into_inner());
+    walked.nested.extend(nested.into_inner());
 }
 
 fn is_skipped_dir(entry: &walkdir::DirEntry) -> bool {
@@ -205,11 +394,11 @@ fn is_skipped_dir(entry: &walkdir::DirEntry) -> bool {
     name.starts_with('.') || name == "target"
 }
 
+/// `.yaml`/`.yml`, in any case (`.YAML` from Windows editors included).
 fn is_yaml_name(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    )
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 /// The nearest ancestor holding `.git`, else the checked path itself.
@@ -234,18 +423,31 @@ pub fn repository_root(path: &Path, is_dir: bool) -> PathBuf {
 }
 
 /// Path for reports: relative to the current directory where possible, `/`-separated.
+/// An absolute path climbs out of the current directory with `..` when the
+/// two share more than the filesystem root (`cd defs; steward check` shows
+/// `../team.yaml`), and stays absolute otherwise.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
-    let relative = if path.is_absolute() {
-        path.strip_prefix(cwd).unwrap_or(path)
-    } else {
-        path
-    };
-    slash_path(relative)
+    if !path.is_absolute() {
+        return slash_path(path);
+    }
+    if let Ok(inside) = path.strip_prefix(cwd) {
+        return slash_path(inside);
+    }
+    let shared = path
+        .components()
+        .zip(cwd.components())
+        .take_while(|(a, b)| a == b)
+        .filter(|(a, _)| matches!(a, Component::Normal(_)))
+        .count();
+    match root::relative(path, cwd) {
+        Some(relative) if shared > 0 && cwd.is_absolute() => relative,
+        _ => slash_path(path),
+    }
 }
 
+/// `path` (canonical) relative to `root`, `/`-separated.
 fn repo_relative(path: &Path, root: &Path) -> String {
-    let absolute = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    slash_path(absolute.strip_prefix(root).unwrap_or(&absolute))
+    slash_path(path.strip_prefix(root).unwrap_or(path))
 }
 
 /// Joins path components with `/`, dropping `.` components.
@@ -375,7 +577,7 @@ fn process(path: &Path, options: &LoadOptions) -> Processed {
             span: Span::empty(0),
             message: format!(
                 "cannot read `{}`: {}",
-                display_path(path, Path::new("")),
+                display_path(path, &current_dir()),
                 io_reason(&e)
             ),
             label: None,
@@ -389,7 +591,7 @@ fn process_bytes(bytes: Vec<u8>, options: &LoadOptions) -> Processed {
     if bytes.len() as u64 > options.max_file_size {
         return Processed::Skip;
     }
-    if !contains(&bytes, b"steward/") && !is_utf16(&bytes) {
+    if !contains(&bytes, b"steward/") && !is_utf16(&bytes) && !mentions_a_kind(&bytes) {
         return Processed::Skip;
     }
     let text = match decode(bytes) {
@@ -409,7 +611,7 @@ fn process_bytes(bytes: Vec<u8>, options: &LoadOptions) -> Processed {
             };
         }
     };
-    if !text.contains("steward/") {
+    if !text.contains("steward/") && !mentions_a_kind(text.as_bytes()) {
         return Processed::Skip;
     }
     let mentions_v1 = text.contains(API_VERSION);
@@ -520,7 +722,7 @@ pub fn reload(workspace: &Workspace, file: usize, text: &str, options: &LoadOpti
         yaml_limits: options.yaml,
         ..Workspace::default()
     };
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let cwd = current_dir();
     for (id, source) in workspace.files.iter().enumerate() {
         let bytes = if id == file {
             text
@@ -531,6 +733,7 @@ pub fn reload(workspace: &Workspace, file: usize, text: &str, options: &LoadOpti
             path: source.path.clone(),
             root: workspace.file_roots.get(id).copied().unwrap_or(0),
             repo_relative: source.repo_relative.clone(),
+            reported: workspace.reported.get(id).copied().unwrap_or(true),
         };
         let processed = if bytes.is_empty() {
             // A file that could not be read keeps its place (and its id).
@@ -569,6 +772,7 @@ pub fn load_sources(
                 repo_relative: slash_path(&path),
                 path,
                 root: 0,
+                reported: true,
             };
             (candidate, process_bytes(bytes, options))
         })
@@ -601,6 +805,7 @@ fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed
             help,
         } => {
             let file = workspace.add_file(new_file(workspace, text), candidate.root);
+            workspace.reported[file] = candidate.reported;
             let mut diagnostic = Diagnostic::new(Location::span(file, span), message);
             diagnostic.primary_label = label.map(str::to_string);
             diagnostic.help = help.map(str::to_string);
@@ -618,6 +823,7 @@ fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed
         } => (text, comments, docs, problems),
     };
     let file = workspace.add_file(new_file(workspace, text), candidate.root);
+    workspace.reported[file] = candidate.reported;
     workspace.comments[file] = comments;
     for local in docs {
         // A document's diagnostics point at document 0: rebase them onto its DocId.
@@ -637,6 +843,46 @@ fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed
             diagnostic: problem.diagnostic.rebase(file, 0),
         });
     }
+}
+
+/// Whether a file may hold a steward document that forgot its `apiVersion`
+/// (`kind: Team` …): such files are parsed too, the rest skipped unread.
+fn mentions_a_kind(bytes: &[u8]) -> bool {
+    contains(bytes, b"kind")
+        && Kind::ALL
+            .iter()
+            .any(|k| contains(bytes, k.as_str().as_bytes()))
+}
+
+/// A mapping with a steward `kind` and an `id` but no `apiVersion` is a
+/// steward document with the line forgotten (SPEC §7): reported, not skipped.
+fn forgotten_api_version(
+    map: &serde_json::Map<String, Value>,
+    spans: &yaml::SpanTree,
+) -> Classified {
+    let Some(kind) = map
+        .get("kind")
+        .and_then(Value::as_str)
+        .and_then(Kind::parse)
+    else {
+        return Classified::Other;
+    };
+    if !map.contains_key("id") {
+        return Classified::Other;
+    }
+    const FILE: usize = 0;
+    let span = spans.resolve("/kind").span;
+    Classified::Problem(LoadProblem {
+        rule: LoadRule::Schema,
+        diagnostic: Diagnostic::new(
+            Location::span(FILE, span),
+            format!("this {kind} document has no `apiVersion`, so steward would skip it"),
+        )
+        .label("a steward kind")
+        .help(format!(
+            "add `apiVersion: {API_VERSION}` as the document's first line"
+        )),
+    })
 }
 
 fn is_utf16(bytes: &[u8]) -> bool {
@@ -665,7 +911,7 @@ fn classify(
     match &document.value {
         Value::Object(map) => {
             let Some(version) = map.get("apiVersion").and_then(Value::as_str) else {
-                return Classified::Other;
+                return forgotten_api_version(map, &document.spans);
             };
             if version != API_VERSION {
                 if !version.starts_with("steward/") {

@@ -84,7 +84,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{}", command(finding))?;
     }
     // Not a workflow command: the runner prints it as it is.
-    writeln!(out, "steward: {}", report.summary.line())
+    writeln!(out, "steward: {}", report.summary_line())
 }
 
 #[cfg(test)]

@@ -153,7 +153,10 @@ pub fn render(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write)
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_word_separator(textwrap::WordSeparator::Custom(words_keeping_code_spans));
     for finding in report.visible() {
         let file = report.files.get(finding.file);
         // Files without text (unreadable, too large) render without a snippet.
@@ -197,8 +200,36 @@ pub fn render(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write)
                 1,
             );
         }
+        // miette heads a related snippet with "Advice: " and nothing after it.
+        let text = text.replace("\nAdvice: \n", "\nnote: see also\n");
         out.write_all(text.as_bytes())?;
         writeln!(out)?;
     }
-    writeln!(out, "{}", report.summary.line())
+    writeln!(out, "{}", report.summary_line())
+}
+
+/// Splits a line into words at spaces outside `code spans`, so wrapping never
+/// breaks an id or a YAML snippet in a help line across two lines.
+fn words_keeping_code_spans(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let mut in_code = false;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '`' {
+            in_code = !in_code;
+        } else if c == ' ' && !in_code {
+            let mut end = i + 1;
+            while let Some((j, ' ')) = chars.peek().copied() {
+                end = j + 1;
+                chars.next();
+            }
+            words.push(textwrap::core::Word::from(&line[start..end]));
+            start = end;
+        }
+    }
+    if start < line.len() {
+        words.push(textwrap::core::Word::from(&line[start..]));
+    }
+    Box::new(words.into_iter())
 }

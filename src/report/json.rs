@@ -10,15 +10,31 @@ use super::{Report, ResolvedFinding, ResolvedLabel};
 struct Output<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
-    summary: JsonSummary,
+    summary: JsonSummary<'a>,
 }
 
 #[derive(Serialize)]
-struct JsonSummary {
+struct JsonSummary<'a> {
     errors: usize,
     warnings: usize,
     files: usize,
     suppressed: usize,
+    /// The policy in effect (of the first workspace when several were judged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<&'a str>,
+    /// The workspace root, relative to the current directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    root: Option<&'a str>,
+    /// Every workspace judged: root, policy and where it came from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    workspaces: Vec<JsonWorkspace<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonWorkspace<'a> {
+    root: &'a str,
+    policy: &'a str,
+    policy_source: &'a str,
 }
 
 #[derive(Serialize)]
@@ -84,6 +100,17 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             warnings: report.summary.warnings,
             files: report.summary.files,
             suppressed: report.summary.suppressed,
+            policy: report.judged.first().map(|j| j.policy.as_str()),
+            root: report.judged.first().map(|j| j.root.as_str()),
+            workspaces: report
+                .judged
+                .iter()
+                .map(|j| JsonWorkspace {
+                    root: &j.root,
+                    policy: &j.policy,
+                    policy_source: &j.source,
+                })
+                .collect(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;

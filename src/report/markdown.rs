@@ -94,7 +94,8 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
         return writeln!(out, "{line}.");
     }
-    let headline_icon = if s.errors > 0 {
+    // Under --strict a warning fails the run: the headline says it failed.
+    let headline_icon = if s.errors > 0 || report.strict {
         icon(Severity::Error)
     } else {
         icon(Severity::Warning)

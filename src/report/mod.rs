@@ -20,6 +20,8 @@ use crate::workspace::Workspace;
 pub struct ResolvedLabel {
     pub file: FileId,
     pub path: String,
+    /// Relative to the repository root.
+    pub repo_path: String,
     pub span: Span,
     pub start: LineCol,
     pub end: LineCol,
@@ -89,6 +91,24 @@ impl Summary {
     }
 }
 
+/// The workspace root and the policy a check used, for the report (SPEC §7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judged {
+    /// The root, relative to the current directory.
+    pub root: String,
+    /// The policy's name (its id, or `default`/`strict` when builtin).
+    pub policy: String,
+    /// Where the policy came from: a file's path, or `builtin`.
+    pub source: String,
+}
+
+impl Judged {
+    /// `acme (steward.yaml)`, `default (builtin)`.
+    pub fn policy_line(&self) -> String {
+        format!("{} ({})", self.policy, self.source)
+    }
+}
+
 /// Everything a renderer needs.
 pub struct Report<'a> {
     pub files: &'a [SourceFile],
@@ -96,6 +116,33 @@ pub struct Report<'a> {
     pub findings: Vec<ResolvedFinding>,
     pub summary: Summary,
     pub rules: Vec<RuleInfo>,
+    /// The workspaces judged, in the order of their roots.
+    pub judged: Vec<Judged>,
+    /// Per file: whether it was checked and reported (a steward document or a
+    /// problem, under an asked PATH); what the summary's file count counts.
+    pub checked: Vec<bool>,
+    /// `--strict`: warnings fail the run too (the markdown headline says so).
+    pub strict: bool,
+}
+
+impl Report<'_> {
+    /// The summary line with the policy in effect:
+    /// `0 errors, 1 warning in 2 files; policy acme (steward.yaml)`.
+    pub fn summary_line(&self) -> String {
+        let mut line = self.summary.line();
+        match self.judged.as_slice() {
+            [] => {}
+            [one] => line.push_str(&format!("; policy {}", one.policy_line())),
+            many => {
+                let each: Vec<String> = many
+                    .iter()
+                    .map(|j| format!("{} in {}", j.policy_line(), j.root))
+                    .collect();
+                line.push_str(&format!("; {} workspaces: {}", many.len(), each.join(", ")));
+            }
+        }
+        line
+    }
 }
 
 impl Report<'_> {
@@ -127,6 +174,7 @@ pub fn resolve(
             Some(ResolvedLabel {
                 file,
                 path: source.display.clone(),
+                repo_path: format!("{}{}", workspace.repository_prefix, source.repo_relative),
                 span,
                 start: source.line_col(span.start),
                 end: source.line_col(span.end),
@@ -141,7 +189,7 @@ pub fn resolve(
         help: finding.help,
         file,
         path: source.display.clone(),
-        repo_path: source.repo_relative.clone(),
+        repo_path: format!("{}{}", workspace.repository_prefix, source.repo_relative),
         span,
         start: source.line_col(span.start),
         end: source.line_col(span.end),

@@ -291,7 +291,6 @@ fn rule(info: &RuleInfo) -> Rule<'_> {
 
 fn result<'a>(
     f: &'a ResolvedFinding,
-    report: &'a Report<'_>,
     rule_index: Option<usize>,
     fingerprint: String,
 ) -> SarifResult<'a> {
@@ -313,10 +312,7 @@ fn result<'a>(
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let repo_path = report
-                .files
-                .get(l.file)
-                .map_or(l.path.as_str(), |file| file.repo_relative.as_str());
+            let repo_path = l.repo_path.as_str();
             Location {
                 id: Some(i + 1),
                 physical_location: PhysicalLocation {
@@ -369,7 +365,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             let occurrence = seen.entry(hash).or_insert(0);
             *occurrence += 1;
             let fingerprint = format!("{hash:016x}:{occurrence}");
-            result(f, report, index.get(f.rule.as_str()).copied(), fingerprint)
+            result(f, index.get(f.rule.as_str()).copied(), fingerprint)
         })
         .collect();
     let log = Log {
