@@ -311,7 +311,7 @@ pub fn generate_schema() -> Value {
                             "kind": { "enum": kinds },
                             "where": {
                                 "type": "object",
-                                "description": "Field (dotted path) -> value the document must have. A list value means any of its values; a field that is a list matches when any of its elements does; null matches an absent field."
+                                "description": "Field (dotted path) -> value the document must have. A mapping value stands for its dotted paths; a list value means any of its values; a field that is a list matches when any of its elements does; null matches an absent field."
                             }
                         },
                         "additionalProperties": false

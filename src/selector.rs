@@ -71,36 +71,37 @@ pub fn conditions(
         .ok()
         .and_then(|s| s.get(kind))
         .map(|s| &s.raw);
-    let mut conditions = Vec::with_capacity(where_.len());
+    let mut entries = Vec::with_capacity(where_.len());
+    flatten(
+        where_,
+        &format!("/custom/{index}/select/where"),
+        (&[], &[]),
+        &mut entries,
+    );
+    let mut conditions = Vec::with_capacity(entries.len());
     let mut usable = true;
-    for (key, expected) in where_ {
-        let pointer = format!("/custom/{index}/select/where/{}", escape_pointer_token(key));
-        let path: Vec<String> = key.split('.').map(str::to_string).collect();
+    for Entry { path, keys, value } in entries {
+        let key = path.join(".");
+        let pointer = keys.last().cloned().unwrap_or_default();
         if let Some(root) = schema {
             match walk(root, &path) {
                 Walk::Open => {}
-                Walk::Leaves(leaves) => check_values(
-                    doc,
-                    &pointer,
-                    rule,
-                    kind,
-                    key,
-                    expected,
-                    &leaves,
-                    diagnostics,
-                ),
+                Walk::Leaves(leaves) => {
+                    check_values(doc, &pointer, rule, kind, &key, value, &leaves, diagnostics)
+                }
                 Walk::NoField {
                     depth,
-                    keys,
+                    keys: fields,
                     suggestion,
                 } => {
+                    let at = keys.get(depth).cloned().unwrap_or(pointer);
                     diagnostics.push(no_field(
-                        Location::key(doc, pointer),
+                        Location::key(doc, at),
                         rule,
                         kind,
                         &path,
                         depth,
-                        &keys,
+                        &fields,
                         suggestion,
                     ));
                     usable = false;
@@ -110,10 +111,41 @@ pub fn conditions(
         }
         conditions.push(Condition {
             path,
-            expected: expected.clone(),
+            expected: value.clone(),
         });
     }
     usable.then_some(conditions)
+}
+
+/// One `where` entry, with a non-empty mapping value standing for its dotted
+/// paths: `owners: { primary: john }` is `owners.primary: john` (not "owners
+/// is exactly this mapping", which would rarely select anything).
+struct Entry<'a> {
+    path: Vec<String>,
+    /// Per path segment, the pointer of the key that spells it.
+    keys: Vec<String>,
+    value: &'a Value,
+}
+
+fn flatten<'a>(
+    map: &'a serde_json::Map<String, Value>,
+    pointer: &str,
+    outer: (&[String], &[String]),
+    out: &mut Vec<Entry<'a>>,
+) {
+    for (key, value) in map {
+        let at = format!("{pointer}/{}", escape_pointer_token(key));
+        let mut path = outer.0.to_vec();
+        let mut keys = outer.1.to_vec();
+        for segment in key.split('.') {
+            path.push(segment.to_string());
+            keys.push(at.clone());
+        }
+        match value {
+            Value::Object(inner) if !inner.is_empty() => flatten(inner, &at, (&path, &keys), out),
+            _ => out.push(Entry { path, keys, value }),
+        }
+    }
 }
 
 /// Where a dotted path leads in a schema.

@@ -275,3 +275,18 @@ fn a_path_written_from_the_root_gets_the_path_from_the_yaml_file() {
         "runbook-file runbook `runbooks/p.md` of pipeline `p` does not exist (looked for `defs/runbooks/p.md`) | runbook paths are relative to the YAML file that names them: did you mean `../runbooks/p.md`?\n"
     );
 }
+
+#[test]
+fn a_section_required_twice_is_named_once() {
+    let (_outer, root) = workspace("runbooks/p.md");
+    fs::write(root.join("runbooks/p.md"), "# Overview\n").expect("write");
+    fs::write(
+        root.join("steward.yaml"),
+        "apiVersion: steward/v1\nkind: Policy\nid: p\nrules:\n  runbook-sections: { required: [SLA, overview, sla, metrics] }\n",
+    )
+    .expect("write");
+    assert_eq!(
+        runbook_findings_with_help(&root),
+        "runbook-sections runbook `runbooks/p.md` of pipeline `p` lacks the sections `SLA`, `metrics` | add the headings `## SLA`, `## Metrics` to `runbooks/p.md`\n"
+    );
+}
