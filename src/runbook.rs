@@ -395,6 +395,8 @@ pub fn headings(markdown: &str) -> Vec<String> {
     // these options its closing `---` turns the line above into a heading.
     let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    // A byte-order mark would hide front matter from the parser.
+    let markdown = markdown.strip_prefix('\u{feff}').unwrap_or(markdown);
     for event in Parser::new_ext(markdown, options) {
         match event {
             Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
@@ -438,6 +440,12 @@ mod tests {
             missing_sections(&headings(md), &required),
             vec!["sla", "escalation"]
         );
+    }
+
+    #[test]
+    fn front_matter_after_a_byte_order_mark_is_not_a_heading() {
+        let md = "\u{feff}---\r\ntitle: SLA\r\n---\r\n# Overview\r\n";
+        assert_eq!(headings(md), vec!["Overview"]);
     }
 
     #[test]
