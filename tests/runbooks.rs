@@ -184,12 +184,15 @@ fn section_names_match_whole_words_of_a_heading() {
         sections_findings(&format!("{OTHER_SECTIONS}## Atlas of dashboards\n")),
         lacks_sla
     );
+    // The last two as the seed plans spell them.
     for heading in [
         "## SLAs",
         "## SLA & alerts",
         "### sla",
         "## Our SLA:",
         "Service (SLA)\n---",
+        "## SLA’s",
+        "## SLA's:",
     ] {
         assert_eq!(
             sections_findings(&format!("{OTHER_SECTIONS}{heading}\n")),
