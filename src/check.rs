@@ -19,7 +19,7 @@ use crate::schedule::{self, Schedule};
 use crate::schema::{self, SchemaReport};
 use crate::source::SourceFile;
 use crate::suppress::{self, Suppressions};
-use crate::workspace::{Kind, Workspace};
+use crate::workspace::{Kind, LoadRule, Workspace};
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -648,10 +648,11 @@ fn policy_file(path: &std::path::Path, options: &LoadOptions) -> Result<Policy, 
     let workspace =
         load::load(&[path.to_path_buf()], options).map_err(|e| CheckError::Fatal(e.0))?;
     let mut schema = schema::report(&workspace);
-    let mut diagnostics: Vec<Diagnostic> = workspace
+    // Each problem carries the id of the rule that reports it in a workspace.
+    let mut diagnostics: Vec<(&str, Diagnostic)> = workspace
         .problems
         .iter()
-        .map(|p| p.diagnostic.clone())
+        .map(|p| (p.rule.rule_id(), p.diagnostic.clone()))
         .collect();
     let policies: Vec<usize> = workspace
         .documents_of(Kind::Policy)
@@ -668,9 +669,12 @@ fn policy_file(path: &std::path::Path, options: &LoadOptions) -> Result<Policy, 
         [] => {}
         [id, rest @ ..] => {
             for extra in rest {
-                diagnostics.push(Diagnostic::new(
-                    Location::node(*extra, "/kind"),
-                    "a policy file holds one Policy document",
+                diagnostics.push((
+                    LoadRule::Schema.rule_id(),
+                    Diagnostic::new(
+                        Location::node(*extra, "/kind"),
+                        "a policy file holds one Policy document",
+                    ),
                 ));
             }
             if schema.valid.get(*id).copied().unwrap_or(false) {
@@ -683,17 +687,22 @@ fn policy_file(path: &std::path::Path, options: &LoadOptions) -> Result<Policy, 
             }
         }
     }
-    diagnostics.append(&mut schema.diagnostics);
+    diagnostics.extend(
+        schema
+            .diagnostics
+            .drain(..)
+            .map(|d| (LoadRule::Schema.rule_id(), d)),
+    );
     // Other kinds in the policy file are not checked here: it is not the workspace.
     match policy {
         Some(p) if diagnostics.is_empty() => Ok(p),
         _ => {
             let mut findings: Vec<ResolvedFinding> = diagnostics
                 .into_iter()
-                .filter_map(|d| {
+                .filter_map(|(rule, d)| {
                     report::resolve(
                         &workspace,
-                        d.into_finding(Cow::Borrowed("policy"), Severity::Error),
+                        d.into_finding(Cow::Borrowed(rule), Severity::Error),
                         None,
                     )
                 })

@@ -19,6 +19,7 @@ pub mod rules;
 pub mod runbook;
 pub mod schedule;
 pub mod schema;
+pub mod selector;
 pub mod source;
 pub mod suppress;
 pub mod workspace;

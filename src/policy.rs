@@ -11,6 +11,7 @@ use crate::finding::{Diagnostic, Location, Severity};
 use crate::load::yaml::{self, YamlLimits};
 use crate::rules::{self, RULES};
 use crate::schema::{self, CompiledSchema};
+use crate::selector::{self, Condition};
 
 pub const DEFAULT_POLICY: &str = include_str!("../policies/default.yaml");
 pub const STRICT_POLICY: &str = include_str!("../policies/strict.yaml");
@@ -29,8 +30,8 @@ pub struct CustomRule {
     pub message: Option<String>,
     pub help: Option<String>,
     pub kind: Kind,
-    /// `where` conditions: dotted field path -> required value (a list means any of).
-    pub conditions: Vec<(String, Value)>,
+    /// `where` conditions, all of which a selected document meets.
+    pub conditions: Vec<Condition>,
     pub assert: CompiledSchema,
 }
 
@@ -193,11 +194,10 @@ fn custom_rule(
     };
     let select = spec.get("select")?;
     let kind = Kind::parse(select.get("kind")?.as_str()?)?;
-    let conditions = select
-        .get("where")
-        .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default();
+    let conditions = match select.get("where").and_then(Value::as_object) {
+        Some(where_) => selector::conditions(doc, index, &id, kind, where_, diagnostics)?,
+        None => Vec::new(),
+    };
     let raw = spec.get("assert")?.clone();
     let validator = match schema::compile(&raw) {
         Ok(v) => v,
@@ -227,19 +227,7 @@ fn custom_rule(
 impl CustomRule {
     /// Whether a document's value satisfies every `where` condition.
     pub fn selects(&self, value: &Value) -> bool {
-        self.conditions.iter().all(|(path, expected)| {
-            let pointer: String = path
-                .split('.')
-                .map(|p| format!("/{}", yaml::escape_pointer_token(p)))
-                .collect();
-            let Some(actual) = value.pointer(&pointer) else {
-                return expected.is_null();
-            };
-            match expected {
-                Value::Array(options) if !actual.is_array() => options.contains(actual),
-                _ => actual == expected,
-            }
-        })
+        self.conditions.iter().all(|c| c.matches(value))
     }
 }
 
@@ -323,7 +311,7 @@ pub fn generate_schema() -> Value {
                             "kind": { "enum": kinds },
                             "where": {
                                 "type": "object",
-                                "description": "Field (dotted path) -> value the document must have; a list means any of them."
+                                "description": "Field (dotted path) -> value the document must have. A mapping value stands for its dotted paths; a list value means any of its values; a field that is a list matches when any of its elements does; null matches an absent field."
                             }
                         },
                         "additionalProperties": false
@@ -359,6 +347,14 @@ mod tests {
                 RULES.len(),
                 "{name} lists unknown rules"
             );
+        }
+    }
+
+    #[test]
+    fn load_problems_carry_listed_rule_ids() {
+        use crate::workspace::LoadRule;
+        for load_rule in [LoadRule::YamlSyntax, LoadRule::Schema, LoadRule::IoError] {
+            assert!(rules::find(load_rule.rule_id()).is_some(), "{load_rule:?}");
         }
     }
 

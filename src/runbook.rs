@@ -5,28 +5,79 @@ use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
 use crate::model::Model;
 use crate::workspace::{DocId, Workspace};
 
-/// A readable runbook: where it is and its headings.
+/// A readable runbook: its headings, as words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Runbook {
-    /// Every heading, lowercased, one per line: one allocation per runbook.
+    /// Every heading as its lowercase words joined by spaces, one heading per
+    /// line: one allocation per runbook.
     pub headings: Box<str>,
 }
 
 impl Runbook {
-    /// The required sections no heading contains (case-insensitively).
-    pub fn missing<'a>(&self, required: &'a [String]) -> Vec<&'a str> {
-        required
+    pub fn new(headings: &[String]) -> Runbook {
+        let lines: Vec<String> = headings
             .iter()
-            .filter(|section| !self.headings.contains(&section.to_lowercase()))
-            .map(String::as_str)
-            .collect()
+            .map(|h| words(h).collect::<Vec<_>>().join(" "))
+            .collect();
+        Runbook {
+            headings: lines.join("\n").into_boxed_str(),
+        }
     }
+
+    /// The required sections no heading has, each named once.
+    pub fn missing<'a>(&self, required: &'a [String]) -> Vec<&'a str> {
+        let mut seen: Vec<Vec<String>> = Vec::new();
+        let mut missing = Vec::new();
+        for section in required {
+            let wanted: Vec<String> = words(section).collect();
+            if seen.contains(&wanted) {
+                continue;
+            }
+            if !self.has(&wanted) {
+                missing.push(section.as_str());
+            }
+            seen.push(wanted);
+        }
+        missing
+    }
+
+    /// Whether a heading holds the words `wanted` in a row, whole words, the
+    /// last one possibly plural: `sla` is in "SLAs & alerts", not in "Slack";
+    /// `common issues` is in "Common issues and failures".
+    fn has(&self, wanted: &[String]) -> bool {
+        let Some(last) = wanted.len().checked_sub(1) else {
+            return false;
+        };
+        self.headings.lines().any(|heading| {
+            let found: Vec<&str> = heading.split(' ').collect();
+            found.windows(wanted.len()).any(|window| {
+                window
+                    .iter()
+                    .zip(wanted)
+                    .enumerate()
+                    .all(|(i, (got, want))| {
+                        *got == want
+                            || (i == last
+                                && ["s", "es"]
+                                    .iter()
+                                    .any(|plural| got.strip_suffix(plural) == Some(want.as_str())))
+                    })
+            })
+        })
+    }
+}
+
+/// The lowercase words of `text`: its runs of letters and digits.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// Every pipeline's runbook, resolved and read once (in parallel) before the
@@ -46,11 +97,7 @@ impl RunbookIndex {
                 let path = p.item.runbook.as_ref()?;
                 Some(resolve(workspace, p.doc, path).and_then(|resolved| {
                     let text = read(&resolved)?;
-                    let lowered: Vec<String> =
-                        headings(&text).iter().map(|h| h.to_lowercase()).collect();
-                    Ok(Runbook {
-                        headings: lowered.join("\n").into_boxed_str(),
-                    })
+                    Ok(Runbook::new(&headings(&text)))
                 }))
             })
             .collect();
@@ -69,19 +116,103 @@ const MAX_RUNBOOK_BYTES: u64 = 4 * 1024 * 1024;
 /// Why a runbook path cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunbookProblem {
-    /// The path leaves the repository root; it is never opened.
+    /// A URL, not a path: runbooks are files checked in with the YAML.
+    Url {
+        inside: Boundary,
+    },
+    /// An absolute path; it is never opened.
+    Absolute {
+        inside: Boundary,
+        root: String,
+    },
+    /// The path leaves the root; it is never opened.
     Escapes {
-        how: String,
+        how: Escape,
+        inside: Boundary,
+        root: String,
     },
     Missing {
         resolved: String,
+        /// The same path taken from the root, when a file is there: what
+        /// the author most likely meant, relative to the YAML file.
+        from_yaml_file: Option<String>,
     },
     NotAFile {
         what: String,
     },
+    SymlinkLoop,
     Unreadable {
         reason: String,
     },
+}
+
+/// How a runbook path leaves the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    DotDot,
+    Symlink,
+}
+
+/// What a runbook must stay inside, in words. The wording of the root lives
+/// here only, so it follows however the root was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Boundary {
+    /// A directory holding `steward.yaml`.
+    Workspace,
+    /// A directory holding `.git`.
+    Repository,
+    /// Neither was found: the checked path itself.
+    CheckedDirectory,
+}
+
+impl Boundary {
+    pub fn of(root: &Path) -> Boundary {
+        if root.join("steward.yaml").is_file() {
+            Boundary::Workspace
+        } else if root.join(".git").exists() {
+            Boundary::Repository
+        } else {
+            Boundary::CheckedDirectory
+        }
+    }
+
+    /// After "outside" or "inside": "outside the repository".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Boundary::Workspace => "the workspace root",
+            Boundary::Repository => "the repository",
+            Boundary::CheckedDirectory => "the checked directory (no repository found)",
+        }
+    }
+
+    /// The same, without explanation, for labels.
+    pub fn short(self) -> &'static str {
+        match self {
+            Boundary::Workspace => "the workspace root",
+            Boundary::Repository => "the repository",
+            Boundary::CheckedDirectory => "the checked directory",
+        }
+    }
+
+    /// What the root directory is, after its path in a help line.
+    pub fn root_description(self) -> &'static str {
+        match self {
+            Boundary::Workspace => "the workspace root, which holds `steward.yaml`",
+            Boundary::Repository => "the repository root",
+            Boundary::CheckedDirectory => {
+                "the checked directory: without a `.git` above it, steward reads nothing outside it"
+            }
+        }
+    }
+}
+
+/// Whether a `runbook:` value is a URL (`https://…`, `file://…`).
+fn is_url(text: &str) -> bool {
+    text.split_once("://").is_some_and(|(scheme, _)| {
+        let mut chars = scheme.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
 }
 
 /// Resolves `runbook` relative to the YAML file of `doc`, refusing anything that
@@ -94,6 +225,7 @@ pub fn resolve(
 ) -> Result<PathBuf, RunbookProblem> {
     let document = workspace.doc(doc).ok_or(RunbookProblem::Missing {
         resolved: runbook.to_string(),
+        from_yaml_file: None,
     })?;
     let file = document.file;
     let root = workspace
@@ -102,10 +234,20 @@ pub fn resolve(
         .and_then(|r| workspace.roots.get(*r))
         .cloned()
         .unwrap_or_default();
+    // Shown like every other path: relative to the current directory.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = fs::canonicalize(&cwd).unwrap_or(cwd);
+    let shown_root = || relative_path(&root, &cwd);
+    if is_url(runbook) {
+        return Err(RunbookProblem::Url {
+            inside: Boundary::of(&root),
+        });
+    }
     let candidate = Path::new(runbook);
     if candidate.has_root() || candidate.is_absolute() {
-        return Err(RunbookProblem::Escapes {
-            how: "it is an absolute path".to_string(),
+        return Err(RunbookProblem::Absolute {
+            inside: Boundary::of(&root),
+            root: shown_root(),
         });
     }
     // The YAML file's directory, from its repository-relative path: no
@@ -123,32 +265,36 @@ pub fn resolve(
     let joined = normalize(&yaml_dir.join(candidate));
     if !joined.starts_with(&root) {
         return Err(RunbookProblem::Escapes {
-            how: "`..` climbs out of the repository".to_string(),
+            how: Escape::DotDot,
+            inside: Boundary::of(&root),
+            root: shown_root(),
         });
     }
-    // Shown like every other path: relative to the current directory.
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let cwd = fs::canonicalize(&cwd).unwrap_or(cwd);
     let display = crate::load::display_path(&joined, &cwd);
     // Follows symlinks without opening the target.
     let canonical = match fs::canonicalize(&joined) {
         Ok(path) => path,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(RunbookProblem::Missing { resolved: display })
+            return Err(RunbookProblem::Missing {
+                resolved: display,
+                from_yaml_file: from_root(&root, &yaml_dir, candidate),
+            })
+        }
+        // ELOOP: 40 on Linux, 62 on macOS and the BSDs.
+        Err(e) if matches!(e.raw_os_error(), Some(40 | 62)) => {
+            return Err(RunbookProblem::SymlinkLoop)
         }
         Err(e) => {
-            // ELOOP: 40 on Linux, 62 on macOS and the BSDs.
-            let reason = if matches!(e.raw_os_error(), Some(40 | 62)) {
-                "a symlink loop".to_string()
-            } else {
-                e.to_string()
-            };
-            return Err(RunbookProblem::Unreadable { reason });
+            return Err(RunbookProblem::Unreadable {
+                reason: e.to_string(),
+            })
         }
     };
     if !canonical.starts_with(&root) {
         return Err(RunbookProblem::Escapes {
-            how: "a symlink resolves outside the repository".to_string(),
+            how: Escape::Symlink,
+            inside: Boundary::of(&root),
+            root: shown_root(),
         });
     }
     let meta = fs::metadata(&canonical).map_err(|e| RunbookProblem::Unreadable {
@@ -165,6 +311,47 @@ pub fn resolve(
         });
     }
     Ok(canonical)
+}
+
+/// When `candidate`, taken from the root instead of the YAML file's
+/// directory, is a regular file inside the root: its path from `yaml_dir`.
+fn from_root(root: &Path, yaml_dir: &Path, candidate: &Path) -> Option<String> {
+    if yaml_dir == root {
+        return None;
+    }
+    let target = normalize(&root.join(candidate));
+    let canonical = fs::canonicalize(&target).ok()?;
+    if !target.starts_with(root) || !canonical.starts_with(root) || !canonical.is_file() {
+        return None;
+    }
+    Some(relative_path(&target, yaml_dir))
+}
+
+/// `path` relative to `base` (both absolute and normalised), `/`-separated,
+/// climbing with `..` where needed; `.` for `base` itself.
+fn relative_path(path: &Path, base: &Path) -> String {
+    let path_parts: Vec<Component<'_>> = path.components().collect();
+    let base_parts: Vec<Component<'_>> = base.components().collect();
+    let common = path_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return crate::load::display_path(path, base);
+    }
+    let parts: Vec<String> = std::iter::repeat_n("..".to_string(), base_parts.len() - common)
+        .chain(
+            path_parts[common..]
+                .iter()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        )
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// Lexically resolves `.` and `..` (without touching the filesystem).
@@ -200,11 +387,17 @@ pub fn read(path: &Path) -> Result<String, RunbookProblem> {
 }
 
 /// The text of every heading (any level, ATX or setext), in order. Headings
-/// inside code blocks are not headings.
+/// inside code blocks, HTML comments and front matter are not headings.
 pub fn headings(markdown: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current: Option<String> = None;
-    for event in Parser::new(markdown) {
+    // Front matter (`---` YAML or `+++` TOML at the top) is metadata: without
+    // these options its closing `---` turns the line above into a heading.
+    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    // A byte-order mark would hide front matter from the parser.
+    let markdown = markdown.strip_prefix('\u{feff}').unwrap_or(markdown);
+    for event in Parser::new_ext(markdown, options) {
         match event {
             Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => out.extend(current.take()),
@@ -224,13 +417,9 @@ pub fn headings(markdown: &str) -> Vec<String> {
     out
 }
 
-/// The required sections no heading contains (case-insensitively).
+/// The required sections none of `headings` has.
 pub fn missing_sections<'a>(headings: &[String], required: &'a [String]) -> Vec<&'a str> {
-    let lowered: Vec<String> = headings.iter().map(|h| h.to_lowercase()).collect();
-    Runbook {
-        headings: lowered.join("\n").into_boxed_str(),
-    }
-    .missing(required)
+    Runbook::new(headings).missing(required)
 }
 
 #[cfg(test)]
@@ -250,6 +439,31 @@ mod tests {
         assert_eq!(
             missing_sections(&headings(md), &required),
             vec!["sla", "escalation"]
+        );
+    }
+
+    #[test]
+    fn front_matter_after_a_byte_order_mark_is_not_a_heading() {
+        let md = "\u{feff}---\r\ntitle: SLA\r\n---\r\n# Overview\r\n";
+        assert_eq!(headings(md), vec!["Overview"]);
+    }
+
+    #[test]
+    fn urls_are_told_from_paths() {
+        assert!(is_url("https://wiki.example.com/x"));
+        assert!(is_url("file:///srv/x.md"));
+        assert!(!is_url("runbooks/x.md"));
+        assert!(!is_url("runbooks/a://b.md"));
+        assert!(!is_url("://x"));
+    }
+
+    #[test]
+    fn relative_paths_climb_where_needed() {
+        assert_eq!(relative_path(Path::new("/r"), Path::new("/r")), ".");
+        assert_eq!(relative_path(Path::new("/r"), Path::new("/r/defs")), "..");
+        assert_eq!(
+            relative_path(Path::new("/r/runbooks/p.md"), Path::new("/r/defs/x")),
+            "../../runbooks/p.md"
         );
     }
 

@@ -27,6 +27,18 @@ pub enum LoadRule {
     IoError,
 }
 
+impl LoadRule {
+    /// The id of the rule that reports problems of this sort (a policy test
+    /// checks that `steward rules` lists each).
+    pub fn rule_id(self) -> &'static str {
+        match self {
+            LoadRule::YamlSyntax => "yaml-syntax",
+            LoadRule::Schema => "schema",
+            LoadRule::IoError => "io-error",
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Workspace {
     pub files: Vec<SourceFile>,

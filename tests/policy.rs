@@ -295,3 +295,197 @@ fn custom_rule_ids_cannot_shadow_builtin_rules() {
         "{lines}"
     );
 }
+
+/// `rule severity line:col message | help` for every visible finding of `rule`.
+fn findings_with_help(dir: &Path, rule: &str, extra_args: &[&str]) -> String {
+    let mut args = vec!["check", ".", "--today", TODAY, "--format", "json"];
+    args.extend_from_slice(extra_args);
+    let out = steward(dir, &args);
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&out)).unwrap_or_else(|_| panic!("{}", stderr(&out)));
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            format!(
+                "{} {}:{}:{} {} | {}\n",
+                f["rule"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"],
+                f["column"],
+                f["message"].as_str().unwrap(),
+                f["help"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// A custom rule named `probe` selecting `select`, whose assertion fails on
+/// every document it selects (at the document).
+fn probe(select: &str) -> String {
+    policy(&format!(
+        "custom:\n  - id: probe\n    message: selected\n    select: {select}\n    assert: {{ required: [x-never] }}\n"
+    ))
+}
+
+#[test]
+fn where_matches_any_element_of_a_list_field() {
+    // `covers: [aggregate-profit]` is a list: the rotation is selected.
+    let cases = [
+        (
+            "{ kind: Rotation, where: { covers: aggregate-profit } }",
+            true,
+        ),
+        ("{ kind: Rotation, where: { roster: priya } }", true),
+        // A list in `where` means any of its values.
+        (
+            "{ kind: Rotation, where: { covers: [unit-profit, aggregate-profit] } }",
+            true,
+        ),
+        (
+            "{ kind: Rotation, where: { covers: [unit-profit] } }",
+            false,
+        ),
+        ("{ kind: Rotation, where: { covers: unit-profit } }", false),
+        // A path through a list of mappings reaches every element.
+        ("{ kind: Team, where: { members.id: priya } }", true),
+        ("{ kind: Team, where: { members.areas: engagement } }", true),
+        ("{ kind: Team, where: { members.areas: marketing } }", false),
+        // Nested mappings and scalars, as before.
+        (
+            "{ kind: Pipeline, where: { owners.primary: john, audience: experiments } }",
+            true,
+        ),
+        (
+            "{ kind: Pipeline, where: { owners.primary: john, audience: investors } }",
+            false,
+        ),
+        // A mapping in `where` is its dotted paths.
+        (
+            "{ kind: Pipeline, where: { owners: { primary: john }, audience: experiments } }",
+            true,
+        ),
+        (
+            "{ kind: Pipeline, where: { owners: { primary: john }, audience: investors } }",
+            false,
+        ),
+        // `null` selects documents without the field.
+        (
+            "{ kind: Pipeline, where: { runbook: null, audience: investors } }",
+            true,
+        ),
+    ];
+    for (select, selected) in cases {
+        let dir = workspace("on-call-coverage/pass", &[("steward.yaml", &probe(select))]);
+        let found = findings_with_help(dir.path(), "probe", &[]);
+        assert_eq!(!found.is_empty(), selected, "{select}: {found}");
+    }
+}
+
+#[test]
+fn a_where_path_no_document_of_the_kind_can_have_is_reported_at_the_key() {
+    let dir = workspace(
+        "on-call-coverage/pass",
+        &[(
+            "steward.yaml",
+            &policy(
+                "custom:
+  - id: investor-sla
+    select: { kind: Pipeline, where: { audiance: investors } }
+    assert: { required: [sla] }
+  - id: owned
+    select:
+      kind: Pipeline
+      where:
+        owners.primry: john
+        x-tier: gold
+        area.name: profit
+    assert: true
+  - id: listed
+    select: { kind: Team, where: { members.idd: john } }
+    assert: true
+  - id: nested
+    select: { kind: Pipeline, where: { owners: { primry: john } } }
+    assert: true
+  - id: outer
+    select: { kind: Pipeline, where: { ownres: { primary: john } } }
+    assert: true
+",
+            ),
+        )],
+    );
+    assert_eq!(
+        findings_with_help(dir.path(), "schema", &[]),
+        "schema steward.yaml:6:40 custom rule `investor-sla` selects on `audiance`, which no Pipeline has | did you mean `audience`? Pipeline fields: `area`, `audience`, `escalation`, `id`, `name`, `owners`, `runbook`, `sla` (dotted paths reach inside fields)\n\
+         schema steward.yaml:12:9 custom rule `owned` selects on `owners.primry`, which no Pipeline has | did you mean `owners.primary`? `owners` has `primary`, `secondary`\n\
+         schema steward.yaml:14:9 custom rule `owned` selects on `area.name`, which no Pipeline has | `area` is a single value with nothing inside it: select on `area` itself\n\
+         schema steward.yaml:17:36 custom rule `listed` selects on `members.idd`, which no Team has | did you mean `members.id`? `members` has `areas`, `email`, `id`, `name`, `unavailable`\n\
+         schema steward.yaml:20:50 custom rule `nested` selects on `owners.primry`, which no Pipeline has | did you mean `owners.primary`? `owners` has `primary`, `secondary`\n\
+         schema steward.yaml:23:40 custom rule `outer` selects on `ownres.primary`, which no Pipeline has | did you mean `owners`? Pipeline fields: `area`, `audience`, `escalation`, `id`, `name`, `owners`, `runbook`, `sla` (dotted paths reach inside fields)\n"
+    );
+    // The misspelt rules select nothing; the check fails on the policy.
+    let (code, _) = run(dir.path(), &[]);
+    assert_eq!(code, 1);
+
+    // `--policy FILE` with the same mistake is invalid: exit 2.
+    let file = dir.path().join("steward.yaml");
+    let ci = dir.path().join("ci-policy.txt");
+    fs::rename(&file, &ci).expect("move");
+    let out = steward(
+        dir.path(),
+        &["check", ".", "--today", TODAY, "--policy", "ci-policy.txt"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("error[schema]"), "{err}");
+    assert!(err.contains("ci-policy.txt:6:40"), "{err}");
+    assert!(err.contains("did you mean `audience`?"), "{err}");
+}
+
+#[test]
+fn a_where_value_no_document_of_the_kind_can_have_is_reported() {
+    let dir = workspace(
+        "on-call-coverage/pass",
+        &[(
+            "steward.yaml",
+            &policy(
+                "custom:
+  - id: investor-sla
+    select: { kind: Pipeline, where: { audience: investor } }
+    assert: { required: [sla] }
+  - id: either
+    select: { kind: Pipeline, where: { audience: [internal, experiment] } }
+    assert: true
+",
+            ),
+        )],
+    );
+    assert_eq!(
+        findings_with_help(dir.path(), "schema", &[]),
+        "schema steward.yaml:6:50 custom rule `investor-sla` selects `audience: investor`, which no Pipeline has | did you mean `investors`? `audience` is one of: investors, experiments, internal\n\
+         schema steward.yaml:9:61 custom rule `either` selects `audience: experiment`, which no Pipeline has | did you mean `experiments`? `audience` is one of: investors, experiments, internal\n"
+    );
+}
+
+#[test]
+fn an_invalid_policy_file_reports_rule_ids_that_steward_rules_lists() {
+    let dir = workspace("distinct-owners/pass", &[]);
+    fs::write(
+        dir.path().join("ci.txt"),
+        policy("rules:\n  distinct-owner: off\n"),
+    )
+    .expect("write");
+    fs::write(dir.path().join("broken.txt"), policy("rules: [\n")).expect("write");
+    let out = steward(dir.path(), &["check", ".", "--policy", "ci.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("error[schema]"), "{err}");
+    assert!(!err.contains("[policy]"), "{err}");
+    let out = steward(dir.path(), &["check", ".", "--policy", "broken.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("error[yaml-syntax]"), "{err}");
+    assert!(!err.contains("[policy]"), "{err}");
+}

@@ -6,8 +6,11 @@ pub static RULE: Rule = Rule {
     summary: "A runbook lacks a required section",
     explanation: r#"## What it checks
 Every runbook has a heading (any level, `#` or underlined) containing each
-required section name, case-insensitively: "Pipeline Overview" satisfies
-`overview`, "SLAs" satisfies `sla`. Headings inside code blocks do not count.
+required section name as whole words, case-insensitively, the last word
+possibly plural: "Pipeline Overview" satisfies `overview`, "SLAs & alerts"
+satisfies `sla`, "Common issues and failures" satisfies `common issues`;
+"Slack channel" does not satisfy `sla`. Lines in code blocks, HTML comments
+and front matter (`---` … `---` at the top) are not headings.
 The default sections are `overview`, `metrics`, `common issues`, `sla` and
 `escalation`; the message names every missing one.
 
@@ -33,7 +36,7 @@ rules:
 ```
 "#,
     options: Some(
-        r#"{"required": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": true, "description": "Section names a runbook heading must contain, case-insensitively."}}"#,
+        r#"{"required": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": true, "description": "Section names a runbook heading must contain as whole words, case-insensitively."}}"#,
     ),
     check,
 };
@@ -60,10 +63,10 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             .map(|s| format!("`{s}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let noun = if missing.len() == 1 {
-            "section"
+        let (noun, heading_noun) = if missing.len() == 1 {
+            ("section", "heading")
         } else {
-            "sections"
+            ("sections", "headings")
         };
         let example = missing
             .iter()
@@ -79,7 +82,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .label(format!("missing {}", missing.join(", ")))
-            .help(format!("add the headings {example} to {path}")),
+            .help(format!("add the {heading_noun} {example} to `{path}`")),
         );
     }
 }
