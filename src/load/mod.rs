@@ -220,12 +220,33 @@ fn read_all(mut workspace: Workspace, walked: Walked, options: &LoadOptions) -> 
     }
     let candidates = unique;
 
-    let mut seen = std::collections::HashSet::new();
+    // An asked directory is walked after its root, and a linked directory
+    // beside its target: the same entry can come twice. Report it once, under
+    // its real path when that was met, and wherever one of them is reported.
+    let mut unique_errors: Vec<(PathBuf, String, bool)> = Vec::new();
+    let mut by_real: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
     for (path, error, reported) in errors {
-        // An asked directory is walked after its root: its errors come twice.
-        if !seen.insert(path.clone()) {
-            continue;
+        let real = path
+            .parent()
+            .and_then(|p| fs::canonicalize(p).ok())
+            .zip(path.file_name())
+            .map_or_else(|| path.clone(), |(dir, name)| dir.join(name));
+        match by_real.get(&real) {
+            Some(&i) => {
+                let kept = &mut unique_errors[i];
+                kept.2 |= reported;
+                if path == real {
+                    kept.0 = path;
+                    kept.1 = error;
+                }
+            }
+            None => {
+                by_real.insert(real, unique_errors.len());
+                unique_errors.push((path, error, reported));
+            }
         }
+    }
+    for (path, error, reported) in unique_errors {
         let root = workspace.roots.first().cloned().unwrap_or_default();
         let file = workspace.add_file(
             SourceFile::new(
