@@ -334,7 +334,11 @@ def scenario_clean(env):
     expect(r.status == 0, "the clean example passes", r)
     expect(r.annotations() == [], "no annotations on a clean workspace", r)
     expect(
-        re.search(r"^steward: 0 errors, 0 warnings in \d+ files$", r.stdout, re.M),
+        re.search(
+            r"^steward: 0 errors, 0 warnings in \d+ files; policy acme \(acme/steward\.yaml\)$",
+            r.stdout,
+            re.M,
+        ),
         "summary line on stdout",
         r,
     )
@@ -415,7 +419,7 @@ def summary_line(result):
 
 def scenario_several_paths(env):
     whole = run_action({"paths": "acme"}, env.prebuilt, env.temp)
-    paths = "acme/team.yaml acme/holidays.yaml\n  acme/pipelines  acme/rotations\n"
+    paths = "acme/steward.yaml acme/team.yaml acme/holidays.yaml\n  acme/pipelines  acme/rotations\n"
     listed = run_action({"paths": paths}, env.prebuilt, env.temp)
     expect(listed.status == 0, "several paths, separated by newlines and spaces", listed)
     expect(
