@@ -7,6 +7,7 @@ pub mod holidays;
 pub mod leave;
 pub mod load;
 pub mod render;
+pub mod time;
 
 use std::fmt;
 
