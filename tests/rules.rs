@@ -46,6 +46,9 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
                 if let Some(label) = &f.label {
                     out.push_str(&format!("    label: {label}\n"));
                 }
+                if let Some(subject) = &f.subject {
+                    out.push_str(&format!("    subject: {subject}\n"));
+                }
                 for l in &f.labels {
                     out.push_str(&format!(
                         "    at {}:{}:{}: {}\n",

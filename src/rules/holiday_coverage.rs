@@ -161,6 +161,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                     .label(format!("{person} on leave"))
                     .with(leave_at, format!("{person}'s leave"))
                     .help(help)
+                    .subject(person)
                 }
                 Cause::Alone(origin) => {
                     let why = if shift.secondary.is_some() {
@@ -170,6 +171,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                     };
                     Diagnostic::new(at(rs, origin), format!("{head}: {why}"))
                         .label(format!("{person} alone"))
+                        .subject(person)
                         .help("give the rotation a secondary: a roster of two or more people, or `secondary:` on each shift")
                 }
                 Cause::TooMany => {

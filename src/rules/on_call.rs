@@ -145,7 +145,8 @@ pub(crate) fn uneven(
     let there = person_location(rs, rot, s.least);
     let mut d = Diagnostic::new(here.clone(), message)
         .label(label)
-        .help(help);
+        .help(help)
+        .subject(s.most);
     if there != here {
         d = d.with(there, least_label);
     }

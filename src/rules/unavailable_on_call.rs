@@ -100,7 +100,8 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .label(format!("{person} on leave"))
-            .help(help);
+            .help(help)
+            .subject(person);
             for p in periods {
                 d = d.with(p.location(), format!("{person}'s leave"));
             }
