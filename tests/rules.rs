@@ -121,3 +121,52 @@ fn every_rule_is_documented() {
         assert!(kebab, "{} is not kebab-case", rule.id);
     }
 }
+
+#[test]
+fn repeated_overrides_are_reported_against_the_one_they_replace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rotation = "apiVersion: steward/v1
+kind: Rotation
+id: r
+covers: []
+shift_length: 1w
+start: 2026-06-01
+until: 2026-07-06
+roster: [a, b, c, d]
+overrides:
+  - { start: 2026-06-08, primary: d, secondary: a }
+  - { start: 2026-06-08, secondary: c }
+  - { start: 2026-06-08, primary: d, secondary: c }
+";
+    std::fs::write(dir.path().join("r.yaml"), rotation).expect("write");
+    let outcome = common::check_paths(&[dir.path().to_path_buf()]);
+    let found: Vec<String> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.rule == "coverage-gap")
+        .map(|f| {
+            let labels: Vec<String> = f
+                .labels
+                .iter()
+                .map(|l| format!("{}:{} {}", l.start.line, l.start.column, l.message))
+                .collect();
+            format!(
+                "{}:{} {} [{}]",
+                f.start.line,
+                f.start.column,
+                f.message,
+                labels.join("; ")
+            )
+        })
+        .collect();
+    // The second sets only the secondary: it replaces the first's `a`. The
+    // third repeats the second's secondary and the first's primary; it is
+    // compared with the closest earlier one sharing a role (the second).
+    assert_eq!(
+        found,
+        [
+            "11:5 rotation `r` has two overrides of the shift 2026-06-08 – 2026-06-14 that both set its secondary: this one (c) silently replaces the earlier one (a) [10:5 first override of 2026-06-08]",
+            "12:5 rotation `r` has two overrides of the shift 2026-06-08 – 2026-06-14 that both set its secondary: this one repeats the earlier one (c) [11:5 first override of 2026-06-08]",
+        ]
+    );
+}
