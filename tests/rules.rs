@@ -296,3 +296,27 @@ shifts:
         "swap shifts with d, primary of 2026-06-22 – 2026-06-28 and free both times, so everyone keeps their number of shifts: make d the primary of the shift starting 2026-06-08 and b the primary of the one starting 2026-06-22"
     );
 }
+
+#[test]
+fn schedule_horizon_counts_the_days_it_names() {
+    // The last shift's last day, 2026-08-29, is 89 days after today: the
+    // schedule covers 90 days counting today, one short of 13 weeks.
+    let rotation = "apiVersion: steward/v1
+kind: Rotation
+id: r
+covers: []
+shift_length: 1d
+start: 2026-06-01
+until: 2026-08-30
+roster: [a, b, c, d]
+";
+    let found: Vec<String> = check_files(&[("r.yaml", rotation)])
+        .iter()
+        .filter(|f| f.rule == "schedule-horizon")
+        .map(|f| format!("{} | {}", f.message, f.help.as_deref().unwrap_or("-")))
+        .collect();
+    assert_eq!(
+        found,
+        ["rotation `r` is scheduled through 2026-08-29, 12 weeks and 6 days counting today (2026-06-01); publish at least 13 weeks ahead (through 2026-08-30) | move `until` to 2026-08-31 or later"]
+    );
+}
