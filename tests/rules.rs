@@ -278,6 +278,20 @@ roster: [a, b, c, d]
         help(short),
         "nobody can trade shifts with b without a new conflict: add an override `- { start: 2026-06-08, primary: d, reason: b on leave }` (free then: d) and give d a shift back later, or `steward suggest --rotation r` plans the rotation around everyone's leave"
     );
+    // The only shift b could trade with ended before today (2026-06-01).
+    let past = "apiVersion: steward/v1
+kind: Rotation
+id: r
+covers: []
+shift_length: 1w
+start: 2026-05-04
+until: 2026-06-15
+roster: [a, b, c, d]
+";
+    assert_eq!(
+        help(past),
+        "nobody can trade shifts with b without a new conflict: add an override `- { start: 2026-06-08, primary: d, reason: b on leave }` (free then: d) and give d a shift back later, or `steward suggest --rotation r` plans the rotation around everyone's leave"
+    );
     // An explicit rotation is fixed in its shifts, not with overrides.
     let explicit = "apiVersion: steward/v1
 kind: Rotation

@@ -99,11 +99,11 @@ fn holder(shift: &Shift, role: Role) -> Option<&Assignment> {
 }
 
 /// The nearest shift whose `role` holder could trade shifts with the
-/// `role` holder of shift `i`: a roster member, not set by an override,
-/// each free (not on leave, not on call) during the other's shift, and for
-/// primaries no one primary twice in a row after the trade. Later shifts
-/// win ties. Everyone keeps their number of shifts, so `balanced-load`
-/// stays as it is.
+/// `role` holder of shift `i`: a shift not over by today, held by a roster
+/// member not set by an override, each of the two free (not on leave, not
+/// on call) during the other's shift, and for primaries no one primary twice
+/// in a row after the trade. Later shifts win ties. Everyone keeps their
+/// number of shifts, so `balanced-load` stays as it is.
 pub(crate) fn swap_partner(
     ctx: &Context<'_>,
     rs: &RotationSchedule,
@@ -119,7 +119,8 @@ pub(crate) fn swap_partner(
             && leave.during(who, shift.start, shift.end).next().is_none()
     };
     let trades = |j: usize| {
-        let Some(there) = shifts.get(j) else {
+        // A shift that is over cannot be traded any more.
+        let Some(there) = shifts.get(j).filter(|s| s.end > ctx.today) else {
             return false;
         };
         let Some(other) = holder(there, role) else {
