@@ -213,6 +213,10 @@ impl Suppressions {
     /// `unused-ignore` and `broad-ignore`. A suppression scoped to the
     /// finding's subject is preferred over an unscoped one.
     pub fn apply(&mut self, workspace: &Workspace, finding: &Finding) -> Option<Suppressed> {
+        if self.by_line.is_empty() {
+            // Most workspaces have no suppressions: skip locating the finding.
+            return None;
+        }
         let (file, lines) = lines_of(workspace, &finding.location)?;
         let candidates: Vec<usize> = lines
             .iter()

@@ -220,7 +220,7 @@ fn an_unscoped_suppression_hiding_one_person_is_not_broad() {
 fn scoped_suppressions_that_match_nothing_are_unused() {
     // `a` has no leave; roster-size findings are about no one person.
     let r = rotation(
-        "roster: [a, b, c]  # steward: ignore[unavailable-on-call(a), unavailable-on-call(b), roster-size(a)]\n",
+        "roster: [a, b, c]  # steward: ignore[unavailable-on-call(a), unavailable-on-call(b), roster-size(a), back-to-back()]\n",
     );
     let team = LEAVE_TEAM.replace(
         "  - { id: d, name: D, unavailable: [{ from: 2026-06-23, to: 2026-06-24 }] }\n",
@@ -237,6 +237,8 @@ fn scoped_suppressions_that_match_nothing_are_unused() {
     assert_eq!(
         unused,
         [
+            "8:20 unused-ignore: suppression of `back-to-back()` names nobody",
+            "    help: name the person in the parentheses, `back-to-back(member-id)`",
             "8:20 unused-ignore: suppression of `roster-size(a)` is unused: no `roster-size` finding about a on line 8",
             "    help: `roster-size` findings are not about one person: write `roster-size` without `(a)`",
             "8:20 unused-ignore: suppression of `unavailable-on-call(a)` is unused: no `unavailable-on-call` finding about a on line 8",
