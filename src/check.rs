@@ -13,7 +13,7 @@ use crate::load::{self, LoadOptions};
 use crate::model::{self, Model};
 use crate::policy::{self, Policy};
 use crate::report::{self, Judged, ResolvedFinding, RuleInfo, Summary};
-use crate::rules::{self, Context, Params, RULES};
+use crate::rules::{Context, Params, RULES};
 use crate::runbook::RunbookIndex;
 use crate::schedule::{self, Schedule};
 use crate::schema::{self, SchemaReport};
@@ -517,7 +517,7 @@ fn run_custom_rules(workspace: &Workspace, policy: &Policy) -> Vec<Finding> {
     findings
 }
 
-/// Applies suppressions, adds `unused-ignore`, resolves locations, sorts and counts.
+/// Applies suppressions, adds `unused-ignore` and `broad-ignore`, resolves locations, sorts and counts.
 fn finish(
     workspace: &Workspace,
     policy: &Policy,
@@ -533,24 +533,13 @@ fn finish(
     );
     let mut resolved = Vec::with_capacity(findings.len());
     for finding in findings {
-        let line = workspace
-            .span_of(&finding.location)
-            .and_then(|(file, span)| {
-                Some((file, workspace.files.get(file)?.line_col(span.start).line))
-            });
-        let suppressed =
-            line.and_then(|(file, line)| suppressions.matches(file, line, &finding.rule));
+        let suppressed = suppressions.apply(workspace, &finding);
         resolved.extend(report::resolve(workspace, finding, suppressed));
     }
-    if let Some(severity) = policy.severity(rules::unused_ignore::RULE.id) {
-        let unused = suppressions.unused(
-            |id| policy.is_known_rule(id),
-            |id| policy.severity(id).is_some(),
-        );
-        for d in unused {
-            let finding = d.into_finding(Cow::Borrowed(rules::unused_ignore::RULE.id), severity);
-            resolved.extend(report::resolve(workspace, finding, None));
-        }
+    let about_suppressions =
+        suppressions.findings(|id| policy.severity(id), |id| policy.is_known_rule(id));
+    for finding in about_suppressions {
+        resolved.extend(report::resolve(workspace, finding, None));
     }
     // The whole workspace was judged; what was asked for is reported.
     resolved.retain(|f| workspace.reported.get(f.file).copied().unwrap_or(true));

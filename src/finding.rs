@@ -91,6 +91,9 @@ pub struct Finding {
     /// Secondary spans ("primary owner set here").
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// The person the finding is about, when it is about one: a suppression
+    /// can be scoped to them (`ignore[rule(person)]`).
+    pub subject: Option<String>,
 }
 
 /// What a rule reports: a finding without rule id and severity, which the
@@ -102,6 +105,8 @@ pub struct Diagnostic {
     pub primary_label: Option<String>,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// See [`Finding::subject`].
+    pub subject: Option<String>,
 }
 
 impl Diagnostic {
@@ -112,6 +117,7 @@ impl Diagnostic {
             primary_label: None,
             labels: Vec::new(),
             help: None,
+            subject: None,
         }
     }
 
@@ -135,6 +141,12 @@ impl Diagnostic {
         self
     }
 
+    /// The person the finding is about (a member id).
+    pub fn subject(mut self, person: impl Into<String>) -> Self {
+        self.subject = Some(person.into());
+        self
+    }
+
     /// See [`Location::rebase`].
     pub fn rebase(mut self, file: FileId, doc_base: DocId) -> Self {
         self.location.rebase(file, doc_base);
@@ -153,6 +165,7 @@ impl Diagnostic {
             primary_label: self.primary_label,
             labels: self.labels,
             help: self.help,
+            subject: self.subject,
         }
     }
 }

@@ -1,43 +1,131 @@
-//! In-source suppressions: `# steward: ignore[rule-a, rule-b] reason` at the end
-//! of the finding's line, or alone on the line directly above it.
+//! In-source suppressions: `# steward: ignore[rule-a, rule-b(person)] reason`
+//! at the end of the finding's line, or alone on the line directly above it.
+//! A finding whose node is a block collection under a key (`roster:` with
+//! `- a` below) may also be suppressed on the key's line.
+//!
+//! `rule(person)` (or `rule(a, b)`) scopes a suppression to findings about
+//! those people; an unscoped one that hides findings about several people is
+//! a `broad-ignore` finding, since it hides more than one decision.
 
-use crate::finding::{Diagnostic, Location};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::finding::{Diagnostic, Finding, Location, Severity};
 use crate::load::yaml::Comment;
+use crate::rules::on_call::list;
 use crate::source::{FileId, SourceFile, Span};
+use crate::workspace::Workspace;
+
+/// One `rule` or `rule(person)` of a suppression comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub rule: String,
+    /// The person the entry is scoped to; `Some("")` for empty parentheses.
+    pub subject: Option<String>,
+}
+
+impl Entry {
+    fn unscoped(rule: &str) -> Self {
+        Entry {
+            rule: rule.to_string(),
+            subject: None,
+        }
+    }
+
+    /// As written: `rule` or `rule(person)`.
+    fn display(&self) -> String {
+        match &self.subject {
+            Some(s) => format!("{}({s})", self.rule),
+            None => self.rule.clone(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppression {
     pub file: FileId,
-    /// The comment, for `unused-ignore` findings.
+    /// The comment, for `unused-ignore` and `broad-ignore` findings.
     pub span: Span,
     /// The 1-based line whose findings it suppresses.
     pub target_line: usize,
-    pub rules: Vec<String>,
+    pub entries: Vec<Entry>,
     pub reason: Option<String>,
 }
 
-/// Parses `steward: ignore[a, b] reason` from a comment's text (after `#`).
-pub fn parse_comment(text: &str) -> Option<(Vec<String>, Option<String>)> {
+/// Splits at commas outside parentheses.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// `rule`, `rule(a)` or `rule(a, b)` as entries; anything else is kept as
+/// the rule id, so it is reported as an unknown rule.
+fn parse_entry(item: &str, out: &mut Vec<Entry>) {
+    let scoped = item
+        .strip_suffix(')')
+        .and_then(|rest| rest.split_once('('))
+        .filter(|(rule, inside)| !rule.contains(')') && !inside.contains(['(', ')']));
+    let Some((rule, inside)) = scoped else {
+        out.push(Entry::unscoped(item));
+        return;
+    };
+    let rule = rule.trim();
+    let subjects: Vec<&str> = inside
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if subjects.is_empty() {
+        out.push(Entry {
+            rule: rule.to_string(),
+            subject: Some(String::new()),
+        });
+    }
+    for subject in subjects {
+        out.push(Entry {
+            rule: rule.to_string(),
+            subject: Some(subject.to_string()),
+        });
+    }
+}
+
+/// Parses `steward: ignore[a, b(person)] reason` from a comment's text (after `#`).
+pub fn parse_comment(text: &str) -> Option<(Vec<Entry>, Option<String>)> {
     let rest = text.trim_start().strip_prefix("steward:")?.trim_start();
     let rest = rest.strip_prefix("ignore")?.trim_start();
     let rest = rest.strip_prefix('[')?;
     let (inside, after) = rest.split_once(']')?;
-    let rules: Vec<String> = inside
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
+    let mut entries = Vec::new();
+    for item in split_top_level(inside) {
+        let item = item.trim();
+        if !item.is_empty() {
+            parse_entry(item, &mut entries);
+        }
+    }
     let reason = after.trim();
     let reason = (!reason.is_empty()).then(|| reason.to_string());
-    Some((rules, reason))
+    Some((entries, reason))
 }
 
 /// Finds the suppression comments of one file.
 pub fn collect(file_id: FileId, file: &SourceFile, comments: &[Comment]) -> Vec<Suppression> {
     let mut out = Vec::new();
     for comment in comments {
-        let Some((rules, reason)) = parse_comment(&comment.text) else {
+        let Some((entries, reason)) = parse_comment(&comment.text) else {
             continue;
         };
         let at = file.line_col(comment.span.start);
@@ -49,7 +137,7 @@ pub fn collect(file_id: FileId, file: &SourceFile, comments: &[Comment]) -> Vec<
             file: file_id,
             span: comment.span,
             target_line: if alone { at.line + 1 } else { at.line },
-            rules,
+            entries,
             reason,
         });
     }
@@ -62,50 +150,166 @@ pub struct Suppressed {
     pub justification: Option<String>,
 }
 
+/// What one entry met while findings were matched.
+#[derive(Debug, Default)]
+struct Usage {
+    used: bool,
+    /// Subjects of the findings an unscoped entry hid.
+    hidden: BTreeSet<String>,
+    /// Subjects (`None`: no subject) of findings of the entry's rule on its
+    /// line that a scoped entry did not match, for the `unused-ignore` help.
+    missed: BTreeSet<Option<String>>,
+}
+
 /// Tracks which suppressions were used while findings are matched.
 pub struct Suppressions {
-    entries: Vec<(Suppression, Vec<bool>)>,
+    entries: Vec<(Suppression, Vec<Usage>)>,
+    /// (file, target line) -> indices into `entries`.
+    by_line: BTreeMap<(FileId, usize), Vec<usize>>,
+}
+
+/// The lines a suppression may target for a finding at `location`: the
+/// line where its node starts and, when the node's key is on another line
+/// (a block sequence or mapping under `key:`), the key's line.
+fn lines_of(workspace: &Workspace, location: &Location) -> Option<(FileId, Vec<usize>)> {
+    let (file, span, key_span) = match location {
+        Location::Node { doc, pointer } => {
+            let file = workspace.doc(*doc)?.file;
+            let resolved = workspace.spans(*doc)?.resolve(pointer);
+            (file, resolved.span, resolved.key_span)
+        }
+        _ => {
+            let (file, span) = workspace.span_of(location)?;
+            (file, span, None)
+        }
+    };
+    let source = workspace.files.get(file)?;
+    let mut lines = vec![source.line_col(span.start).line];
+    if let Some(key) = key_span {
+        let key_line = source.line_col(key.start).line;
+        if !lines.contains(&key_line) {
+            lines.push(key_line);
+        }
+    }
+    Some((file, lines))
 }
 
 impl Suppressions {
     pub fn new(list: Vec<Suppression>) -> Self {
-        Suppressions {
-            entries: list
-                .into_iter()
-                .map(|s| {
-                    let used = vec![false; s.rules.len()];
-                    (s, used)
-                })
-                .collect(),
-        }
+        let mut by_line: BTreeMap<(FileId, usize), Vec<usize>> = BTreeMap::new();
+        let entries = list
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| {
+                by_line.entry((s.file, s.target_line)).or_default().push(i);
+                let usage = s.entries.iter().map(|_| Usage::default()).collect();
+                (s, usage)
+            })
+            .collect();
+        Suppressions { entries, by_line }
     }
 
-    /// Whether a finding of `rule` at `file:line` is suppressed; marks the match used.
-    pub fn matches(&mut self, file: FileId, line: usize, rule: &str) -> Option<Suppressed> {
-        for (s, used) in &mut self.entries {
-            if s.file != file || s.target_line != line {
-                continue;
-            }
-            if let Some(i) = s.rules.iter().position(|r| r == rule) {
-                used[i] = true;
-                return Some(Suppressed {
-                    justification: s.reason.clone(),
+    /// Whether `finding` is suppressed; records the match for
+    /// `unused-ignore` and `broad-ignore`. A suppression scoped to the
+    /// finding's subject is preferred over an unscoped one.
+    pub fn apply(&mut self, workspace: &Workspace, finding: &Finding) -> Option<Suppressed> {
+        if self.by_line.is_empty() {
+            // Most workspaces have no suppressions: skip locating the finding.
+            return None;
+        }
+        let (file, lines) = lines_of(workspace, &finding.location)?;
+        let candidates: Vec<usize> = lines
+            .iter()
+            .filter_map(|line| self.by_line.get(&(file, *line)))
+            .flatten()
+            .copied()
+            .collect();
+        let subject = finding.subject.as_deref();
+        let mut chosen: Option<(usize, usize)> = None;
+        for scoped in [true, false] {
+            for &c in &candidates {
+                let Some((s, _)) = self.entries.get(c) else {
+                    continue;
+                };
+                let hit = s.entries.iter().position(|e| {
+                    e.rule == finding.rule
+                        && match (&e.subject, subject) {
+                            (Some(wanted), Some(about)) => scoped && wanted == about,
+                            (Some(_), None) => false,
+                            (None, _) => !scoped,
+                        }
                 });
+                if let Some(i) = hit {
+                    chosen = Some((c, i));
+                    break;
+                }
+            }
+            if chosen.is_some() {
+                break;
             }
         }
-        None
+        // Scoped entries of this rule learn whom the findings left visible
+        // on their line are about.
+        for &c in candidates.iter().filter(|_| chosen.is_none()) {
+            let Some((s, usage)) = self.entries.get_mut(c) else {
+                continue;
+            };
+            for (i, e) in s.entries.iter().enumerate() {
+                if e.rule == finding.rule && e.subject.is_some() {
+                    if let Some(u) = usage.get_mut(i) {
+                        u.missed.insert(finding.subject.clone());
+                    }
+                }
+            }
+        }
+        let (c, i) = chosen?;
+        let (s, usage) = self.entries.get_mut(c)?;
+        let u = usage.get_mut(i)?;
+        u.used = true;
+        if let (None, Some(about)) = (s.entries.get(i).and_then(|e| e.subject.as_ref()), subject) {
+            u.hidden.insert(about.to_string());
+        }
+        Some(Suppressed {
+            justification: s.reason.clone(),
+        })
     }
 
-    /// `unused-ignore` diagnostics for rule ids that suppressed nothing.
-    pub fn unused(
+    /// The findings about suppressions themselves, at the severity `severity`
+    /// gives each rule (`None`: off): `unused-ignore` for entries that
+    /// suppressed nothing, `broad-ignore` for unscoped entries that hid
+    /// findings about more than one person.
+    pub fn findings(
         &self,
+        severity: impl Fn(&str) -> Option<Severity>,
         is_known: impl Fn(&str) -> bool,
-        is_enabled: impl Fn(&str) -> bool,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let unused = crate::rules::unused_ignore::RULE.id;
+        let broad = crate::rules::broad_ignore::RULE.id;
+        if let Some(level) = severity(unused) {
+            let enabled = |id: &str| severity(id).is_some();
+            for d in self.unused(&is_known, &enabled) {
+                out.push(d.into_finding(Cow::Borrowed(unused), level));
+            }
+        }
+        if let Some(level) = severity(broad) {
+            for d in self.broad() {
+                out.push(d.into_finding(Cow::Borrowed(broad), level));
+            }
+        }
+        out
+    }
+
+    /// `unused-ignore` diagnostics for entries that suppressed nothing.
+    fn unused(
+        &self,
+        is_known: &impl Fn(&str) -> bool,
+        is_enabled: &impl Fn(&str) -> bool,
     ) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for (s, used) in &self.entries {
+        for (s, usage) in &self.entries {
             let location = Location::span(s.file, s.span);
-            if s.rules.is_empty() {
+            if s.entries.is_empty() {
                 out.push(
                     Diagnostic::new(location.clone(), "suppression names no rule")
                         .label("empty `ignore[]`")
@@ -113,10 +317,13 @@ impl Suppressions {
                 );
                 continue;
             }
-            for (rule, was_used) in s.rules.iter().zip(used) {
-                if *was_used {
+            for (entry, u) in s.entries.iter().zip(usage) {
+                if u.used {
                     continue;
                 }
+                let rule = &entry.rule;
+                let written = entry.display();
+                let remove = format!("remove `{written}` from this comment");
                 let (message, help) = if !is_known(rule) {
                     (
                         format!("suppression names unknown rule `{rule}`"),
@@ -124,8 +331,41 @@ impl Suppressions {
                     )
                 } else if !is_enabled(rule) {
                     (
-                        format!("suppression of `{rule}` is unused: the rule is off in the active policy"),
-                        format!("remove `{rule}` from this comment"),
+                        format!("suppression of `{written}` is unused: the rule is off in the active policy"),
+                        remove,
+                    )
+                } else if entry.subject.as_deref() == Some("") {
+                    (
+                        format!("suppression of `{rule}()` names nobody"),
+                        format!("name the person in the parentheses, `{rule}(member-id)`"),
+                    )
+                } else if let Some(subject) = &entry.subject {
+                    let about: Vec<&str> = u.missed.iter().flatten().map(String::as_str).collect();
+                    let help = match about.as_slice() {
+                        [] => None,
+                        [one] => Some(format!(
+                            "the `{rule}` finding on line {} is about {one}: write `{rule}({one})` if the suppression is meant for {one}, or remove `{written}`",
+                            s.target_line
+                        )),
+                        more => Some(format!(
+                            "the `{rule}` findings on line {} are about {}: name the person the suppression is meant for, or remove `{written}`",
+                            s.target_line,
+                            list(more, 4)
+                        )),
+                    };
+                    let help = if let Some(help) = help {
+                        help
+                    } else if u.missed.contains(&None) {
+                        format!("`{rule}` findings are not about one person: write `{rule}` without `({subject})`")
+                    } else {
+                        remove
+                    };
+                    (
+                        format!(
+                            "suppression of `{written}` is unused: no `{rule}` finding about {subject} on line {}",
+                            s.target_line
+                        ),
+                        help,
                     )
                 } else {
                     (
@@ -133,7 +373,7 @@ impl Suppressions {
                             "suppression of `{rule}` is unused: no `{rule}` finding on line {}",
                             s.target_line
                         ),
-                        format!("remove `{rule}` from this comment"),
+                        remove,
                     )
                 };
                 out.push(
@@ -145,23 +385,92 @@ impl Suppressions {
         }
         out
     }
+
+    /// `broad-ignore` diagnostics for unscoped entries that hid findings
+    /// about more than one person.
+    fn broad(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (s, usage) in &self.entries {
+            for (entry, u) in s.entries.iter().zip(usage) {
+                if entry.subject.is_some() || u.hidden.len() < 2 {
+                    continue;
+                }
+                let rule = &entry.rule;
+                let people: Vec<&str> = u.hidden.iter().map(String::as_str).collect();
+                let first = people.first().copied().unwrap_or_default();
+                out.push(
+                    Diagnostic::new(
+                        Location::span(s.file, s.span),
+                        format!(
+                            "suppression of `{rule}` hides findings about {} people: {}",
+                            people.len(),
+                            list(&people, people.len())
+                        ),
+                    )
+                    .label(format!("hides findings about {}", list(&people, 4)))
+                    .help(format!(
+                        "scope it to the people it is meant for: `ignore[{rule}({first})]` for {first} alone, `ignore[{rule}({})]` for {}",
+                        people.join(", "),
+                        if people.len() == 2 { "both" } else { "all of them" }
+                    )),
+                );
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn entry(rule: &str, subject: Option<&str>) -> Entry {
+        Entry {
+            rule: rule.into(),
+            subject: subject.map(Into::into),
+        }
+    }
+
     #[test]
     fn parses_ids_and_reason() {
         assert_eq!(
             parse_comment(" steward: ignore[a, b-c] we know"),
-            Some((vec!["a".into(), "b-c".into()], Some("we know".into())))
+            Some((
+                vec![entry("a", None), entry("b-c", None)],
+                Some("we know".into())
+            ))
         );
         assert_eq!(
             parse_comment(" steward:ignore[a]"),
-            Some((vec!["a".into()], None))
+            Some((vec![entry("a", None)], None))
         );
         assert_eq!(parse_comment(" something else"), None);
         assert_eq!(parse_comment(" steward: ignore a"), None);
+    }
+
+    #[test]
+    fn parses_subjects() {
+        assert_eq!(
+            parse_comment(" steward: ignore[a(b), c( d , e ), f] why").map(|p| p.0),
+            Some(vec![
+                entry("a", Some("b")),
+                entry("c", Some("d")),
+                entry("c", Some("e")),
+                entry("f", None),
+            ])
+        );
+        assert_eq!(
+            parse_comment(" steward: ignore[a()]").map(|p| p.0),
+            Some(vec![entry("a", Some(""))])
+        );
+        // Unbalanced parentheses stay one (unknown) rule id.
+        assert_eq!(
+            parse_comment(" steward: ignore[a(b, c]").map(|p| p.0),
+            Some(vec![entry("a(b, c", None)])
+        );
+        assert_eq!(
+            parse_comment(" steward: ignore[a(b)(c)]").map(|p| p.0),
+            Some(vec![entry("a(b)(c)", None)])
+        );
     }
 }

@@ -408,3 +408,75 @@ fn every_roster_member_away_during_a_shift_is_listed() {
         .collect();
     assert_eq!(away, ["bo 2026-06-02", "cy 2026-06-01"]);
 }
+
+#[test]
+fn load_is_over_the_whole_rotation_and_says_so_in_a_window() {
+    let window = ["--from", "2026-12-10", "--to", "2026-12-24"];
+    let (_, table, _) = schedule(&window);
+    assert!(
+        table.contains(
+            "\n  load over the whole rotation: 7 shifts, 2026-11-16 – 2027-01-03\n  PERSON "
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains("\nAll rotations\n  load over each whole rotation: 9 shifts\n  PERSON "),
+        "{table}"
+    );
+    let mut args = window.to_vec();
+    args.extend(["--format", "markdown"]);
+    let (_, markdown, _) = schedule(&args);
+    assert!(
+        markdown.contains(
+            "### Load\n\nOver the whole rotation: 7 shifts, 2026-11-16 – 2027-01-03.\n\n| Person "
+        ),
+        "{markdown}"
+    );
+    // The same counts as without a window, labelled.
+    let windowed = schedule_json(WORKSPACE, &window);
+    let whole = schedule_json(WORKSPACE, &[]);
+    for i in 0..2 {
+        assert_eq!(
+            windowed["rotations"][i]["load"],
+            whole["rotations"][i]["load"]
+        );
+    }
+    assert_eq!(windowed["load"], whole["load"]);
+    let load = &windowed["rotations"][0]["load"];
+    assert_eq!(
+        (&load["over"], &load["shifts"]),
+        (&"rotation".into(), &7.into())
+    );
+    assert_eq!(windowed["load"]["over"], "rotations");
+    assert_eq!(windowed["load"]["shifts"], 9);
+    let david = &load["people"][0];
+    assert_eq!(
+        (&david["person"], &david["primary"]),
+        (&"david".into(), &2.into())
+    );
+}
+
+#[test]
+fn overrides_that_start_no_shift_are_shown_as_notes() {
+    let note = "override of 2026-12-23 not applied (secondary john, reason: Christmas swap): it starts no shift; see `steward check`";
+    let (_, table, _) = schedule(&[]);
+    assert!(table.contains(&format!("\n  {note}\n")), "{table}");
+    let (_, markdown, _) = schedule(&["--format", "markdown"]);
+    assert!(markdown.contains(&format!("\n- {note}\n")), "{markdown}");
+    let json = schedule_json(WORKSPACE, &[]);
+    assert_eq!(
+        json["rotations"][0]["unmatched_overrides"],
+        serde_json::json!([{
+            "index": 1,
+            "start": "2026-12-23",
+            "primary": null,
+            "secondary": "john",
+            "reason": "Christmas swap",
+        }])
+    );
+    // A window shows the ones dated inside it, also when it holds no shift.
+    let (_, outside, _) = schedule(&["--from", "2026-11-16", "--to", "2026-11-30"]);
+    assert!(!outside.contains("not applied"), "{outside}");
+    let (_, inside, _) = schedule(&["--from", "2026-12-22", "--to", "2026-12-23"]);
+    assert!(inside.contains(&format!("\n  {note}\n")), "{inside}");
+}

@@ -48,6 +48,9 @@ struct JsonFinding<'a> {
     end_line: usize,
     end_column: usize,
     pointer: &'a str,
+    /// The person the finding is about: `ignore[rule(subject)]` suppresses it alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -75,6 +78,7 @@ fn finding(f: &ResolvedFinding) -> JsonFinding<'_> {
         end_line: f.end.line,
         end_column: f.end.column,
         pointer: &f.pointer,
+        subject: f.subject.as_deref(),
         help: f.help.as_deref(),
         labels: f.labels.iter().map(label).collect(),
     }

@@ -48,6 +48,8 @@ pub struct ResolvedFinding {
     pub pointer: String,
     pub label: Option<String>,
     pub labels: Vec<ResolvedLabel>,
+    /// The person the finding is about, if one (`ignore[rule(person)]`).
+    pub subject: Option<String>,
     pub suppressed: Option<Suppressed>,
 }
 
@@ -196,6 +198,7 @@ pub fn resolve(
         pointer,
         label: finding.primary_label,
         labels,
+        subject: finding.subject,
         suppressed,
     })
 }

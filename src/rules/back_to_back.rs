@@ -84,7 +84,8 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
             };
             let mut d = Diagnostic::new(at(rs, blame), message)
                 .label(format!("{person} again"))
-                .help(help);
+                .help(help)
+                .subject(&person);
             if other.pointer() != blame.pointer() {
                 d = d.with(at(rs, other), format!("{person} in the adjacent shift"));
             }

@@ -3,12 +3,12 @@ use chrono::NaiveDate;
 use super::on_call::{self, count};
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
-use crate::model::Rotation;
-use crate::schedule::{date_range, Form, RotationSchedule, Shift, MAX_SHIFTS};
+use crate::model::{Override, Rotation};
+use crate::schedule::{date_range, Form, Role, RotationSchedule, Shift, MAX_SHIFTS};
 
 pub static RULE: Rule = Rule {
     id: "coverage-gap",
-    summary: "A rotation has a gap or overlap between consecutive shifts, or an override that starts no shift",
+    summary: "A rotation has a gap or overlap between consecutive shifts, or an override that starts no shift or repeats another",
     explanation: r#"## What it checks
 A rotation's shifts, in date order, must follow each other without a gap or
 an overlap: each shift starts the day the previous one ends. For an explicit
@@ -17,7 +17,9 @@ the first shift starts at the rotation's `start`. A generated rotation
 (`roster` + `until`) has no gaps by construction.
 
 Every override must start on the first day of a shift: it replaces the people
-of that whole shift.
+of that whole shift. Two overrides of one shift that both set its primary (or
+both its secondary) are reported at the later one, which silently wins;
+two that set different roles are fine.
 
 It also reports a rotation longer than steward expands: at most 10,000 shifts
 per rotation are expanded and checked (10,000 weekly shifts are almost two
@@ -27,7 +29,9 @@ from which date on nothing is checked.
 ## Why
 A gap is a stretch of days when nobody is on call for the covered pipelines;
 an overlap means two shifts disagree on who is. An override that matches no
-shift does nothing: the swap it was written for silently does not happen.
+shift does nothing: the swap it was written for silently does not happen. Of
+two overrides setting the same person of a shift only the last applies, so
+the first one's swap silently does not happen either.
 
 ## Example
 ```yaml
@@ -38,12 +42,15 @@ shifts:
   - { start: 2026-01-19, primary: emily, secondary: john }   # 2026-01-12 – 2026-01-18 uncovered
 overrides:
   - { start: 2026-01-07, primary: david }                     # a Wednesday: starts no shift
+  - { start: 2026-01-05, primary: david, reason: john away }
+  - { start: 2026-01-05, primary: michael, reason: swap }      # replaces the one above
 ```
 
 ## How to fix
 Make each shift start where the previous one ends (add the missing shift, or
 move its `start`), and set each override's `start` to the first day of the
-shift it replaces: the help line names the shift it falls in.
+shift it replaces: the help line names the shift it falls in. Keep one
+override per shift and role: delete the one that no longer applies.
 "#,
     options: None,
     check,
@@ -79,6 +86,80 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(unmatched_override(rs, j, o.start));
             }
         }
+        for shift in rs.shifts.iter().filter(|s| s.overrides.len() > 1) {
+            repeated_overrides(rs, rot, shift, out);
+        }
+    }
+}
+
+/// The roles an override sets, with the person for each.
+fn roles(o: &Override) -> Vec<(Role, &str)> {
+    [(Role::Primary, &o.primary), (Role::Secondary, &o.secondary)]
+        .into_iter()
+        .filter_map(|(role, person)| Some((role, person.as_deref()?)))
+        .collect()
+}
+
+/// Each override of `shift` that sets a role an earlier override of the
+/// same shift set too: only the later one applies.
+fn repeated_overrides(
+    rs: &RotationSchedule,
+    rot: &Rotation,
+    shift: &Shift,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (k, &later) in shift.overrides.iter().enumerate() {
+        let Some(this) = rot.overrides.get(later) else {
+            continue;
+        };
+        let mine = roles(this);
+        // The closest earlier override sharing a role is the one replaced.
+        let earlier = shift.overrides[..k].iter().rev().find_map(|&i| {
+            let theirs = roles(rot.overrides.get(i)?);
+            let shared: Vec<(Role, &str, &str)> = mine
+                .iter()
+                .filter_map(|&(role, now)| {
+                    let (_, before) = theirs.iter().find(|(r, _)| *r == role)?;
+                    Some((role, *before, now))
+                })
+                .collect();
+            (!shared.is_empty()).then_some((i, shared))
+        });
+        let Some((first, shared)) = earlier else {
+            continue;
+        };
+        let which = shared
+            .iter()
+            .map(|(role, ..)| format!("its {role}"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let before: Vec<&str> = shared.iter().map(|(_, b, _)| *b).collect();
+        let now: Vec<&str> = shared.iter().map(|(.., n)| *n).collect();
+        let what = if before == now {
+            format!("this one repeats the earlier one ({})", now.join(", "))
+        } else {
+            format!(
+                "this one ({}) silently replaces the earlier one ({})",
+                now.join(", "),
+                before.join(", ")
+            )
+        };
+        out.push(
+            Diagnostic::new(
+                Location::node(rs.doc, format!("/overrides/{later}")),
+                format!(
+                    "rotation `{}` has two overrides of the shift {} that both set {which}: {what}",
+                    rs.id,
+                    shift.dates()
+                ),
+            )
+            .label(format!("second override of {}", shift.start))
+            .with(
+                Location::node(rs.doc, format!("/overrides/{first}")),
+                format!("first override of {}", shift.start),
+            )
+            .help("keep one override per shift: delete the one that no longer applies, or merge the two into one"),
+        );
     }
 }
 

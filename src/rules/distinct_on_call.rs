@@ -83,7 +83,8 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .label(format!("{person} is also the primary"))
-            .help(help);
+            .help(help)
+            .subject(&person);
             if other.pointer() != blame.pointer() {
                 d = d.with(at(rs, other), format!("{person} as primary"));
             }

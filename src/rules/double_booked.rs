@@ -144,7 +144,8 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
             .help(format!(
                 "add an override so someone else is primary of `{}` or `{}` then, or merge the two rotations",
                 rs.id, other_rs.id
-            )),
+            ))
+            .subject(person),
         );
     }
 }

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use super::on_call::{self, at, count, free_people, list};
+use super::on_call::{self, at, count, leave_help, list};
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
 use crate::schedule::{Origin, Role};
@@ -33,7 +33,8 @@ holidays: { calendar: us-major }
 ```
 
 ## How to fix
-Swap the person on leave out with an override, give the rotation a
+Trade the person on leave's shift with someone free both times (the help
+line names who and writes the two overrides), give the rotation a
 secondary (a roster of two or more), or lower `min_engineers` when one
 engineer is enough.
 "#,
@@ -58,6 +59,8 @@ struct Group {
     available: Vec<String>,
     holidays: Vec<String>,
     first_shift: usize,
+    /// Whether the holidays fall in more than one shift.
+    several_shifts: bool,
     leave: Option<(Location, String)>,
 }
 
@@ -112,17 +115,18 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 causes.push((cause, shift.primary.person.clone(), None));
             }
             for (cause, person, leave) in causes {
-                groups
+                let group = groups
                     .entry((cause, available.len()))
                     .or_insert_with(|| Group {
                         person,
                         available: available.clone(),
                         holidays: Vec::new(),
                         first_shift: hit.shift,
+                        several_shifts: false,
                         leave,
-                    })
-                    .holidays
-                    .push(holiday.clone());
+                    });
+                group.holidays.push(holiday.clone());
+                group.several_shifts |= group.first_shift != hit.shift;
             }
         }
         for ((cause, _), g) in groups {
@@ -145,15 +149,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 Cause::Leave(origin, role, ..) => {
                     let (leave_at, leave_text) =
                         g.leave.unwrap_or_else(|| (at(rs, origin), String::new()));
-                    let free = free_people(ctx, rs, shift, role);
-                    let mut help = format!(
-                        "add an override so someone not on leave replaces {person}: `- {{ start: {}, {role}: {}, reason: {person} on leave }}`",
-                        shift.start,
-                        free.first().map_or("someone available", String::as_str)
-                    );
-                    if !free.is_empty() {
-                        help.push_str(&format!("; free then: {}", list(&free, 4)));
-                    }
+                    let help = leave_help(ctx, rs, g.first_shift, role, origin, g.several_shifts);
                     Diagnostic::new(
                         at(rs, origin),
                         format!("{head}: {person}, the {role}, is on leave ({leave_text})"),
@@ -161,6 +157,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                     .label(format!("{person} on leave"))
                     .with(leave_at, format!("{person}'s leave"))
                     .help(help)
+                    .subject(person)
                 }
                 Cause::Alone(origin) => {
                     let why = if shift.secondary.is_some() {
@@ -170,6 +167,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                     };
                     Diagnostic::new(at(rs, origin), format!("{head}: {why}"))
                         .label(format!("{person} alone"))
+                        .subject(person)
                         .help("give the rotation a secondary: a roster of two or more people, or `secondary:` on each shift")
                 }
                 Cause::TooMany => {

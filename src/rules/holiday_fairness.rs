@@ -148,7 +148,8 @@ fn repeated(
             .help(format!(
                 "add an override for the shift holding {second_date} so someone who was not primary on {name} {} takes it",
                 first_date.year()
-            ));
+            ))
+            .subject(person);
             if first_origin.pointer() != second_origin.pointer() {
                 d = d.with(at(rs, first_origin), format!("{name} {first_date}"));
             }

@@ -14,6 +14,7 @@ use crate::workspace::Workspace;
 
 mod back_to_back;
 mod balanced_load;
+pub(crate) mod broad_ignore;
 mod coverage_gap;
 mod distinct_on_call;
 mod distinct_owners;
@@ -23,7 +24,7 @@ mod escalation_required;
 mod holiday_coverage;
 mod holiday_fairness;
 mod io_error;
-mod on_call;
+pub(crate) mod on_call;
 mod on_call_coverage;
 mod owner_expertise;
 mod owner_load;
@@ -111,6 +112,7 @@ pub static RULES: &[&Rule] = &[
     &schedule_horizon::RULE,
     &roster_size::RULE,
     &unused_ignore::RULE,
+    &broad_ignore::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -2,7 +2,7 @@
 
 use crate::finding::{Diagnostic, Location};
 use crate::model::Rotation;
-use crate::schedule::{Form, Origin, Role, RotationSchedule, Shift};
+use crate::schedule::{Assignment, Form, Origin, Role, RotationSchedule, Shift};
 
 use super::Context;
 
@@ -86,6 +86,152 @@ pub(crate) fn free_people(
         .collect()
 }
 
+/// How far (in shifts, either way) a swap partner is looked for: a trade
+/// months away is not one people make.
+const SWAP_REACH: usize = 26;
+
+/// The person in `role` of shift `i`.
+fn holder(shift: &Shift, role: Role) -> Option<&Assignment> {
+    match role {
+        Role::Primary => Some(&shift.primary),
+        Role::Secondary => shift.secondary.as_ref(),
+    }
+}
+
+/// The nearest shift whose `role` holder could trade shifts with the
+/// `role` holder of shift `i`: a shift not over by today, held by a roster
+/// member not set by an override, each of the two free (not on leave, not
+/// on call) during the other's shift, and for primaries no one primary twice
+/// in a row after the trade. Later shifts win ties. Everyone keeps their
+/// number of shifts, so `balanced-load` stays as it is.
+pub(crate) fn swap_partner(
+    ctx: &Context<'_>,
+    rs: &RotationSchedule,
+    i: usize,
+    role: Role,
+) -> Option<usize> {
+    let shifts = &rs.shifts;
+    let here = shifts.get(i)?;
+    let person = holder(here, role)?.person.as_str();
+    let leave = &ctx.schedule.leave;
+    let free = |who: &str, shift: &Shift| {
+        shift.assignments().all(|(_, a)| a.person != who)
+            && leave.during(who, shift.start, shift.end).next().is_none()
+    };
+    let trades = |j: usize| {
+        // A shift that is over cannot be traded any more.
+        let Some(there) = shifts.get(j).filter(|s| s.end > ctx.today) else {
+            return false;
+        };
+        let Some(other) = holder(there, role) else {
+            return false;
+        };
+        let x = other.person.as_str();
+        if x == person || other.origin.is_override() || !rs.roster.iter().any(|p| p == x) {
+            return false;
+        }
+        if !free(x, here) || !free(person, there) {
+            return false;
+        }
+        if role == Role::Secondary {
+            return true;
+        }
+        // Primaries after the trade, next to each of the two shifts.
+        let primary_after = |k: usize| -> Option<&str> {
+            if k == i {
+                Some(x)
+            } else if k == j {
+                Some(person)
+            } else {
+                shifts.get(k).map(|s| s.primary.person.as_str())
+            }
+        };
+        let next_to = |k: usize, who: &str| {
+            [k.checked_sub(1), k.checked_add(1)]
+                .into_iter()
+                .flatten()
+                .all(|n| primary_after(n) != Some(who))
+        };
+        next_to(i, x) && next_to(j, person)
+    };
+    (1..=SWAP_REACH).find_map(|d| {
+        [i.checked_add(d), i.checked_sub(d)]
+            .into_iter()
+            .flatten()
+            .find(|&j| trades(j))
+    })
+}
+
+/// Help for someone on leave in `role` of shift `i` (`origin` put them
+/// there): a trade with the nearest person free both times, or, when there
+/// is none, an override naming someone free and `steward suggest`.
+pub(crate) fn leave_help(
+    ctx: &Context<'_>,
+    rs: &RotationSchedule,
+    i: usize,
+    role: Role,
+    origin: Origin,
+    several: bool,
+) -> String {
+    let Some(here) = rs.shifts.get(i) else {
+        return String::new();
+    };
+    let Some(person) = holder(here, role).map(|a| a.person.as_str()) else {
+        return String::new();
+    };
+    let suggest = format!(
+        "`steward suggest --rotation {}` plans the rotation around everyone's leave",
+        rs.id
+    );
+    let partner = swap_partner(ctx, rs, i, role).and_then(|j| {
+        Some((
+            rs.shifts.get(j)?,
+            holder(rs.shifts.get(j)?, role)?.person.as_str(),
+        ))
+    });
+    let Some((there, x)) = partner else {
+        let free = free_people(ctx, rs, here, role);
+        return match free.first() {
+            Some(who) => format!(
+                "nobody can trade shifts with {person} without a new conflict: add an override `- {{ start: {}, {role}: {who}, reason: {person} on leave }}` (free then: {}) and give {who} a shift back later, or {suggest}",
+                here.start,
+                list(&free, 4)
+            ),
+            None => format!(
+                "nobody on the roster can take the shift {} without a new conflict; {suggest}",
+                here.dates()
+            ),
+        };
+    };
+    let back = format!(
+        "`- {{ start: {}, {role}: {person}, reason: swap with {x} }}`",
+        there.start
+    );
+    let how = match origin {
+        Origin::Override(..) => format!("write {x} here instead of {person}, and add {back} to `overrides`"),
+        Origin::Shift(..) => format!(
+            "make {x} the {role} of the shift starting {} and {person} the {role} of the one starting {}",
+            here.start, there.start
+        ),
+        Origin::Roster(_) => format!(
+            "add `- {{ start: {}, {role}: {x}, reason: {person} on leave }}` and {back} to `overrides`",
+            here.start
+        ),
+    };
+    let trade = format!(
+        "swap shifts with {x}, {role} of {} and free both times, so everyone keeps their number of shifts: {how}",
+        there.dates()
+    );
+    if several {
+        format!(
+            "trade each shift with someone free both times; for {}: {trade}; or {suggest}",
+            here.start
+        )
+    } else {
+        trade
+    }
+}
+
 /// "a", "a and b", "a, b and c", "a, b, c and 4 more".
 pub(crate) fn list<S: AsRef<str>>(items: &[S], shown: usize) -> String {
     let shown = shown.max(1);
@@ -145,7 +291,8 @@ pub(crate) fn uneven(
     let there = person_location(rs, rot, s.least);
     let mut d = Diagnostic::new(here.clone(), message)
         .label(label)
-        .help(help);
+        .help(help)
+        .subject(s.most);
     if there != here {
         d = d.with(there, least_label);
     }

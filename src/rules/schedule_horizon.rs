@@ -26,7 +26,7 @@ leaves the pipelines without anyone on call.
 ```yaml
 # today: 2026-11-23
 start: 2026-01-05
-until: 2026-12-28    # the last shift ends 2026-12-28: 5 weeks ahead, not 13
+until: 2026-12-28    # the last shift ends 2026-12-27: 5 weeks counting today, not 13
 ```
 
 ## How to fix
@@ -65,7 +65,9 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             (Form::Explicit, Some(p)) => Location::node(rs.doc, p),
             _ => Location::node(rs.doc, "/until"),
         };
-        let when = weeks_between(ctx.today, end);
+        // Both spans count today: the schedule covers today through its
+        // last day, and "13 weeks ahead" means today through horizon - 1.
+        let covered = days_from(ctx.today, end);
         let message = if end <= ctx.today {
             format!(
                 "rotation `{}` ran out: its last shift ended on {}, before today ({}); publish at least {} ahead (through {})",
@@ -77,7 +79,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             )
         } else {
             format!(
-                "rotation `{}` is scheduled until {}, {when} after today ({}); publish at least {} ahead (through {})",
+                "rotation `{}` is scheduled through {}, {covered} counting today ({}); publish at least {} ahead (through {})",
                 rs.id,
                 last.last_day(),
                 ctx.today,
@@ -100,9 +102,10 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// "5 weeks", "3 days".
-fn weeks_between(from: NaiveDate, to: NaiveDate) -> String {
-    let days = usize::try_from((to - from).num_days()).unwrap_or(0);
+/// The days from `from` up to `to_exclusive` in weeks and days: "5 weeks",
+/// "1 week and 3 days", "3 days".
+fn days_from(from: NaiveDate, to_exclusive: NaiveDate) -> String {
+    let days = usize::try_from((to_exclusive - from).num_days()).unwrap_or(0);
     if days >= 7 && days % 7 == 0 {
         count(days / 7, "week")
     } else if days >= 7 {
@@ -117,9 +120,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn weeks_between_counts_weeks_and_leftover_days() {
+    fn days_from_counts_weeks_and_leftover_days() {
         let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        let after = |days: u64| weeks_between(from, from + chrono::Days::new(days));
+        let after = |days: u64| days_from(from, from + chrono::Days::new(days));
         assert_eq!(after(0), "0 days");
         assert_eq!(after(3), "3 days");
         assert_eq!(after(7), "1 week");

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use super::on_call::{self, at, free_people, list};
+use super::on_call::{self, at, list};
 use super::{Context, Params, Rule};
 use crate::finding::Diagnostic;
 use crate::schedule::leave::LeavePeriod;
@@ -17,7 +17,10 @@ one day.
 The finding points at the entry that puts the person on call (the roster
 entry of a generated rotation, the shift or override of an explicit one),
 names the shift's dates and the leave, and labels the leave entry in the
-Team file. The help line names roster members free for the whole shift.
+Team file. The help line proposes a trade with the nearest roster member
+who is free during both shifts (so nobody's shift count changes and
+`balanced-load` stays as it was); when there is none, an override naming
+someone free, and `steward suggest`.
 
 ## Why
 Someone on vacation does not answer the pager: the shift is uncovered
@@ -32,8 +35,12 @@ while the schedule says it is not.
 ```
 
 ## How to fix
-Add an override for the shift, with a `reason`:
-`- { start: 2026-12-21, primary: david, reason: emily on leave }`.
+Trade shifts with someone free both times, with two overrides:
+`- { start: 2026-12-21, primary: david, reason: emily on leave }` and
+`- { start: 2027-01-04, primary: emily, reason: swap with david }`.
+A single override fixes the leave but gives one person an extra shift,
+which `balanced-load` may report. `steward suggest --rotation ID` plans a
+whole rotation around everyone's leave.
 "#,
     options: None,
     check,
@@ -68,27 +75,10 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 .filter_map(|&i| rs.shifts.get(i))
                 .map(Shift::dates)
                 .collect();
-            let Some(first) = shifts.first().and_then(|&i| rs.shifts.get(i)) else {
+            let Some(&first) = shifts.first() else {
                 continue;
             };
-            let free = free_people(ctx, rs, first, role);
-            let who = if free.is_empty() {
-                "someone available".to_string()
-            } else {
-                free[0].clone()
-            };
-            let each = if shifts.len() > 1 {
-                " for each shift, e.g."
-            } else {
-                ":"
-            };
-            let mut help = format!(
-                "add an override{each} `- {{ start: {}, {role}: {who}, reason: {person} on leave }}`",
-                first.start
-            );
-            if !free.is_empty() {
-                help.push_str(&format!("; free then: {}", list(&free, 4)));
-            }
+            let help = on_call::leave_help(ctx, rs, first, role, origin, shifts.len() > 1);
             let away: Vec<String> = periods.iter().map(|p| p.describe()).collect();
             let mut d = Diagnostic::new(
                 at(rs, origin),
@@ -100,7 +90,8 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .label(format!("{person} on leave"))
-            .help(help);
+            .help(help)
+            .subject(person);
             for p in periods {
                 d = d.with(p.location(), format!("{person}'s leave"));
             }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::View;
+use super::{counted_shifts, View};
 use crate::schedule::load::Load;
 use crate::schedule::{Form, NotExpanded};
 
@@ -12,7 +12,10 @@ fn rounded(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-fn load(view: &View<'_>, load: &Load) -> Value {
+/// A load object; `over` says what it counts ("rotation": all of one
+/// rotation's shifts, "rotations": all of every rotation's), whatever the
+/// window: the counts `balanced-load` judges.
+fn load(view: &View<'_>, load: &Load, over: &str, shifts: usize) -> Value {
     let people: Vec<Value> = load
         .people
         .iter()
@@ -27,7 +30,12 @@ fn load(view: &View<'_>, load: &Load) -> Value {
             })
         })
         .collect();
-    json!({ "people": people, "balance": rounded(load.balance) })
+    json!({
+        "over": over,
+        "shifts": shifts,
+        "people": people,
+        "balance": rounded(load.balance),
+    })
 }
 
 pub fn render(view: &View<'_>) -> String {
@@ -116,7 +124,24 @@ pub fn render(view: &View<'_>) -> String {
             }))),
         );
         r.insert("shifts".into(), Value::Array(shifts));
-        r.insert("load".into(), load(view, &s.load));
+        let unmatched: Vec<Value> = s
+            .unmatched
+            .iter()
+            .map(|(j, o)| {
+                json!({
+                    "index": j,
+                    "start": o.start.to_string(),
+                    "primary": o.primary,
+                    "secondary": o.secondary,
+                    "reason": o.reason,
+                })
+            })
+            .collect();
+        r.insert("unmatched_overrides".into(), Value::Array(unmatched));
+        r.insert(
+            "load".into(),
+            load(view, &rs.load, "rotation", rs.shifts.len()),
+        );
         rotations.push(Value::Object(r));
     }
     let doc = json!({
@@ -125,7 +150,7 @@ pub fn render(view: &View<'_>) -> String {
         "from": view.from.map(|d| d.to_string()),
         "to": view.to.map(|d| d.to_string()),
         "rotations": rotations,
-        "load": load(view, &view.total(&sections)),
+        "load": load(view, &view.total(&sections), "rotations", counted_shifts(&sections)),
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
     text.push('\n');

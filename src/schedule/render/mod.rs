@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use super::leave::LeavePeriod;
 use super::load::Load;
 use super::{HolidayOnCall, RotationSchedule, Schedule, Shift};
-use crate::model::{Model, Rotation};
+use crate::model::{Model, Override, Rotation};
 use crate::workspace::Workspace;
 
 /// Output formats of `steward schedule`.
@@ -47,7 +47,9 @@ struct Section<'a> {
     file: String,
     /// Indices of the shifts overlapping the window.
     range: Range<usize>,
-    load: Load,
+    /// Overrides dated in the window that start no shift (not applied), with
+    /// their index in `overrides`.
+    unmatched: Vec<(usize, &'a Override)>,
 }
 
 /// A shift as shown: who, holidays in it, and roster members away during it.
@@ -80,16 +82,26 @@ impl<'a> View<'a> {
                     .map(|f| f.display.clone())
                     .unwrap_or_default();
                 let range = self.range(rs);
-                let load = Load::of_shifts(rs, range.clone());
+                let unmatched = rs
+                    .unmatched_overrides
+                    .iter()
+                    .filter_map(|&j| Some((j, rot.overrides.get(j)?)))
+                    .filter(|(_, o)| self.shows(o.start))
+                    .collect();
                 Some(Section {
                     rs,
                     rot,
                     file,
                     range,
-                    load,
+                    unmatched,
                 })
             })
             .collect()
+    }
+
+    /// Whether `date` is inside the window.
+    fn shows(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|from| from <= date) && self.to.is_none_or(|to| date <= to)
     }
 
     /// Shifts overlapping `[from, to]`; shifts are sorted by start.
@@ -164,10 +176,36 @@ impl<'a> View<'a> {
         self.model.member(id).map_or(id, |m| m.name.as_str())
     }
 
-    /// Load summed over the shown part of every rotation.
+    /// Load summed over every shown rotation, each counted whole (like
+    /// `balanced-load`), whatever the window.
     fn total(&self, sections: &[Section<'_>]) -> Load {
-        Load::total(sections.iter().map(|s| (&s.load, s.rs.roster.as_slice())))
+        Load::total(
+            sections
+                .iter()
+                .map(|s| (&s.rs.load, s.rs.roster.as_slice())),
+        )
     }
+}
+
+/// Shifts counted in a load: every expanded shift of the rotations.
+fn counted_shifts(sections: &[Section<'_>]) -> usize {
+    sections.iter().map(|s| s.rs.shifts.len()).sum()
+}
+
+/// "override of 2026-12-23 not applied (secondary john, reason: swap): …".
+fn unmatched_note(o: &Override) -> String {
+    let mut details: Vec<String> = [("primary", &o.primary), ("secondary", &o.secondary)]
+        .into_iter()
+        .filter_map(|(role, who)| Some(format!("{role} {}", who.as_deref()?)))
+        .collect();
+    if let Some(reason) = &o.reason {
+        details.push(format!("reason: {reason}"));
+    }
+    format!(
+        "override of {} not applied ({}): it starts no shift; see `steward check`",
+        o.start,
+        details.join(", ")
+    )
 }
 
 /// Renders the schedule in `format`.

@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::{bar, score, Row, Section, View};
+use super::{bar, counted_shifts, score, unmatched_note, Row, Section, View};
 use crate::schedule::load::Load;
-use crate::schedule::{date_range, Form, NotExpanded, MAX_SHIFTS};
+use crate::schedule::{date_range, Form, NotExpanded, RotationSchedule, MAX_SHIFTS};
 
 const BAR_WIDTH: u32 = 40;
 
@@ -177,6 +177,32 @@ fn legend(rows: &[Cells]) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("   "))
 }
 
+/// "1 shift", "7 shifts".
+fn shifts(n: usize) -> String {
+    if n == 1 {
+        "1 shift".to_string()
+    } else {
+        format!("{n} shifts")
+    }
+}
+
+/// What a rotation's load counts: all its shifts, whatever the window.
+fn rotation_scope(rs: &RotationSchedule) -> String {
+    match rs.window() {
+        Some((first, end)) => format!(
+            "the whole rotation: {}, {}",
+            shifts(rs.shifts.len()),
+            date_range(first, end.pred_opt().unwrap_or(end))
+        ),
+        None => "the whole rotation: no shifts".to_string(),
+    }
+}
+
+/// What the load of all rotations counts.
+fn total_scope(sections: &[Section<'_>]) -> String {
+    format!("each whole rotation: {}", shifts(counted_shifts(sections)))
+}
+
 fn load_rows(view: &View<'_>, load: &Load) -> (Vec<Vec<String>>, u32) {
     let max = load.people.values().map(|l| l.primary).max().unwrap_or(0);
     let rows = load
@@ -222,7 +248,11 @@ pub fn table(view: &View<'_>) -> String {
         out.push('\n');
         let rows = view.rows(s);
         if rows.is_empty() {
-            out.push_str("  (no shifts in the window)\n\n");
+            out.push_str("  (no shifts in the window)\n");
+            for (_, o) in &s.unmatched {
+                let _ = writeln!(out, "  {}", unmatched_note(o));
+            }
+            out.push('\n');
             continue;
         }
         let cells: Vec<Cells> = rows.iter().map(|r| cells(view, r)).collect();
@@ -246,12 +276,17 @@ pub fn table(view: &View<'_>) -> String {
         if let Some(legend) = legend(&cells) {
             let _ = writeln!(out, "  {legend}");
         }
+        for (_, o) in &s.unmatched {
+            let _ = writeln!(out, "  {}", unmatched_note(o));
+        }
         out.push('\n');
-        load_table(view, &s.load, &mut out);
+        let _ = writeln!(out, "  load over {}", rotation_scope(s.rs));
+        load_table(view, &s.rs.load, &mut out);
         out.push('\n');
     }
     if sections.len() > 1 {
         let _ = writeln!(out, "All rotations");
+        let _ = writeln!(out, "  load over {}", total_scope(&sections));
         load_table(view, &view.total(&sections), &mut out);
     }
     out
@@ -323,6 +358,7 @@ pub fn markdown(view: &View<'_>) -> String {
         let rows = view.rows(s);
         if rows.is_empty() {
             out.push_str("No shifts in the window.\n\n");
+            markdown_notes(s, &mut out);
             continue;
         }
         let cells: Vec<Cells> = rows.iter().map(|r| cells(view, r)).collect();
@@ -343,14 +379,28 @@ pub fn markdown(view: &View<'_>) -> String {
             let _ = writeln!(out, "\n{}", legend.replace('*', "\\*"));
         }
         out.push('\n');
+        markdown_notes(s, &mut out);
         let _ = writeln!(out, "### Load\n");
-        markdown_load(view, &s.load, &mut out);
+        let _ = writeln!(out, "Over {}.\n", md(&rotation_scope(s.rs)));
+        markdown_load(view, &s.rs.load, &mut out);
     }
     if sections.len() > 1 {
         let _ = writeln!(out, "## All rotations\n");
+        let _ = writeln!(out, "Over {}.\n", md(&total_scope(&sections)));
         markdown_load(view, &view.total(&sections), &mut out);
     }
     out
+}
+
+/// The overrides that were not applied, as a list.
+fn markdown_notes(s: &Section<'_>, out: &mut String) {
+    if s.unmatched.is_empty() {
+        return;
+    }
+    for (_, o) in &s.unmatched {
+        let _ = writeln!(out, "- {}", md(&unmatched_note(o)));
+    }
+    out.push('\n');
 }
 
 fn markdown_load(view: &View<'_>, load: &Load, out: &mut String) {
