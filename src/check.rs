@@ -425,6 +425,16 @@ pub fn check_workspace(
     check_loaded(analyse(workspace, options)?, options)
 }
 
+/// [`check_workspace`] for a workspace with a discovered root, whose
+/// `steward.yaml` holds the policy in effect (`steward lsp`).
+pub fn check_workspace_in(
+    workspace: Workspace,
+    options: &CheckOptions,
+    root: &Root,
+) -> Result<Outcome, CheckError> {
+    check_loaded(analyse_in(workspace, options, Some(root))?, options)
+}
+
 fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, CheckError> {
     let timer = Timings::start();
     let mut findings = run_rules(&loaded.context(options.today), &loaded.policy);
