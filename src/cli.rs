@@ -72,6 +72,8 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Run the language server on stdin/stdout, for editors.
+    Lsp(LspArgs),
     /// Print the man page (roff) of steward or of one of its commands.
     #[command(after_help = "Examples:
   steward man | man -l -
@@ -227,6 +229,16 @@ pub struct SuggestArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Editors start it and speak the Language Server Protocol over stdin and stdout; see the README, \"Editor integration\".\nExit status: 0 after the client's shutdown and exit, 1 when the client exits or goes away without shutdown."
+)]
+pub struct LspArgs {
+    /// The date "today" for time-relative rules [default: the local date].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -271,6 +283,7 @@ pub fn main() -> ExitCode {
         Command::Schema { kind } => run_schema(kind.as_deref()),
         Command::Completions { shell } => run_completions(shell),
         Command::Man { command } => run_man(command.as_deref()),
+        Command::Lsp(args) => crate::lsp::run(crate::lsp::Options { today: args.today }),
     };
     ExitCode::from(code)
 }

@@ -11,6 +11,7 @@ pub mod did_you_mean;
 pub mod document;
 pub mod finding;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod plan;
 pub mod policy;
