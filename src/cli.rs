@@ -199,7 +199,7 @@ pub struct SuggestArgs {
     /// First new shift: a shift start (earlier shifts are kept) [default: the first shift starting on or after today].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub from: Option<NaiveDate>,
-    /// New shifts start while before this day [default: the rotation's end, or today + the schedule-horizon if later].
+    /// New shifts start while before this day; shifts from it on are kept [default: the rotation's end, or today + the schedule-horizon if later].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub until: Option<NaiveDate>,
     /// Seed of the search: the same seed gives the same schedule.

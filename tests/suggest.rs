@@ -254,3 +254,125 @@ fn usage_errors_exit_2() {
         assert!(err.contains(message), "{args:?}: {err}");
     }
 }
+
+const TEAM_OF_FOUR: &str = "apiVersion: steward/v1\nkind: Team\nid: data\nmembers:\n  - id: john\n  - id: emily\n  - id: michael\n  - id: david\n";
+
+/// A fresh workspace holding `team.yaml` (four people) and `rot.yaml`.
+fn workspace(rotation: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("team.yaml"), TEAM_OF_FOUR).expect("team");
+    std::fs::write(dir.path().join("rot.yaml"), rotation).expect("rotation");
+    dir
+}
+
+/// Every shift of rotation `r` as `start primary secondary`, via `schedule`.
+fn shift_lines(dir: &Path) -> Vec<String> {
+    let out = steward(
+        dir,
+        &["schedule", ".", "--format", "json", "--today", "2026-03-01"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let rotations = json["rotations"].as_array().expect("rotations");
+    let r = rotations
+        .iter()
+        .find(|r| r["id"] == "r")
+        .expect("rotation r");
+    r["shifts"]
+        .as_array()
+        .expect("shifts")
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} {}",
+                s["start"].as_str().unwrap_or("?"),
+                s["primary"]["person"].as_str().unwrap_or("?"),
+                s["secondary"]["person"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+const GENERATED_R: &str = "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nuntil: 2026-10-05\nroster: [john, emily, michael, david]\n";
+
+#[test]
+fn write_keeps_the_shifts_after_until() {
+    // Issue 12.1: everything after --until was deleted, unmentioned.
+    let dir = workspace(GENERATED_R);
+    let before = shift_lines(dir.path());
+    assert_eq!(before.len(), 18);
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "--rotation",
+            "r",
+            ".",
+            "--today",
+            "2026-03-01",
+            "--from",
+            "2026-07-06",
+            "--until",
+            "2026-08-01",
+            "--write",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "");
+    let after = shift_lines(dir.path());
+    assert_eq!(after.len(), 18, "{after:#?}");
+    for (old, new) in before.iter().zip(&after) {
+        let start = &old[..10];
+        if !("2026-07-06".."2026-08-03").contains(&start) {
+            assert_eq!(old, new, "a shift outside the window changed");
+        }
+    }
+    insta::assert_snapshot!("until_inside_stderr", err);
+    insta::assert_snapshot!(
+        "until_inside_file",
+        std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read")
+    );
+}
+
+#[test]
+fn new_shifts_respect_the_shift_kept_after_the_window() {
+    // john and michael are away for the last new shift; david has the one
+    // before it and emily the kept one after it: only a trade avoids
+    // back-to-back on either side.
+    let dir = workspace(GENERATED_R);
+    std::fs::write(
+        dir.path().join("team.yaml"),
+        TEAM_OF_FOUR
+            .replace(
+                "  - id: john\n",
+                "  - id: john\n    unavailable: [{ from: 2026-07-27, to: 2026-08-02 }]\n",
+            )
+            .replace(
+                "  - id: michael\n",
+                "  - id: michael\n    unavailable: [{ from: 2026-07-27, to: 2026-08-02 }]\n",
+            ),
+    )
+    .expect("team");
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "--rotation",
+            "r",
+            ".",
+            "--today",
+            "2026-03-01",
+            "--from",
+            "2026-07-06",
+            "--until",
+            "2026-08-03",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("  - { start: 2026-08-03, primary: emily, secondary: michael }\n"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("{ start: 2026-07-27, primary: emily"),
+        "{out}"
+    );
+}

@@ -49,12 +49,22 @@ pub fn report(input: &Input<'_>) -> String {
         w.from,
         last
     ));
-    if w.kept > 0 {
-        out.push_str(&format!(
-            "; the {} before {} are kept",
-            plural(w.kept, "shift"),
-            w.from
-        ));
+    let before =
+        (w.kept > 0).then(|| format!("the {} before {}", counted(w.kept, "shift"), w.from));
+    let after = w
+        .resume
+        .filter(|_| w.after > 0)
+        .map(|d| format!("the {} from {d} on", counted(w.after, "shift")));
+    match (before, after) {
+        (Some(b), Some(a)) => out.push_str(&format!("; {b} and {a} are kept")),
+        (Some(one), None) | (None, Some(one)) => {
+            let n = if w.kept > 0 { w.kept } else { w.after };
+            out.push_str(&format!(
+                "; {one} {}",
+                if n == 1 { "is kept" } else { "are kept" }
+            ));
+        }
+        (None, None) => {}
     }
     out.push('\n');
     if w.from_default {
@@ -137,11 +147,26 @@ pub fn report(input: &Input<'_>) -> String {
         }
     }
 
-    let kept = kept_problems(input);
-    if !kept.is_empty() {
+    let sides = [
+        (0..w.kept, format!("before {}", w.from), "an earlier --from"),
+        (
+            w.tail..w.tail + w.after,
+            format!("from {} on", w.resume.unwrap_or(w.until)),
+            "a later --until",
+        ),
+    ];
+    for (range, which, remedy) in sides {
+        let kept = kept_problems(input, range.clone());
+        if kept.is_empty() {
+            continue;
+        }
+        let (subject, verb) = if range.len() == 1 {
+            (format!("The shift {which}"), "is kept as it is")
+        } else {
+            (format!("The shifts {which}"), "are kept as they are")
+        };
         out.push_str(&format!(
-            "The shifts before {} are kept as they are, problems included (an earlier --from re-plans them):\n",
-            w.from
+            "{subject} {verb}, problems included ({remedy} re-plans them):\n"
         ));
         for line in kept.iter().take(SHOWN_CONFLICTS) {
             out.push_str(&format!("  - {line}\n"));
@@ -559,7 +584,10 @@ fn aspect_reason(
             let before = i
                 .checked_sub(1)
                 .map_or(pb.prev_primary, |j| state.primary[j]);
-            let after = state.primary.get(i + 1).copied().unwrap_or(NONE);
+            let after = match state.primary.get(i + 1) {
+                Some(p) => *p,
+                None => pb.next_primary,
+            };
             if before == who {
                 let when = i.checked_sub(1).map_or_else(
                     || "the last kept shift".to_string(),
@@ -569,9 +597,14 @@ fn aspect_reason(
                     "{name} is primary of {when}, the one before [back-to-back]"
                 ))
             } else if after == who {
+                let when = if i + 1 < state.primary.len() {
+                    format!("the shift of {}", date(i + 1))
+                } else {
+                    let resume = input.window.resume.unwrap_or(input.window.until);
+                    format!("the kept shift of {resume}")
+                };
                 Some(format!(
-                    "{name} is primary of the shift of {}, the one after [back-to-back]",
-                    date(i + 1)
+                    "{name} is primary of {when}, the one after [back-to-back]"
                 ))
             } else {
                 None
@@ -619,12 +652,13 @@ fn aspect_reason(
 }
 
 /// Leave, a missing second person and back-to-back shifts among the kept
-/// shifts, which the suggestion does not touch.
-fn kept_problems(input: &Input<'_>) -> Vec<String> {
+/// shifts `range` (before or after the window), which the suggestion does not
+/// touch.
+fn kept_problems(input: &Input<'_>, range: std::ops::Range<usize>) -> Vec<String> {
     let Some(rs) = input.loaded.schedule.rotations.get(input.target) else {
         return Vec::new();
     };
-    let kept = rs.shifts.get(..input.window.kept).unwrap_or(&[]);
+    let kept = rs.shifts.get(range).unwrap_or(&[]);
     let leave = &input.loaded.schedule.leave;
     let mut out = Vec::new();
     for (k, shift) in kept.iter().enumerate() {
@@ -770,6 +804,22 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
             }
         }
     }
+    // The last new shift next to the first one kept after the window.
+    if on(Aspect::BackToBack) && pb.next_primary != NONE {
+        if let Some(last) = pb.shifts.len().checked_sub(1) {
+            if pb.free_primary[last].as_slice() == [pb.next_primary] {
+                let name = pb.name_of(pb.next_primary);
+                let text = format!(
+                    "only {name} can be primary, and {name} is primary of the next shift, kept from {} on [back-to-back]",
+                    input.window.resume.unwrap_or(input.window.until)
+                );
+                match runs.last_mut() {
+                    Some((_, end, t)) if *end == last && *t == text => {}
+                    _ => runs.push((last, last, text)),
+                }
+            }
+        }
+    }
     let structural: Vec<(usize, usize)> = runs.iter().map(|(a, b, _)| (*a, *b)).collect();
     for (a, b, text) in &runs {
         let first = pb.shifts[*a].start;
@@ -782,7 +832,10 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
     let covered = |i: usize| structural.iter().any(|(a, b)| *a <= i && i <= *b + 1);
     let len = state.primary.len();
     for i in 0..len {
-        let local = state.local(i) + state.pair(i);
+        let mut local = state.local(i) + state.pair(i);
+        if i + 1 == len {
+            local += state.pair(len);
+        }
         for aspect in [
             Aspect::Unavailable,
             Aspect::DoubleBooked,
@@ -953,6 +1006,15 @@ fn tradeoff(state: &mut State<'_>, i: usize, aspect: Aspect) -> String {
         "every single change that avoids it breaks {}",
         broken.join(" and ")
     )
+}
+
+/// "shift", "2 shifts": a count where "the 1 shift" would read oddly.
+fn counted(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -92,6 +92,12 @@ impl Suggestion {
 pub struct Window {
     /// `rs.shifts[..kept]` stay.
     pub kept: usize,
+    /// `rs.shifts[tail..]` stay too: the shifts starting on or after `until`.
+    pub tail: usize,
+    /// How many shifts are kept after the window (`rs.shifts.len() - tail`).
+    pub after: usize,
+    /// Start of the first shift kept after the window.
+    pub resume: Option<NaiveDate>,
     pub from: NaiveDate,
     pub until: NaiveDate,
     pub starts: Vec<NaiveDate>,
@@ -128,6 +134,7 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
         policy: &loaded.policy,
         rotation: target,
         kept: window.kept,
+        tail: window.tail,
         starts: &window.starts,
         days: window.days,
     })?;
@@ -136,16 +143,17 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
         .unwrap_or_else(|| solver::default_steps(&problem));
     let solution = solver::solve(&problem, options.seed, budget);
 
+    let as_written = |s: &crate::schedule::Shift| ShiftOut {
+        start: s.start,
+        primary: s.primary.person.clone(),
+        secondary: s.secondary.as_ref().map(|a| a.person.clone()),
+    };
     let mut shifts: Vec<ShiftOut> = rs
         .shifts
         .get(..window.kept)
         .unwrap_or(&[])
         .iter()
-        .map(|s| ShiftOut {
-            start: s.start,
-            primary: s.primary.person.clone(),
-            secondary: s.secondary.as_ref().map(|a| a.person.clone()),
-        })
+        .map(as_written)
         .collect();
     for (i, shift) in problem.shifts.iter().enumerate() {
         let p = solution.primary.get(i).copied().unwrap_or(problem::NONE);
@@ -156,6 +164,14 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
             secondary: (s != problem::NONE).then(|| problem.name_of(s).to_string()),
         });
     }
+    // The shifts after the window stay exactly as the shifts before it do.
+    shifts.extend(
+        rs.shifts
+            .get(window.tail..)
+            .unwrap_or(&[])
+            .iter()
+            .map(as_written),
+    );
 
     let doc = loaded
         .workspace
@@ -341,10 +357,13 @@ fn window(
             u
         }
     };
+    // Shifts starting on or after `until` are kept, like those before `from`.
+    let tail = rs.shifts.partition_point(|s| s.start < until).max(kept);
+    let after = rs.shifts.len() - tail;
     let mut starts = Vec::new();
     let mut at = from;
     while at < until {
-        if kept + starts.len() >= MAX_SHIFTS {
+        if kept + starts.len() + after >= MAX_SHIFTS {
             return Err(format!(
                 "the window {from} – {until} holds more than {MAX_SHIFTS} shifts; choose a shorter one"
             ));
@@ -354,8 +373,39 @@ fn window(
             .checked_add_days(Days::new(days))
             .ok_or("the window runs past the calendar")?;
     }
+    // `at` is now where the last new shift ends.
+    let resume = rs.shifts.get(tail).map(|s| s.start);
+    if let Some(next) = resume.filter(|next| *next < at) {
+        let last = at.pred_opt().unwrap_or(at);
+        // A later kept shift where the new ones could end, if the grid meets one.
+        let aligned = rs
+            .shifts
+            .get(tail..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|s| s.start)
+            .find(|s| {
+                (*s - from)
+                    .num_days()
+                    .rem_euclid(i64::try_from(days).unwrap_or(1))
+                    == 0
+            });
+        let hint = match aligned {
+            Some(d) => {
+                format!("use --until {d}, or leave --until out to plan to the rotation's end")
+            }
+            None => "leave --until out to plan to the rotation's end".to_string(),
+        };
+        return Err(format!(
+            "the new shifts, one every {} from {from}, would run to {last} and overlap the shift of {next}, which --until {until} keeps; {hint}",
+            rot.shift_length
+        ));
+    }
     Ok(Window {
         kept,
+        tail,
+        after,
+        resume,
         from,
         until,
         starts,
