@@ -376,3 +376,40 @@ fn new_shifts_respect_the_shift_kept_after_the_window() {
         "{out}"
     );
 }
+
+#[test]
+fn write_uses_the_line_endings_of_the_rotation_document() {
+    // Issue 12: the file's first line ending was used for the new lines.
+    for (team, rotation) in [("\r\n", "\n"), ("\n", "\r\n")] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = format!(
+            "{}---\n{}",
+            TEAM_OF_FOUR.replace('\n', team),
+            "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nuntil: 2026-06-15\nroster: [john, emily, michael, david]\nx-owner: data\n"
+                .replace('\n', rotation)
+        );
+        std::fs::write(dir.path().join("all.yaml"), &text).expect("write");
+        let (code, _, err) = run(
+            dir.path(),
+            &[
+                "--rotation",
+                "r",
+                ".",
+                "--today",
+                "2026-03-01",
+                "--until",
+                "2026-06-15",
+                "--write",
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        let written = std::fs::read_to_string(dir.path().join("all.yaml")).expect("read");
+        let expected = format!(
+            "{}---\n{}",
+            TEAM_OF_FOUR.replace('\n', team),
+            "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nshifts:\n  - { start: 2026-06-01, primary: john, secondary: david }\n  - { start: 2026-06-08, primary: emily, secondary: michael }\nx-owner: data\n"
+                .replace('\n', rotation)
+        );
+        assert_eq!(written, expected, "team {team:?}, rotation {rotation:?}");
+    }
+}

@@ -59,7 +59,7 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
         .zip(doc.spans.children(""))
         .filter_map(|(k, child)| Some((k.clone(), child.key_span?, child.span)))
         .collect();
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let newline = document_newline(text, doc.spans.span().start);
     let flow = text.as_bytes().get(doc.spans.span().start) == Some(&b'{');
     let removed: Vec<&(String, Span, Span)> = entries
         .iter()
@@ -226,6 +226,26 @@ fn block_shifts(shifts: &[ShiftOut], indent: &str, newline: &str) -> String {
 fn flow_shifts(shifts: &[ShiftOut]) -> String {
     let items: Vec<String> = shifts.iter().map(flow_item).collect();
     format!("shifts: [{}]", items.join(", "))
+}
+
+/// The line ending of the document starting at `start`: that of its first
+/// line (a file may mix documents with different line endings); the file's
+/// first one for a document on a single unterminated line.
+fn document_newline(text: &str, start: usize) -> &'static str {
+    let first_break = |t: &str| {
+        t.find('\n')
+            .map(|i| i > 0 && t.as_bytes().get(i - 1) == Some(&b'\r'))
+    };
+    let crlf = text
+        .get(start..)
+        .and_then(first_break)
+        .or_else(|| first_break(text))
+        .unwrap_or(false);
+    if crlf {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 fn line_start(text: &str, at: usize) -> usize {
@@ -410,6 +430,19 @@ mod tests {
         assert_eq!(
             edited.text,
             "---\n{apiVersion: steward/v1, kind: Rotation, shifts: [{ start: 2026-01-05, primary: john, secondary: emily }, { start: 2026-01-12, primary: emily }], id: r}\n---\nother: 1\n"
+        );
+        // Each document keeps its own line endings.
+        let mixed = "a: 1\r\n---\nroster: [x]\nb: 2\n---\r\nc: 3\r\n";
+        let edited = edit(mixed, 1, &two()[..1]).unwrap();
+        assert_eq!(
+            edited.text,
+            "a: 1\r\n---\nshifts:\n  - { start: 2026-01-05, primary: john, secondary: emily }\nb: 2\n---\r\nc: 3\r\n"
+        );
+        let mixed = "a: 1\n---\r\nroster: [x]\r\nb: 2\r\n";
+        let edited = edit(mixed, 1, &two()[..1]).unwrap();
+        assert_eq!(
+            edited.text,
+            "a: 1\n---\r\nshifts:\r\n  - { start: 2026-01-05, primary: john, secondary: emily }\r\nb: 2\r\n"
         );
         let crlf = "a: 1\r\nroster: [x]\r\nuntil: 2026-01-01\r\nb: 2\r\n";
         let edited = edit(crlf, 0, &two()[..1]).unwrap();
