@@ -196,7 +196,7 @@ pub struct SuggestArgs {
     /// Files or directories to read (directories are walked recursively).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// First new shift: a shift start (earlier shifts are kept) [default: the first shift starting on or after today].
+    /// First new shift: a shift start or the rotation's end (earlier shifts are kept) [default: the first shift starting on or after today, else the rotation's end if the shift from there holds today].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub from: Option<NaiveDate>,
     /// New shifts start while before this day; shifts from it on are kept [default: the rotation's end, or today + the schedule-horizon if later].

@@ -255,7 +255,7 @@ fn usage_errors_exit_2() {
     }
 }
 
-const TEAM_OF_FOUR: &str = "apiVersion: steward/v1\nkind: Team\nid: data\nmembers:\n  - id: john\n  - id: emily\n  - id: michael\n  - id: david\n";
+const TEAM_OF_FOUR: &str = "apiVersion: steward/v1\nkind: Team\nid: data\nmembers:\n  - id: john\n    name: John\n  - id: emily\n    name: Emily\n  - id: michael\n    name: Michael\n  - id: david\n    name: David\n";
 
 /// A fresh workspace holding `team.yaml` (four people) and `rot.yaml`.
 fn workspace(rotation: &str) -> tempfile::TempDir {
@@ -343,12 +343,12 @@ fn new_shifts_respect_the_shift_kept_after_the_window() {
         dir.path().join("team.yaml"),
         TEAM_OF_FOUR
             .replace(
-                "  - id: john\n",
-                "  - id: john\n    unavailable: [{ from: 2026-07-27, to: 2026-08-02 }]\n",
+                "    name: John\n",
+                "    name: John\n    unavailable: [{ from: 2026-07-27, to: 2026-08-02 }]\n",
             )
             .replace(
-                "  - id: michael\n",
-                "  - id: michael\n    unavailable: [{ from: 2026-07-27, to: 2026-08-02 }]\n",
+                "    name: Michael\n",
+                "    name: Michael\n    unavailable: [{ from: 2026-07-27, to: 2026-08-02 }]\n",
             ),
     )
     .expect("team");
@@ -412,4 +412,94 @@ fn write_uses_the_line_endings_of_the_rotation_document() {
         );
         assert_eq!(written, expected, "team {team:?}, rotation {rotation:?}");
     }
+}
+
+/// `suggest --rotation r .` on GENERATED_R (2026-06-01 to 2026-10-04) today.
+fn on_generated_r(today: &str, extra: &[&str]) -> (i32, String, String) {
+    let dir = workspace(GENERATED_R);
+    let mut args = vec!["--rotation", "r", ".", "--today", today];
+    args.extend_from_slice(extra);
+    run(dir.path(), &args)
+}
+
+#[test]
+fn an_ended_rotation_is_not_planned_in_the_past_by_default() {
+    // Issue 12.8: it planned the past weeks and said it started "on or after
+    // today".
+    let (code, out, err) = on_generated_r("2026-12-01", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(out, "");
+    assert_eq!(
+        err,
+        "steward: error: rotation `r` ended on 2026-10-04, before today (2026-12-01), and new shifts follow its last one without a gap: planning it now means planning the 8 shifts from 2026-10-05 to 2026-11-29, which are over; pass --from 2026-10-05 to plan from there anyway\n"
+    );
+    // Asked for explicitly, the past shifts are planned, and said to be past.
+    let (code, _, err) = on_generated_r("2026-12-01", &["--from", "2026-10-05"]);
+    assert_eq!(code, 0, "{err}");
+    let head: Vec<&str> = err.lines().take(2).collect();
+    assert_eq!(
+        head,
+        [
+            "Suggested rotation `r`: 22 new shifts from 2026-10-05 to 2027-03-07; the 18 shifts before 2026-10-05 are kept",
+            "  8 of the new shifts (2026-10-05 – 2026-11-29) are over (today is 2026-12-01)",
+        ],
+        "{err}"
+    );
+}
+
+#[test]
+fn from_defaults_to_the_shift_holding_today_after_the_end() {
+    // Ended three days ago: the first new shift holds today.
+    let (code, _, err) = on_generated_r("2026-10-07", &[]);
+    assert_eq!(code, 0, "{err}");
+    let head: Vec<&str> = err.lines().take(2).collect();
+    assert_eq!(
+        head,
+        [
+            "Suggested rotation `r`: 14 new shifts from 2026-10-05 to 2027-01-10; the 18 shifts before 2026-10-05 are kept",
+            "  --from defaulted to the rotation's end, 2026-10-05: it ended before today (2026-10-07), and the first new shift (2026-10-05 – 2026-10-11) holds today",
+        ],
+        "{err}"
+    );
+    // The last shift is in progress: the new ones start where it ends.
+    let (code, _, err) = on_generated_r("2026-09-30", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.lines().nth(1),
+        Some("  --from defaulted to the rotation's end, 2026-10-05 (no shift starts on or after today, 2026-09-30)"),
+        "{err}"
+    );
+    let (code, _, err) = on_generated_r("2026-09-28", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.lines().nth(1),
+        Some("  --from defaulted to the first shift starting on or after today (2026-09-28)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_rotation_without_shifts_that_started_long_ago() {
+    let dir = workspace(
+        "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nuntil: 2026-06-01\nroster: [john, emily, michael, david]\n",
+    );
+    let (code, _, err) = run(
+        dir.path(),
+        &["--rotation", "r", ".", "--today", "2026-06-16"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err,
+        "steward: error: rotation `r` has no shifts, and its first one must start at its `start`, 2026-06-01, before today (2026-06-16): planning it now means planning the 2 shifts from 2026-06-01 to 2026-06-14, which are over; pass --from 2026-06-01 to plan from there anyway, or move its `start`\n"
+    );
+    let (code, _, err) = run(
+        dir.path(),
+        &["--rotation", "r", ".", "--today", "2026-06-03"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.lines().nth(1),
+        Some("  --from defaulted to the rotation's start (today is 2026-06-03)"),
+        "{err}"
+    );
 }

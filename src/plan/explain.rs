@@ -4,7 +4,7 @@
 
 use super::problem::{Aspect, Problem, NONE};
 use super::solver::{self, Change, Solution, State};
-use super::{Reported, Window};
+use super::{FromDefault, Reported, Window};
 use crate::check::Loaded;
 use crate::finding::Severity;
 use crate::schedule::date_range;
@@ -67,18 +67,44 @@ pub fn report(input: &Input<'_>) -> String {
         (None, None) => {}
     }
     out.push('\n');
-    if w.from_default {
-        if w.from > w.today && w.kept == 0 {
-            out.push_str(&format!(
-                "  --from defaulted to the rotation's start (today is {})\n",
-                w.today
-            ));
+    let first = pb
+        .shifts
+        .first()
+        .map_or_else(|| w.from.to_string(), |s| s.dates());
+    match w.from_default {
+        Some(FromDefault::RotationStart) => out.push_str(&format!(
+            "  --from defaulted to the rotation's start (today is {})\n",
+            w.today
+        )),
+        Some(FromDefault::FirstShiftFromToday) => out.push_str(&format!(
+            "  --from defaulted to the first shift starting on or after today ({})\n",
+            w.today
+        )),
+        Some(FromDefault::RotationEnd) => out.push_str(&format!(
+            "  --from defaulted to the rotation's end, {} (no shift starts on or after today, {})\n",
+            w.from, w.today
+        )),
+        Some(FromDefault::EndedHoldingToday) => out.push_str(&format!(
+            "  --from defaulted to the rotation's end, {}: it ended before today ({}), and the first new shift ({first}) holds today\n",
+            w.from, w.today
+        )),
+        None => {}
+    }
+    // New shifts that are over: only an explicit --from plans those.
+    let over: Vec<&super::problem::FreeShift> =
+        pb.shifts.iter().take_while(|s| s.end <= w.today).collect();
+    if let (Some(a), Some(b)) = (over.first(), over.last()) {
+        let dates = date_range(a.start, b.end.pred_opt().unwrap_or(b.end));
+        let what = if over.len() == 1 {
+            "1 of the new shifts".to_string()
         } else {
-            out.push_str(&format!(
-                "  --from defaulted to the first shift starting on or after today ({})\n",
-                w.today
-            ));
-        }
+            format!("{} of the new shifts", over.len())
+        };
+        let verb = if over.len() == 1 { "is" } else { "are" };
+        out.push_str(&format!(
+            "  {what} ({dates}) {verb} over (today is {})\n",
+            w.today
+        ));
     }
     // Who is in it, and the loads over the whole rotation.
     let appear = state.appearances();

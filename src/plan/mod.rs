@@ -24,7 +24,7 @@ use crate::finding::{Location, Severity};
 use crate::load;
 use crate::model::Rotation;
 use crate::rules::{self, Params};
-use crate::schedule::{NotExpanded, RotationSchedule, MAX_SHIFTS};
+use crate::schedule::{date_range, NotExpanded, RotationSchedule, MAX_SHIFTS};
 use writer::{Edited, ShiftOut};
 
 /// The rules about rotations: the ones a suggestion must pass.
@@ -45,7 +45,7 @@ pub const ROTATION_RULES: [&str; 10] = [
 pub struct Options {
     pub rotation: String,
     pub check: CheckOptions,
-    /// First new shift; default: the first shift starting on or after today.
+    /// First new shift; default: see [`FromDefault`].
     pub from: Option<NaiveDate>,
     /// New shifts start while before this day; default: the rotation's end,
     /// or the schedule-horizon if that is later.
@@ -102,10 +102,27 @@ pub struct Window {
     pub until: NaiveDate,
     pub starts: Vec<NaiveDate>,
     pub days: u64,
-    pub from_default: bool,
+    /// How `--from` was chosen when it was not given.
+    pub from_default: Option<FromDefault>,
     pub today: NaiveDate,
     /// `today + min_weeks`, when `schedule-horizon` is on.
     pub horizon: Option<NaiveDate>,
+}
+
+/// Why `--from` defaulted to the date it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FromDefault {
+    /// Today is on or before the rotation's start, or the rotation has no
+    /// shifts and its first one would hold today.
+    RotationStart,
+    /// The first shift starting on or after today.
+    FirstShiftFromToday,
+    /// No shift starts on or after today, and the last one has not ended
+    /// before today: the new shifts continue from its end.
+    RotationEnd,
+    /// The rotation ended before today, less than a shift ago: the first new
+    /// shift, starting at its end, holds today.
+    EndedHoldingToday,
 }
 
 /// Plans the rotation; `Err` is a usage error or a file that cannot be
@@ -320,17 +337,14 @@ fn window(
                     "--from {d} is not the first day of a shift of `{id}`; {hint}"
                 ));
             }
-            (d, false)
+            (d, None)
         }
-        None if today <= rot.start => (rot.start, true),
-        None => (
-            rs.shifts
-                .iter()
-                .map(|s| s.start)
-                .find(|s| *s >= today)
-                .unwrap_or(end),
-            true,
-        ),
+        None if today <= rot.start => (rot.start, Some(FromDefault::RotationStart)),
+        None => match rs.shifts.iter().map(|s| s.start).find(|s| *s >= today) {
+            Some(next) => (next, Some(FromDefault::FirstShiftFromToday)),
+            None if end >= today => (end, Some(FromDefault::RotationEnd)),
+            None => (end, Some(ended(id, rs, end, today, days)?)),
+        },
     };
     let kept = rs.shifts.partition_point(|s| s.start < from);
     let horizon = loaded
@@ -414,6 +428,47 @@ fn window(
         today,
         horizon,
     })
+}
+
+/// A rotation that ended before `today`: new shifts continue from its `end`
+/// without a gap, so the default `--from` is its end while the first new
+/// shift still holds today; after that, planning would mean planning shifts
+/// that are over, which only an explicit `--from` asks for.
+fn ended(
+    id: &str,
+    rs: &RotationSchedule,
+    end: NaiveDate,
+    today: NaiveDate,
+    days: u64,
+) -> Result<FromDefault, String> {
+    let elapsed = u64::try_from((today - end).num_days()).unwrap_or(0);
+    let over = elapsed / days;
+    let empty = rs.shifts.is_empty();
+    if over == 0 {
+        return Ok(if empty {
+            FromDefault::RotationStart
+        } else {
+            FromDefault::EndedHoldingToday
+        });
+    }
+    let last_day = end.pred_opt().unwrap_or(end);
+    let past_end = end
+        .checked_add_days(Days::new(over * days))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(today);
+    let shifts = if over == 1 {
+        format!("the shift {}, which is over", date_range(end, past_end))
+    } else {
+        format!("the {over} shifts from {end} to {past_end}, which are over")
+    };
+    if empty {
+        return Err(format!(
+            "rotation `{id}` has no shifts, and its first one must start at its `start`, {end}, before today ({today}): planning it now means planning {shifts}; pass --from {end} to plan from there anyway, or move its `start`"
+        ));
+    }
+    Err(format!(
+        "rotation `{id}` ended on {last_day}, before today ({today}), and new shifts follow its last one without a gap: planning it now means planning {shifts}; pass --from {end} to plan from there anyway"
+    ))
 }
 
 /// Runs the rotation rules of the active policy and keeps the findings about

@@ -285,6 +285,12 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         .iter()
         .map(|p| spec.model.members.contains_key(p))
         .collect();
+    if people.is_empty() {
+        return Err(format!(
+            "rotation `{}` names nobody (no roster and no shifts): nobody can be put on call",
+            rot.id
+        ));
+    }
     if !eligible.iter().any(|e| *e) {
         return Err(format!(
             "rotation `{}` names no team member ({}): nobody can be put on call",
