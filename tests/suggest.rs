@@ -503,3 +503,47 @@ fn a_rotation_without_shifts_that_started_long_ago() {
         "{err}"
     );
 }
+
+#[test]
+fn write_keeps_override_reasons_and_comments_as_comments() {
+    // Issue 12: override reasons were dropped. They go with the shifts they
+    // explain while those keep the people the override named; the others are
+    // listed on stderr, as are overrides that start no shift.
+    let rotation = format!(
+        "{GENERATED_R}overrides:\n  # Summer.\n  - {{ start: 2026-06-08, secondary: david, reason: Emily at a conference }}\n  - {{ start: 2026-07-13, primary: david, secondary: michael, reason: Michael moves house }}  # agreed in May\n  - {{ start: 2026-07-20, primary: john, reason: John asked for it }}\n  - {{ start: 2026-07-22, primary: john, reason: a Wednesday }}\n  - {{ start: 2026-08-17, primary: emily, reason: \"swap: see #12\" }}\n"
+    );
+    let dir = workspace(&rotation);
+    std::fs::write(
+        dir.path().join("team.yaml"),
+        TEAM_OF_FOUR.replace(
+            "    name: John\n",
+            "    name: John\n    unavailable: [{ from: 2026-07-20, to: 2026-07-26 }]\n",
+        ),
+    )
+    .expect("team");
+    let args = [
+        "--rotation",
+        "r",
+        ".",
+        "--today",
+        "2026-03-01",
+        "--from",
+        "2026-07-06",
+        "--until",
+        "2026-08-01",
+        "--write",
+    ];
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("notes_stderr", err);
+    let written = std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read");
+    insta::assert_snapshot!("notes_file", written);
+
+    // Comments on explicit shifts stay with them: planning again keeps them.
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read"),
+        written
+    );
+}

@@ -349,6 +349,28 @@ proptest! {
             .take_while(|d| *d < until)
             .collect();
         prop_assert_eq!(inside, expected);
+        // An override's reason stays, as a comment, on a shift outside the
+        // window whose people it names.
+        for (i, p, s, reason) in &c.overrides {
+            let (Some(reason), Some(row)) = (reason, before.get(*i)) else { continue };
+            if row.0 >= from && row.0 < until {
+                continue;
+            }
+            let names = |q: &Option<usize>| q.map(|q| NAMES[q].to_string());
+            let holds = names(p).is_none_or(|p| p == row.1)
+                && names(s).is_none_or(|s| Some(s) == row.2);
+            let line = written
+                .lines()
+                .find(|l| l.contains(&format!("{{ start: {},", row.0)))
+                .unwrap_or_default();
+            prop_assert!(
+                !holds || line.contains(reason.trim()),
+                "reason `{}` is not on `{}`:\n{}",
+                reason,
+                line,
+                written
+            );
+        }
         // The other documents keep every byte; the rotation keeps its line
         // endings, whatever the other documents use.
         let mut rotation = written.as_str();
@@ -363,5 +385,12 @@ proptest! {
         } else {
             prop_assert!(!rotation.contains('\r'), "{:?}", rotation);
         }
+        // Inside the rotation, only the schedule entries change.
+        let original = rotation_yaml(&c);
+        let newline = if c.crlf { "\r\n" } else { "\n" };
+        let keep_head = &original[..original.find(if c.generated { "until:" } else { "shifts:" }).unwrap_or(0)];
+        let keep_tail = "x-note: kept   # extension keys stay\n";
+        prop_assert!(rotation.starts_with(&keep_head.replace('\n', newline)), "{:?}", rotation);
+        prop_assert!(rotation.ends_with(&keep_tail.replace('\n', newline)), "{:?}", rotation);
     }
 }

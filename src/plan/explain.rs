@@ -325,7 +325,7 @@ fn changes(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
         }
         let follows = causes.iter().all(|c| c.follows);
         // A secondary that only moved along with the primary adds nothing.
-        let shown: Vec<&str> = if follows {
+        let mut shown: Vec<&str> = if follows {
             causes.iter().take(1).map(|c| c.text.as_str()).collect()
         } else {
             causes
@@ -334,6 +334,8 @@ fn changes(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
                 .map(|c| c.text.as_str())
                 .collect()
         };
+        // The same person leaving both roles has one reason, said once.
+        shown.dedup();
         let mut text = format!("{}  {}: {}", shift.start, what.join(", "), shown.join("; "));
         text = text.replace("; ;", ";");
         lines.push((i, text, follows));

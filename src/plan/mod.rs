@@ -7,6 +7,7 @@
 //! compared) -> the real rotation rules on the edited workspace -> `explain`.
 
 pub mod explain;
+pub mod notes;
 pub mod problem;
 pub mod rng;
 pub mod solver;
@@ -164,6 +165,7 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
         start: s.start,
         primary: s.primary.person.clone(),
         secondary: s.secondary.as_ref().map(|a| a.person.clone()),
+        ..ShiftOut::default()
     };
     let mut shifts: Vec<ShiftOut> = rs
         .shifts
@@ -179,6 +181,7 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
             start: shift.start,
             primary: problem.name_of(p).to_string(),
             secondary: (s != problem::NONE).then(|| problem.name_of(s).to_string()),
+            ..ShiftOut::default()
         });
     }
     // The shifts after the window stay exactly as the shifts before it do.
@@ -200,10 +203,14 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
         .files
         .get(file_id)
         .ok_or("the rotation's file is missing")?;
+    let mut dropped = notes::attach(&file.text, doc.index_in_file, rot, rs, &mut shifts);
     let edited = writer::edit(&file.text, doc.index_in_file, &shifts)
         .map_err(|e| format!("cannot edit `{}`: {e}", file.display))?;
+    if edited.flow {
+        dropped.extend(notes::unwritable(&shifts));
+    }
     let before = rotation_findings(&loaded, entry.doc, today);
-    let explanation_head = explain::report(&explain::Input {
+    let mut explanation_head = explain::report(&explain::Input {
         problem: &problem,
         solution: &solution,
         loaded: &loaded,
@@ -211,6 +218,7 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
         window: &window,
         seed: options.seed,
     });
+    explanation_head.push_str(&notes::report(&dropped));
     let (path, display, original) = (file.path.clone(), file.display.clone(), file.text.clone());
     let doc_id = entry.doc;
     let policy_name = loaded.policy.name.clone();

@@ -19,11 +19,73 @@ use crate::source::Span;
 pub const SCHEDULE_KEYS: [&str; 4] = ["roster", "until", "overrides", "shifts"];
 
 /// One shift as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ShiftOut {
     pub start: NaiveDate,
     pub primary: String,
     pub secondary: Option<String>,
+    /// Comment lines written above the shift (text after `# `).
+    pub leading: Vec<String>,
+    /// Written as one comment after the shift, joined by `; `.
+    pub trailing: Vec<String>,
+}
+
+impl ShiftOut {
+    pub fn has_notes(&self) -> bool {
+        !self.leading.is_empty() || !self.trailing.is_empty()
+    }
+}
+
+/// The comments written about one item of a list: own-line comments
+/// between it and the item before, and comments on its own lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemNotes {
+    pub leading: Vec<String>,
+    pub trailing: Vec<String>,
+}
+
+/// Per item of the list under `key` in document `index` of `text`, its
+/// comments (none when the file does not parse or the key holds no list).
+pub fn item_notes(text: &str, index: usize, key: &str) -> Vec<ItemNotes> {
+    let parsed = yaml::parse(text, &YamlLimits::default());
+    let Some(doc) = parsed.documents.get(index) else {
+        return Vec::new();
+    };
+    let pointer = format!("/{}", yaml::escape_pointer_token(key));
+    let list = doc.spans.resolve(&pointer);
+    if !list.exact || !doc.value.pointer(&pointer).is_some_and(Value::is_array) {
+        return Vec::new();
+    }
+    // Own-line comments of the first item start after the key's line.
+    let mut boundary = line_end(text, list.key_span.map_or(list.span.start, |k| k.end));
+    let mut out = Vec::new();
+    for item in doc.spans.children(&pointer) {
+        let end = line_end(text, item.span.end);
+        let within = |from: usize, to: usize| {
+            parsed
+                .comments
+                .iter()
+                .filter(move |c| from <= c.span.start && c.span.start < to)
+                .map(|c| note_text(&c.text))
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+        };
+        out.push(ItemNotes {
+            leading: within(boundary, item.span.start.max(boundary)),
+            trailing: within(item.span.start, end),
+        });
+        boundary = end;
+    }
+    out
+}
+
+/// A note as one line of comment text.
+pub fn note_text(text: &str) -> String {
+    text.split(|c: char| c.is_control())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The edited file, and where the rotation document sits in it.
@@ -32,6 +94,8 @@ pub struct Edited {
     pub text: String,
     /// The document's own text (its root mapping, whole lines).
     pub document: String,
+    /// The rotation is a flow mapping: notes on shifts could not be written.
+    pub flow: bool,
 }
 
 /// Replaces the schedule of document `index` (0-based, among all YAML
@@ -118,6 +182,7 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
     Ok(Edited {
         text: out,
         document,
+        flow,
     })
 }
 
@@ -218,7 +283,20 @@ fn flow_item(s: &ShiftOut) -> String {
 fn block_shifts(shifts: &[ShiftOut], indent: &str, newline: &str) -> String {
     let mut out = format!("{indent}shifts:{newline}");
     for s in shifts {
-        out.push_str(&format!("{indent}  - {}{newline}", flow_item(s)));
+        for line in &s.leading {
+            out.push_str(&format!("{indent}  # {}{newline}", note_text(line)));
+        }
+        out.push_str(&format!("{indent}  - {}", flow_item(s)));
+        let notes: Vec<String> = s
+            .trailing
+            .iter()
+            .map(|t| note_text(t))
+            .filter(|t| !t.is_empty())
+            .collect();
+        if !notes.is_empty() {
+            out.push_str(&format!("  # {}", notes.join("; ")));
+        }
+        out.push_str(newline);
     }
     out
 }
@@ -402,11 +480,13 @@ mod tests {
                 start: d("2026-01-05"),
                 primary: "john".into(),
                 secondary: Some("emily".into()),
+                ..ShiftOut::default()
             },
             ShiftOut {
                 start: d("2026-01-12"),
                 primary: "emily".into(),
                 secondary: None,
+                ..ShiftOut::default()
             },
         ]
     }
@@ -450,6 +530,39 @@ mod tests {
             edited.text,
             "a: 1\r\nshifts:\r\n  - { start: 2026-01-05, primary: john, secondary: emily }\r\nb: 2\r\n"
         );
+    }
+
+    #[test]
+    fn notes_are_comments_and_read_back_as_notes() {
+        let mut shifts = two();
+        shifts[0].leading = vec!["January".into()];
+        shifts[1].trailing = vec!["Emily on leave".into(), "swap:\nsee #12 ".into()];
+        let text = "id: r\nroster: [a]\n";
+        let edited = edit(text, 0, &shifts).unwrap();
+        assert_eq!(
+            edited.text,
+            "id: r\nshifts:\n  # January\n  - { start: 2026-01-05, primary: john, secondary: emily }\n  - { start: 2026-01-12, primary: emily }  # Emily on leave; swap: see #12\n"
+        );
+        assert_eq!(
+            item_notes(&edited.text, 0, "shifts"),
+            vec![
+                ItemNotes {
+                    leading: vec!["January".into()],
+                    trailing: vec![],
+                },
+                ItemNotes {
+                    leading: vec![],
+                    trailing: vec!["Emily on leave; swap: see #12".into()],
+                },
+            ]
+        );
+        // Block items: a comment inside the item is on it; one after the
+        // list belongs to what follows.
+        let text = "shifts:\n  - start: 2026-01-05  # one\n    primary: a\n  # two\n  - start: 2026-01-12\n    primary: b\n# after\nx: 1\n";
+        let notes = item_notes(text, 0, "shifts");
+        assert_eq!(notes[0].trailing, vec!["one".to_string()]);
+        assert_eq!(notes[1].leading, vec!["two".to_string()]);
+        assert!(notes[1].trailing.is_empty(), "{notes:?}");
     }
 
     #[test]
