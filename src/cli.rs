@@ -617,15 +617,12 @@ pub fn run_suggest(args: &SuggestArgs) -> u8 {
         Err(message) => return fatal(&message),
     };
     if args.write {
-        if let Err(message) = plan::writer::write_atomically(
-            &suggestion.path,
-            &suggestion.original,
-            &suggestion.edited.text,
-        ) {
-            return fatal(&message);
-        }
+        let done = match suggestion.write() {
+            Ok(done) => done,
+            Err(message) => return fatal(&message),
+        };
         eprint!("{}", suggestion.explanation);
-        eprintln!("Wrote {}", suggestion.display);
+        eprintln!("{done}");
     } else {
         eprint!("{}", suggestion.explanation);
         let code = print(&suggestion.edited.document);

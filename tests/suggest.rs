@@ -547,3 +547,69 @@ fn write_keeps_override_reasons_and_comments_as_comments() {
         written
     );
 }
+
+#[test]
+fn counts_agree_with_their_nouns() {
+    // Issue 12: "the 1 shift before … are kept".
+    let first_line = |extra: &[&str]| {
+        let (code, _, err) = on_generated_r("2026-03-01", extra);
+        assert_eq!(code, 0, "{err}");
+        err.lines().next().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        first_line(&["--from", "2026-06-08"]),
+        "Suggested rotation `r`: 17 new shifts from 2026-06-08 to 2026-10-04; the shift before 2026-06-08 is kept"
+    );
+    assert_eq!(
+        first_line(&["--from", "2026-06-08", "--until", "2026-09-28"]),
+        "Suggested rotation `r`: 16 new shifts from 2026-06-08 to 2026-09-27; the shift before 2026-06-08 and the shift from 2026-09-28 on are kept"
+    );
+    assert_eq!(
+        first_line(&["--until", "2026-09-21"]),
+        "Suggested rotation `r`: 16 new shifts from 2026-06-01 to 2026-09-20; the 2 shifts from 2026-09-21 on are kept"
+    );
+    assert_eq!(
+        first_line(&["--from", "2026-09-28", "--until", "2026-10-05"]),
+        "Suggested rotation `r`: 1 new shift from 2026-09-28 to 2026-10-04; the 17 shifts before 2026-09-28 are kept"
+    );
+    let (code, _, err) = on_generated_r(
+        "2026-03-01",
+        &[
+            "--from",
+            "2026-09-28",
+            "--until",
+            "2026-10-05",
+            "--steps",
+            "1",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("\n  search: 1 move tried (seed 0)\n"), "{err}");
+}
+
+#[test]
+fn write_says_when_there_is_nothing_to_write() {
+    // Issue 12: "Wrote …" when nothing changed, and the file was rewritten.
+    let dir = workspace(GENERATED_R);
+    let args = ["--rotation", "r", ".", "--today", "2026-03-01", "--write"];
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.ends_with("\nWrote rot.yaml\n"), "{err}");
+    let path = dir.path().join("rot.yaml");
+    let written = std::fs::read_to_string(&path).expect("read");
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).expect("meta"));
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.ends_with("\nNothing to write: rot.yaml already holds this schedule\n"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), written);
+    #[cfg(unix)]
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).expect("meta")),
+        inode,
+        "the file was replaced"
+    );
+}

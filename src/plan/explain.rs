@@ -215,8 +215,9 @@ pub fn report(input: &Input<'_>) -> String {
         }
     }
     out.push_str(&format!(
-        "  search: {} moves tried (seed {})\n",
-        sol.steps, input.seed
+        "  search: {} tried (seed {})\n",
+        plural(usize::try_from(sol.steps).unwrap_or(usize::MAX), "move"),
+        input.seed
     ));
     out
 }
@@ -912,8 +913,14 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
         }
     }
     if let Some((shifts, people)) = solver::uneven_by_arithmetic(pb) {
+        let people = if people == 1 {
+            "the 1 person".to_string()
+        } else {
+            format!("the {people} people")
+        };
         out.push(format!(
-            "{shifts} primary shifts cannot be split evenly among the {people} people of the rotation, and max_spread is 0 [balanced-load]"
+            "{} cannot be split evenly among {people} of the rotation, and max_spread is 0 [balanced-load]",
+            plural(usize::try_from(shifts).unwrap_or(usize::MAX), "primary shift")
         ));
     } else if on(Aspect::Balance) && total.count(Aspect::Balance) > 0 {
         out.push(format!(
@@ -956,10 +963,10 @@ fn availability(pb: &Problem, state: &State<'_>, counts: &[i32], kept: &[i32]) -
             String::new()
         };
         format!(
-            "{} {} ({before}free to be primary in {free} of {} new shifts)",
+            "{} {} ({before}free to be primary in {free} of {})",
             pb.name_of(p),
             count(p),
-            pb.shifts.len()
+            plural(pb.shifts.len(), "new shift")
         )
     };
     let pick = |c: i32| -> Vec<String> {

@@ -86,6 +86,19 @@ impl Suggestion {
     pub fn passes(&self) -> bool {
         self.findings.is_empty()
     }
+
+    /// `--write`: replaces the file when the suggestion changes it, and says
+    /// what happened (the last line on stderr).
+    pub fn write(&self) -> Result<String, String> {
+        if self.edited.text == self.original {
+            return Ok(format!(
+                "Nothing to write: {} already holds this schedule",
+                self.display
+            ));
+        }
+        writer::write_atomically(&self.path, &self.original, &self.edited.text)?;
+        Ok(format!("Wrote {}", self.display))
+    }
 }
 
 /// The window of new shifts.
