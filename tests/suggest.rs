@@ -613,3 +613,48 @@ fn write_says_when_there_is_nothing_to_write() {
         "the file was replaced"
     );
 }
+
+#[test]
+fn reasons_describe_the_schedule_they_would_make() {
+    // Undoing the trade of 2026-07-06 and 2026-07-13 moves both shifts: the
+    // reason was computed on the suggestion instead ("ann is primary of the
+    // shift of 2026-07-06", which she would no longer be).
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("team.yaml"),
+        "apiVersion: steward/v1\nkind: Team\nid: data\nmembers:\n  - { id: ann, name: Ann }\n  - { id: bob, name: Bob, unavailable: [{ from: 2026-07-01, to: 2026-07-14, reason: vacation }] }\n  - { id: cem, name: Cem }\n",
+    )
+    .expect("team");
+    std::fs::write(
+        dir.path().join("rot.yaml"),
+        "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nuntil: 2026-09-07\nroster: [ann, bob, cem]\n",
+    )
+    .expect("rotation");
+    let (code, _, err) = run(
+        dir.path(),
+        &["--rotation", "r", ".", "--today", "2026-05-20"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("\n  2026-07-06  primary ann (was cem), secondary cem (was ann): trades with 2026-07-13: otherwise cem is primary of the shift of 2026-06-29, the one before [back-to-back]\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_secondary_kept_for_roster_size_says_so() {
+    // An explicit rotation's roster is everyone in it: david stays in as a
+    // secondary. This was explained as "keeps secondary duty even".
+    let dir = workspace(
+        "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nuntil: 2026-06-15\nroster: [john, emily, michael, david]\n",
+    );
+    let (code, _, err) = run(
+        dir.path(),
+        &["--rotation", "r", ".", "--today", "2026-03-01"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("\n  2026-06-01  secondary david (was emily): otherwise david would be on call in no shift, leaving the rotation fewer than 4 people [roster-size]\n"),
+        "{err}"
+    );
+}

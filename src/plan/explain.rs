@@ -319,7 +319,7 @@ fn changes(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
         if want_s != NONE && want_s != s {
             let who = if s == NONE { "nobody" } else { pb.name_of(s) };
             what.push(format!("secondary {who} (was {})", pb.name_of(want_s)));
-            causes.push(secondary_cause(input, state, i, want_s));
+            causes.push(secondary_cause(input, &mut probe, i, want_s));
         }
         if what.is_empty() {
             continue;
@@ -480,14 +480,21 @@ fn broken_by(
     let pb = input.problem;
     let here = state.total;
     let there = state.probe(changes);
+    // Reasons describe the schedule with the changes made: a trade between
+    // neighbouring shifts moves both neighbours.
+    let mut changed = state.clone();
+    changed.make(changes);
     let (mut local, mut global) = (Vec::new(), Vec::new());
     for aspect in Aspect::ALL {
         if !pb.settings.on(aspect) || there.count(aspect) <= here.count(aspect) {
             continue;
         }
-        let reason = ends
-            .iter()
-            .find_map(|&(i, who)| aspect_reason(input, state, i, who, aspect));
+        let reason = if aspect == Aspect::RosterSize {
+            Some(left_out(pb, state, &changed))
+        } else {
+            ends.iter()
+                .find_map(|&(i, who)| aspect_reason(input, &changed, i, who, aspect))
+        };
         let Some(reason) = reason else { continue };
         match aspect {
             Aspect::Balance | Aspect::HolidayUneven | Aspect::RosterSize => global.push(reason),
@@ -506,7 +513,30 @@ fn broken_by(
     (local, global)
 }
 
-fn secondary_cause(input: &Input<'_>, state: &State<'_>, i: usize, want: u16) -> Cause {
+/// Who a change leaves out of the rotation altogether, for `roster-size`.
+fn left_out(pb: &Problem, before: &State<'_>, after: &State<'_>) -> String {
+    let names: Vec<&str> = (0..pb.n() as u16)
+        .filter(|&p| {
+            let q = usize::from(p);
+            before.appearances().get(q).is_some_and(|a| *a > 0)
+                && after.appearances().get(q).is_some_and(|a| *a <= 0)
+        })
+        .map(|p| pb.name_of(p))
+        .collect();
+    let min = pb.settings.min_members.unwrap_or(0);
+    match names.as_slice() {
+        [] => "the rotation would have too few people [roster-size]".to_string(),
+        [one] => format!(
+            "{one} would be on call in no shift, leaving the rotation fewer than {min} people [roster-size]"
+        ),
+        many => format!(
+            "{} would be on call in no shift, leaving the rotation fewer than {min} people [roster-size]",
+            many.join(" and ")
+        ),
+    }
+}
+
+fn secondary_cause(input: &Input<'_>, state: &mut State<'_>, i: usize, want: u16) -> Cause {
     let pb = input.problem;
     let name = pb.name_of(want);
     if let Some(r) = unavailable(input, i, want) {
@@ -531,6 +561,12 @@ fn secondary_cause(input: &Input<'_>, state: &State<'_>, i: usize, want: u16) ->
             )),
             None => Cause::follows(format!("trades with {date}")),
         };
+    }
+    // What putting `want` back would break.
+    let undo = [(i, state.primary[i], want)];
+    let (local, global) = broken_by(input, state, &undo, &[(i, want)]);
+    if let Some(reasons) = [local, global].into_iter().find(|r| !r.is_empty()) {
+        return Cause::direct(format!("otherwise {}", reasons.join("; ")));
     }
     Cause::follows("keeps secondary duty even".into())
 }
