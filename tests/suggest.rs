@@ -658,3 +658,32 @@ fn a_secondary_kept_for_roster_size_says_so() {
         "{err}"
     );
 }
+
+#[test]
+fn naming_only_the_rotation_file_says_no_team_was_read() {
+    // The teams live in a sibling directory, outside the rotation's (no
+    // repository, no steward.yaml: the workspace is what is named).
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (sub, name, text) in [
+        ("teams", "team.yaml", TEAM_OF_FOUR),
+        ("rotations", "rot.yaml", GENERATED_R),
+    ] {
+        std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+        std::fs::write(dir.path().join(sub).join(name), text).expect("write");
+    }
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "--rotation",
+            "r",
+            "rotations/rot.yaml",
+            "--today",
+            "2026-03-01",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err,
+        "steward: error: rotation `r` names no team member (john, emily, michael, david): nobody can be put on call; no Team document was read: name the files or the directory holding the teams too\n"
+    );
+}

@@ -292,8 +292,14 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         ));
     }
     if !eligible.iter().any(|e| *e) {
+        // Usually the rotation's file was named without the teams' files.
+        let hint = if spec.model.teams.is_empty() {
+            "; no Team document was read: name the files or the directory holding the teams too"
+        } else {
+            ""
+        };
         return Err(format!(
-            "rotation `{}` names no team member ({}): nobody can be put on call",
+            "rotation `{}` names no team member ({}): nobody can be put on call{hint}",
             rot.id,
             people.join(", ")
         ));
