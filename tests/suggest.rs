@@ -687,3 +687,33 @@ fn naming_only_the_rotation_file_says_no_team_was_read() {
         "steward: error: rotation `r` names no team member (john, emily, michael, david): nobody can be put on call; no Team document was read: name the files or the directory holding the teams too\n"
     );
 }
+
+#[test]
+fn write_keeps_the_comments_of_an_explicit_rotation() {
+    // Comments on shifts stay with shifts that keep their people, the
+    // `shifts:` line keeps its own; the rest is listed, never lost silently.
+    let dir = workspace(
+        "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nshifts:   # agreed at the June planning\n  # June\n  - { start: 2026-06-01, primary: john, secondary: emily }   # first week\n  - start: 2026-06-08\n    primary: emily   # emily asked\n    secondary: michael\n  - { start: 2026-06-15, primary: michael, secondary: david }\n  # July\n  - { start: 2026-06-22, primary: michael, secondary: david }  # twice in a row\n# Holidays below.\nx-owner: data\n",
+    );
+    let args = [
+        "--rotation",
+        "r",
+        ".",
+        "--today",
+        "2026-03-01",
+        "--until",
+        "2026-06-29",
+        "--write",
+    ];
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("explicit_notes_stderr", err);
+    let written = std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read");
+    insta::assert_snapshot!("explicit_notes_file", written);
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.ends_with("\nNothing to write: rot.yaml already holds this schedule\n"),
+        "{err}"
+    );
+}

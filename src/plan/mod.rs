@@ -222,6 +222,7 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
     if edited.flow {
         dropped.extend(notes::unwritable(&shifts));
     }
+    dropped.extend(notes::replaced(&edited.dropped_comments));
     let before = rotation_findings(&loaded, entry.doc, today);
     let mut explanation_head = explain::report(&explain::Input {
         problem: &problem,

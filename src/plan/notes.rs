@@ -3,14 +3,12 @@
 //! shifts it explains, as comments, while those shifts keep the people the
 //! words were about; whatever cannot be kept is listed on stderr.
 
-use chrono::NaiveDate;
-
 use super::writer::{self, ItemNotes, ShiftOut};
 use crate::model::Rotation;
 use crate::schedule::{RotationSchedule, ShiftSource};
 
 /// Why a note is not in the written rotation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
     /// The suggestion gives the shift to other people.
     ChangedHands,
@@ -18,12 +16,15 @@ pub enum Why {
     Flow,
     /// An override that starts no shift changes nothing and is dropped.
     NoShift,
+    /// A comment on `roster`, `until` or a key line, which the shifts replace.
+    Replaced,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dropped {
     pub why: Why,
-    pub start: NaiveDate,
+    /// The shift's or override's start, or the entry's key.
+    pub at: String,
     pub text: String,
 }
 
@@ -91,7 +92,7 @@ pub fn attach(
         }
         dropped.extend(lost.into_iter().map(|text| Dropped {
             why: Why::ChangedHands,
-            start: existing.start,
+            at: existing.start.to_string(),
             text,
         }));
     }
@@ -107,18 +108,37 @@ pub fn attach(
             what.push(format!("secondary {s}"));
         }
         let mut text = what.join(", ");
-        if let Some(reason) = ov.reason.as_deref().map(writer::note_text) {
-            if !reason.is_empty() {
-                text.push_str(&format!(" ({reason})"));
-            }
+        let item = on_overrides.get(j).unwrap_or(&none);
+        let words: Vec<String> = ov
+            .reason
+            .as_deref()
+            .map(writer::note_text)
+            .into_iter()
+            .chain(item.leading.iter().chain(&item.trailing).cloned())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if !words.is_empty() {
+            text.push_str(&format!(" ({})", words.join("; ")));
         }
         dropped.push(Dropped {
             why: Why::NoShift,
-            start: ov.start,
+            at: ov.start.to_string(),
             text,
         });
     }
     dropped
+}
+
+/// Comments cut out with the entries the shifts replace: (key, text).
+pub fn replaced(comments: &[(String, String)]) -> Vec<Dropped> {
+    comments
+        .iter()
+        .map(|(key, text)| Dropped {
+            why: Why::Replaced,
+            at: format!("`{key}`"),
+            text: text.clone(),
+        })
+        .collect()
 }
 
 /// Notes on `shifts` that a flow-style rotation cannot hold.
@@ -128,7 +148,7 @@ pub fn unwritable(shifts: &[ShiftOut]) -> Vec<Dropped> {
         .flat_map(|s| {
             s.leading.iter().chain(&s.trailing).map(|text| Dropped {
                 why: Why::Flow,
-                start: s.start,
+                at: s.start.to_string(),
                 text: text.clone(),
             })
         })
@@ -137,12 +157,16 @@ pub fn unwritable(shifts: &[ShiftOut]) -> Vec<Dropped> {
 
 /// The dropped notes, grouped by why, for stderr.
 pub fn report(dropped: &[Dropped]) -> String {
-    let mut list = dropped.to_vec();
-    list.sort();
-    list.dedup();
+    // In the order found (by shift, notes in file order), once each.
+    let mut list: Vec<&Dropped> = Vec::new();
+    for d in dropped {
+        if !list.contains(&d) {
+            list.push(d);
+        }
+    }
     let mut out = String::new();
-    for why in [Why::ChangedHands, Why::Flow, Why::NoShift] {
-        let lines: Vec<&Dropped> = list.iter().filter(|d| d.why == why).collect();
+    for why in [Why::ChangedHands, Why::Flow, Why::NoShift, Why::Replaced] {
+        let lines: Vec<&&Dropped> = list.iter().filter(|d| d.why == why).collect();
         if lines.is_empty() {
             continue;
         }
@@ -166,9 +190,15 @@ pub fn report(dropped: &[Dropped]) -> String {
             (Why::NoShift, false) => {
                 "These overrides are dropped: they start no shift, so they change nothing [coverage-gap]:\n"
             }
+            (Why::Replaced, true) => {
+                "This comment is dropped with the entry it was on, which the shifts replace:\n"
+            }
+            (Why::Replaced, false) => {
+                "These comments are dropped with the entries they were on, which the shifts replace:\n"
+            }
         });
         for d in lines {
-            out.push_str(&format!("  - {}: {}\n", d.start, d.text));
+            out.push_str(&format!("  - {}: {}\n", d.at, d.text));
         }
     }
     out

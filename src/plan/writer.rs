@@ -96,6 +96,10 @@ pub struct Edited {
     pub document: String,
     /// The rotation is a flow mapping: notes on shifts could not be written.
     pub flow: bool,
+    /// (key, text) of the comments cut out with the schedule entries that
+    /// are about no shift or override (on `roster`, `until`, a key line);
+    /// the comments of `shifts:` itself stay on the new `shifts:` line.
+    pub dropped_comments: Vec<(String, String)>,
 }
 
 /// Replaces the schedule of document `index` (0-based, among all YAML
@@ -132,27 +136,69 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
     let Some(first) = removed.first() else {
         return Err("the rotation has neither `roster` nor `shifts`".into());
     };
+    // Comments before a list's first item (on the key's line) are about the
+    // entry; later ones are about its items (see `item_notes`).
+    let items_from = |key: &Span, value: &Span, name: &str| -> usize {
+        let list = doc.value.get(name).is_some_and(Value::is_array);
+        let is_item_list = list && (name == "shifts" || name == "overrides");
+        if is_item_list {
+            line_end(text, key.end).min(value.start)
+        } else {
+            usize::MAX
+        }
+    };
+    let entry_comments = |name: &str, key: &Span, value: &Span, start: usize, end: usize| {
+        let until = items_from(key, value, name).min(end);
+        before
+            .comments
+            .iter()
+            .filter(move |c| start <= c.span.start && c.span.start < until)
+            .map(|c| note_text(&c.text))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<String>>()
+    };
+    let shifts_comment: Vec<String> = removed
+        .iter()
+        .filter(|(k, _, _)| k == "shifts")
+        .flat_map(|(k, key, value)| {
+            entry_comments(k, key, value, key.start, value.end.max(key.end))
+        })
+        .collect();
+    let mut dropped_comments: Vec<(String, String)> = Vec::new();
     // (start, end, replacement), applied back to front.
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     if flow {
-        for (n, (_, key, value)) in removed.iter().enumerate() {
+        for (n, (name, key, value)) in removed.iter().enumerate() {
             let end = value.end.max(key.end);
-            if n == 0 {
-                edits.push((key.start, end, flow_shifts(shifts)));
+            let (start, end) = if n == 0 {
+                (key.start, end)
             } else {
-                let (start, end) = flow_entry_range(text, key.start, end);
-                edits.push((start, end, String::new()));
+                flow_entry_range(text, key.start, end)
+            };
+            for c in entry_comments(name, key, value, start, end) {
+                dropped_comments.push((name.clone(), c));
             }
+            let replacement = if n == 0 {
+                flow_shifts(shifts)
+            } else {
+                String::new()
+            };
+            edits.push((start, end, replacement));
         }
     } else {
         let indent = block_indent(text, first.1.start)
             .ok_or("the rotation's keys do not start their lines; cannot edit it in place")?;
-        for (n, (_, key, value)) in removed.iter().enumerate() {
+        for (n, (name, key, value)) in removed.iter().enumerate() {
             let end = value.end.max(key.end);
             let (start, end) = block_entry_range(text, key.start, end)
                 .ok_or("an entry shares its line with other content; cannot edit it in place")?;
+            if name != "shifts" {
+                for c in entry_comments(name, key, value, start, end) {
+                    dropped_comments.push((name.clone(), c));
+                }
+            }
             let replacement = if n == 0 {
-                block_shifts(shifts, &indent, newline)
+                block_shifts(shifts, &indent, newline, &shifts_comment)
             } else {
                 String::new()
             };
@@ -183,6 +229,7 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
         text: out,
         document,
         flow,
+        dropped_comments,
     })
 }
 
@@ -280,8 +327,12 @@ fn flow_item(s: &ShiftOut) -> String {
     }
 }
 
-fn block_shifts(shifts: &[ShiftOut], indent: &str, newline: &str) -> String {
-    let mut out = format!("{indent}shifts:{newline}");
+fn block_shifts(shifts: &[ShiftOut], indent: &str, newline: &str, comment: &[String]) -> String {
+    let mut out = format!("{indent}shifts:");
+    if !comment.is_empty() {
+        out.push_str(&format!("  # {}", comment.join("; ")));
+    }
+    out.push_str(newline);
     for s in shifts {
         for line in &s.leading {
             out.push_str(&format!("{indent}  # {}{newline}", note_text(line)));
