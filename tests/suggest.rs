@@ -717,3 +717,25 @@ fn write_keeps_the_comments_of_an_explicit_rotation() {
         "{err}"
     );
 }
+
+#[test]
+fn write_edits_a_flow_rotation_ending_in_overrides() {
+    // `roster` and `overrides` last in a flow mapping both claimed the comma
+    // between them: "the schedule entries overlap", exit 2.
+    let dir = workspace(
+        "{apiVersion: steward/v1, kind: Rotation, id: r, covers: [], shift_length: 1w, start: 2026-06-01, until: 2026-06-29, roster: [john, emily, michael, david], overrides: [{start: 2026-06-08, primary: david, reason: swap}]}\n",
+    );
+    let (code, _, err) = run(
+        dir.path(),
+        &["--rotation", "r", ".", "--today", "2026-03-01", "--write"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.ends_with("This note is dropped: a flow-style rotation has no room for comments:\n  - 2026-06-08: swap\nPasses every rotation rule of policy `default` (the current schedule: 1 error, 0 warnings).\nWrote rot.yaml\n"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read"),
+        "{apiVersion: steward/v1, kind: Rotation, id: r, covers: [], shift_length: 1w, start: 2026-06-01, shifts: [{ start: 2026-06-01, primary: john, secondary: emily }, { start: 2026-06-08, primary: david, secondary: michael }, { start: 2026-06-15, primary: michael, secondary: david }, { start: 2026-06-22, primary: emily, secondary: john }]}\n"
+    );
+}

@@ -33,12 +33,15 @@ struct Case {
     shifts: usize,
     /// Generated form (`roster` + `until`), else explicit `shifts:`.
     generated: bool,
+    /// The rotation is one flow mapping (`{apiVersion: …}`).
+    flow: bool,
     /// Generated form: extra days on `until` past the last full shift (a
     /// partial last shift still starts before it).
     until_slack: u64,
     /// Explicit form: (primary, secondary) per shift.
     explicit: Vec<(usize, Option<usize>)>,
-    /// Explicit form: the shifts listed last to first.
+    /// Explicit form: the shifts listed last to first; flow form: the
+    /// extension key first, so the schedule entries end the mapping.
     reversed: bool,
     overrides: Vec<OverrideCase>,
     /// Per person: leave as (first shift, shifts).
@@ -71,9 +74,20 @@ fn case() -> impl Strategy<Value = Case> {
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
+        prop::bool::weighted(0.25),
     )
         .prop_flat_map(
-            |(people, days, shifts, generated, until_slack, neighbours, crlf, neighbours_crlf)| {
+            |(
+                people,
+                days,
+                shifts,
+                generated,
+                until_slack,
+                neighbours,
+                crlf,
+                neighbours_crlf,
+                flow,
+            )| {
                 let person = 0..people;
                 (
                     Just((
@@ -85,6 +99,7 @@ fn case() -> impl Strategy<Value = Case> {
                         neighbours,
                         crlf,
                         neighbours_crlf,
+                        flow,
                     )),
                     prop::collection::vec(
                         (person.clone(), prop::option::weighted(0.8, 0..people)),
@@ -113,7 +128,17 @@ fn case() -> impl Strategy<Value = Case> {
         )
         .prop_map(
             |(
-                (people, days, shifts, generated, until_slack, neighbours, crlf, neighbours_crlf),
+                (
+                    people,
+                    days,
+                    shifts,
+                    generated,
+                    until_slack,
+                    neighbours,
+                    crlf,
+                    neighbours_crlf,
+                    flow,
+                ),
                 explicit,
                 overrides,
                 leave,
@@ -124,6 +149,7 @@ fn case() -> impl Strategy<Value = Case> {
                 days,
                 shifts,
                 generated,
+                flow,
                 until_slack: until_slack.min(days - 1),
                 explicit: explicit
                     .into_iter()
@@ -174,7 +200,67 @@ fn team_yaml(c: &Case) -> String {
     out
 }
 
+/// The rotation as one flow mapping: no room for comments.
+fn flow_rotation_yaml(c: &Case) -> String {
+    let mut fields = vec![
+        "apiVersion: steward/v1".to_string(),
+        "kind: Rotation".into(),
+        "id: r".into(),
+        "covers: []".into(),
+        format!("shift_length: {}", length(c.days)),
+        format!("start: {}", start()),
+    ];
+    let person = |key: &str, q: &Option<usize>| q.map(|q| format!("{key}: {}", NAMES[q]));
+    if c.generated {
+        let until = shift_start(c, c.shifts) + Days::new(c.until_slack);
+        let roster: Vec<&str> = NAMES.iter().take(c.people).copied().collect();
+        fields.push(format!("until: {until}"));
+        fields.push(format!("roster: [{}]", roster.join(", ")));
+    } else {
+        let items: Vec<String> = c
+            .explicit
+            .iter()
+            .enumerate()
+            .map(|(i, (p, s))| {
+                let mut f = vec![
+                    format!("start: {}", shift_start(c, i)),
+                    format!("primary: {}", NAMES[*p]),
+                ];
+                f.extend(person("secondary", s));
+                format!("{{{}}}", f.join(", "))
+            })
+            .collect();
+        fields.push(format!("shifts: [{}]", items.join(", ")));
+    }
+    if !c.overrides.is_empty() {
+        let items: Vec<String> = c
+            .overrides
+            .iter()
+            .map(|(i, p, s, reason)| {
+                let mut f = vec![format!("start: {}", shift_start(c, *i))];
+                f.extend(person("primary", p));
+                f.extend(person("secondary", s));
+                if let Some(r) = reason {
+                    f.push(format!("reason: \"{r}\""));
+                }
+                format!("{{{}}}", f.join(", "))
+            })
+            .collect();
+        fields.push(format!("overrides: [{}]", items.join(", ")));
+    }
+    // The schedule entries last in the mapping, or not.
+    if c.reversed {
+        fields.insert(0, "x-note: kept".into());
+    } else {
+        fields.push("x-note: kept".into());
+    }
+    format!("# The rotation under test.\n{{{}}}\n", fields.join(", "))
+}
+
 fn rotation_yaml(c: &Case) -> String {
+    if c.flow {
+        return flow_rotation_yaml(c);
+    }
     let mut out = format!(
         "# The rotation under test.\napiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: {}   # as agreed\nstart: {}\n",
         length(c.days),
@@ -351,7 +437,7 @@ proptest! {
         prop_assert_eq!(inside, expected);
         // An override's reason stays, as a comment, on a shift outside the
         // window whose people it names.
-        for (i, p, s, reason) in &c.overrides {
+        for (i, p, s, reason) in c.overrides.iter().filter(|_| !c.flow) {
             let (Some(reason), Some(row)) = (reason, before.get(*i)) else { continue };
             if row.0 >= from && row.0 < until {
                 continue;
@@ -389,7 +475,11 @@ proptest! {
         let original = rotation_yaml(&c);
         let newline = if c.crlf { "\r\n" } else { "\n" };
         let keep_head = &original[..original.find(if c.generated { "until:" } else { "shifts:" }).unwrap_or(0)];
-        let keep_tail = "x-note: kept   # extension keys stay\n";
+        let keep_tail = match (c.flow, c.reversed) {
+            (true, true) => "]}\n",
+            (true, false) => ", x-note: kept}\n",
+            (false, _) => "x-note: kept   # extension keys stay\n",
+        };
         prop_assert!(rotation.starts_with(&keep_head.replace('\n', newline)), "{:?}", rotation);
         prop_assert!(rotation.ends_with(&keep_tail.replace('\n', newline)), "{:?}", rotation);
     }

@@ -168,22 +168,31 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
     // (start, end, replacement), applied back to front.
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     if flow {
+        // Neighbouring entries to remove go as one, with one comma, so
+        // that two of them never claim the comma between them.
+        let mut groups: Vec<(usize, usize)> = Vec::new();
         for (n, (name, key, value)) in removed.iter().enumerate() {
             let end = value.end.max(key.end);
-            let (start, end) = if n == 0 {
-                (key.start, end)
-            } else {
-                flow_entry_range(text, key.start, end)
-            };
-            for c in entry_comments(name, key, value, start, end) {
+            for c in entry_comments(name, key, value, key.start, end) {
                 dropped_comments.push((name.clone(), c));
             }
-            let replacement = if n == 0 {
-                flow_shifts(shifts)
+            if n == 0 {
+                edits.push((key.start, end, flow_shifts(shifts)));
             } else {
-                String::new()
-            };
-            edits.push((start, end, replacement));
+                groups.push((key.start, end));
+            }
+        }
+        groups.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (start, end) in groups {
+            match merged.last_mut() {
+                Some(last) if only_a_comma_between(text, last.1, start) => last.1 = end,
+                _ => merged.push((start, end)),
+            }
+        }
+        for (start, end) in merged {
+            let (start, end) = flow_entry_range(text, start, end);
+            edits.push((start, end, String::new()));
         }
     } else {
         let indent = block_indent(text, first.1.start)
@@ -420,6 +429,12 @@ fn block_entry_range(text: &str, key: usize, value_end: usize) -> Option<(usize,
     Some((line_start(text, key), end))
 }
 
+/// Whether only whitespace and one comma separate `from` and `to`.
+fn only_a_comma_between(text: &str, from: usize, to: usize) -> bool {
+    text.get(from..to)
+        .is_some_and(|between| between.trim_matches(|c: char| c.is_ascii_whitespace()) == ",")
+}
+
 /// An entry of a flow mapping with the comma that separates it from the
 /// next entry, or from the previous one when it is the last.
 fn flow_entry_range(text: &str, start: usize, end: usize) -> (usize, usize) {
@@ -614,6 +629,24 @@ mod tests {
         assert_eq!(notes[0].trailing, vec!["one".to_string()]);
         assert_eq!(notes[1].leading, vec!["two".to_string()]);
         assert!(notes[1].trailing.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn neighbouring_flow_entries_share_no_comma() {
+        // `roster` and `overrides` last: both used to claim the comma
+        // between them ("the schedule entries overlap").
+        let text = "{id: r, until: 2026-02-01, roster: [a, b], overrides: [{start: 2026-01-12, primary: b}]}\n";
+        let edited = edit(text, 0, &two()).unwrap();
+        assert_eq!(
+            edited.text,
+            "{id: r, shifts: [{ start: 2026-01-05, primary: john, secondary: emily }, { start: 2026-01-12, primary: emily }]}\n"
+        );
+        let text = "{roster: [a, b], overrides: [], id: r, until: 2026-02-01}\n";
+        let edited = edit(text, 0, &two()[..1]).unwrap();
+        assert_eq!(
+            edited.text,
+            "{shifts: [{ start: 2026-01-05, primary: john, secondary: emily }], id: r}\n"
+        );
     }
 
     #[test]
