@@ -739,3 +739,35 @@ fn write_edits_a_flow_rotation_ending_in_overrides() {
         "{apiVersion: steward/v1, kind: Rotation, id: r, covers: [], shift_length: 1w, start: 2026-06-01, shifts: [{ start: 2026-06-01, primary: john, secondary: emily }, { start: 2026-06-08, primary: david, secondary: michael }, { start: 2026-06-15, primary: michael, secondary: david }, { start: 2026-06-22, primary: emily, secondary: john }]}\n"
     );
 }
+
+#[test]
+fn problems_in_the_shifts_kept_after_the_window_are_listed() {
+    let dir = workspace(GENERATED_R);
+    std::fs::write(
+        dir.path().join("team.yaml"),
+        TEAM_OF_FOUR.replace(
+            "    name: John\n",
+            "    name: John\n    unavailable: [{ from: 2026-08-24, to: 2026-08-30 }]\n",
+        ),
+    )
+    .expect("team");
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "--rotation",
+            "r",
+            ".",
+            "--today",
+            "2026-03-01",
+            "--from",
+            "2026-07-06",
+            "--until",
+            "2026-08-03",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("\nThe shifts from 2026-08-03 on are kept as they are, problems included (a later --until re-plans them):\n  - 2026-08-24 – 2026-08-30: john is primary while on leave [unavailable-on-call]\n"),
+        "{err}"
+    );
+}
