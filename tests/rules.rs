@@ -5,6 +5,7 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use steward::rules::RULES;
 
@@ -17,67 +18,101 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
         let pass = common::fixture(&format!("{}/pass", rule.id));
         assert!(fail.is_dir(), "missing fixture {}", fail.display());
         assert!(pass.is_dir(), "missing fixture {}", pass.display());
-
-        let failing = common::check_paths(&[fail.strip_prefix(&root).unwrap().to_path_buf()]);
-        let own: Vec<_> = failing
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule.id && f.suppressed.is_none())
-            .collect();
-        assert!(
-            !own.is_empty(),
-            "`{}` did not fire on its failing fixture",
-            rule.id
-        );
-        // Positions, message, labels and help: all of it is what users read.
-        let text: String = own
-            .iter()
-            .map(|f| {
-                let mut out = format!(
-                    "{}:{}:{}-{}:{}: {} {}\n",
-                    f.path,
-                    f.start.line,
-                    f.start.column,
-                    f.end.line,
-                    f.end.column,
-                    f.severity,
-                    f.message
+        // More cases of a rule: `fail-CASE` fires, `pass-CASE` stays silent.
+        for (name, dir) in cases(rule.id) {
+            let relative = dir.strip_prefix(&root).unwrap().to_path_buf();
+            if name == "fail" || name.starts_with("fail-") {
+                let snapshot = match name.strip_prefix("fail-") {
+                    Some(case) => format!("fail__{}__{case}", rule.id),
+                    None => format!("fail__{}", rule.id),
+                };
+                let text = fired(rule.id, &relative);
+                insta::assert_snapshot!(snapshot, text);
+            } else if name == "pass" || name.starts_with("pass-") {
+                assert_silent(rule.id, &relative);
+            } else {
+                panic!(
+                    "fixtures/{}/{name} is neither a pass nor a fail case",
+                    rule.id
                 );
-                if let Some(label) = &f.label {
-                    out.push_str(&format!("    label: {label}\n"));
-                }
-                for l in &f.labels {
-                    out.push_str(&format!(
-                        "    at {}:{}:{}: {}\n",
-                        l.path, l.start.line, l.start.column, l.message
-                    ));
-                }
-                if let Some(help) = &f.help {
-                    out.push_str(&format!("    help: {help}\n"));
-                }
-                out
-            })
-            .collect();
-        insta::assert_snapshot!(format!("fail__{}", rule.id), text);
-
-        let passing = common::check_paths(&[pass.strip_prefix(&root).unwrap().to_path_buf()]);
-        let noise: Vec<_> = passing
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule.id && f.suppressed.is_none())
-            .map(|f| {
-                format!(
-                    "{}:{}:{} {}",
-                    f.path, f.start.line, f.start.column, f.message
-                )
-            })
-            .collect();
-        assert!(
-            noise.is_empty(),
-            "`{}` fired on its passing fixture: {noise:#?}",
-            rule.id
-        );
+            }
+        }
     }
+}
+
+/// The fixture directories of a rule, sorted by name.
+fn cases(rule: &str) -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(common::fixture(rule))
+        .expect("fixture directory")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The rule's findings on a failing fixture, as snapshotted: positions,
+/// message, labels and help — all of it is what users read.
+fn fired(rule: &str, fixture: &Path) -> String {
+    let failing = common::check_paths(&[fixture.to_path_buf()]);
+    let own: Vec<_> = failing
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule && f.suppressed.is_none())
+        .collect();
+    assert!(
+        !own.is_empty(),
+        "`{rule}` did not fire on {}",
+        fixture.display()
+    );
+    own.iter()
+        .map(|f| {
+            let mut out = format!(
+                "{}:{}:{}-{}:{}: {} {}\n",
+                f.path,
+                f.start.line,
+                f.start.column,
+                f.end.line,
+                f.end.column,
+                f.severity,
+                f.message
+            );
+            if let Some(label) = &f.label {
+                out.push_str(&format!("    label: {label}\n"));
+            }
+            for l in &f.labels {
+                out.push_str(&format!(
+                    "    at {}:{}:{}: {}\n",
+                    l.path, l.start.line, l.start.column, l.message
+                ));
+            }
+            if let Some(help) = &f.help {
+                out.push_str(&format!("    help: {help}\n"));
+            }
+            out
+        })
+        .collect()
+}
+
+fn assert_silent(rule: &str, fixture: &Path) {
+    let passing = common::check_paths(&[fixture.to_path_buf()]);
+    let noise: Vec<_> = passing
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule && f.suppressed.is_none())
+        .map(|f| {
+            format!(
+                "{}:{}:{} {}",
+                f.path, f.start.line, f.start.column, f.message
+            )
+        })
+        .collect();
+    assert!(
+        noise.is_empty(),
+        "`{rule}` fired on {}: {noise:#?}",
+        fixture.display()
+    );
 }
 
 #[test]
