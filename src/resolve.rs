@@ -335,19 +335,22 @@ pub fn describe(reference: &Reference, resolution: &Resolution<'_>) -> String {
     format!("{named} ({})", shown.join(", "))
 }
 
-/// "fiona", "fiona and gus", "fiona, gus and hal".
+/// Most items a list in a message names; longer ones end "and N more".
+const LISTED: usize = 6;
+
+/// "fiona", "fiona and gus", "fiona, gus and hal"; past six items, the
+/// first five "and N more", so a message about a large team stays readable.
 pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
+    let texts: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    match texts.as_slice() {
         [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [rest @ .., last] => format!(
-            "{} and {}",
-            rest.iter()
-                .map(AsRef::as_ref)
-                .collect::<Vec<_>>()
-                .join(", "),
-            last.as_ref()
+        [one] => one.to_string(),
+        many if many.len() > LISTED => format!(
+            "{} and {} more",
+            many[..LISTED - 1].join(", "),
+            many.len() - (LISTED - 1)
         ),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -361,5 +364,9 @@ mod tests {
         assert_eq!(and_list(&["fiona"]), "fiona");
         assert_eq!(and_list(&["fiona", "gus"]), "fiona and gus");
         assert_eq!(and_list(&["fiona", "gus", "hal"]), "fiona, gus and hal");
+        let six = ["a", "b", "c", "d", "e", "f"];
+        assert_eq!(and_list(&six), "a, b, c, d, e and f");
+        let seven = ["a", "b", "c", "d", "e", "f", "g"];
+        assert_eq!(and_list(&seven), "a, b, c, d, e and 2 more");
     }
 }

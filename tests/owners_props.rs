@@ -341,3 +341,60 @@ proptest! {
         }
     }
 }
+
+/// Lists and teams of thousands stay linear: the owner and RACI rules find
+/// overlaps through the people, not by comparing every pair of references
+/// (the first version took seconds per thousand entries here).
+#[test]
+fn thousands_of_references_are_checked_in_linear_time() {
+    let n = 4000;
+    let members: String = (0..n)
+        .map(|i| format!("  - {{ id: m{i}, name: M{i}, roles: [r{}] }}\n", i % 3))
+        .collect();
+    let list = format!(
+        "[{}]",
+        (0..n)
+            .map(|i| format!("m{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let text = format!(
+        "apiVersion: steward/v1\nkind: Team\nid: t\nalso: {list}\nmembers:\n{members}---\n\
+         apiVersion: steward/v1\nkind: Pipeline\nid: big\nname: big\narea: x\naudience: internal\n\
+         owners:\n  primary: {list}\n  secondary: {list}\n\
+         raci:\n  responsible: {list}\n  accountable: team:t\n  consulted: {list}\n  informed: [team:t, team:t/r1]\n"
+    );
+    let options = CheckOptions {
+        paths: Vec::new(),
+        policy: None,
+        today: common::today(),
+        load: LoadOptions::default(),
+    };
+    let workspace = load::load_sources(
+        vec![(PathBuf::from("big.yaml"), text.into_bytes())],
+        PathBuf::from("."),
+        &options.load,
+    );
+    let loaded = match check::analyse(workspace, &options) {
+        Ok(loaded) => loaded,
+        Err(e) => panic!("analyse failed: {e:?}"),
+    };
+    let started = std::time::Instant::now();
+    let findings = check::run_rules(&loaded.context(common::today()), &loaded.policy);
+    let elapsed = started.elapsed();
+    let count = |rule: &str| findings.iter().filter(|f| f.rule == rule).count();
+    // Each secondary entry is a primary owner too.
+    assert_eq!(count("distinct-owners"), n);
+    // Each consulted entry is responsible, and accountable through team:t;
+    // both informed references share people with every earlier role.
+    assert_eq!(count("raci-overlap"), 2 * n + 2 * 3);
+    assert!(
+        elapsed < std::time::Duration::from_secs(10),
+        "rules took {elapsed:?}"
+    );
+    // Messages and labels stay short however many people overlap.
+    for f in &findings {
+        assert!(f.message.len() < 400, "{}", f.message);
+        assert!(f.labels.len() <= 10, "{} labels", f.labels.len());
+    }
+}

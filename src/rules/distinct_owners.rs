@@ -1,6 +1,8 @@
+use std::collections::{BTreeSet, HashMap};
+
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
-use crate::model::{Model, Pipeline};
+use crate::model::{Entry, Model, Pipeline};
 use crate::reference::Reference;
 use crate::resolve::{
     also_location, and_list, people_of, resolve_field, roles_in, team_of, Resolved,
@@ -45,12 +47,19 @@ team.
     check,
 };
 
+/// Most secondary labels of each kind on one finding.
+const LABELS: usize = 5;
+
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
+    // Members with expertise in an area, found once per area.
+    let mut experts: HashMap<&str, Vec<&str>> = HashMap::new();
     for p in &model.pipelines {
         let primary = resolve_field(model, &p.item.owners.primary);
         let secondary = resolve_field(model, &p.item.owners.secondary);
+        // Person -> the primary references that name them.
         let primary_people = people_of(&primary);
+        let everyone: Vec<&str> = primary_people.keys().copied().collect();
         for s in &secondary {
             let shared: Vec<&str> = s
                 .resolution
@@ -60,27 +69,32 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
             if shared.is_empty() {
                 continue;
             }
-            let sources: Vec<&Resolved<'_>> = primary
+            let indices: BTreeSet<usize> = shared
                 .iter()
-                .filter(|r| shared.iter().any(|id| r.resolution.contains(id)))
+                .filter_map(|id| primary_people.get(id))
+                .flatten()
+                .copied()
                 .collect();
-            let everyone: Vec<&str> = primary_people.keys().copied().collect();
-            out.push(finding(
-                model, &p.item, p.doc, &shared, &sources, &everyone, s,
-            ));
+            let sources: Vec<&Resolved<'_>> = indices.iter().map(|i| &primary[*i]).collect();
+            let area = p.item.area.as_str();
+            let experts = experts
+                .entry(area)
+                .or_insert_with(|| area_experts(model, area));
+            out.push(finding(model, p, &shared, &sources, &everyone, s, experts));
         }
     }
 }
 
 fn finding(
     model: &Model,
-    pipeline: &Pipeline,
-    doc: crate::document::DocId,
+    entry: &Entry<Box<Pipeline>>,
     shared: &[&str],
     primary: &[&Resolved<'_>],
     primary_people: &[&str],
     secondary: &Resolved<'_>,
+    experts: &[&str],
 ) -> Diagnostic {
+    let (pipeline, doc) = (&*entry.item, entry.doc);
     // One person named directly on both sides: 0.1's finding, word for word.
     let same_member = secondary.reference().member().is_some()
         && primary
@@ -96,7 +110,7 @@ fn finding(
             ),
         )
         .label("secondary owner is the primary")
-        .help(member_help(model, pipeline, shared))
+        .help(member_help(pipeline, shared, experts))
     } else {
         let sources: Vec<String> = primary.iter().map(|r| r.describe()).collect();
         let (are, owners) = if shared.len() == 1 {
@@ -120,9 +134,17 @@ fn finding(
             ),
         )
         .label(format!("{who} {are} among the primary owners too"))
-        .help(team_help(model, pipeline, secondary, shared, primary_people))
+        .help(team_help(
+            model,
+            secondary,
+            shared,
+            primary_people,
+            experts,
+            pipeline,
+        ))
     };
-    for r in primary {
+    // The first few are enough to find the rest.
+    for r in primary.iter().take(LABELS) {
         d = d.with(
             Location::node(doc, r.entry.pointer("/owners/primary")),
             "primary owner set here",
@@ -130,10 +152,11 @@ fn finding(
     }
     // Someone reached through a team's `also` list: show where they join.
     let sides = primary.iter().copied().chain(std::iter::once(secondary));
+    let shared_set: BTreeSet<&str> = shared.iter().copied().collect();
     let mut joins: Vec<(Location, String)> = Vec::new();
     for r in sides {
         for reached in &r.resolution.people {
-            if !shared.contains(&reached.person) {
+            if !shared_set.contains(reached.person) {
                 continue;
             }
             let Some(at) = also_location(model, r.reference(), reached.via) else {
@@ -146,27 +169,37 @@ fn finding(
             }
         }
     }
-    for (at, text) in joins {
+    for (at, text) in joins.into_iter().take(LABELS) {
         d = d.with(at, text);
     }
     d
 }
 
-/// 0.1's help: members with expertise in the area who are not the owner.
-fn member_help(model: &Model, pipeline: &Pipeline, shared: &[&str]) -> String {
-    let mut experts: Vec<&str> = model
+/// Members whose own `areas` include `area`, sorted by id.
+fn area_experts<'m>(model: &'m Model, area: &str) -> Vec<&'m str> {
+    model
         .members
         .keys()
-        .filter(|id| !shared.contains(&id.as_str()))
         .filter(|id| {
             model
                 .member(id)
                 .and_then(|m| m.areas.as_ref())
-                .is_some_and(|areas| areas.contains(&pipeline.area))
+                .is_some_and(|areas| areas.iter().any(|a| a == area))
         })
         .map(String::as_str)
+        .collect()
+}
+
+/// 0.1's help: up to five members with expertise in the area who are not
+/// on both sides.
+fn member_help(pipeline: &Pipeline, shared: &[&str], experts: &[&str]) -> String {
+    let shared_set: BTreeSet<&str> = shared.iter().copied().collect();
+    let experts: Vec<&str> = experts
+        .iter()
+        .copied()
+        .filter(|id| !shared_set.contains(id))
+        .take(5)
         .collect();
-    experts.truncate(5);
     if experts.is_empty() {
         format!(
             "make someone other than {} the secondary owner",
@@ -185,15 +218,17 @@ fn member_help(model: &Model, pipeline: &Pipeline, shared: &[&str]) -> String {
 /// the primary side, if any.
 fn team_help(
     model: &Model,
-    pipeline: &Pipeline,
     secondary: &Resolved<'_>,
     shared: &[&str],
     primary_people: &[&str],
+    experts: &[&str],
+    pipeline: &Pipeline,
 ) -> String {
+    // `primary_people` is sorted (the keys of a BTreeMap).
     let who = and_list(shared);
     // A whole team: suggest its roles that leave the primary owners out.
     let team = match secondary.reference() {
-        Reference::Member(_) => return member_help(model, pipeline, shared),
+        Reference::Member(_) => return member_help(pipeline, shared, experts),
         Reference::Team(_) => team_of(model, secondary.reference()),
         Reference::Role { .. } => None,
     };
@@ -210,7 +245,9 @@ fn team_help(
                 role: role.to_string(),
             };
             let people = crate::resolve::resolve(model, &r);
-            let disjoint = !people.ids().any(|id| primary_people.contains(&id));
+            let disjoint = !people
+                .ids()
+                .any(|id| primary_people.binary_search(&id).is_ok());
             disjoint
         })
         .map(|role| format!("`team:{}/{role}`", team.item.id))

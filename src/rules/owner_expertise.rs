@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use super::{Context, Params, Rule};
 use crate::document::DocId;
 use crate::finding::{Diagnostic, Location};
@@ -44,6 +46,7 @@ know it.
 
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
+    let mut experts = Experts::default();
     for p in &model.pipelines {
         let owners = &p.item.owners;
         for (role, field) in [
@@ -52,8 +55,10 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
         ] {
             for entry in field.iter() {
                 let found = match &entry.reference {
-                    Reference::Member(id) => member_owner(model, &p.item, p.doc, role, entry, id),
-                    _ => team_owner(model, &p.item, p.doc, role, entry),
+                    Reference::Member(id) => {
+                        member_owner(model, &p.item, p.doc, role, entry, id, &mut experts)
+                    }
+                    _ => team_owner(model, &p.item, p.doc, role, entry, &mut experts),
                 };
                 out.extend(found);
             }
@@ -89,13 +94,14 @@ fn list(areas: &[String]) -> String {
     }
 }
 
-fn member_owner(
-    model: &Model,
+fn member_owner<'m>(
+    model: &'m Model,
     pipeline: &Pipeline,
     doc: DocId,
     role: &str,
     entry: &RefEntry,
     owner: &str,
+    experts: &mut Experts<'m>,
 ) -> Option<Diagnostic> {
     let area = &pipeline.area;
     let (areas, at, whose) = member_areas(model, owner)?;
@@ -108,7 +114,7 @@ fn member_owner(
     } else {
         format!("{owner} declares no areas and {whose} are {}", list(areas))
     };
-    let experts = experts(model, area);
+    let experts = &experts.of(model, area).members;
     let help = if experts.is_empty() {
         format!("nobody lists `{area}` in their areas; add it to {owner}'s areas if they know it")
     } else {
@@ -131,12 +137,13 @@ fn member_owner(
     )
 }
 
-fn team_owner(
-    model: &Model,
+fn team_owner<'m>(
+    model: &'m Model,
     pipeline: &Pipeline,
     doc: DocId,
     role: &str,
     entry: &RefEntry,
+    experts: &mut Experts<'m>,
 ) -> Option<Diagnostic> {
     let area = &pipeline.area;
     let resolution = resolve(model, &entry.reference);
@@ -167,14 +174,7 @@ fn team_owner(
     if declared.len() > 3 {
         details.push("…".to_string());
     }
-    let teams: Vec<String> = model
-        .teams
-        .iter()
-        .filter(|t| t.item.areas.as_ref().is_some_and(|a| a.contains(area)))
-        .map(|t| format!("`team:{}`", t.item.id))
-        .take(3)
-        .collect();
-    let experts = experts(model, area);
+    let AreaExperts { teams, members } = experts.of(model, area);
     let mut help = Vec::new();
     if !teams.is_empty() {
         help.push(format!(
@@ -182,10 +182,10 @@ fn team_owner(
             teams.join(", ")
         ));
     }
-    if !experts.is_empty() {
+    if !members.is_empty() {
         help.push(format!(
             "members with `{area}` expertise: {}",
-            experts.join(", ")
+            members.join(", ")
         ));
     }
     help.push(format!(
@@ -212,13 +212,45 @@ fn team_owner(
     Some(d)
 }
 
-/// Up to five members whose areas (or else their team's) include `area`.
-fn experts<'m>(model: &'m Model, area: &str) -> Vec<&'m str> {
-    model
-        .members
-        .keys()
-        .filter(|id| member_areas(model, id).is_some_and(|(a, _, _)| a.contains(&area.to_string())))
-        .map(String::as_str)
-        .take(5)
-        .collect()
+/// Who knows an area, for help lines: found once per area, not per finding.
+#[derive(Default)]
+struct Experts<'m> {
+    by_area: HashMap<String, AreaExperts<'m>>,
+}
+
+struct AreaExperts<'m> {
+    /// Up to three teams whose `areas` include it, as references.
+    teams: Vec<String>,
+    /// Up to five members whose areas (or else their team's) include it.
+    members: Vec<&'m str>,
+}
+
+impl<'m> Experts<'m> {
+    fn of(&mut self, model: &'m Model, area: &str) -> &AreaExperts<'m> {
+        self.by_area
+            .entry(area.to_string())
+            .or_insert_with(|| AreaExperts {
+                teams: model
+                    .teams
+                    .iter()
+                    .filter(|t| {
+                        t.item
+                            .areas
+                            .as_ref()
+                            .is_some_and(|a| a.iter().any(|x| x == area))
+                    })
+                    .map(|t| format!("`team:{}`", t.item.id))
+                    .take(3)
+                    .collect(),
+                members: model
+                    .members
+                    .keys()
+                    .filter(|id| {
+                        member_areas(model, id).is_some_and(|(a, _, _)| a.iter().any(|x| x == area))
+                    })
+                    .map(String::as_str)
+                    .take(5)
+                    .collect(),
+            })
+    }
 }

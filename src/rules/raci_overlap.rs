@@ -1,8 +1,10 @@
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
 use crate::model::{Model, Raci};
 use crate::reference::{RefEntry, RefField, Reference};
-use crate::resolve::{and_list, resolve, Resolution, Resolved};
+use crate::resolve::{and_list, resolve, Resolved};
 
 pub static RULE: Rule = Rule {
     id: "raci-overlap",
@@ -103,6 +105,9 @@ fn holders<'m>(
     out
 }
 
+/// Most secondary labels on one finding.
+const LABELS: usize = 5;
+
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     for p in &model.pipelines {
@@ -114,6 +119,17 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
             reference,
         });
         let holders = holders(model, raci, &accountable);
+        // Person -> the holders naming them, per role: overlaps are found
+        // through the people, not by comparing every pair of references.
+        let mut by_person: BTreeMap<(&str, usize), Vec<usize>> = BTreeMap::new();
+        for (i, h) in holders.iter().enumerate() {
+            for person in h.resolved.resolution.ids() {
+                by_person
+                    .entry((person, h.role as usize))
+                    .or_default()
+                    .push(i);
+            }
+        }
         let order = [
             Role::Responsible,
             Role::Accountable,
@@ -126,23 +142,23 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 for later in holders.iter().filter(|h| h.role == *second) {
-                    let earlier: Vec<&Holder<'_>> = holders
-                        .iter()
-                        .filter(|h| h.role == *first)
-                        .filter(|h| shares(&h.resolved.resolution, &later.resolved.resolution))
-                        .collect();
-                    if earlier.is_empty() {
+                    let mut shared: Vec<&str> = Vec::new();
+                    let mut indices: BTreeSet<usize> = BTreeSet::new();
+                    for id in later.resolved.resolution.ids() {
+                        if let Some(named) = by_person.get(&(id, *first as usize)) {
+                            shared.push(id);
+                            indices.extend(named);
+                        }
+                    }
+                    if shared.is_empty() {
                         continue;
                     }
-                    out.push(finding(p.doc, &p.item.id, *first, &earlier, later));
+                    let earlier: Vec<&Holder<'_>> = indices.iter().map(|i| &holders[*i]).collect();
+                    out.push(finding(p.doc, &p.item.id, *first, &earlier, later, &shared));
                 }
             }
         }
     }
-}
-
-fn shares(a: &Resolution<'_>, b: &Resolution<'_>) -> bool {
-    a.ids().any(|id| b.contains(id))
 }
 
 fn finding(
@@ -151,14 +167,9 @@ fn finding(
     first: Role,
     earlier: &[&Holder<'_>],
     later: &Holder<'_>,
+    shared: &[&str],
 ) -> Diagnostic {
-    let shared: Vec<&str> = later
-        .resolved
-        .resolution
-        .ids()
-        .filter(|id| earlier.iter().any(|h| h.resolved.resolution.contains(id)))
-        .collect();
-    let who = and_list(&shared);
+    let who = and_list(shared);
     let (one, two) = (first.name(), later.role.name());
     let same_reference = earlier
         .iter()
@@ -191,7 +202,8 @@ fn finding(
     let mut d = Diagnostic::new(Location::node(doc, later.pointer.clone()), message)
         .label(format!("{who} {verb} {one} already"))
         .help(format!("drop {who} from `raci.{two}`: {why}{narrow}"));
-    for h in earlier {
+    // The first few are enough to find the rest.
+    for h in earlier.iter().take(LABELS) {
         d = d.with(
             Location::node(doc, h.pointer.clone()),
             format!("{one} here"),
