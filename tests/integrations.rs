@@ -429,6 +429,27 @@ fn junit(output: &Output) -> TestSuites {
 }
 
 #[test]
+fn junit_suites_are_the_files_the_summary_counts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("team.yaml"),
+        "apiVersion: steward/v1\nkind: Team\nid: t\nmembers: [{ id: a, name: A }]\n",
+    )
+    .expect("write");
+    // Mentions the marker in a comment only: not a steward file.
+    fs::write(
+        dir.path().join("notes.yaml"),
+        "# see the steward/v1 docs\nkey: value\n",
+    )
+    .expect("write");
+    let report = junit(&check(dir.path(), ".", "junit"));
+    let names: Vec<&str> = report.suites.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["team.yaml"]);
+    let summary = json(&check(dir.path(), ".", "json"))["summary"]["files"].clone();
+    assert_eq!(summary, 1);
+}
+
+#[test]
 fn junit_of_the_broken_example_parses_back_to_the_findings() {
     let repo = common::repo();
     let output = check(&repo, BROKEN, "junit");
