@@ -202,10 +202,10 @@ pub struct SuggestArgs {
     /// Files or directories to read (directories are walked recursively).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// First new shift: a shift start (earlier shifts are kept) [default: the first shift starting on or after today].
+    /// First new shift: a shift start or the rotation's end (earlier shifts are kept) [default: the first shift starting on or after today, else the rotation's end if the shift from there holds today].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub from: Option<NaiveDate>,
-    /// New shifts start while before this day [default: the rotation's end, or today + the schedule-horizon if later].
+    /// New shifts start while before this day; shifts from it on are kept [default: the rotation's end, or today + the schedule-horizon if later].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub until: Option<NaiveDate>,
     /// Seed of the search: the same seed gives the same schedule.
@@ -690,15 +690,12 @@ pub fn run_suggest(args: &SuggestArgs) -> u8 {
         Err(message) => return fatal(&message),
     };
     if args.write {
-        if let Err(message) = plan::writer::write_atomically(
-            &suggestion.path,
-            &suggestion.original,
-            &suggestion.edited.text,
-        ) {
-            return fatal(&message);
-        }
+        let done = match suggestion.write() {
+            Ok(done) => done,
+            Err(message) => return fatal(&message),
+        };
         eprint!("{}", suggestion.explanation);
-        eprintln!("Wrote {}", suggestion.display);
+        eprintln!("{done}");
     } else {
         eprint!("{}", suggestion.explanation);
         let code = print(&suggestion.edited.document);

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::document::{DocId, Document, Kind};
 use crate::finding::{Diagnostic, Location};
+use crate::reference::{RefField, Reference};
 
 /// A whole number of minutes, written `30m`, `24h`, `7d` or `2w`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -96,6 +97,12 @@ pub struct Team {
     pub id: String,
     pub name: Option<String>,
     pub lead: Option<String>,
+    /// The team's business areas (§8): expertise of the team as an owner.
+    #[serde(default, deserialize_with = "lenient")]
+    pub areas: Option<Vec<String>>,
+    /// Member ids of other teams who belong to this one too.
+    #[serde(default, deserialize_with = "lenient_list")]
+    pub also: Vec<String>,
     #[serde(default)]
     pub members: Vec<Member>,
 }
@@ -109,6 +116,9 @@ pub struct Member {
     pub email: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub areas: Option<Vec<String>>,
+    /// What the person does (`profit-analyst`), for `team:T/role` references.
+    #[serde(default, deserialize_with = "lenient_list")]
+    pub roles: Vec<String>,
     #[serde(default, deserialize_with = "lenient_list")]
     pub unavailable: Vec<Leave>,
 }
@@ -143,12 +153,30 @@ pub struct Pipeline {
     pub sla: Option<Sla>,
     #[serde(default, deserialize_with = "lenient")]
     pub escalation: Option<Escalation>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub raci: Option<Raci>,
 }
 
+/// A malformed owner reference fails the pipeline, as a wrongly typed owner
+/// did in 0.1: rules would otherwise judge a pipeline with half its owners.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Owners {
-    pub primary: String,
-    pub secondary: String,
+    pub primary: RefField,
+    pub secondary: RefField,
+}
+
+/// Who is responsible, accountable, consulted and informed (§8). Each field
+/// is dropped on its own when malformed (the schema rule reports it).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Raci {
+    #[serde(default, deserialize_with = "lenient")]
+    pub responsible: Option<RefField>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub accountable: Option<Reference>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub consulted: Option<RefField>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub informed: Option<RefField>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -165,7 +193,7 @@ pub struct Sla {
 pub struct Escalation {
     pub after: Duration,
     #[serde(default, deserialize_with = "lenient")]
-    pub major_incident: Option<String>,
+    pub major_incident: Option<Reference>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -275,6 +303,8 @@ pub struct Model {
     pub covered: std::collections::HashSet<String>,
     /// First definition of each member id among valid teams.
     pub members: BTreeMap<String, MemberRef>,
+    /// First team entry of each team id.
+    pub team_index: BTreeMap<String, usize>,
     /// Ids that exist in the workspace, including in documents that failed the
     /// schema: references to them are not reported again as unknown.
     pub known: KnownIds,
@@ -285,6 +315,7 @@ pub struct Model {
 #[derive(Debug, Default)]
 pub struct KnownIds {
     pub members: HashMap<String, DocId>,
+    pub teams: HashMap<String, DocId>,
     pub pipelines: HashMap<String, DocId>,
     pub calendars: HashMap<String, DocId>,
 }
@@ -303,6 +334,15 @@ impl Model {
             team.doc,
             format!("/members/{}/id", r.member),
         ))
+    }
+
+    pub fn team(&self, id: &str) -> Option<&Entry<Team>> {
+        self.teams.get(*self.team_index.get(id)?)
+    }
+
+    /// The team that defines a member (the one listing them in `members`).
+    pub fn home_team(&self, member: &str) -> Option<&Entry<Team>> {
+        self.teams.get(self.members.get(member)?.team)
     }
 
     pub fn pipeline(&self, id: &str) -> Option<&Entry<Box<Pipeline>>> {
@@ -362,6 +402,9 @@ pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
                 for m in doc.refs().members.iter().flatten() {
                     known.members.entry(m.clone()).or_insert(id);
                 }
+                if let Some(tid) = &doc.id {
+                    known.teams.entry(tid.clone()).or_insert(id);
+                }
             }
             Some(Kind::Pipeline) => {
                 if let Some(pid) = &doc.id {
@@ -410,6 +453,7 @@ pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
         }
     }
     for (t, team) in model.teams.iter().enumerate() {
+        model.team_index.entry(team.item.id.clone()).or_insert(t);
         for (m, member) in team.item.members.iter().enumerate() {
             model
                 .members

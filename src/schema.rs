@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::did_you_mean::did_you_mean;
 use crate::finding::{Diagnostic, Location};
 use crate::load::yaml::escape_pointer_token;
+use crate::reference;
 use crate::workspace::{DocId, Kind, Workspace};
 
 /// The schema text of each kind, exactly as in `schemas/`.
@@ -255,7 +256,16 @@ fn describe_error(
         }
         ValidationErrorKind::Pattern { pattern } => {
             let found = scalar_text(instance);
-            let (message, help) = pattern_explanation(pattern, &field, &found);
+            let (mut message, mut help) = pattern_explanation(pattern, &field, &found);
+            // A team reference where only people go (rosters, shifts, `also`).
+            let people_only = schema_node
+                .and_then(|s| s.get("x-steward-team-reference"))
+                .and_then(Value::as_str);
+            if let (Some(people), true) = (people_only, found.starts_with("team:")) {
+                message =
+                    format!("{field}: `{found}` is a team reference, but a member id is expected");
+                help = people.to_string();
+            }
             Diagnostic::new(at(), message)
                 .label("wrong format")
                 .help(help)
@@ -287,6 +297,14 @@ fn describe_error(
         ValidationErrorKind::MinItems { limit } if *limit == 1 => {
             Diagnostic::new(at(), format!("{field} must not be empty"))
         }
+        ValidationErrorKind::MaxItems { limit } => Diagnostic::new(
+            at(),
+            format!(
+                "{field} lists {} items, more than the maximum of {limit}",
+                instance.as_array().map_or(0, Vec::len)
+            ),
+        )
+        .label(format!("at most {limit}")),
         ValidationErrorKind::MinLength { .. } if instance.as_str() == Some("") => {
             Diagnostic::new(at(), format!("{field} must not be empty"))
         }
@@ -310,6 +328,14 @@ fn describe_error(
             Diagnostic::new(at(), format!("{field} lists the same item twice"))
         }
         _ => Diagnostic::new(at(), format!("{field}: {error}")),
+    };
+    // What to write, when the schema says and the message above did not.
+    let help = schema_node
+        .and_then(|s| s.get("x-steward-help"))
+        .and_then(Value::as_str);
+    let diagnostic = match help {
+        Some(help) if diagnostic.help.is_none() => diagnostic.help(help),
+        _ => diagnostic,
     };
     out.push(diagnostic);
 }
@@ -376,7 +402,12 @@ fn unknown_key_help(key: &str, allowed: &[String]) -> String {
 }
 
 fn pattern_explanation(pattern: &str, field: &str, found: &str) -> (String, String) {
-    if pattern.ends_with("[mhdw]$") {
+    if pattern == reference::PATTERN {
+        (
+            format!("{field}: `{found}` is not a reference"),
+            reference::FORMS.to_string(),
+        )
+    } else if pattern.ends_with("[mhdw]$") {
         (
             format!("{field}: `{found}` is not a duration"),
             "write a positive whole number and a unit: `30m`, `24h`, `7d`, `2w` (at most 4 digits)"
@@ -447,6 +478,21 @@ mod tests {
         let schemas = schemas().expect("schemas compile");
         for kind in Kind::ALL {
             assert!(schemas.get(kind).is_some(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn the_pipeline_schema_writes_references_as_the_code_reads_them() {
+        let raw: Value = serde_json::from_str(schema_text(Kind::Pipeline)).expect("JSON");
+        for at in [
+            "/$defs/reference",
+            "/$defs/references",
+            "/properties/raci/properties/accountable",
+        ] {
+            let pattern = raw
+                .pointer(&format!("{at}/pattern"))
+                .and_then(Value::as_str);
+            assert_eq!(pattern, Some(reference::PATTERN), "{at}");
         }
     }
 

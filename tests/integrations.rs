@@ -147,6 +147,7 @@ fn sarif_of_the_broken_example_is_valid_and_complete() {
         .filter_map(|r| r["id"].as_str())
         .collect();
     assert_eq!(ids, expected);
+    let default_policy = steward::policy::Policy::builtin("default").expect("default policy");
     for rule in rules {
         let id = rule["id"].as_str().unwrap_or_default();
         let explain = common::steward(&repo, &["explain", id]);
@@ -165,11 +166,19 @@ fn sarif_of_the_broken_example_is_valid_and_complete() {
             .as_str()
             .unwrap_or("")
             .is_empty());
+        // The level is the rule's severity in the policy in effect (the
+        // default one here); a rule that is off is disabled, not dropped.
         let level = rule["defaultConfiguration"]["level"].as_str();
-        assert!(
-            matches!(level, Some("error" | "warning")),
-            "{id}: {level:?}"
-        );
+        let expected = match default_policy.severity(id) {
+            Some(severity) => severity.as_str(),
+            None => "none",
+        };
+        assert_eq!(level, Some(expected), "{id}");
+        // `enabled` defaults to true in SARIF: written only when false.
+        let enabled = rule["defaultConfiguration"]["enabled"]
+            .as_bool()
+            .unwrap_or(true);
+        assert_eq!(enabled, expected != "none", "{id}");
     }
 
     // Unsuppressed results match `--format json` one to one, in order.
@@ -417,6 +426,27 @@ struct Skipped {
 fn junit(output: &Output) -> TestSuites {
     let text = common::stdout(output);
     quick_xml::de::from_str(&text).unwrap_or_else(|e| panic!("JUnit does not parse ({e}):\n{text}"))
+}
+
+#[test]
+fn junit_suites_are_the_files_the_summary_counts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("team.yaml"),
+        "apiVersion: steward/v1\nkind: Team\nid: t\nmembers: [{ id: a, name: A }]\n",
+    )
+    .expect("write");
+    // Mentions the marker in a comment only: not a steward file.
+    fs::write(
+        dir.path().join("notes.yaml"),
+        "# see the steward/v1 docs\nkey: value\n",
+    )
+    .expect("write");
+    let report = junit(&check(dir.path(), ".", "junit"));
+    let names: Vec<&str> = report.suites.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["team.yaml"]);
+    let summary = json(&check(dir.path(), ".", "json"))["summary"]["files"].clone();
+    assert_eq!(summary, 1);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use steward::rules::RULES;
 
@@ -17,70 +18,104 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
         let pass = common::fixture(&format!("{}/pass", rule.id));
         assert!(fail.is_dir(), "missing fixture {}", fail.display());
         assert!(pass.is_dir(), "missing fixture {}", pass.display());
-
-        let failing = common::check_paths(&[fail.strip_prefix(&root).unwrap().to_path_buf()]);
-        let own: Vec<_> = failing
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule.id && f.suppressed.is_none())
-            .collect();
-        assert!(
-            !own.is_empty(),
-            "`{}` did not fire on its failing fixture",
-            rule.id
-        );
-        // Positions, message, labels and help: all of it is what users read.
-        let text: String = own
-            .iter()
-            .map(|f| {
-                let mut out = format!(
-                    "{}:{}:{}-{}:{}: {} {}\n",
-                    f.path,
-                    f.start.line,
-                    f.start.column,
-                    f.end.line,
-                    f.end.column,
-                    f.severity,
-                    f.message
+        // More cases of a rule: `fail-CASE` fires, `pass-CASE` stays silent.
+        for (name, dir) in cases(rule.id) {
+            let relative = dir.strip_prefix(&root).unwrap().to_path_buf();
+            if name == "fail" || name.starts_with("fail-") {
+                let snapshot = match name.strip_prefix("fail-") {
+                    Some(case) => format!("fail__{}__{case}", rule.id),
+                    None => format!("fail__{}", rule.id),
+                };
+                let text = fired(rule.id, &relative);
+                insta::assert_snapshot!(snapshot, text);
+            } else if name == "pass" || name.starts_with("pass-") {
+                assert_silent(rule.id, &relative);
+            } else {
+                panic!(
+                    "fixtures/{}/{name} is neither a pass nor a fail case",
+                    rule.id
                 );
-                if let Some(label) = &f.label {
-                    out.push_str(&format!("    label: {label}\n"));
-                }
-                if let Some(subject) = &f.subject {
-                    out.push_str(&format!("    subject: {subject}\n"));
-                }
-                for l in &f.labels {
-                    out.push_str(&format!(
-                        "    at {}:{}:{}: {}\n",
-                        l.path, l.start.line, l.start.column, l.message
-                    ));
-                }
-                if let Some(help) = &f.help {
-                    out.push_str(&format!("    help: {help}\n"));
-                }
-                out
-            })
-            .collect();
-        insta::assert_snapshot!(format!("fail__{}", rule.id), text);
-
-        let passing = common::check_paths(&[pass.strip_prefix(&root).unwrap().to_path_buf()]);
-        let noise: Vec<_> = passing
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule.id && f.suppressed.is_none())
-            .map(|f| {
-                format!(
-                    "{}:{}:{} {}",
-                    f.path, f.start.line, f.start.column, f.message
-                )
-            })
-            .collect();
-        assert!(
-            noise.is_empty(),
-            "`{}` fired on its passing fixture: {noise:#?}",
-            rule.id
-        );
+            }
+        }
     }
+}
+
+/// The fixture directories of a rule, sorted by name.
+fn cases(rule: &str) -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(common::fixture(rule))
+        .expect("fixture directory")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The rule's findings on a failing fixture, as snapshotted: positions,
+/// message, labels and help — all of it is what users read.
+fn fired(rule: &str, fixture: &Path) -> String {
+    let failing = common::check_paths(&[fixture.to_path_buf()]);
+    let own: Vec<_> = failing
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule && f.suppressed.is_none())
+        .collect();
+    assert!(
+        !own.is_empty(),
+        "`{rule}` did not fire on {}",
+        fixture.display()
+    );
+    own.iter()
+        .map(|f| {
+            let mut out = format!(
+                "{}:{}:{}-{}:{}: {} {}\n",
+                f.path,
+                f.start.line,
+                f.start.column,
+                f.end.line,
+                f.end.column,
+                f.severity,
+                f.message
+            );
+            if let Some(label) = &f.label {
+                out.push_str(&format!("    label: {label}\n"));
+            }
+            if let Some(subject) = &f.subject {
+                out.push_str(&format!("    subject: {subject}\n"));
+            }
+            for l in &f.labels {
+                out.push_str(&format!(
+                    "    at {}:{}:{}: {}\n",
+                    l.path, l.start.line, l.start.column, l.message
+                ));
+            }
+            if let Some(help) = &f.help {
+                out.push_str(&format!("    help: {help}\n"));
+            }
+            out
+        })
+        .collect()
+}
+
+fn assert_silent(rule: &str, fixture: &Path) {
+    let passing = common::check_paths(&[fixture.to_path_buf()]);
+    let noise: Vec<_> = passing
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule && f.suppressed.is_none())
+        .map(|f| {
+            format!(
+                "{}:{}:{} {}",
+                f.path, f.start.line, f.start.column, f.message
+            )
+        })
+        .collect();
+    assert!(
+        noise.is_empty(),
+        "`{rule}` fired on {}: {noise:#?}",
+        fixture.display()
+    );
 }
 
 #[test]
@@ -120,217 +155,4 @@ fn every_rule_is_documented() {
         let kebab = rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-');
         assert!(kebab, "{} is not kebab-case", rule.id);
     }
-}
-
-#[test]
-fn repeated_overrides_are_reported_against_the_one_they_replace() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let rotation = "apiVersion: steward/v1
-kind: Rotation
-id: r
-covers: []
-shift_length: 1w
-start: 2026-06-01
-until: 2026-07-06
-roster: [a, b, c, d]
-overrides:
-  - { start: 2026-06-08, primary: d, secondary: a }
-  - { start: 2026-06-08, secondary: c }
-  - { start: 2026-06-08, primary: d, secondary: c }
-";
-    std::fs::write(dir.path().join("r.yaml"), rotation).expect("write");
-    let outcome = common::check_paths(&[dir.path().to_path_buf()]);
-    let found: Vec<String> = outcome
-        .findings
-        .iter()
-        .filter(|f| f.rule == "coverage-gap")
-        .map(|f| {
-            let labels: Vec<String> = f
-                .labels
-                .iter()
-                .map(|l| format!("{}:{} {}", l.start.line, l.start.column, l.message))
-                .collect();
-            format!(
-                "{}:{} {} [{}]",
-                f.start.line,
-                f.start.column,
-                f.message,
-                labels.join("; ")
-            )
-        })
-        .collect();
-    // The second sets only the secondary: it replaces the first's `a`. The
-    // third repeats the second's secondary and the first's primary; it is
-    // compared with the closest earlier one sharing a role (the second).
-    assert_eq!(
-        found,
-        [
-            "11:5 rotation `r` has two overrides of the shift 2026-06-08 – 2026-06-14 that both set its secondary: this one (c) silently replaces the earlier one (a) [10:5 first override of 2026-06-08]",
-            "12:5 rotation `r` has two overrides of the shift 2026-06-08 – 2026-06-14 that both set its secondary: this one repeats the earlier one (c) [11:5 first override of 2026-06-08]",
-        ]
-    );
-}
-
-/// Checks `files` in a temporary directory; the visible findings.
-fn check_files(files: &[(&str, &str)]) -> Vec<steward::report::ResolvedFinding> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    common::check_paths(&[dir.path().to_path_buf()])
-        .findings
-        .into_iter()
-        .filter(|f| f.suppressed.is_none())
-        .collect()
-}
-
-/// The `- { … }` overrides a help line tells the user to add.
-fn suggested_overrides(help: &str) -> Vec<&str> {
-    help.split('`')
-        .skip(1)
-        .step_by(2)
-        .filter(|code| code.starts_with("- { start:"))
-        .collect()
-}
-
-#[test]
-fn unavailable_on_call_suggests_a_swap_that_keeps_the_load_balanced() {
-    // Five weekly shifts for four people: a has two, everyone else one. b
-    // is on leave in week 2; handing it to anyone free (d) gives d two and
-    // b none: a balanced-load error. A swap keeps every count.
-    let team = "apiVersion: steward/v1
-kind: Team
-id: t
-members:
-  - { id: a, name: A }
-  - { id: b, name: B, unavailable: [{ from: 2026-06-10, to: 2026-06-12 }] }
-  - { id: c, name: C }
-  - { id: d, name: D }
-";
-    let rotation = "apiVersion: steward/v1
-kind: Rotation
-id: r
-covers: []
-shift_length: 1w
-start: 2026-06-01
-until: 2026-07-06
-roster: [a, b, c, d]
-";
-    let findings = check_files(&[("team.yaml", team), ("r.yaml", rotation)]);
-    let leave: Vec<_> = findings
-        .iter()
-        .filter(|f| f.rule == "unavailable-on-call")
-        .collect();
-    assert_eq!(leave.len(), 1, "{findings:#?}");
-    let help = leave[0].help.as_deref().unwrap_or_default();
-    assert_eq!(
-        help,
-        "swap shifts with d, primary of 2026-06-22 – 2026-06-28 and free both times, so everyone keeps their number of shifts: add `- { start: 2026-06-08, primary: d, reason: b on leave }` and `- { start: 2026-06-22, primary: b, reason: swap with d }` to `overrides`"
-    );
-    // Following the help leaves nothing to report.
-    let fixed = format!(
-        "{rotation}overrides:\n{}",
-        suggested_overrides(help)
-            .iter()
-            .map(|o| format!("  {o}\n"))
-            .collect::<String>()
-    );
-    let after = check_files(&[("team.yaml", team), ("r.yaml", &fixed)]);
-    let left: Vec<String> = after
-        .iter()
-        .filter(|f| f.rule != "schedule-horizon")
-        .map(|f| format!("{}: {}", f.rule, f.message))
-        .collect();
-    assert!(left.is_empty(), "{fixed}\n{left:#?}");
-}
-
-#[test]
-fn unavailable_on_call_help_without_a_swap_and_in_an_explicit_rotation() {
-    let team = "apiVersion: steward/v1
-kind: Team
-id: t
-members:
-  - { id: a, name: A }
-  - { id: b, name: B, unavailable: [{ from: 2026-06-10, to: 2026-06-12 }] }
-  - { id: c, name: C }
-  - { id: d, name: D }
-";
-    let help = |rotation: &str| -> String {
-        let findings = check_files(&[("team.yaml", team), ("r.yaml", rotation)]);
-        findings
-            .iter()
-            .filter(|f| f.rule == "unavailable-on-call")
-            .filter_map(|f| f.help.clone())
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    // Two shifts: b is a's secondary in the first, so they cannot trade.
-    let short = "apiVersion: steward/v1
-kind: Rotation
-id: r
-covers: []
-shift_length: 1w
-start: 2026-06-01
-until: 2026-06-15
-roster: [a, b, c, d]
-";
-    assert_eq!(
-        help(short),
-        "nobody can trade shifts with b without a new conflict: add an override `- { start: 2026-06-08, primary: d, reason: b on leave }` (free then: d) and give d a shift back later, or `steward suggest --rotation r` plans the rotation around everyone's leave"
-    );
-    // The only shift b could trade with ended before today (2026-06-01).
-    let past = "apiVersion: steward/v1
-kind: Rotation
-id: r
-covers: []
-shift_length: 1w
-start: 2026-05-04
-until: 2026-06-15
-roster: [a, b, c, d]
-";
-    assert_eq!(
-        help(past),
-        "nobody can trade shifts with b without a new conflict: add an override `- { start: 2026-06-08, primary: d, reason: b on leave }` (free then: d) and give d a shift back later, or `steward suggest --rotation r` plans the rotation around everyone's leave"
-    );
-    // An explicit rotation is fixed in its shifts, not with overrides.
-    let explicit = "apiVersion: steward/v1
-kind: Rotation
-id: r
-covers: []
-shift_length: 1w
-start: 2026-06-01
-shifts:
-  - { start: 2026-06-01, primary: a, secondary: b }
-  - { start: 2026-06-08, primary: b, secondary: c }
-  - { start: 2026-06-15, primary: c, secondary: d }
-  - { start: 2026-06-22, primary: d, secondary: a }
-";
-    assert_eq!(
-        help(explicit),
-        "swap shifts with d, primary of 2026-06-22 – 2026-06-28 and free both times, so everyone keeps their number of shifts: make d the primary of the shift starting 2026-06-08 and b the primary of the one starting 2026-06-22"
-    );
-}
-
-#[test]
-fn schedule_horizon_counts_the_days_it_names() {
-    // The last shift's last day, 2026-08-29, is 89 days after today: the
-    // schedule covers 90 days counting today, one short of 13 weeks.
-    let rotation = "apiVersion: steward/v1
-kind: Rotation
-id: r
-covers: []
-shift_length: 1d
-start: 2026-06-01
-until: 2026-08-30
-roster: [a, b, c, d]
-";
-    let found: Vec<String> = check_files(&[("r.yaml", rotation)])
-        .iter()
-        .filter(|f| f.rule == "schedule-horizon")
-        .map(|f| format!("{} | {}", f.message, f.help.as_deref().unwrap_or("-")))
-        .collect();
-    assert_eq!(
-        found,
-        ["rotation `r` is scheduled through 2026-08-29, 12 weeks and 6 days counting today (2026-06-01); publish at least 13 weeks ahead (through 2026-08-30) | move `until` to 2026-08-31 or later"]
-    );
 }

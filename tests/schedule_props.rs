@@ -224,6 +224,7 @@ proptest! {
                 name: id.to_string(),
                 email: None,
                 areas: None,
+                roles: Vec::new(),
                 unavailable: leave
                     .iter()
                     .filter(|(p, ..)| PEOPLE[*p] == *id)
@@ -235,7 +236,7 @@ proptest! {
                     .collect(),
             })
             .collect();
-        let team = Team { id: "t".into(), name: None, lead: None, members };
+        let team = Team { id: "t".into(), name: None, lead: None, areas: None, also: Vec::new(), members };
         let mut other = generated(4, 7, 0, 800);
         other.id = "other".into();
         let model = model_of(vec![rotation, other], vec![team]);

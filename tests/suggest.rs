@@ -257,3 +257,520 @@ fn usage_errors_exit_2() {
         assert!(err.contains(message), "{args:?}: {err}");
     }
 }
+
+const TEAM_OF_FOUR: &str = "apiVersion: steward/v1\nkind: Team\nid: data\nmembers:\n  - id: john\n    name: John\n  - id: emily\n    name: Emily\n  - id: michael\n    name: Michael\n  - id: david\n    name: David\n";
+
+/// A fresh workspace holding `team.yaml` (four people) and `rot.yaml`.
+fn workspace(rotation: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("team.yaml"), TEAM_OF_FOUR).expect("team");
+    std::fs::write(dir.path().join("rot.yaml"), rotation).expect("rotation");
+    dir
+}
+
+/// Every shift of rotation `r` as `start primary secondary`, via `schedule`.
+fn shift_lines(dir: &Path) -> Vec<String> {
+    let out = steward(
+        dir,
+        &["schedule", ".", "--format", "json", "--today", "2026-03-01"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let rotations = json["rotations"].as_array().expect("rotations");
+    let r = rotations
+        .iter()
+        .find(|r| r["id"] == "r")
+        .expect("rotation r");
+    r["shifts"]
+        .as_array()
+        .expect("shifts")
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} {}",
+                s["start"].as_str().unwrap_or("?"),
+                s["primary"]["person"].as_str().unwrap_or("?"),
+                s["secondary"]["person"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+const GENERATED_R: &str = "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nuntil: 2026-10-05\nroster: [john, emily, michael, david]\n";
+
+#[test]
+fn write_keeps_the_shifts_after_until() {
+    // Issue 12.1: everything after --until was deleted, unmentioned.
+    let dir = workspace(GENERATED_R);
+    let before = shift_lines(dir.path());
+    assert_eq!(before.len(), 18);
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "--rotation",
+            "r",
+            ".",
+            "--today",
+            "2026-03-01",
+            "--from",
+            "2026-07-06",
+            "--until",
+            "2026-08-01",
+            "--write",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "");
+    let after = shift_lines(dir.path());
+    assert_eq!(after.len(), 18, "{after:#?}");
+    for (old, new) in before.iter().zip(&after) {
+        let start = &old[..10];
+        if !("2026-07-06".."2026-08-03").contains(&start) {
+            assert_eq!(old, new, "a shift outside the window changed");
+        }
+    }
+    insta::assert_snapshot!("until_inside_stderr", err);
+    insta::assert_snapshot!(
+        "until_inside_file",
+        std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read")
+    );
+}
+
+#[test]
+fn new_shifts_respect_the_shift_kept_after_the_window() {
+    // john and michael are away for the last new shift; david has the one
+    // before it and emily the kept one after it: only a trade avoids
+    // back-to-back on either side.
+    let dir = workspace(GENERATED_R);
+    std::fs::write(
+        dir.path().join("team.yaml"),
+        TEAM_OF_FOUR
+            .replace(
+                "    name: John\n",
+                "    name: John\n    unavailable: [{ from: 2026-07-27, to: 2026-08-02 }]\n",
+            )
+            .replace(
+                "    name: Michael\n",
+                "    name: Michael\n    unavailable: [{ from: 2026-07-27, to: 2026-08-02 }]\n",
+            ),
+    )
+    .expect("team");
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "--rotation",
+            "r",
+            ".",
+            "--today",
+            "2026-03-01",
+            "--from",
+            "2026-07-06",
+            "--until",
+            "2026-08-03",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("  - { start: 2026-08-03, primary: emily, secondary: michael }\n"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("{ start: 2026-07-27, primary: emily"),
+        "{out}"
+    );
+}
+
+#[test]
+fn write_uses_the_line_endings_of_the_rotation_document() {
+    // Issue 12: the file's first line ending was used for the new lines.
+    for (team, rotation) in [("\r\n", "\n"), ("\n", "\r\n")] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = format!(
+            "{}---\n{}",
+            TEAM_OF_FOUR.replace('\n', team),
+            "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nuntil: 2026-06-15\nroster: [john, emily, michael, david]\nx-owner: data\n"
+                .replace('\n', rotation)
+        );
+        std::fs::write(dir.path().join("all.yaml"), &text).expect("write");
+        let (code, _, err) = run(
+            dir.path(),
+            &[
+                "--rotation",
+                "r",
+                ".",
+                "--today",
+                "2026-03-01",
+                "--until",
+                "2026-06-15",
+                "--write",
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        let written = std::fs::read_to_string(dir.path().join("all.yaml")).expect("read");
+        let expected = format!(
+            "{}---\n{}",
+            TEAM_OF_FOUR.replace('\n', team),
+            "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nshifts:\n  - { start: 2026-06-01, primary: john, secondary: david }\n  - { start: 2026-06-08, primary: emily, secondary: michael }\nx-owner: data\n"
+                .replace('\n', rotation)
+        );
+        assert_eq!(written, expected, "team {team:?}, rotation {rotation:?}");
+    }
+}
+
+/// `suggest --rotation r .` on GENERATED_R (2026-06-01 to 2026-10-04) today.
+fn on_generated_r(today: &str, extra: &[&str]) -> (i32, String, String) {
+    let dir = workspace(GENERATED_R);
+    let mut args = vec!["--rotation", "r", ".", "--today", today];
+    args.extend_from_slice(extra);
+    run(dir.path(), &args)
+}
+
+#[test]
+fn an_ended_rotation_is_not_planned_in_the_past_by_default() {
+    // Issue 12.8: it planned the past weeks and said it started "on or after
+    // today".
+    let (code, out, err) = on_generated_r("2026-12-01", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(out, "");
+    assert_eq!(
+        err,
+        "steward: error: rotation `r` ended on 2026-10-04, before today (2026-12-01), and new shifts follow its last one without a gap: planning it now means planning the 8 shifts from 2026-10-05 to 2026-11-29, which are over; pass --from 2026-10-05 to plan from there anyway\n"
+    );
+    // Asked for explicitly, the past shifts are planned, and said to be past.
+    let (code, _, err) = on_generated_r("2026-12-01", &["--from", "2026-10-05"]);
+    assert_eq!(code, 0, "{err}");
+    let head: Vec<&str> = err.lines().take(2).collect();
+    assert_eq!(
+        head,
+        [
+            "Suggested rotation `r`: 22 new shifts from 2026-10-05 to 2027-03-07; the 18 shifts before 2026-10-05 are kept",
+            "  8 of the new shifts (2026-10-05 – 2026-11-29) are over (today is 2026-12-01)",
+        ],
+        "{err}"
+    );
+}
+
+#[test]
+fn from_defaults_to_the_shift_holding_today_after_the_end() {
+    // Ended three days ago: the first new shift holds today.
+    let (code, _, err) = on_generated_r("2026-10-07", &[]);
+    assert_eq!(code, 0, "{err}");
+    let head: Vec<&str> = err.lines().take(2).collect();
+    assert_eq!(
+        head,
+        [
+            "Suggested rotation `r`: 14 new shifts from 2026-10-05 to 2027-01-10; the 18 shifts before 2026-10-05 are kept",
+            "  --from defaulted to the rotation's end, 2026-10-05: it ended before today (2026-10-07), and the first new shift (2026-10-05 – 2026-10-11) holds today",
+        ],
+        "{err}"
+    );
+    // The last shift is in progress: the new ones start where it ends.
+    let (code, _, err) = on_generated_r("2026-09-30", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.lines().nth(1),
+        Some("  --from defaulted to the rotation's end, 2026-10-05 (no shift starts on or after today, 2026-09-30)"),
+        "{err}"
+    );
+    let (code, _, err) = on_generated_r("2026-09-28", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.lines().nth(1),
+        Some("  --from defaulted to the first shift starting on or after today (2026-09-28)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_rotation_without_shifts_that_started_long_ago() {
+    let dir = workspace(
+        "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nuntil: 2026-06-01\nroster: [john, emily, michael, david]\n",
+    );
+    let (code, _, err) = run(
+        dir.path(),
+        &["--rotation", "r", ".", "--today", "2026-06-16"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err,
+        "steward: error: rotation `r` has no shifts, and its first one must start at its `start`, 2026-06-01, before today (2026-06-16): planning it now means planning the 2 shifts from 2026-06-01 to 2026-06-14, which are over; pass --from 2026-06-01 to plan from there anyway, or move its `start`\n"
+    );
+    let (code, _, err) = run(
+        dir.path(),
+        &["--rotation", "r", ".", "--today", "2026-06-03"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.lines().nth(1),
+        Some("  --from defaulted to the rotation's start (today is 2026-06-03)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn write_keeps_override_reasons_and_comments_as_comments() {
+    // Issue 12: override reasons were dropped. They go with the shifts they
+    // explain while those keep the people the override named; the others are
+    // listed on stderr, as are overrides that start no shift.
+    let rotation = format!(
+        "{GENERATED_R}overrides:\n  # Summer.\n  - {{ start: 2026-06-08, secondary: david, reason: Emily at a conference }}\n  - {{ start: 2026-07-13, primary: david, secondary: michael, reason: Michael moves house }}  # agreed in May\n  - {{ start: 2026-07-20, primary: john, reason: John asked for it }}\n  - {{ start: 2026-07-22, primary: john, reason: a Wednesday }}\n  - {{ start: 2026-08-17, primary: emily, reason: \"swap: see #12\" }}\n"
+    );
+    let dir = workspace(&rotation);
+    std::fs::write(
+        dir.path().join("team.yaml"),
+        TEAM_OF_FOUR.replace(
+            "    name: John\n",
+            "    name: John\n    unavailable: [{ from: 2026-07-20, to: 2026-07-26 }]\n",
+        ),
+    )
+    .expect("team");
+    let args = [
+        "--rotation",
+        "r",
+        ".",
+        "--today",
+        "2026-03-01",
+        "--from",
+        "2026-07-06",
+        "--until",
+        "2026-08-01",
+        "--write",
+    ];
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("notes_stderr", err);
+    let written = std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read");
+    insta::assert_snapshot!("notes_file", written);
+
+    // Comments on explicit shifts stay with them: planning again keeps them.
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read"),
+        written
+    );
+}
+
+#[test]
+fn counts_agree_with_their_nouns() {
+    // Issue 12: "the 1 shift before … are kept".
+    let first_line = |extra: &[&str]| {
+        let (code, _, err) = on_generated_r("2026-03-01", extra);
+        assert_eq!(code, 0, "{err}");
+        err.lines().next().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        first_line(&["--from", "2026-06-08"]),
+        "Suggested rotation `r`: 17 new shifts from 2026-06-08 to 2026-10-04; the shift before 2026-06-08 is kept"
+    );
+    assert_eq!(
+        first_line(&["--from", "2026-06-08", "--until", "2026-09-28"]),
+        "Suggested rotation `r`: 16 new shifts from 2026-06-08 to 2026-09-27; the shift before 2026-06-08 and the shift from 2026-09-28 on are kept"
+    );
+    assert_eq!(
+        first_line(&["--until", "2026-09-21"]),
+        "Suggested rotation `r`: 16 new shifts from 2026-06-01 to 2026-09-20; the 2 shifts from 2026-09-21 on are kept"
+    );
+    assert_eq!(
+        first_line(&["--from", "2026-09-28", "--until", "2026-10-05"]),
+        "Suggested rotation `r`: 1 new shift from 2026-09-28 to 2026-10-04; the 17 shifts before 2026-09-28 are kept"
+    );
+    let (code, _, err) = on_generated_r(
+        "2026-03-01",
+        &[
+            "--from",
+            "2026-09-28",
+            "--until",
+            "2026-10-05",
+            "--steps",
+            "1",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("\n  search: 1 move tried (seed 0)\n"), "{err}");
+}
+
+#[test]
+fn write_says_when_there_is_nothing_to_write() {
+    // Issue 12: "Wrote …" when nothing changed, and the file was rewritten.
+    let dir = workspace(GENERATED_R);
+    let args = ["--rotation", "r", ".", "--today", "2026-03-01", "--write"];
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.ends_with("\nWrote rot.yaml\n"), "{err}");
+    let path = dir.path().join("rot.yaml");
+    let written = std::fs::read_to_string(&path).expect("read");
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).expect("meta"));
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.ends_with("\nNothing to write: rot.yaml already holds this schedule\n"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), written);
+    #[cfg(unix)]
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).expect("meta")),
+        inode,
+        "the file was replaced"
+    );
+}
+
+#[test]
+fn reasons_describe_the_schedule_they_would_make() {
+    // Undoing the trade of 2026-07-06 and 2026-07-13 moves both shifts: the
+    // reason was computed on the suggestion instead ("ann is primary of the
+    // shift of 2026-07-06", which she would no longer be).
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("team.yaml"),
+        "apiVersion: steward/v1\nkind: Team\nid: data\nmembers:\n  - { id: ann, name: Ann }\n  - { id: bob, name: Bob, unavailable: [{ from: 2026-07-01, to: 2026-07-14, reason: vacation }] }\n  - { id: cem, name: Cem }\n",
+    )
+    .expect("team");
+    std::fs::write(
+        dir.path().join("rot.yaml"),
+        "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nuntil: 2026-09-07\nroster: [ann, bob, cem]\n",
+    )
+    .expect("rotation");
+    let (code, _, err) = run(
+        dir.path(),
+        &["--rotation", "r", ".", "--today", "2026-05-20"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("\n  2026-07-06  primary ann (was cem), secondary cem (was ann): trades with 2026-07-13: otherwise cem is primary of the shift of 2026-06-29, the one before [back-to-back]\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_secondary_kept_for_roster_size_says_so() {
+    // An explicit rotation's roster is everyone in it: david stays in as a
+    // secondary. This was explained as "keeps secondary duty even".
+    let dir = workspace(
+        "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nuntil: 2026-06-15\nroster: [john, emily, michael, david]\n",
+    );
+    let (code, _, err) = run(
+        dir.path(),
+        &["--rotation", "r", ".", "--today", "2026-03-01"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("\n  2026-06-01  secondary david (was emily): otherwise david would be on call in no shift, leaving the rotation fewer than 4 people [roster-size]\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn naming_only_the_rotation_file_says_no_team_was_read() {
+    // The teams live in a sibling directory, outside the rotation's (no
+    // repository, no steward.yaml: the workspace is what is named).
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (sub, name, text) in [
+        ("teams", "team.yaml", TEAM_OF_FOUR),
+        ("rotations", "rot.yaml", GENERATED_R),
+    ] {
+        std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+        std::fs::write(dir.path().join(sub).join(name), text).expect("write");
+    }
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "--rotation",
+            "r",
+            "rotations/rot.yaml",
+            "--today",
+            "2026-03-01",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err,
+        "steward: error: rotation `r` names no team member (john, emily, michael, david): nobody can be put on call; no Team document was read: name the files or the directory holding the teams too\n"
+    );
+}
+
+#[test]
+fn write_keeps_the_comments_of_an_explicit_rotation() {
+    // Comments on shifts stay with shifts that keep their people, the
+    // `shifts:` line keeps its own; the rest is listed, never lost silently.
+    let dir = workspace(
+        "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nshifts:   # agreed at the June planning\n  # June\n  - { start: 2026-06-01, primary: john, secondary: emily }   # first week\n  - start: 2026-06-08\n    primary: emily   # emily asked\n    secondary: michael\n  - { start: 2026-06-15, primary: michael, secondary: david }\n  # July\n  - { start: 2026-06-22, primary: michael, secondary: david }  # twice in a row\n# Holidays below.\nx-owner: data\n",
+    );
+    let args = [
+        "--rotation",
+        "r",
+        ".",
+        "--today",
+        "2026-03-01",
+        "--until",
+        "2026-06-29",
+        "--write",
+    ];
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("explicit_notes_stderr", err);
+    let written = std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read");
+    insta::assert_snapshot!("explicit_notes_file", written);
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.ends_with("\nNothing to write: rot.yaml already holds this schedule\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn write_edits_a_flow_rotation_ending_in_overrides() {
+    // `roster` and `overrides` last in a flow mapping both claimed the comma
+    // between them: "the schedule entries overlap", exit 2.
+    let dir = workspace(
+        "{apiVersion: steward/v1, kind: Rotation, id: r, covers: [], shift_length: 1w, start: 2026-06-01, until: 2026-06-29, roster: [john, emily, michael, david], overrides: [{start: 2026-06-08, primary: david, reason: swap}]}\n",
+    );
+    let (code, _, err) = run(
+        dir.path(),
+        &["--rotation", "r", ".", "--today", "2026-03-01", "--write"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.ends_with("This note is dropped: a flow-style rotation has no room for comments:\n  - 2026-06-08: swap\nPasses every rotation rule of policy `default` (the current schedule: 1 error, 0 warnings).\nWrote rot.yaml\n"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read"),
+        "{apiVersion: steward/v1, kind: Rotation, id: r, covers: [], shift_length: 1w, start: 2026-06-01, shifts: [{ start: 2026-06-01, primary: john, secondary: emily }, { start: 2026-06-08, primary: david, secondary: michael }, { start: 2026-06-15, primary: michael, secondary: david }, { start: 2026-06-22, primary: emily, secondary: john }]}\n"
+    );
+}
+
+#[test]
+fn problems_in_the_shifts_kept_after_the_window_are_listed() {
+    let dir = workspace(GENERATED_R);
+    std::fs::write(
+        dir.path().join("team.yaml"),
+        TEAM_OF_FOUR.replace(
+            "    name: John\n",
+            "    name: John\n    unavailable: [{ from: 2026-08-24, to: 2026-08-30 }]\n",
+        ),
+    )
+    .expect("team");
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "--rotation",
+            "r",
+            ".",
+            "--today",
+            "2026-03-01",
+            "--from",
+            "2026-07-06",
+            "--until",
+            "2026-08-03",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("\nThe shifts from 2026-08-03 on are kept as they are, problems included (a later --until re-plans them):\n  - 2026-08-24 – 2026-08-30: john is primary while on leave [unavailable-on-call]\n"),
+        "{err}"
+    );
+}

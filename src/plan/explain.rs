@@ -4,7 +4,7 @@
 
 use super::problem::{Aspect, Problem, NONE};
 use super::solver::{self, Change, Solution, State};
-use super::{Reported, Window};
+use super::{FromDefault, Reported, Window};
 use crate::check::Loaded;
 use crate::finding::Severity;
 use crate::schedule::date_range;
@@ -49,26 +49,62 @@ pub fn report(input: &Input<'_>) -> String {
         w.from,
         last
     ));
-    if w.kept > 0 {
-        out.push_str(&format!(
-            "; the {} before {} are kept",
-            plural(w.kept, "shift"),
-            w.from
-        ));
-    }
-    out.push('\n');
-    if w.from_default {
-        if w.from > w.today && w.kept == 0 {
+    let before =
+        (w.kept > 0).then(|| format!("the {} before {}", counted(w.kept, "shift"), w.from));
+    let after = w
+        .resume
+        .filter(|_| w.after > 0)
+        .map(|d| format!("the {} from {d} on", counted(w.after, "shift")));
+    match (before, after) {
+        (Some(b), Some(a)) => out.push_str(&format!("; {b} and {a} are kept")),
+        (Some(one), None) | (None, Some(one)) => {
+            let n = if w.kept > 0 { w.kept } else { w.after };
             out.push_str(&format!(
-                "  --from defaulted to the rotation's start (today is {})\n",
-                w.today
-            ));
-        } else {
-            out.push_str(&format!(
-                "  --from defaulted to the first shift starting on or after today ({})\n",
-                w.today
+                "; {one} {}",
+                if n == 1 { "is kept" } else { "are kept" }
             ));
         }
+        (None, None) => {}
+    }
+    out.push('\n');
+    let first = pb
+        .shifts
+        .first()
+        .map_or_else(|| w.from.to_string(), |s| s.dates());
+    match w.from_default {
+        Some(FromDefault::RotationStart) => out.push_str(&format!(
+            "  --from defaulted to the rotation's start (today is {})\n",
+            w.today
+        )),
+        Some(FromDefault::FirstShiftFromToday) => out.push_str(&format!(
+            "  --from defaulted to the first shift starting on or after today ({})\n",
+            w.today
+        )),
+        Some(FromDefault::RotationEnd) => out.push_str(&format!(
+            "  --from defaulted to the rotation's end, {} (no shift starts on or after today, {})\n",
+            w.from, w.today
+        )),
+        Some(FromDefault::EndedHoldingToday) => out.push_str(&format!(
+            "  --from defaulted to the rotation's end, {}: it ended before today ({}), and the first new shift ({first}) holds today\n",
+            w.from, w.today
+        )),
+        None => {}
+    }
+    // New shifts that are over: only an explicit --from plans those.
+    let over: Vec<&super::problem::FreeShift> =
+        pb.shifts.iter().take_while(|s| s.end <= w.today).collect();
+    if let (Some(a), Some(b)) = (over.first(), over.last()) {
+        let dates = date_range(a.start, b.end.pred_opt().unwrap_or(b.end));
+        let what = if over.len() == 1 {
+            "1 of the new shifts".to_string()
+        } else {
+            format!("{} of the new shifts", over.len())
+        };
+        let verb = if over.len() == 1 { "is" } else { "are" };
+        out.push_str(&format!(
+            "  {what} ({dates}) {verb} over (today is {})\n",
+            w.today
+        ));
     }
     // Who is in it, and the loads over the whole rotation.
     let appear = state.appearances();
@@ -137,11 +173,26 @@ pub fn report(input: &Input<'_>) -> String {
         }
     }
 
-    let kept = kept_problems(input);
-    if !kept.is_empty() {
+    let sides = [
+        (0..w.kept, format!("before {}", w.from), "an earlier --from"),
+        (
+            w.tail..w.tail + w.after,
+            format!("from {} on", w.resume.unwrap_or(w.until)),
+            "a later --until",
+        ),
+    ];
+    for (range, which, remedy) in sides {
+        let kept = kept_problems(input, range.clone());
+        if kept.is_empty() {
+            continue;
+        }
+        let (subject, verb) = if range.len() == 1 {
+            (format!("The shift {which}"), "is kept as it is")
+        } else {
+            (format!("The shifts {which}"), "are kept as they are")
+        };
         out.push_str(&format!(
-            "The shifts before {} are kept as they are, problems included (an earlier --from re-plans them):\n",
-            w.from
+            "{subject} {verb}, problems included ({remedy} re-plans them):\n"
         ));
         for line in kept.iter().take(SHOWN_CONFLICTS) {
             out.push_str(&format!("  - {line}\n"));
@@ -164,8 +215,9 @@ pub fn report(input: &Input<'_>) -> String {
         }
     }
     out.push_str(&format!(
-        "  search: {} moves tried (seed {})\n",
-        sol.steps, input.seed
+        "  search: {} tried (seed {})\n",
+        plural(usize::try_from(sol.steps).unwrap_or(usize::MAX), "move"),
+        input.seed
     ));
     out
 }
@@ -267,14 +319,14 @@ fn changes(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
         if want_s != NONE && want_s != s {
             let who = if s == NONE { "nobody" } else { pb.name_of(s) };
             what.push(format!("secondary {who} (was {})", pb.name_of(want_s)));
-            causes.push(secondary_cause(input, state, i, want_s));
+            causes.push(secondary_cause(input, &mut probe, i, want_s));
         }
         if what.is_empty() {
             continue;
         }
         let follows = causes.iter().all(|c| c.follows);
         // A secondary that only moved along with the primary adds nothing.
-        let shown: Vec<&str> = if follows {
+        let mut shown: Vec<&str> = if follows {
             causes.iter().take(1).map(|c| c.text.as_str()).collect()
         } else {
             causes
@@ -283,6 +335,8 @@ fn changes(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
                 .map(|c| c.text.as_str())
                 .collect()
         };
+        // The same person leaving both roles has one reason, said once.
+        shown.dedup();
         let mut text = format!("{}  {}: {}", shift.start, what.join(", "), shown.join("; "));
         text = text.replace("; ;", ";");
         lines.push((i, text, follows));
@@ -426,14 +480,21 @@ fn broken_by(
     let pb = input.problem;
     let here = state.total;
     let there = state.probe(changes);
+    // Reasons describe the schedule with the changes made: a trade between
+    // neighbouring shifts moves both neighbours.
+    let mut changed = state.clone();
+    changed.make(changes);
     let (mut local, mut global) = (Vec::new(), Vec::new());
     for aspect in Aspect::ALL {
         if !pb.settings.on(aspect) || there.count(aspect) <= here.count(aspect) {
             continue;
         }
-        let reason = ends
-            .iter()
-            .find_map(|&(i, who)| aspect_reason(input, state, i, who, aspect));
+        let reason = if aspect == Aspect::RosterSize {
+            Some(left_out(pb, state, &changed))
+        } else {
+            ends.iter()
+                .find_map(|&(i, who)| aspect_reason(input, &changed, i, who, aspect))
+        };
         let Some(reason) = reason else { continue };
         match aspect {
             Aspect::Balance | Aspect::HolidayUneven | Aspect::RosterSize => global.push(reason),
@@ -452,7 +513,30 @@ fn broken_by(
     (local, global)
 }
 
-fn secondary_cause(input: &Input<'_>, state: &State<'_>, i: usize, want: u16) -> Cause {
+/// Who a change leaves out of the rotation altogether, for `roster-size`.
+fn left_out(pb: &Problem, before: &State<'_>, after: &State<'_>) -> String {
+    let names: Vec<&str> = (0..pb.n() as u16)
+        .filter(|&p| {
+            let q = usize::from(p);
+            before.appearances().get(q).is_some_and(|a| *a > 0)
+                && after.appearances().get(q).is_some_and(|a| *a <= 0)
+        })
+        .map(|p| pb.name_of(p))
+        .collect();
+    let min = pb.settings.min_members.unwrap_or(0);
+    match names.as_slice() {
+        [] => "the rotation would have too few people [roster-size]".to_string(),
+        [one] => format!(
+            "{one} would be on call in no shift, leaving the rotation fewer than {min} people [roster-size]"
+        ),
+        many => format!(
+            "{} would be on call in no shift, leaving the rotation fewer than {min} people [roster-size]",
+            many.join(" and ")
+        ),
+    }
+}
+
+fn secondary_cause(input: &Input<'_>, state: &mut State<'_>, i: usize, want: u16) -> Cause {
     let pb = input.problem;
     let name = pb.name_of(want);
     if let Some(r) = unavailable(input, i, want) {
@@ -477,6 +561,12 @@ fn secondary_cause(input: &Input<'_>, state: &State<'_>, i: usize, want: u16) ->
             )),
             None => Cause::follows(format!("trades with {date}")),
         };
+    }
+    // What putting `want` back would break.
+    let undo = [(i, state.primary[i], want)];
+    let (local, global) = broken_by(input, state, &undo, &[(i, want)]);
+    if let Some(reasons) = [local, global].into_iter().find(|r| !r.is_empty()) {
+        return Cause::direct(format!("otherwise {}", reasons.join("; ")));
     }
     Cause::follows("keeps secondary duty even".into())
 }
@@ -559,7 +649,10 @@ fn aspect_reason(
             let before = i
                 .checked_sub(1)
                 .map_or(pb.prev_primary, |j| state.primary[j]);
-            let after = state.primary.get(i + 1).copied().unwrap_or(NONE);
+            let after = match state.primary.get(i + 1) {
+                Some(p) => *p,
+                None => pb.next_primary,
+            };
             if before == who {
                 let when = i.checked_sub(1).map_or_else(
                     || "the last kept shift".to_string(),
@@ -569,9 +662,14 @@ fn aspect_reason(
                     "{name} is primary of {when}, the one before [back-to-back]"
                 ))
             } else if after == who {
+                let when = if i + 1 < state.primary.len() {
+                    format!("the shift of {}", date(i + 1))
+                } else {
+                    let resume = input.window.resume.unwrap_or(input.window.until);
+                    format!("the kept shift of {resume}")
+                };
                 Some(format!(
-                    "{name} is primary of the shift of {}, the one after [back-to-back]",
-                    date(i + 1)
+                    "{name} is primary of {when}, the one after [back-to-back]"
                 ))
             } else {
                 None
@@ -619,12 +717,13 @@ fn aspect_reason(
 }
 
 /// Leave, a missing second person and back-to-back shifts among the kept
-/// shifts, which the suggestion does not touch.
-fn kept_problems(input: &Input<'_>) -> Vec<String> {
+/// shifts `range` (before or after the window), which the suggestion does not
+/// touch.
+fn kept_problems(input: &Input<'_>, range: std::ops::Range<usize>) -> Vec<String> {
     let Some(rs) = input.loaded.schedule.rotations.get(input.target) else {
         return Vec::new();
     };
-    let kept = rs.shifts.get(..input.window.kept).unwrap_or(&[]);
+    let kept = rs.shifts.get(range).unwrap_or(&[]);
     let leave = &input.loaded.schedule.leave;
     let mut out = Vec::new();
     for (k, shift) in kept.iter().enumerate() {
@@ -770,6 +869,22 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
             }
         }
     }
+    // The last new shift next to the first one kept after the window.
+    if on(Aspect::BackToBack) && pb.next_primary != NONE {
+        if let Some(last) = pb.shifts.len().checked_sub(1) {
+            if pb.free_primary[last].as_slice() == [pb.next_primary] {
+                let name = pb.name_of(pb.next_primary);
+                let text = format!(
+                    "only {name} can be primary, and {name} is primary of the next shift, kept from {} on [back-to-back]",
+                    input.window.resume.unwrap_or(input.window.until)
+                );
+                match runs.last_mut() {
+                    Some((_, end, t)) if *end == last && *t == text => {}
+                    _ => runs.push((last, last, text)),
+                }
+            }
+        }
+    }
     let structural: Vec<(usize, usize)> = runs.iter().map(|(a, b, _)| (*a, *b)).collect();
     for (a, b, text) in &runs {
         let first = pb.shifts[*a].start;
@@ -782,7 +897,10 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
     let covered = |i: usize| structural.iter().any(|(a, b)| *a <= i && i <= *b + 1);
     let len = state.primary.len();
     for i in 0..len {
-        let local = state.local(i) + state.pair(i);
+        let mut local = state.local(i) + state.pair(i);
+        if i + 1 == len {
+            local += state.pair(len);
+        }
         for aspect in [
             Aspect::Unavailable,
             Aspect::DoubleBooked,
@@ -831,8 +949,14 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
         }
     }
     if let Some((shifts, people)) = solver::uneven_by_arithmetic(pb) {
+        let people = if people == 1 {
+            "the 1 person".to_string()
+        } else {
+            format!("the {people} people")
+        };
         out.push(format!(
-            "{shifts} primary shifts cannot be split evenly among the {people} people of the rotation, and max_spread is 0 [balanced-load]"
+            "{} cannot be split evenly among {people} of the rotation, and max_spread is 0 [balanced-load]",
+            plural(usize::try_from(shifts).unwrap_or(usize::MAX), "primary shift")
         ));
     } else if on(Aspect::Balance) && total.count(Aspect::Balance) > 0 {
         out.push(format!(
@@ -875,10 +999,10 @@ fn availability(pb: &Problem, state: &State<'_>, counts: &[i32], kept: &[i32]) -
             String::new()
         };
         format!(
-            "{} {} ({before}free to be primary in {free} of {} new shifts)",
+            "{} {} ({before}free to be primary in {free} of {})",
             pb.name_of(p),
             count(p),
-            pb.shifts.len()
+            plural(pb.shifts.len(), "new shift")
         )
     };
     let pick = |c: i32| -> Vec<String> {
@@ -953,6 +1077,15 @@ fn tradeoff(state: &mut State<'_>, i: usize, aspect: Aspect) -> String {
         "every single change that avoids it breaks {}",
         broken.join(" and ")
     )
+}
+
+/// "shift", "2 shifts": a count where "the 1 shift" would read oddly.
+fn counted(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -7,6 +7,7 @@
 //! compared) -> the real rotation rules on the edited workspace -> `explain`.
 
 pub mod explain;
+pub mod notes;
 pub mod problem;
 pub mod rng;
 pub mod solver;
@@ -24,7 +25,7 @@ use crate::finding::{Location, Severity};
 use crate::load;
 use crate::model::Rotation;
 use crate::rules::{self, Params};
-use crate::schedule::{NotExpanded, RotationSchedule, MAX_SHIFTS};
+use crate::schedule::{date_range, NotExpanded, RotationSchedule, MAX_SHIFTS};
 use writer::{Edited, ShiftOut};
 
 /// The rules about rotations: the ones a suggestion must pass.
@@ -45,7 +46,7 @@ pub const ROTATION_RULES: [&str; 10] = [
 pub struct Options {
     pub rotation: String,
     pub check: CheckOptions,
-    /// First new shift; default: the first shift starting on or after today.
+    /// First new shift; default: see [`FromDefault`].
     pub from: Option<NaiveDate>,
     /// New shifts start while before this day; default: the rotation's end,
     /// or the schedule-horizon if that is later.
@@ -85,6 +86,19 @@ impl Suggestion {
     pub fn passes(&self) -> bool {
         self.findings.is_empty()
     }
+
+    /// `--write`: replaces the file when the suggestion changes it, and says
+    /// what happened (the last line on stderr).
+    pub fn write(&self) -> Result<String, String> {
+        if self.edited.text == self.original {
+            return Ok(format!(
+                "Nothing to write: {} already holds this schedule",
+                self.display
+            ));
+        }
+        writer::write_atomically(&self.path, &self.original, &self.edited.text)?;
+        Ok(format!("Wrote {}", self.display))
+    }
 }
 
 /// The window of new shifts.
@@ -92,14 +106,37 @@ impl Suggestion {
 pub struct Window {
     /// `rs.shifts[..kept]` stay.
     pub kept: usize,
+    /// `rs.shifts[tail..]` stay too: the shifts starting on or after `until`.
+    pub tail: usize,
+    /// How many shifts are kept after the window (`rs.shifts.len() - tail`).
+    pub after: usize,
+    /// Start of the first shift kept after the window.
+    pub resume: Option<NaiveDate>,
     pub from: NaiveDate,
     pub until: NaiveDate,
     pub starts: Vec<NaiveDate>,
     pub days: u64,
-    pub from_default: bool,
+    /// How `--from` was chosen when it was not given.
+    pub from_default: Option<FromDefault>,
     pub today: NaiveDate,
     /// `today + min_weeks`, when `schedule-horizon` is on.
     pub horizon: Option<NaiveDate>,
+}
+
+/// Why `--from` defaulted to the date it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FromDefault {
+    /// Today is on or before the rotation's start, or the rotation has no
+    /// shifts and its first one would hold today.
+    RotationStart,
+    /// The first shift starting on or after today.
+    FirstShiftFromToday,
+    /// No shift starts on or after today, and the last one has not ended
+    /// before today: the new shifts continue from its end.
+    RotationEnd,
+    /// The rotation ended before today, less than a shift ago: the first new
+    /// shift, starting at its end, holds today.
+    EndedHoldingToday,
 }
 
 /// Plans the rotation; `Err` is a usage error or a file that cannot be
@@ -128,6 +165,7 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
         policy: &loaded.policy,
         rotation: target,
         kept: window.kept,
+        tail: window.tail,
         starts: &window.starts,
         days: window.days,
     })?;
@@ -136,16 +174,18 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
         .unwrap_or_else(|| solver::default_steps(&problem));
     let solution = solver::solve(&problem, options.seed, budget);
 
+    let as_written = |s: &crate::schedule::Shift| ShiftOut {
+        start: s.start,
+        primary: s.primary.person.clone(),
+        secondary: s.secondary.as_ref().map(|a| a.person.clone()),
+        ..ShiftOut::default()
+    };
     let mut shifts: Vec<ShiftOut> = rs
         .shifts
         .get(..window.kept)
         .unwrap_or(&[])
         .iter()
-        .map(|s| ShiftOut {
-            start: s.start,
-            primary: s.primary.person.clone(),
-            secondary: s.secondary.as_ref().map(|a| a.person.clone()),
-        })
+        .map(as_written)
         .collect();
     for (i, shift) in problem.shifts.iter().enumerate() {
         let p = solution.primary.get(i).copied().unwrap_or(problem::NONE);
@@ -154,8 +194,17 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
             start: shift.start,
             primary: problem.name_of(p).to_string(),
             secondary: (s != problem::NONE).then(|| problem.name_of(s).to_string()),
+            ..ShiftOut::default()
         });
     }
+    // The shifts after the window stay exactly as the shifts before it do.
+    shifts.extend(
+        rs.shifts
+            .get(window.tail..)
+            .unwrap_or(&[])
+            .iter()
+            .map(as_written),
+    );
 
     let doc = loaded
         .workspace
@@ -167,10 +216,15 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
         .files
         .get(file_id)
         .ok_or("the rotation's file is missing")?;
+    let mut dropped = notes::attach(&file.text, doc.index_in_file, rot, rs, &mut shifts);
     let edited = writer::edit(&file.text, doc.index_in_file, &shifts)
         .map_err(|e| format!("cannot edit `{}`: {e}", file.display))?;
+    if edited.flow {
+        dropped.extend(notes::unwritable(&shifts));
+    }
+    dropped.extend(notes::replaced(&edited.dropped_comments));
     let before = rotation_findings(&loaded, entry.doc, today);
-    let explanation_head = explain::report(&explain::Input {
+    let mut explanation_head = explain::report(&explain::Input {
         problem: &problem,
         solution: &solution,
         loaded: &loaded,
@@ -178,6 +232,7 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
         window: &window,
         seed: options.seed,
     });
+    explanation_head.push_str(&notes::report(&dropped));
     let (path, display, original) = (file.path.clone(), file.display.clone(), file.text.clone());
     let doc_id = entry.doc;
     let policy_name = loaded.policy.name.clone();
@@ -304,17 +359,14 @@ fn window(
                     "--from {d} is not the first day of a shift of `{id}`; {hint}"
                 ));
             }
-            (d, false)
+            (d, None)
         }
-        None if today <= rot.start => (rot.start, true),
-        None => (
-            rs.shifts
-                .iter()
-                .map(|s| s.start)
-                .find(|s| *s >= today)
-                .unwrap_or(end),
-            true,
-        ),
+        None if today <= rot.start => (rot.start, Some(FromDefault::RotationStart)),
+        None => match rs.shifts.iter().map(|s| s.start).find(|s| *s >= today) {
+            Some(next) => (next, Some(FromDefault::FirstShiftFromToday)),
+            None if end >= today => (end, Some(FromDefault::RotationEnd)),
+            None => (end, Some(ended(id, rs, end, today, days)?)),
+        },
     };
     let kept = rs.shifts.partition_point(|s| s.start < from);
     let horizon = loaded
@@ -341,10 +393,13 @@ fn window(
             u
         }
     };
+    // Shifts starting on or after `until` are kept, like those before `from`.
+    let tail = rs.shifts.partition_point(|s| s.start < until).max(kept);
+    let after = rs.shifts.len() - tail;
     let mut starts = Vec::new();
     let mut at = from;
     while at < until {
-        if kept + starts.len() >= MAX_SHIFTS {
+        if kept + starts.len() + after >= MAX_SHIFTS {
             return Err(format!(
                 "the window {from} – {until} holds more than {MAX_SHIFTS} shifts; choose a shorter one"
             ));
@@ -354,8 +409,39 @@ fn window(
             .checked_add_days(Days::new(days))
             .ok_or("the window runs past the calendar")?;
     }
+    // `at` is now where the last new shift ends.
+    let resume = rs.shifts.get(tail).map(|s| s.start);
+    if let Some(next) = resume.filter(|next| *next < at) {
+        let last = at.pred_opt().unwrap_or(at);
+        // A later kept shift where the new ones could end, if the grid meets one.
+        let aligned = rs
+            .shifts
+            .get(tail..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|s| s.start)
+            .find(|s| {
+                (*s - from)
+                    .num_days()
+                    .rem_euclid(i64::try_from(days).unwrap_or(1))
+                    == 0
+            });
+        let hint = match aligned {
+            Some(d) => {
+                format!("use --until {d}, or leave --until out to plan to the rotation's end")
+            }
+            None => "leave --until out to plan to the rotation's end".to_string(),
+        };
+        return Err(format!(
+            "the new shifts, one every {} from {from}, would run to {last} and overlap the shift of {next}, which --until {until} keeps; {hint}",
+            rot.shift_length
+        ));
+    }
     Ok(Window {
         kept,
+        tail,
+        after,
+        resume,
         from,
         until,
         starts,
@@ -364,6 +450,47 @@ fn window(
         today,
         horizon,
     })
+}
+
+/// A rotation that ended before `today`: new shifts continue from its `end`
+/// without a gap, so the default `--from` is its end while the first new
+/// shift still holds today; after that, planning would mean planning shifts
+/// that are over, which only an explicit `--from` asks for.
+fn ended(
+    id: &str,
+    rs: &RotationSchedule,
+    end: NaiveDate,
+    today: NaiveDate,
+    days: u64,
+) -> Result<FromDefault, String> {
+    let elapsed = u64::try_from((today - end).num_days()).unwrap_or(0);
+    let over = elapsed / days;
+    let empty = rs.shifts.is_empty();
+    if over == 0 {
+        return Ok(if empty {
+            FromDefault::RotationStart
+        } else {
+            FromDefault::EndedHoldingToday
+        });
+    }
+    let last_day = end.pred_opt().unwrap_or(end);
+    let past_end = end
+        .checked_add_days(Days::new(over * days))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(today);
+    let shifts = if over == 1 {
+        format!("the shift {}, which is over", date_range(end, past_end))
+    } else {
+        format!("the {over} shifts from {end} to {past_end}, which are over")
+    };
+    if empty {
+        return Err(format!(
+            "rotation `{id}` has no shifts, and its first one must start at its `start`, {end}, before today ({today}): planning it now means planning {shifts}; pass --from {end} to plan from there anyway, or move its `start`"
+        ));
+    }
+    Err(format!(
+        "rotation `{id}` ended on {last_day}, before today ({today}), and new shifts follow its last one without a gap: planning it now means planning {shifts}; pass --from {end} to plan from there anyway"
+    ))
 }
 
 /// Runs the rotation rules of the active policy and keeps the findings about

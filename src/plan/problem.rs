@@ -102,7 +102,7 @@ pub struct Hit {
     pub year: i32,
 }
 
-/// Per-person counts over the kept shifts.
+/// Per-person counts over the kept shifts (before and after the window).
 #[derive(Debug, Clone, Default)]
 pub struct Counts {
     pub primary: Vec<i32>,
@@ -153,10 +153,14 @@ pub struct Problem {
     /// puts there; `NONE` for no preference.
     pub pref_primary: Vec<u16>,
     pub pref_secondary: Vec<u16>,
-    /// Primary of the last kept shift, for `back-to-back` at the boundary.
+    /// Primary of the last shift kept before the window, for `back-to-back`
+    /// at that boundary.
     pub prev_primary: u16,
+    /// Primary of the first shift kept after the window (`--until`).
+    pub next_primary: u16,
     pub kept: Counts,
-    /// (person, holiday name, year) on which a kept shift makes the person primary.
+    /// (person, holiday name, year) on which a kept shift (either side) makes
+    /// the person primary.
     pub kept_presence: Vec<u16>,
     pub year0: i32,
     pub years: usize,
@@ -226,6 +230,8 @@ pub struct Spec<'a> {
     pub rotation: usize,
     /// `rs.shifts[..kept]` stay as they are.
     pub kept: usize,
+    /// `rs.shifts[tail..]` (after the window) stay as they are too.
+    pub tail: usize,
     /// Starts of the new shifts, each `days` long.
     pub starts: &'a [NaiveDate],
     pub days: u64,
@@ -245,6 +251,9 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         .ok_or("no such rotation")?
         .item;
     let kept: &[Shift] = rs.shifts.get(..spec.kept).unwrap_or(&rs.shifts);
+    let after: &[Shift] = rs.shifts.get(spec.tail.max(spec.kept)..).unwrap_or(&[]);
+    // Both sides count for balance, holidays and appearances alike.
+    let fixed: Vec<&Shift> = kept.iter().chain(after).collect();
     let cycle = roster_cycle(rot, rs);
 
     // People: roster order, then whoever else appears in the rotation.
@@ -276,9 +285,21 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         .iter()
         .map(|p| spec.model.members.contains_key(p))
         .collect();
-    if !eligible.iter().any(|e| *e) {
+    if people.is_empty() {
         return Err(format!(
-            "rotation `{}` names no team member ({}): nobody can be put on call",
+            "rotation `{}` names nobody (no roster and no shifts): nobody can be put on call",
+            rot.id
+        ));
+    }
+    if !eligible.iter().any(|e| *e) {
+        // Usually the rotation's file was named without the teams' files.
+        let hint = if spec.model.teams.is_empty() {
+            "; no Team document was read: name the files or the directory holding the teams too"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "rotation `{}` names no team member ({}): nobody can be put on call{hint}",
             rot.id,
             people.join(", ")
         ));
@@ -394,11 +415,14 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         }
     }
 
-    // Holidays over the whole new rotation, mapped to shifts as the expansion does.
+    // Holidays over the whole new rotation, mapped to shifts as the expansion
+    // does: kept shifts before, new ones, kept shifts after, in date order.
     let mut all: Vec<(NaiveDate, NaiveDate)> = kept.iter().map(|s| (s.start, s.end)).collect();
     all.extend(shifts.iter().map(|s| (s.start, s.end)));
+    all.extend(after.iter().map(|s| (s.start, s.end)));
     let mut names: Vec<String> = Vec::new();
     let mut hits: Vec<Hit> = Vec::new();
+    // (index into `fixed`, hit).
     let mut kept_hits: Vec<(usize, Hit)> = Vec::new();
     let calendar = rot.holidays.as_ref().and(rs.calendar.as_ref());
     if let (Some(calendar), Some(first), Some(last)) = (
@@ -426,7 +450,7 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
                 name,
                 year: h.date.year(),
             };
-            match i.checked_sub(kept.len()) {
+            match i.checked_sub(kept.len()).filter(|j| *j < shifts.len()) {
                 Some(j) => {
                     let at = hits.len();
                     hits.push(hit);
@@ -438,7 +462,8 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
                         }
                     }
                 }
-                None => kept_hits.push((i, hit)),
+                None if i < kept.len() => kept_hits.push((i, hit)),
+                None => kept_hits.push((i - shifts.len(), hit)),
             }
         }
     }
@@ -465,7 +490,7 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         holidays: vec![0; n],
     };
     let id = |person: &str| usize::from(index.get(person).copied().unwrap_or(0));
-    for shift in kept {
+    for shift in &fixed {
         let p = id(&shift.primary.person);
         counts.primary[p] += 1;
         counts.appear[p] += 1;
@@ -491,6 +516,10 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
             .last()
             .and_then(|s| index.get(&s.primary.person).copied())
             .unwrap_or(NONE),
+        next_primary: after
+            .first()
+            .and_then(|s| index.get(&s.primary.person).copied())
+            .unwrap_or(NONE),
         kept: counts,
         kept_presence: Vec::new(),
         year0,
@@ -505,7 +534,7 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
     problem.settings.fairness &= problem.settings.on(Aspect::HolidayUneven);
     let mut presence = vec![0u16; n * problem.names.len() * problem.years];
     for (i, hit) in &kept_hits {
-        let Some(shift) = kept.get(*i) else { continue };
+        let Some(shift) = fixed.get(*i) else { continue };
         let p = id(&shift.primary.person);
         problem.kept.holidays[p] += 1;
         if let Some(k) = problem.presence_index(p as u16, hit.name, hit.year) {

@@ -191,6 +191,7 @@ impl<'a> State<'a> {
             t += self.local(i);
             t += self.pair(i);
         }
+        t += self.pair(self.len());
         let mut repeats = 0;
         let pb = self.problem;
         for p in 0..pb.n() {
@@ -242,15 +243,23 @@ impl<'a> State<'a> {
         t
     }
 
-    /// `back-to-back` between shift `i` and the one before it (the last kept
-    /// shift for `i == 0`).
+    /// `back-to-back` between shift `i` and the one before it: the last shift
+    /// kept before the window for `i == 0`, the first kept after it for
+    /// `i == len`.
     pub fn pair(&self, i: usize) -> Tally {
         let mut t = Tally::default();
+        if self.len() == 0 {
+            return t;
+        }
         let before = match i.checked_sub(1) {
             Some(j) => self.primary.get(j).copied().unwrap_or(NONE),
             None => self.problem.prev_primary,
         };
-        let here = self.primary.get(i).copied().unwrap_or(NONE);
+        let here = if i == self.len() {
+            self.problem.next_primary
+        } else {
+            self.primary.get(i).copied().unwrap_or(NONE)
+        };
         if before != NONE && before == here {
             t.add_count(Aspect::BackToBack, 1);
         }
@@ -442,7 +451,7 @@ impl<'a> State<'a> {
             }
             let mut last = usize::MAX;
             for &k in &pairs {
-                if k != usize::MAX && k != last && k < st.len() {
+                if k != usize::MAX && k != last && k <= st.len() {
                     t += st.pair(k);
                 }
                 last = k;
@@ -521,10 +530,7 @@ impl<'a> State<'a> {
         out.clear();
         let pb = self.problem;
         for i in 0..self.len() {
-            let mut t = self.local(i) + self.pair(i);
-            if i + 1 < self.len() {
-                t += self.pair(i + 1);
-            }
+            let t = self.local(i) + self.pair(i) + self.pair(i + 1);
             let found = score(pb, &t);
             let mut bad = found.errors > 0 || found.warnings > 0;
             if !bad && pb.settings.on(Aspect::HolidayRepeat) {
@@ -726,15 +732,19 @@ fn initial(pb: &Problem) -> (Vec<u16>, Vec<u16>) {
         .unwrap_or(NONE);
     for i in 0..len {
         let prev = primary.last().copied().unwrap_or(pb.prev_primary);
+        // The last new shift also borders the first shift kept after it.
+        let next = if i + 1 == len { pb.next_primary } else { NONE };
         let want = pb.pref_primary[i];
-        let fits = |q: u16| pb.is_eligible(q) && !pb.on_leave(i, q) && !pb.busy(i, q) && q != prev;
+        let fits = |q: u16| {
+            pb.is_eligible(q) && !pb.on_leave(i, q) && !pb.busy(i, q) && q != prev && q != next
+        };
         let p = if want != NONE && fits(want) {
             want
         } else {
             pb.free_primary[i]
                 .iter()
                 .copied()
-                .filter(|q| *q != prev)
+                .filter(|q| *q != prev && *q != next)
                 .min_by_key(|q| (prim[usize::from(*q)], *q))
                 .or_else(|| pb.free[i].first().copied())
                 .unwrap_or(if want != NONE && pb.is_eligible(want) {

@@ -19,11 +19,73 @@ use crate::source::Span;
 pub const SCHEDULE_KEYS: [&str; 4] = ["roster", "until", "overrides", "shifts"];
 
 /// One shift as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ShiftOut {
     pub start: NaiveDate,
     pub primary: String,
     pub secondary: Option<String>,
+    /// Comment lines written above the shift (text after `# `).
+    pub leading: Vec<String>,
+    /// Written as one comment after the shift, joined by `; `.
+    pub trailing: Vec<String>,
+}
+
+impl ShiftOut {
+    pub fn has_notes(&self) -> bool {
+        !self.leading.is_empty() || !self.trailing.is_empty()
+    }
+}
+
+/// The comments written about one item of a list: own-line comments
+/// between it and the item before, and comments on its own lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemNotes {
+    pub leading: Vec<String>,
+    pub trailing: Vec<String>,
+}
+
+/// Per item of the list under `key` in document `index` of `text`, its
+/// comments (none when the file does not parse or the key holds no list).
+pub fn item_notes(text: &str, index: usize, key: &str) -> Vec<ItemNotes> {
+    let parsed = yaml::parse(text, &YamlLimits::default());
+    let Some(doc) = parsed.documents.get(index) else {
+        return Vec::new();
+    };
+    let pointer = format!("/{}", yaml::escape_pointer_token(key));
+    let list = doc.spans.resolve(&pointer);
+    if !list.exact || !doc.value.pointer(&pointer).is_some_and(Value::is_array) {
+        return Vec::new();
+    }
+    // Own-line comments of the first item start after the key's line.
+    let mut boundary = line_end(text, list.key_span.map_or(list.span.start, |k| k.end));
+    let mut out = Vec::new();
+    for item in doc.spans.children(&pointer) {
+        let end = line_end(text, item.span.end);
+        let within = |from: usize, to: usize| {
+            parsed
+                .comments
+                .iter()
+                .filter(move |c| from <= c.span.start && c.span.start < to)
+                .map(|c| note_text(&c.text))
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+        };
+        out.push(ItemNotes {
+            leading: within(boundary, item.span.start.max(boundary)),
+            trailing: within(item.span.start, end),
+        });
+        boundary = end;
+    }
+    out
+}
+
+/// A note as one line of comment text.
+pub fn note_text(text: &str) -> String {
+    text.split(|c: char| c.is_control())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The edited file, and where the rotation document sits in it.
@@ -32,6 +94,12 @@ pub struct Edited {
     pub text: String,
     /// The document's own text (its root mapping, whole lines).
     pub document: String,
+    /// The rotation is a flow mapping: notes on shifts could not be written.
+    pub flow: bool,
+    /// (key, text) of the comments cut out with the schedule entries that
+    /// are about no shift or override (on `roster`, `until`, a key line);
+    /// the comments of `shifts:` itself stay on the new `shifts:` line.
+    pub dropped_comments: Vec<(String, String)>,
 }
 
 /// Replaces the schedule of document `index` (0-based, among all YAML
@@ -59,7 +127,7 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
         .zip(doc.spans.children(""))
         .filter_map(|(k, child)| Some((k.clone(), child.key_span?, child.span)))
         .collect();
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let newline = document_newline(text, doc.spans.span().start);
     let flow = text.as_bytes().get(doc.spans.span().start) == Some(&b'{');
     let removed: Vec<&(String, Span, Span)> = entries
         .iter()
@@ -68,27 +136,78 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
     let Some(first) = removed.first() else {
         return Err("the rotation has neither `roster` nor `shifts`".into());
     };
+    // Comments before a list's first item (on the key's line) are about the
+    // entry; later ones are about its items (see `item_notes`).
+    let items_from = |key: &Span, value: &Span, name: &str| -> usize {
+        let list = doc.value.get(name).is_some_and(Value::is_array);
+        let is_item_list = list && (name == "shifts" || name == "overrides");
+        if is_item_list {
+            line_end(text, key.end).min(value.start)
+        } else {
+            usize::MAX
+        }
+    };
+    let entry_comments = |name: &str, key: &Span, value: &Span, start: usize, end: usize| {
+        let until = items_from(key, value, name).min(end);
+        before
+            .comments
+            .iter()
+            .filter(move |c| start <= c.span.start && c.span.start < until)
+            .map(|c| note_text(&c.text))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<String>>()
+    };
+    let shifts_comment: Vec<String> = removed
+        .iter()
+        .filter(|(k, _, _)| k == "shifts")
+        .flat_map(|(k, key, value)| {
+            entry_comments(k, key, value, key.start, value.end.max(key.end))
+        })
+        .collect();
+    let mut dropped_comments: Vec<(String, String)> = Vec::new();
     // (start, end, replacement), applied back to front.
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     if flow {
-        for (n, (_, key, value)) in removed.iter().enumerate() {
+        // Neighbouring entries to remove go as one, with one comma, so
+        // that two of them never claim the comma between them.
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        for (n, (name, key, value)) in removed.iter().enumerate() {
             let end = value.end.max(key.end);
+            for c in entry_comments(name, key, value, key.start, end) {
+                dropped_comments.push((name.clone(), c));
+            }
             if n == 0 {
                 edits.push((key.start, end, flow_shifts(shifts)));
             } else {
-                let (start, end) = flow_entry_range(text, key.start, end);
-                edits.push((start, end, String::new()));
+                groups.push((key.start, end));
             }
+        }
+        groups.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (start, end) in groups {
+            match merged.last_mut() {
+                Some(last) if only_a_comma_between(text, last.1, start) => last.1 = end,
+                _ => merged.push((start, end)),
+            }
+        }
+        for (start, end) in merged {
+            let (start, end) = flow_entry_range(text, start, end);
+            edits.push((start, end, String::new()));
         }
     } else {
         let indent = block_indent(text, first.1.start)
             .ok_or("the rotation's keys do not start their lines; cannot edit it in place")?;
-        for (n, (_, key, value)) in removed.iter().enumerate() {
+        for (n, (name, key, value)) in removed.iter().enumerate() {
             let end = value.end.max(key.end);
             let (start, end) = block_entry_range(text, key.start, end)
                 .ok_or("an entry shares its line with other content; cannot edit it in place")?;
+            if name != "shifts" {
+                for c in entry_comments(name, key, value, start, end) {
+                    dropped_comments.push((name.clone(), c));
+                }
+            }
             let replacement = if n == 0 {
-                block_shifts(shifts, &indent, newline)
+                block_shifts(shifts, &indent, newline, &shifts_comment)
             } else {
                 String::new()
             };
@@ -118,6 +237,8 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
     Ok(Edited {
         text: out,
         document,
+        flow,
+        dropped_comments,
     })
 }
 
@@ -215,10 +336,27 @@ fn flow_item(s: &ShiftOut) -> String {
     }
 }
 
-fn block_shifts(shifts: &[ShiftOut], indent: &str, newline: &str) -> String {
-    let mut out = format!("{indent}shifts:{newline}");
+fn block_shifts(shifts: &[ShiftOut], indent: &str, newline: &str, comment: &[String]) -> String {
+    let mut out = format!("{indent}shifts:");
+    if !comment.is_empty() {
+        out.push_str(&format!("  # {}", comment.join("; ")));
+    }
+    out.push_str(newline);
     for s in shifts {
-        out.push_str(&format!("{indent}  - {}{newline}", flow_item(s)));
+        for line in &s.leading {
+            out.push_str(&format!("{indent}  # {}{newline}", note_text(line)));
+        }
+        out.push_str(&format!("{indent}  - {}", flow_item(s)));
+        let notes: Vec<String> = s
+            .trailing
+            .iter()
+            .map(|t| note_text(t))
+            .filter(|t| !t.is_empty())
+            .collect();
+        if !notes.is_empty() {
+            out.push_str(&format!("  # {}", notes.join("; ")));
+        }
+        out.push_str(newline);
     }
     out
 }
@@ -226,6 +364,26 @@ fn block_shifts(shifts: &[ShiftOut], indent: &str, newline: &str) -> String {
 fn flow_shifts(shifts: &[ShiftOut]) -> String {
     let items: Vec<String> = shifts.iter().map(flow_item).collect();
     format!("shifts: [{}]", items.join(", "))
+}
+
+/// The line ending of the document starting at `start`: that of its first
+/// line (a file may mix documents with different line endings); the file's
+/// first one for a document on a single unterminated line.
+fn document_newline(text: &str, start: usize) -> &'static str {
+    let first_break = |t: &str| {
+        t.find('\n')
+            .map(|i| i > 0 && t.as_bytes().get(i - 1) == Some(&b'\r'))
+    };
+    let crlf = text
+        .get(start..)
+        .and_then(first_break)
+        .or_else(|| first_break(text))
+        .unwrap_or(false);
+    if crlf {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 fn line_start(text: &str, at: usize) -> usize {
@@ -269,6 +427,12 @@ fn block_entry_range(text: &str, key: usize, value_end: usize) -> Option<(usize,
         return None;
     }
     Some((line_start(text, key), end))
+}
+
+/// Whether only whitespace and one comma separate `from` and `to`.
+fn only_a_comma_between(text: &str, from: usize, to: usize) -> bool {
+    text.get(from..to)
+        .is_some_and(|between| between.trim_matches(|c: char| c.is_ascii_whitespace()) == ",")
 }
 
 /// An entry of a flow mapping with the comma that separates it from the
@@ -382,11 +546,13 @@ mod tests {
                 start: d("2026-01-05"),
                 primary: "john".into(),
                 secondary: Some("emily".into()),
+                ..ShiftOut::default()
             },
             ShiftOut {
                 start: d("2026-01-12"),
                 primary: "emily".into(),
                 secondary: None,
+                ..ShiftOut::default()
             },
         ]
     }
@@ -411,11 +577,75 @@ mod tests {
             edited.text,
             "---\n{apiVersion: steward/v1, kind: Rotation, shifts: [{ start: 2026-01-05, primary: john, secondary: emily }, { start: 2026-01-12, primary: emily }], id: r}\n---\nother: 1\n"
         );
+        // Each document keeps its own line endings.
+        let mixed = "a: 1\r\n---\nroster: [x]\nb: 2\n---\r\nc: 3\r\n";
+        let edited = edit(mixed, 1, &two()[..1]).unwrap();
+        assert_eq!(
+            edited.text,
+            "a: 1\r\n---\nshifts:\n  - { start: 2026-01-05, primary: john, secondary: emily }\nb: 2\n---\r\nc: 3\r\n"
+        );
+        let mixed = "a: 1\n---\r\nroster: [x]\r\nb: 2\r\n";
+        let edited = edit(mixed, 1, &two()[..1]).unwrap();
+        assert_eq!(
+            edited.text,
+            "a: 1\n---\r\nshifts:\r\n  - { start: 2026-01-05, primary: john, secondary: emily }\r\nb: 2\r\n"
+        );
         let crlf = "a: 1\r\nroster: [x]\r\nuntil: 2026-01-01\r\nb: 2\r\n";
         let edited = edit(crlf, 0, &two()[..1]).unwrap();
         assert_eq!(
             edited.text,
             "a: 1\r\nshifts:\r\n  - { start: 2026-01-05, primary: john, secondary: emily }\r\nb: 2\r\n"
+        );
+    }
+
+    #[test]
+    fn notes_are_comments_and_read_back_as_notes() {
+        let mut shifts = two();
+        shifts[0].leading = vec!["January".into()];
+        shifts[1].trailing = vec!["Emily on leave".into(), "swap:\nsee #12 ".into()];
+        let text = "id: r\nroster: [a]\n";
+        let edited = edit(text, 0, &shifts).unwrap();
+        assert_eq!(
+            edited.text,
+            "id: r\nshifts:\n  # January\n  - { start: 2026-01-05, primary: john, secondary: emily }\n  - { start: 2026-01-12, primary: emily }  # Emily on leave; swap: see #12\n"
+        );
+        assert_eq!(
+            item_notes(&edited.text, 0, "shifts"),
+            vec![
+                ItemNotes {
+                    leading: vec!["January".into()],
+                    trailing: vec![],
+                },
+                ItemNotes {
+                    leading: vec![],
+                    trailing: vec!["Emily on leave; swap: see #12".into()],
+                },
+            ]
+        );
+        // Block items: a comment inside the item is on it; one after the
+        // list belongs to what follows.
+        let text = "shifts:\n  - start: 2026-01-05  # one\n    primary: a\n  # two\n  - start: 2026-01-12\n    primary: b\n# after\nx: 1\n";
+        let notes = item_notes(text, 0, "shifts");
+        assert_eq!(notes[0].trailing, vec!["one".to_string()]);
+        assert_eq!(notes[1].leading, vec!["two".to_string()]);
+        assert!(notes[1].trailing.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn neighbouring_flow_entries_share_no_comma() {
+        // `roster` and `overrides` last: both used to claim the comma
+        // between them ("the schedule entries overlap").
+        let text = "{id: r, until: 2026-02-01, roster: [a, b], overrides: [{start: 2026-01-12, primary: b}]}\n";
+        let edited = edit(text, 0, &two()).unwrap();
+        assert_eq!(
+            edited.text,
+            "{id: r, shifts: [{ start: 2026-01-05, primary: john, secondary: emily }, { start: 2026-01-12, primary: emily }]}\n"
+        );
+        let text = "{roster: [a, b], overrides: [], id: r, until: 2026-02-01}\n";
+        let edited = edit(text, 0, &two()[..1]).unwrap();
+        assert_eq!(
+            edited.text,
+            "{shifts: [{ start: 2026-01-05, primary: john, secondary: emily }], id: r}\n"
         );
     }
 

@@ -67,7 +67,13 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                         Location::node(*first_doc, format!("/members/{first_index}/id")),
                         "first defined here",
                     )
-                    .help("a member id is unique across all teams; give each person one id"),
+                    .help(if first_doc == &doc_id {
+                        "a member id is unique across all teams; give each person one id".to_string()
+                    } else {
+                        format!(
+                            "a member id is unique across all teams; if `{id}` is one person in two teams, list them in one and add `also: [{id}]` to the other team"
+                        )
+                    }),
                 ),
                 None => {
                     members.insert(id, (doc_id, i));

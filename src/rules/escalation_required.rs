@@ -1,6 +1,7 @@
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
 use crate::model::Audience;
+use crate::resolve::team_of;
 
 pub static RULE: Rule = Rule {
     id: "escalation-required",
@@ -8,7 +9,8 @@ pub static RULE: Rule = Rule {
     explanation: r#"## What it checks
 Every pipeline with `audience: investors` declares an `escalation`: how long
 the primary works an issue before the secondary takes over (`after`) and,
-optionally, who handles major incidents (`major_incident`). The finding is on
+optionally, who handles major incidents (`major_incident`: a member id, or a
+team or role reference such as `team:data-eng/manager`). The finding is on
 `audience`.
 
 ## Why
@@ -37,11 +39,14 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
         if p.item.audience != Audience::Investors || p.item.escalation.is_some() {
             continue;
         }
-        let lead = ctx
-            .model
-            .teams
-            .iter()
-            .find(|t| t.item.members.iter().any(|m| m.id == p.item.owners.primary))
+        // The lead of the first primary owner's team (the team it names, or
+        // the member's own team).
+        let lead = p
+            .item
+            .owners
+            .primary
+            .first()
+            .and_then(|r| team_of(ctx.model, r))
             .and_then(|t| t.item.lead.clone());
         let target = lead
             .map(|l| format!(", major_incident: {l}"))

@@ -28,6 +28,9 @@ pub(crate) mod on_call;
 mod on_call_coverage;
 mod owner_expertise;
 mod owner_load;
+mod raci_accountable;
+mod raci_overlap;
+mod raci_required;
 mod roster_size;
 mod runbook_file;
 mod runbook_required;
@@ -113,6 +116,10 @@ pub static RULES: &[&Rule] = &[
     &roster_size::RULE,
     &unused_ignore::RULE,
     &broad_ignore::RULE,
+    // 0.2: owners that are teams and roles; RACI (§8).
+    &raci_accountable::RULE,
+    &raci_overlap::RULE,
+    &raci_required::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

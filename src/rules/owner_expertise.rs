@@ -1,13 +1,25 @@
+use std::collections::HashMap;
+
 use super::{Context, Params, Rule};
+use crate::document::DocId;
 use crate::finding::{Diagnostic, Location};
+use crate::model::{Model, Pipeline};
+use crate::reference::{RefEntry, Reference};
+use crate::resolve::{resolve, team_of};
 
 pub static RULE: Rule = Rule {
     id: "owner-expertise",
     summary: "An owner declares areas that do not include the pipeline's area",
     explanation: r#"## What it checks
 When a member lists their business `areas` of expertise, every pipeline they
-own (as primary or secondary) is in one of those areas. Members without
-`areas` are not checked.
+own (as primary or secondary) is in one of those areas. A member without
+`areas` is judged by their team's `areas`; with neither, they are not
+checked.
+
+An owner that is a team or a team's role (`team:finance`,
+`team:finance/profit-analyst`) has expertise when the team's `areas`, or the
+`areas` of one of the people it names, include the pipeline's area; when
+neither the team nor any of them declares areas it is not checked.
 
 ## Why
 Owners are expected to be experts on the data behind the pipeline: a growth
@@ -25,7 +37,8 @@ owners: { primary: michael, secondary: john }   # owner-expertise
 
 ## How to fix
 Give the pipeline an owner whose `areas` include its area (the help line
-lists them), or add the area to the member's `areas` if they do know it.
+lists them), or add the area to the member's or the team's `areas` if they do
+know it.
 "#,
     options: None,
     check,
@@ -33,63 +46,211 @@ lists them), or add the area to the member's `areas` if they do know it.
 
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
+    let mut experts = Experts::default();
     for p in &model.pipelines {
-        let area = &p.item.area;
-        let roles = [
-            ("primary", &p.item.owners.primary),
-            ("secondary", &p.item.owners.secondary),
-        ];
-        for (role, owner) in roles {
-            let Some(member) = model.member(owner) else {
-                continue;
-            };
-            let Some(areas) = &member.areas else { continue };
-            if areas.contains(area) {
-                continue;
-            }
-            let experts: Vec<&str> = model
-                .members
-                .keys()
-                .filter(|id| {
-                    model
-                        .member(id)
-                        .and_then(|m| m.areas.as_ref())
-                        .is_some_and(|a| a.contains(area))
-                })
-                .map(String::as_str)
-                .take(5)
-                .collect();
-            let help = if experts.is_empty() {
-                format!("nobody lists `{area}` in their areas; add it to {owner}'s areas if they know it")
-            } else {
-                format!(
-                    "members with `{area}` expertise: {}; or add `{area}` to {owner}'s areas",
-                    experts.join(", ")
-                )
-            };
-            let mut d = Diagnostic::new(
-                Location::node(p.doc, format!("/owners/{role}")),
-                format!(
-                    "{owner} is {role} owner of `{}` ({area}), but {owner}'s areas are {}",
-                    p.item.id,
-                    if areas.is_empty() {
-                        "empty".to_string()
-                    } else {
-                        areas.join(", ")
+        let owners = &p.item.owners;
+        for (role, field) in [
+            ("primary", &owners.primary),
+            ("secondary", &owners.secondary),
+        ] {
+            for entry in field.iter() {
+                let found = match &entry.reference {
+                    Reference::Member(id) => {
+                        member_owner(model, &p.item, p.doc, role, entry, id, &mut experts)
                     }
-                ),
-            )
-            .label(format!("no `{area}` expertise"))
-            .help(help);
-            if let Some(r) = model.members.get(owner.as_str()) {
-                if let Some(team) = model.teams.get(r.team) {
-                    d = d.with(
-                        Location::node(team.doc, format!("/members/{}/areas", r.member)),
-                        format!("{owner}'s areas"),
-                    );
-                }
+                    _ => team_owner(model, &p.item, p.doc, role, entry, &mut experts),
+                };
+                out.extend(found);
             }
-            out.push(d);
         }
+    }
+}
+
+/// A member's areas, or else their team's (§14.7), with where they are written.
+fn member_areas<'m>(model: &'m Model, id: &str) -> Option<(&'m [String], Location, String)> {
+    let r = model.members.get(id)?;
+    let team = model.teams.get(r.team)?;
+    let member = team.item.members.get(r.member)?;
+    match (&member.areas, &team.item.areas) {
+        (Some(areas), _) => Some((
+            areas,
+            Location::node(team.doc, format!("/members/{}/areas", r.member)),
+            format!("{id}'s areas"),
+        )),
+        (None, Some(areas)) => Some((
+            areas,
+            Location::node(team.doc, "/areas"),
+            format!("team `{}`'s areas", team.item.id),
+        )),
+        (None, None) => None,
+    }
+}
+
+fn list(areas: &[String]) -> String {
+    if areas.is_empty() {
+        "empty".to_string()
+    } else {
+        areas.join(", ")
+    }
+}
+
+fn member_owner<'m>(
+    model: &'m Model,
+    pipeline: &Pipeline,
+    doc: DocId,
+    role: &str,
+    entry: &RefEntry,
+    owner: &str,
+    experts: &mut Experts<'m>,
+) -> Option<Diagnostic> {
+    let area = &pipeline.area;
+    let (areas, at, whose) = member_areas(model, owner)?;
+    if areas.contains(area) {
+        return None;
+    }
+    let own = model.member(owner).is_some_and(|m| m.areas.is_some());
+    let reason = if own {
+        format!("{owner}'s areas are {}", list(areas))
+    } else {
+        format!("{owner} declares no areas and {whose} are {}", list(areas))
+    };
+    let experts = &experts.of(model, area).members;
+    let help = if experts.is_empty() {
+        format!("nobody lists `{area}` in their areas; add it to {owner}'s areas if they know it")
+    } else {
+        format!(
+            "members with `{area}` expertise: {}; or add `{area}` to {owner}'s areas",
+            experts.join(", ")
+        )
+    };
+    Some(
+        Diagnostic::new(
+            Location::node(doc, entry.pointer(&format!("/owners/{role}"))),
+            format!(
+                "{owner} is {role} owner of `{}` ({area}), but {reason}",
+                pipeline.id
+            ),
+        )
+        .label(format!("no `{area}` expertise"))
+        .help(help)
+        .with(at, whose),
+    )
+}
+
+fn team_owner<'m>(
+    model: &'m Model,
+    pipeline: &Pipeline,
+    doc: DocId,
+    role: &str,
+    entry: &RefEntry,
+    experts: &mut Experts<'m>,
+) -> Option<Diagnostic> {
+    let area = &pipeline.area;
+    let resolution = resolve(model, &entry.reference);
+    if resolution.problem.is_some() {
+        return None;
+    }
+    let team = team_of(model, &entry.reference)?;
+    let declared: Vec<(&str, &Vec<String>)> = resolution
+        .ids()
+        .filter_map(|id| Some((id, model.member(id)?.areas.as_ref()?)))
+        .collect();
+    let team_areas = team.item.areas.as_ref();
+    if team_areas.is_none() && declared.is_empty() {
+        return None;
+    }
+    let knows = team_areas.is_some_and(|a| a.contains(area))
+        || declared.iter().any(|(_, a)| a.contains(area));
+    if knows {
+        return None;
+    }
+    let mut details: Vec<String> = Vec::new();
+    if let Some(areas) = team_areas {
+        details.push(format!("team `{}`: {}", team.item.id, list(areas)));
+    }
+    for (id, areas) in declared.iter().take(3) {
+        details.push(format!("{id}: {}", list(areas)));
+    }
+    if declared.len() > 3 {
+        details.push("…".to_string());
+    }
+    let AreaExperts { teams, members } = experts.of(model, area);
+    let mut help = Vec::new();
+    if !teams.is_empty() {
+        help.push(format!(
+            "teams with `{area}` in their areas: {}",
+            teams.join(", ")
+        ));
+    }
+    if !members.is_empty() {
+        help.push(format!(
+            "members with `{area}` expertise: {}",
+            members.join(", ")
+        ));
+    }
+    help.push(format!(
+        "add `{area}` to team `{}`'s areas if it knows it",
+        team.item.id
+    ));
+    let mut d = Diagnostic::new(
+        Location::node(doc, entry.pointer(&format!("/owners/{role}"))),
+        format!(
+            "{} is {role} owner of `{}` ({area}), but neither the team nor anyone it names lists `{area}` in their areas ({})",
+            crate::resolve::describe(&entry.reference, &resolution),
+            pipeline.id,
+            details.join("; ")
+        ),
+    )
+    .label(format!("no `{area}` expertise"))
+    .help(help.join("; or "));
+    if team_areas.is_some() {
+        d = d.with(
+            Location::node(team.doc, "/areas"),
+            format!("team `{}`'s areas", team.item.id),
+        );
+    }
+    Some(d)
+}
+
+/// Who knows an area, for help lines: found once per area, not per finding.
+#[derive(Default)]
+struct Experts<'m> {
+    by_area: HashMap<String, AreaExperts<'m>>,
+}
+
+struct AreaExperts<'m> {
+    /// Up to three teams whose `areas` include it, as references.
+    teams: Vec<String>,
+    /// Up to five members whose areas (or else their team's) include it.
+    members: Vec<&'m str>,
+}
+
+impl<'m> Experts<'m> {
+    fn of(&mut self, model: &'m Model, area: &str) -> &AreaExperts<'m> {
+        self.by_area
+            .entry(area.to_string())
+            .or_insert_with(|| AreaExperts {
+                teams: model
+                    .teams
+                    .iter()
+                    .filter(|t| {
+                        t.item
+                            .areas
+                            .as_ref()
+                            .is_some_and(|a| a.iter().any(|x| x == area))
+                    })
+                    .map(|t| format!("`team:{}`", t.item.id))
+                    .take(3)
+                    .collect(),
+                members: model
+                    .members
+                    .keys()
+                    .filter(|id| {
+                        member_areas(model, id).is_some_and(|(a, _, _)| a.iter().any(|x| x == area))
+                    })
+                    .map(String::as_str)
+                    .take(5)
+                    .collect(),
+            })
     }
 }

@@ -9,7 +9,12 @@ pub static RULE: Rule = Rule {
     explanation: r#"## What it checks
 No member is the primary owner of more than `max_primary` pipelines. By
 default `max_primary` is ceil(pipelines / members) + 1: one more than a fair
-share. The finding is on each pipeline beyond the limit, naming all of them.
+share, counting all pipelines and all members. The finding is on each
+pipeline beyond the limit, naming all of them.
+
+Only members named directly in `owners.primary` (a member id, alone or in a
+list) count: a team or role reference (`team:finance/profit-analyst`) is
+shared ownership and counts toward nobody's load.
 
 ## Why
 Primary owners do the day-to-day work on their pipelines. Concentrating them on
@@ -40,12 +45,19 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let limit = params
         .get::<usize>("max_primary")
         .unwrap_or_else(|| pipelines.div_ceil(members) + 1);
-    let mut owned: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Member id -> (pipeline index, pointer of the reference naming them).
+    let mut owned: BTreeMap<&str, Vec<(usize, String)>> = BTreeMap::new();
     for (i, p) in model.pipelines.iter().enumerate() {
-        owned
-            .entry(p.item.owners.primary.as_str())
-            .or_default()
-            .push(i);
+        for entry in p.item.owners.primary.iter() {
+            let Some(id) = entry.reference.member() else {
+                continue;
+            };
+            let list = owned.entry(id).or_default();
+            // A member named twice in one list still owns the pipeline once.
+            if list.last().is_none_or(|(last, _)| *last != i) {
+                list.push((i, entry.pointer("/owners/primary")));
+            }
+        }
     }
     let load = |id: &str| owned.get(id).map_or(0, Vec::len);
     for (owner, list) in &owned {
@@ -54,7 +66,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         }
         let names: Vec<&str> = list
             .iter()
-            .map(|i| model.pipelines[*i].item.id.as_str())
+            .map(|(i, _)| model.pipelines[*i].item.id.as_str())
             .collect();
         let mut least: Vec<(usize, &str)> = model
             .members
@@ -68,20 +80,17 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             .take(3)
             .map(|(n, m)| format!("{m} ({n})"))
             .collect();
-        for i in &list[limit..] {
+        for (number, (i, pointer)) in list.iter().enumerate().skip(limit) {
             let p = &model.pipelines[*i];
             let mut d = Diagnostic::new(
-                Location::node(p.doc, "/owners/primary"),
+                Location::node(p.doc, pointer.clone()),
                 format!(
                     "{owner} is primary owner of {} pipelines, more than the limit of {limit}: {}",
                     list.len(),
                     names.join(", ")
                 ),
             )
-            .label(format!(
-                "{owner}'s pipeline number {}",
-                list.iter().position(|x| x == i).map_or(0, |x| x + 1)
-            ))
+            .label(format!("{owner}'s pipeline number {}", number + 1))
             .help(if candidates.is_empty() {
                 "raise `max_primary` for owner-load in your Policy, or add members".to_string()
             } else {
@@ -90,10 +99,10 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                     candidates.join(", ")
                 )
             });
-            if let Some(first) = list.first() {
+            if let Some((first, at)) = list.first() {
                 let f = &model.pipelines[*first];
                 d = d.with(
-                    Location::node(f.doc, "/owners/primary"),
+                    Location::node(f.doc, at.clone()),
                     format!("{owner}'s first pipeline"),
                 );
             }

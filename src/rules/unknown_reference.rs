@@ -2,6 +2,9 @@ use super::{Context, Params, Rule};
 use crate::did_you_mean::did_you_mean;
 use crate::document::DocId;
 use crate::finding::{Diagnostic, Location};
+use crate::model::Model;
+use crate::reference::Reference;
+use crate::resolve::{pipeline_references, resolve, roles_in, Problem};
 use crate::schedule::holidays::BUILTIN_CALENDARS;
 
 pub static RULE: Rule = Rule {
@@ -40,62 +43,46 @@ member, pipeline or calendar.
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let known = &model.known;
+    // A team reference where only people go is the schema's finding (§14.6).
     let member = |out: &mut Vec<Diagnostic>, doc: DocId, pointer: String, id: &str, what: &str| {
-        if !known.members.contains_key(id) {
-            out.push(unknown(
-                doc,
-                pointer,
-                id,
-                "member",
-                what,
-                known.members.keys().map(String::as_str),
-            ));
+        if !known.members.contains_key(id) && !id.starts_with("team:") {
+            out.push(unknown_member(model, doc, pointer, id, what));
         }
     };
     for team in &model.teams {
-        if let Some(lead) = &team.item.lead {
-            if !team.item.members.iter().any(|m| &m.id == lead) {
-                let names = team.item.members.iter().map(|m| m.id.as_str());
+        let t = &team.item;
+        if let Some(lead) = &t.lead {
+            let in_team = t.members.iter().any(|m| &m.id == lead) || t.also.contains(lead);
+            if !in_team {
+                let names = t.members.iter().map(|m| m.id.as_str());
+                let names = names.chain(t.also.iter().map(String::as_str));
                 out.push(unknown(
                     team.doc,
                     "/lead".into(),
                     lead,
+                    lead,
                     "member",
-                    &format!("lead of team `{}`", team.item.id),
+                    &format!("lead of team `{}`", t.id),
                     names,
                 ));
             }
         }
-    }
-    for p in &model.pipelines {
-        let what = |field: &str| format!("{field} of pipeline `{}`", p.item.id);
-        member(
-            out,
-            p.doc,
-            "/owners/primary".into(),
-            &p.item.owners.primary,
-            &what("primary owner"),
-        );
-        member(
-            out,
-            p.doc,
-            "/owners/secondary".into(),
-            &p.item.owners.secondary,
-            &what("secondary owner"),
-        );
-        if let Some(target) = p
-            .item
-            .escalation
-            .as_ref()
-            .and_then(|e| e.major_incident.as_ref())
-        {
+        for (i, id) in t.also.iter().enumerate() {
             member(
                 out,
-                p.doc,
-                "/escalation/major_incident".into(),
-                target,
-                &what("major-incident contact"),
+                team.doc,
+                format!("/also/{i}"),
+                id,
+                &format!("`also` entry of team `{}`", t.id),
             );
+        }
+    }
+    for p in &model.pipelines {
+        for named in pipeline_references(&p.item) {
+            let what = format!("{} of pipeline `{}`", named.field.what(), p.item.id);
+            if let Some(d) = unresolved(model, p.doc, named.pointer, named.reference, &what) {
+                out.push(d);
+            }
         }
     }
     for r in &model.rotations {
@@ -106,6 +93,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(unknown(
                     r.doc,
                     format!("/covers/{i}"),
+                    id,
                     id,
                     "pipeline",
                     &what("covered pipeline"),
@@ -171,6 +159,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                     r.doc,
                     "/holidays/calendar".into(),
                     &h.calendar,
+                    &h.calendar,
                     "calendar",
                     &what("holiday calendar"),
                     candidates,
@@ -180,9 +169,104 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A reference that names nobody, as a finding; `None` when it resolves (or
+/// names something whose document did not load: its schema findings say why).
+fn unresolved(
+    model: &Model,
+    doc: DocId,
+    pointer: String,
+    reference: &Reference,
+    what: &str,
+) -> Option<Diagnostic> {
+    let written = reference.to_string();
+    let problem = resolve(model, reference).problem?;
+    let nobody = |message: String, help: String| {
+        Diagnostic::new(
+            Location::node(doc, pointer.clone()),
+            format!("{what} is `{written}`, but {message}"),
+        )
+        .label("resolves to nobody")
+        .help(help)
+    };
+    Some(match (problem, reference) {
+        (Problem::NotLoaded, _) => return None,
+        (Problem::UnknownMember, _) => unknown_member(model, doc, pointer, &written, what),
+        (Problem::UnknownTeam, _) => {
+            let team = reference.team().unwrap_or_default();
+            unknown(
+                doc,
+                pointer,
+                &written,
+                team,
+                "team",
+                what,
+                model.known.teams.keys().map(String::as_str),
+            )
+        }
+        (Problem::NoMembers(team), _) => nobody(
+            format!("team `{}` has no members", team.item.id),
+            format!(
+                "add members to team `{}` (or name them in its `also`), or name another team",
+                team.item.id
+            ),
+        ),
+        (Problem::NoRole(team), Reference::Role { role, .. }) => {
+            let roles = roles_in(model, team);
+            let add = format!("or add `{role}` to the `roles` of the members who hold it");
+            let help = match did_you_mean(role, roles.iter().copied()) {
+                Some(best) => format!(
+                    "did you mean `team:{}/{best}`? team `{}`'s roles: {}",
+                    team.item.id,
+                    team.item.id,
+                    ticked(&roles)
+                ),
+                None if roles.is_empty() => format!(
+                    "no one in team `{}` has `roles`; add `roles: [{role}]` to the members who hold it",
+                    team.item.id
+                ),
+                None => format!("team `{}`'s roles: {}; {add}", team.item.id, ticked(&roles)),
+            };
+            nobody(
+                format!("team `{}` has no member with role `{role}`", team.item.id),
+                help,
+            )
+        }
+        (Problem::NoRole(_), _) => return None,
+    })
+}
+
+fn ticked(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unknown_member(model: &Model, doc: DocId, pointer: String, id: &str, what: &str) -> Diagnostic {
+    let d = unknown(
+        doc,
+        pointer,
+        id,
+        id,
+        "member",
+        what,
+        model.known.members.keys().map(String::as_str),
+    );
+    if model.known.teams.contains_key(id) {
+        // A team written where a person was meant (or `team:` forgotten).
+        return d.help(format!(
+            "`{id}` is a team: write `team:{id}` for all its members"
+        ));
+    }
+    d
+}
+
+/// `written` names a `noun` with id `id` that does not exist.
 fn unknown<'a>(
     doc: DocId,
     pointer: String,
+    written: &str,
     id: &str,
     noun: &str,
     what: &str,
@@ -206,7 +290,7 @@ fn unknown<'a>(
     };
     Diagnostic::new(
         Location::node(doc, pointer),
-        format!("{what} is `{id}`, but no {noun} `{id}` is defined"),
+        format!("{what} is `{written}`, but no {noun} `{id}` is defined"),
     )
     .label(format!("unknown {noun}"))
     .help(help)
@@ -220,6 +304,7 @@ mod tests {
         unknown(
             0,
             String::new(),
+            id,
             id,
             "member",
             "owner",

@@ -135,11 +135,14 @@ mod tests {
                 id: "t".into(),
                 name: None,
                 lead: None,
+                areas: None,
+                also: Vec::new(),
                 members: vec![Member {
                     id: "emily".into(),
                     name: "Emily".into(),
                     email: None,
                     areas: None,
+                    roles: Vec::new(),
                     unavailable: vec![
                         leave("2026-12-24", "2027-01-03"),
                         leave("2026-12-21", "2026-12-21"),

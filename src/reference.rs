@@ -1,0 +1,202 @@
+//! References to people, as a pipeline writes them (§8): a member id
+//! (`emily`), a whole team (`team:finance`) or a team's role
+//! (`team:finance/profit-analyst`). This is the syntax only; what a reference
+//! resolves to is `resolve`'s job.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// What the JSON Schemas accept as a reference; `schema.rs` recognises it to
+/// explain a malformed one.
+pub const PATTERN: &str =
+    "^(team:[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?|[a-z0-9]+(-[a-z0-9]+)*)$";
+
+/// The help line for a malformed reference.
+pub const FORMS: &str = "a reference is a member id (`emily`), a team (`team:finance`) or the \
+     members of a team with a role (`team:finance/profit-analyst`), all lower-kebab-case";
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reference {
+    /// `emily`
+    Member(String),
+    /// `team:finance`
+    Team(String),
+    /// `team:finance/profit-analyst`
+    Role { team: String, role: String },
+}
+
+impl Reference {
+    /// Reads a reference. Anything not starting with `team:` is a member id,
+    /// as in 0.1 (a badly spelt one is the schema's and `unknown-reference`'s
+    /// to report); a `team:` reference without a team, with an empty role or
+    /// with a second `/` is no reference at all.
+    pub fn parse(text: &str) -> Option<Reference> {
+        let Some(rest) = text.strip_prefix("team:") else {
+            return Some(Reference::Member(text.to_string()));
+        };
+        let (team, role) = match rest.split_once('/') {
+            Some((team, role)) => (team, Some(role)),
+            None => (rest, None),
+        };
+        if team.is_empty() {
+            return None;
+        }
+        match role {
+            None => Some(Reference::Team(team.to_string())),
+            Some(role) if !role.is_empty() && !role.contains('/') => Some(Reference::Role {
+                team: team.to_string(),
+                role: role.to_string(),
+            }),
+            Some(_) => None,
+        }
+    }
+
+    /// The team a `team:` reference names.
+    pub fn team(&self) -> Option<&str> {
+        match self {
+            Reference::Member(_) => None,
+            Reference::Team(team) | Reference::Role { team, .. } => Some(team),
+        }
+    }
+
+    pub fn member(&self) -> Option<&str> {
+        match self {
+            Reference::Member(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// Exactly as written: `emily`, `team:finance`, `team:finance/profit-analyst`.
+impl fmt::Display for Reference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reference::Member(id) => f.write_str(id),
+            Reference::Team(team) => write!(f, "team:{team}"),
+            Reference::Role { team, role } => write!(f, "team:{team}/{role}"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Reference {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Reference::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a reference")))
+    }
+}
+
+/// One reference of a field, with its place in the list when the field is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefEntry {
+    /// `None` when the field is a single string.
+    pub index: Option<usize>,
+    pub reference: Reference,
+}
+
+impl RefEntry {
+    /// The JSON pointer of this reference, given the field's pointer.
+    pub fn pointer(&self, field: &str) -> String {
+        match self.index {
+            Some(i) => format!("{field}/{i}"),
+            None => field.to_string(),
+        }
+    }
+}
+
+/// A field that takes a reference or a list of references.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RefField {
+    pub entries: Vec<RefEntry>,
+}
+
+impl RefField {
+    pub fn iter(&self) -> impl Iterator<Item = &RefEntry> {
+        self.entries.iter()
+    }
+
+    pub fn first(&self) -> Option<&Reference> {
+        self.entries.first().map(|e| &e.reference)
+    }
+}
+
+/// A string or a list of strings, each a reference; anything else fails, so
+/// the document is handled like any other of the wrong shape.
+impl<'de> Deserialize<'de> for RefField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let bad = |text: &str| serde::de::Error::custom(format!("`{text}` is not a reference"));
+        match Value::deserialize(deserializer)? {
+            Value::String(text) => {
+                let reference = Reference::parse(&text).ok_or_else(|| bad(&text))?;
+                Ok(RefField {
+                    entries: vec![RefEntry {
+                        index: None,
+                        reference,
+                    }],
+                })
+            }
+            Value::Array(items) => {
+                let mut entries = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let text = item
+                        .as_str()
+                        .ok_or_else(|| serde::de::Error::custom("a reference is a string"))?;
+                    let reference = Reference::parse(text).ok_or_else(|| bad(text))?;
+                    entries.push(RefEntry {
+                        index: Some(i),
+                        reference,
+                    });
+                }
+                Ok(RefField { entries })
+            }
+            _ => Err(serde::de::Error::custom(
+                "expected a reference or a list of references",
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_three_forms_and_prints_them_back() {
+        for text in ["emily", "team:finance", "team:finance/profit-analyst"] {
+            let parsed = Reference::parse(text).expect("a reference");
+            assert_eq!(parsed.to_string(), text);
+        }
+        assert_eq!(
+            Reference::parse("team:finance/profit-analyst"),
+            Some(Reference::Role {
+                team: "finance".into(),
+                role: "profit-analyst".into()
+            })
+        );
+        // Member ids keep 0.1's meaning, even misspelt ones.
+        assert_eq!(
+            Reference::parse("Emily"),
+            Some(Reference::Member("Emily".into()))
+        );
+        for malformed in ["team:", "team:/x", "team:a/", "team:a/b/c"] {
+            assert_eq!(Reference::parse(malformed), None, "{malformed}");
+        }
+    }
+
+    #[test]
+    fn a_field_remembers_whether_it_was_a_list() {
+        let one: RefField = serde_json::from_value(serde_json::json!("team:a")).expect("one");
+        assert_eq!(one.entries[0].pointer("/owners/primary"), "/owners/primary");
+        let list: RefField =
+            serde_json::from_value(serde_json::json!(["a", "team:b/c"])).expect("list");
+        assert_eq!(
+            list.entries[1].pointer("/owners/primary"),
+            "/owners/primary/1"
+        );
+        assert!(serde_json::from_value::<RefField>(serde_json::json!(["a", 3])).is_err());
+        assert!(serde_json::from_value::<RefField>(serde_json::json!({"a": 1})).is_err());
+        assert!(serde_json::from_value::<RefField>(serde_json::json!("team:")).is_err());
+    }
+}
