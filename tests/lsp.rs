@@ -38,6 +38,7 @@ members:
   - id: michael
     name: Michael Okafor
     areas: [profit]
+    roles: [pipeline-owner]
 ";
 
 const PIPELINE: &str = "\
@@ -389,7 +390,7 @@ fn findings_are_pushed_for_the_workspace_with_utf16_columns_and_follow_edits_acr
         json!({
             "textDocument": { "uri": ws.uri("team.yaml"), "version": 2 },
             "contentChanges": [{
-                "range": range(20, 0, 20, 0),
+                "range": range(21, 0, 21, 0),
                 "text": "  - id: zoe\n    name: Zoë Wang\n    areas: [profit]\n"
             }]
         }),
@@ -624,7 +625,28 @@ fn hover_definition_references_and_completion() {
     );
     client.diagnostics(&pipeline);
     let completion = client.request("textDocument/completion", hover_params(&pipeline, 7, 11));
-    assert_eq!(completion.as_array().map(Vec::len), Some(4));
+    let labels: Vec<&str> = completion
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    // An owner may be a team or a team's role too (SPEC §8).
+    assert_eq!(
+        labels,
+        [
+            "john",
+            "emily",
+            "priya",
+            "michael",
+            "team:data-eng",
+            "team:data-eng/pipeline-owner"
+        ]
+    );
+    assert_eq!(
+        completion[5]["detail"],
+        "team `data-eng`/`pipeline-owner` (michael)"
+    );
     assert_eq!(
         completion[0]["textEdit"],
         json!({ "range": range(7, 11, 7, 11), "newText": "john" })
@@ -651,6 +673,45 @@ fn hover_definition_references_and_completion() {
     );
     assert!(items.iter().all(|i| i["label"] != "owner-load"));
     assert_eq!(items.len(), steward::rules::RULES.len() - 1);
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn team_and_role_references() {
+    let ws = Workspace::new();
+    ws.write(
+        "pipelines/profit.yaml",
+        &PIPELINE.replace(
+            "  primary: john\n  secondary: zoe\n",
+            "  primary: team:data-eng/pipeline-owner\n  secondary: emily\n",
+        ),
+    );
+    let (mut client, _) = Client::start(&ws, no_capabilities());
+    let pipeline = ws.uri("pipelines/profit.yaml");
+    client.open(&ws, "pipelines/profit.yaml");
+    assert_eq!(client.diagnostics(&pipeline), Vec::<Value>::new());
+    client.diagnostics(&ws.uri("rotations/oncall.yaml"));
+
+    let hover = client.request("textDocument/hover", hover_params(&pipeline, 7, 20));
+    insta::assert_snapshot!(
+        "hover_role",
+        hover["contents"]["value"].as_str().unwrap_or("")
+    );
+    let definition = client.request("textDocument/definition", hover_params(&pipeline, 7, 20));
+    assert_eq!(
+        definition,
+        json!({ "uri": ws.uri("team.yaml"), "range": range(2, 4, 2, 12) })
+    );
+    let references = client.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": pipeline }, "position": position(7, 20),
+                "context": { "includeDeclaration": false } }),
+    );
+    assert_eq!(
+        references,
+        json!([{ "uri": pipeline, "range": range(7, 11, 7, 39) }])
+    );
+    client.assert_all_consumed();
     assert_eq!(client.shutdown(), 0);
 }
 

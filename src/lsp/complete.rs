@@ -4,6 +4,8 @@
 use serde_json::Value;
 
 use crate::check::rule_catalog;
+use crate::reference::Reference;
+use crate::resolve::{describe, resolve};
 use crate::source::{FileId, Span};
 
 use super::analysis::Analysis;
@@ -77,11 +79,19 @@ pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Option<(Vec
     };
     let items = analysis
         .index
-        .candidates(expect, at.doc)
+        .candidates(expect, at.doc, &analysis.outcome.model)
         .into_iter()
         .map(|(id, definition)| {
-            let kind = symbols::symbol(Site::Refers(expect), &id).kind;
-            let detail = definition.and_then(|d| detail(analysis, d));
+            let kind =
+                symbols::symbol(Site::Refers(expect), &id).map_or(SymbolKind::Member, |s| s.kind);
+            let detail = match Reference::parse(&id).filter(|r| r.team().is_some()) {
+                // Whom `team:T` or `team:T/role` names, by the shared resolver.
+                Some(reference) => Some(describe(
+                    &reference,
+                    &resolve(&analysis.outcome.model, &reference),
+                )),
+                None => definition.and_then(|d| detail(analysis, d)),
+            };
             Item {
                 label: id,
                 detail: detail.or_else(|| {

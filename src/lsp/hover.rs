@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use crate::check::rule_catalog;
 use crate::document::Kind;
+use crate::reference::Reference;
+use crate::resolve::{and_list, resolve};
 use crate::schedule::holidays::BUILTIN_CALENDARS;
 use crate::source::{FileId, Span};
 
@@ -44,7 +46,24 @@ pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<(String
         return None;
     }
     let occurrence = analysis.index.at(at.doc, &at.pointer)?;
-    Some((describe(analysis, &occurrence.symbol)?, at.span))
+    let mut text = describe(analysis, &occurrence.symbol)?;
+    // A team or role reference: whom it names, by the shared resolver.
+    let written = workspace
+        .doc(at.doc)
+        .and_then(|d| d.value.as_deref())
+        .and_then(|v| v.pointer(&at.pointer))
+        .and_then(Value::as_str)
+        .and_then(Reference::parse);
+    if let Some(reference) = written.filter(|r| r.team().is_some()) {
+        let resolution = resolve(&analysis.outcome.model, &reference);
+        let people: Vec<String> = resolution.ids().map(|id| format!("`{id}`")).collect();
+        text.push_str(&if people.is_empty() {
+            format!("\n\n`{reference}` names nobody")
+        } else {
+            format!("\n\n`{reference}` names {}", and_list(&people))
+        });
+    }
+    Some((text, at.span))
 }
 
 /// What a symbol is, from its definition.
@@ -69,6 +88,13 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
             let team_name = text(value, "/name")
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
+            let also: Vec<&str> = analysis
+                .index
+                .occurrences_of(symbol, false)
+                .filter(|o| o.pointer.starts_with("/also/"))
+                .filter_map(|o| workspace.doc(o.doc)?.id())
+                .collect();
+            push_list(&mut lines, "also in", &also);
             push_list(&mut lines, "areas", &strings(member, "/areas"));
             push_list(&mut lines, "roles", &strings(member, "/roles"));
             lines.push(leave(member, analysis.today));
@@ -89,6 +115,7 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
                 lines.push(format!("- lead: `{lead}`"));
             }
             push_list(&mut lines, "members", &members);
+            push_list(&mut lines, "also", &strings(value, "/also"));
             push_list(&mut lines, "areas", &strings(value, "/areas"));
             title(
                 text(value, "/name"),

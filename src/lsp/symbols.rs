@@ -6,6 +6,9 @@
 use serde_json::Value;
 
 use crate::document::{DocId, Kind};
+use crate::model::Model;
+use crate::reference::Reference;
+use crate::resolve::roles_in;
 use crate::schedule::holidays::BUILTIN_CALENDARS;
 use crate::workspace::Workspace;
 
@@ -56,6 +59,8 @@ const SITES: &[(Kind, &str, Site)] = &[
         Site::Defines(SymbolKind::Member),
     ),
     (Kind::Team, "/lead", Site::Refers(Expect::TeamMember)),
+    // Members of other teams who belong to this one too (SPEC §8).
+    (Kind::Team, "/also/*", Site::Refers(Expect::Member)),
     (Kind::Pipeline, "/id", Site::Defines(SymbolKind::Pipeline)),
     (
         Kind::Pipeline,
@@ -81,6 +86,41 @@ const SITES: &[(Kind, &str, Site)] = &[
     (
         Kind::Pipeline,
         "/escalation/major_incident",
+        Site::Refers(Expect::Person),
+    ),
+    (
+        Kind::Pipeline,
+        "/raci/responsible",
+        Site::Refers(Expect::Person),
+    ),
+    (
+        Kind::Pipeline,
+        "/raci/responsible/*",
+        Site::Refers(Expect::Person),
+    ),
+    (
+        Kind::Pipeline,
+        "/raci/accountable",
+        Site::Refers(Expect::Person),
+    ),
+    (
+        Kind::Pipeline,
+        "/raci/consulted",
+        Site::Refers(Expect::Person),
+    ),
+    (
+        Kind::Pipeline,
+        "/raci/consulted/*",
+        Site::Refers(Expect::Person),
+    ),
+    (
+        Kind::Pipeline,
+        "/raci/informed",
+        Site::Refers(Expect::Person),
+    ),
+    (
+        Kind::Pipeline,
+        "/raci/informed/*",
         Site::Refers(Expect::Person),
     ),
     (Kind::Rotation, "/id", Site::Defines(SymbolKind::Rotation)),
@@ -135,27 +175,29 @@ fn matches(pattern: &str, pointer: &str) -> bool {
     }
 }
 
-/// What a person reference names. Today a member id; SPEC §8's
-/// `team:T` and `team:T/role` name team `T`. When the shared resolver of
-/// §8 lands, this function is the one to switch to it.
-pub fn person(text: &str) -> Symbol {
-    match text.strip_prefix("team:") {
-        Some(rest) => Symbol {
-            kind: SymbolKind::Team,
-            id: rest.split('/').next().unwrap_or(rest).to_string(),
-        },
-        None => Symbol {
+/// What a person reference names, read by the shared syntax of SPEC §8
+/// (`reference::Reference`): a member, or the team of `team:T` and
+/// `team:T/role`; a malformed `team:` reference names nothing.
+pub fn person(text: &str) -> Option<Symbol> {
+    Some(match Reference::parse(text)? {
+        Reference::Member(id) => Symbol {
             kind: SymbolKind::Member,
-            id: text.to_string(),
+            id,
         },
-    }
+        Reference::Team(id) | Reference::Role { team: id, .. } => Symbol {
+            kind: SymbolKind::Team,
+            id,
+        },
+    })
 }
 
 /// The symbol a field's text names.
-pub fn symbol(site: Site, text: &str) -> Symbol {
-    let of = |kind| Symbol {
-        kind,
-        id: text.to_string(),
+pub fn symbol(site: Site, text: &str) -> Option<Symbol> {
+    let of = |kind| {
+        Some(Symbol {
+            kind,
+            id: text.to_string(),
+        })
     };
     match site {
         Site::Defines(kind) => of(kind),
@@ -195,8 +237,11 @@ impl Index {
                 let mut found = Vec::new();
                 expand(value, &tokens, String::new(), &mut found);
                 for (pointer, text) in found {
+                    let Some(symbol) = symbol(*site, text) else {
+                        continue;
+                    };
                     occurrences.push(Occurrence {
-                        symbol: symbol(*site, text),
+                        symbol,
                         doc: doc_id,
                         pointer,
                         definition: matches!(site, Site::Defines(_)),
@@ -242,9 +287,14 @@ impl Index {
             .collect()
     }
 
-    /// The ids a reference field of `doc` may hold, with the document and
-    /// pointer of their definition (`None`: builtin, like `us-federal`).
-    pub fn candidates(&self, expect: Expect, doc: DocId) -> Vec<(String, Option<&Occurrence>)> {
+    /// What a reference field of `doc` may hold, with the definition of
+    /// what it names (`None`: builtin, like `us-federal`).
+    pub fn candidates(
+        &self,
+        expect: Expect,
+        doc: DocId,
+        model: &Model,
+    ) -> Vec<(String, Option<&Occurrence>)> {
         let defined = |kind| {
             self.defined(kind)
                 .into_iter()
@@ -252,12 +302,41 @@ impl Index {
                 .collect::<Vec<_>>()
         };
         match expect {
-            // Team and role references (`team:T/role`) join these with SPEC §8.
-            Expect::Member | Expect::Person => defined(SymbolKind::Member),
-            Expect::TeamMember => defined(SymbolKind::Member)
-                .into_iter()
-                .filter(|(_, o)| o.is_some_and(|o| o.doc == doc))
-                .collect(),
+            Expect::Member => defined(SymbolKind::Member),
+            Expect::Person => {
+                let mut out = defined(SymbolKind::Member);
+                for team in self.defined(SymbolKind::Team) {
+                    let id = &team.symbol.id;
+                    out.push((Reference::Team(id.clone()).to_string(), Some(team)));
+                    let roles = model
+                        .team(id)
+                        .map(|t| roles_in(model, t))
+                        .unwrap_or_default();
+                    for role in roles {
+                        let reference = Reference::Role {
+                            team: id.clone(),
+                            role: role.to_string(),
+                        };
+                        out.push((reference.to_string(), Some(team)));
+                    }
+                }
+                out
+            }
+            Expect::TeamMember => {
+                // Its members, and the people its `also` names.
+                let also: Vec<&str> = self
+                    .occurrences
+                    .iter()
+                    .filter(|o| o.doc == doc && o.pointer.starts_with("/also/"))
+                    .map(|o| o.symbol.id.as_str())
+                    .collect();
+                defined(SymbolKind::Member)
+                    .into_iter()
+                    .filter(|(id, o)| {
+                        o.is_some_and(|o| o.doc == doc) || also.contains(&id.as_str())
+                    })
+                    .collect()
+            }
             Expect::Pipeline => defined(SymbolKind::Pipeline),
             Expect::Calendar => {
                 let mut out: Vec<(String, Option<&Occurrence>)> = BUILTIN_CALENDARS
@@ -313,9 +392,19 @@ mod tests {
 
     #[test]
     fn person_references_name_a_member_or_a_team() {
-        assert_eq!(person("emily").kind, SymbolKind::Member);
-        let team = person("team:finance/profit-analyst");
-        assert_eq!((team.kind, team.id.as_str()), (SymbolKind::Team, "finance"));
-        assert_eq!(person("team:finance").id, "finance");
+        let kind_and_id = |text| person(text).map(|s| (s.kind, s.id));
+        assert_eq!(
+            kind_and_id("emily"),
+            Some((SymbolKind::Member, "emily".into()))
+        );
+        assert_eq!(
+            kind_and_id("team:finance/profit-analyst"),
+            Some((SymbolKind::Team, "finance".into()))
+        );
+        assert_eq!(
+            kind_and_id("team:finance"),
+            Some((SymbolKind::Team, "finance".into()))
+        );
+        assert_eq!(kind_and_id("team:"), None);
     }
 }
