@@ -849,3 +849,71 @@ fn requests_after_shutdown_are_refused() {
     client.notify("exit", Value::Null);
     assert_eq!(client.wait(), 0);
 }
+
+/// The server's load: unsaved texts replace their files, and a buffer not on
+/// disk is a file of its own; the findings are those of the same texts saved.
+#[test]
+fn an_overlay_is_judged_as_if_it_were_saved() {
+    use steward::check::{self, CheckOptions};
+    use steward::load::{self, root, LoadOptions, Overlay};
+
+    let findings = |outcome: &check::Outcome, root: &std::path::Path| -> Vec<String> {
+        let files = &outcome.workspace.files;
+        outcome
+            .findings
+            .iter()
+            .map(|f| {
+                let path = files[f.file]
+                    .path
+                    .strip_prefix(root)
+                    .unwrap_or(&files[f.file].path);
+                format!(
+                    "{}:{}:{} {} {}",
+                    path.display(),
+                    f.start.line,
+                    f.start.column,
+                    f.rule,
+                    f.message
+                )
+            })
+            .collect()
+    };
+    let options = CheckOptions {
+        paths: Vec::new(),
+        policy: None,
+        today: common::today(),
+        load: LoadOptions::default(),
+    };
+    let team = format!("{TEAM}  - id: zoe\n    name: Zoë Wang\n    areas: [profit]\n");
+    let extra = PIPELINE
+        .replace("id: profit", "id: loss")
+        .replace("zoe", "zoë");
+
+    let edited = Workspace::new();
+    let mut overlay = Overlay::new();
+    overlay.insert(edited.path("team.yaml"), team.clone());
+    overlay.insert(edited.path("pipelines/loss.yaml"), extra.clone());
+    let found = root::discover(&edited.root());
+    let loaded = load::load_workspace_overlaid(&found, &[edited.root()], &options.load, &overlay);
+    let outcome = check::check_workspace_in(loaded.workspace, &options, &found).expect("check");
+
+    let saved = Workspace::new();
+    saved.write("team.yaml", &team);
+    saved.write("pipelines/loss.yaml", &extra);
+    let on_disk = check::check(&CheckOptions {
+        paths: vec![saved.root()],
+        ..options.clone()
+    })
+    .expect("check");
+
+    let got = findings(&outcome, &edited.root());
+    assert_eq!(got, findings(&on_disk, &saved.root()));
+    // `zoe` is known now; the new file's `zoë` is not, and no file was written.
+    assert!(got.iter().all(|f| !f.contains("`zoe`")), "{got:#?}");
+    assert!(
+        got.iter()
+            .any(|f| f.starts_with("pipelines/loss.yaml:9:14 ")),
+        "{got:#?}"
+    );
+    assert!(!edited.path("pipelines/loss.yaml").exists());
+}
