@@ -546,6 +546,12 @@ fn hover_definition_references_and_completion() {
         "hover_member",
         hover["contents"]["value"].as_str().unwrap_or("")
     );
+    let hover = client.request("textDocument/hover", hover_params(&rotation, 8, 30));
+    let text = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        text.contains("\n- roles: `pipeline-owner`\n"),
+        "a member's roles: {text}"
+    );
     // Hover on a covered pipeline: its owners and the rotations covering it.
     let hover = client.request("textDocument/hover", hover_params(&rotation, 4, 10));
     insta::assert_snapshot!(
