@@ -657,3 +657,81 @@ fn suggest_refuses_rotations_with_times_of_day() {
         "{err}"
     );
 }
+
+#[test]
+fn handoff_meetings_are_only_between_different_primaries_handing_over() {
+    // §14.13: anna hands over to herself (no meeting), then a gap before
+    // ben (no meeting), then ben hands over to cleo at 00:00, with the
+    // meeting on the evening before. Everyone is away on every day involved.
+    let dir = workspace(&[
+        (
+            "team.yaml",
+            "apiVersion: steward/v1
+kind: Team
+id: t
+members:
+  - { id: anna, name: Anna, unavailable: [{ from: 2026-06-08, to: 2026-06-08 }] }
+  - { id: ben, name: Ben, unavailable: [{ from: 2026-06-15, to: 2026-06-15 }, { from: 2026-06-28, to: 2026-06-28 }] }
+  - { id: cleo, name: Cleo, unavailable: [{ from: 2026-06-28, to: 2026-06-28 }] }
+",
+        ),
+        (
+            "rotation.yaml",
+            "apiVersion: steward/v1
+kind: Rotation
+id: r
+covers: []
+time_zone: America/Los_Angeles
+handoff_meeting: 30m
+shift_length: 1w
+start: 2026-06-01
+shifts:
+  - { start: 2026-06-01, primary: anna }
+  - { start: 2026-06-08, primary: anna }
+  - { start: 2026-06-22, primary: ben }
+  - { start: 2026-06-29, primary: cleo }
+",
+        ),
+    ]);
+    let all = findings(dir.path());
+    let meetings: Vec<(&str, &str)> = of_rule(&all, "handoff-meeting")
+        .iter()
+        .map(|f| (f.1.as_str(), f.2.as_str()))
+        .collect();
+    assert_eq!(
+        meetings,
+        [
+            (
+                "/shifts/2/primary",
+                "ben, the outgoing primary, is on leave (2026-06-28) on the day of the handoff meeting with cleo in rotation `r`, before the handoff at 2026-06-29 00:00 America/Los_Angeles",
+            ),
+            (
+                "/shifts/3/primary",
+                "cleo, the incoming primary, is on leave (2026-06-28) on the day of the handoff meeting with ben in rotation `r`, before the handoff at 2026-06-29 00:00 America/Los_Angeles",
+            ),
+        ]
+    );
+    // The leave on the evening before cleo's shift is not on the shift itself.
+    assert!(of_rule(&all, "unavailable-on-call")
+        .iter()
+        .all(|f| !f.2.starts_with("cleo")));
+    let path = dir.path().to_str().expect("utf-8 path");
+    let (_, out, _) = run(&[
+        "schedule",
+        path,
+        "--format",
+        "json",
+        "--today",
+        "2026-06-01",
+    ]);
+    let value: Value = serde_json::from_str(&out).expect("json");
+    let held: Vec<&Value> = value["rotations"][0]["shifts"]
+        .as_array()
+        .expect("shifts")
+        .iter()
+        .map(|s| &s["handoff_meeting"])
+        .collect();
+    assert!(held[..3].iter().all(|m| m.is_null()), "{held:?}");
+    assert_eq!(held[3]["start"], "2026-06-28T23:30:00-07:00");
+    assert_eq!(held[3]["end"], "2026-06-29T00:00:00-07:00");
+}

@@ -21,6 +21,7 @@ mod distinct_owners;
 mod double_booked;
 mod duplicate_id;
 mod escalation_required;
+mod handoff_meeting;
 mod holiday_coverage;
 mod holiday_fairness;
 mod io_error;
@@ -113,6 +114,7 @@ pub static RULES: &[&Rule] = &[
     &roster_size::RULE,
     &unused_ignore::RULE,
     &broad_ignore::RULE,
+    &handoff_meeting::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
