@@ -609,7 +609,8 @@ fn check_rotation(problems: &mut Vec<Diagnostic>, doc: DocId, rotation: &Rotatio
             );
         }
     }
-    if let Some(name) = &rotation.time_zone {
+    // An empty name is the schema's `minLength` finding already.
+    if let Some(name) = rotation.time_zone.as_ref().filter(|n| !n.is_empty()) {
         if time::zone(name).is_none() {
             let mut help = format!(
                 "a time zone is an IANA name such as `Europe/Berlin`, `America/Los_Angeles` or `UTC` (tz database {})",

@@ -735,3 +735,27 @@ shifts:
     assert_eq!(held[3]["start"], "2026-06-28T23:30:00-07:00");
     assert_eq!(held[3]["end"], "2026-06-29T00:00:00-07:00");
 }
+
+#[test]
+fn an_empty_zone_is_reported_once() {
+    let dir = workspace(&[
+        ("team.yaml", TEAM),
+        (
+            "rotation.yaml",
+            "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\ntime_zone: \"\"\nshift_length: 1w\nstart: 2026-06-01\nuntil: 2026-09-07\nroster: [anna, ben, cleo, dev]\n",
+        ),
+    ]);
+    let all = findings(dir.path());
+    let messages: Vec<&str> = all.iter().map(|f| f.2.as_str()).collect();
+    assert_eq!(messages, ["`time_zone` must not be empty"]);
+    let path = dir.path().to_str().expect("utf-8 path");
+    let (_, out, _) = run(&["schedule", path, "--today", "2026-06-01"]);
+    assert!(
+        out.contains("  shifts  not expanded: unknown time zone `` (see `steward check`)\n"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("  zone "),
+        "no zone is shown for an unknown one: {out}"
+    );
+}

@@ -65,9 +65,13 @@ pub fn local(zone: Tz, at: DateTime<Utc>) -> NaiveDateTime {
 
 /// `[start, end)` of a whole local day in `zone`, as instants.
 pub fn day(zone: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = instant(zone, date.and_time(NaiveTime::MIN));
     let next = date.checked_add_days(Days::new(1)).unwrap_or(date);
-    (start, instant(zone, next.and_time(NaiveTime::MIN)))
+    (day_start(zone, date), day_start(zone, next))
+}
+
+/// The first instant of local day `date` (00:00, or the end of a gap at midnight).
+fn day_start(zone: Tz, date: NaiveDate) -> DateTime<Utc> {
+    instant(zone, date.and_time(NaiveTime::MIN))
 }
 
 /// A shift length: calendar days or months in the zone, or elapsed minutes.
@@ -201,13 +205,13 @@ pub fn day_holding(zone: Tz, at: DateTime<Utc>) -> NaiveDate {
     // Offsets change by at most a day, so one or two corrections suffice.
     for _ in 0..3 {
         match date.pred_opt() {
-            Some(before) if day(zone, date).0 > at => date = before,
+            Some(before) if day_start(zone, date) > at => date = before,
             _ => break,
         }
     }
     for _ in 0..3 {
         match date.succ_opt() {
-            Some(after) if day(zone, after).0 <= at => date = after,
+            Some(after) if day_start(zone, after) <= at => date = after,
             _ => break,
         }
     }
@@ -227,7 +231,7 @@ pub fn days_overlapping(
         return (first, first);
     }
     let last = day_holding(zone, to);
-    let after_last = if day(zone, last).0 == to {
+    let after_last = if day_start(zone, last) == to {
         last
     } else {
         last.succ_opt().unwrap_or(last)
@@ -514,6 +518,118 @@ mod tests {
         assert_eq!(
             (span("2026-03-29"), span("2026-06-01"), span("2026-10-25")),
             (23, 24, 25)
+        );
+    }
+
+    #[test]
+    fn monthly_counts_and_explicit_ends_follow_the_grid() {
+        let d = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date");
+        let utc = Tz::UTC;
+        let month = Step::Months(1);
+        let (jan31, ten) = (
+            d("2026-01-31"),
+            NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        );
+        // Jan 31, Feb 28, Mar 31, Apr 30, May 31, Jun 30 start before Jul 1.
+        assert_eq!(count_before(utc, jan31, ten, month, d("2026-07-01")), 6);
+        assert_eq!(count_before(utc, jan31, ten, month, d("2026-06-30")), 5);
+        assert_eq!(
+            count_before(utc, jan31, ten, Step::Days(7), d("2026-02-01")),
+            1
+        );
+        let end = |start: &str| {
+            let at = local_dt(start);
+            explicit_end(utc, jan31, month, at).map(|t| t.naive_utc())
+        };
+        // On the grid from Jan 31: Feb 28 ends Mar 31, not Mar 28.
+        assert_eq!(end("2026-02-28T10:00"), Some(local_dt("2026-03-31T10:00")));
+        // Off the grid: one month on.
+        assert_eq!(end("2026-03-15T10:00"), Some(local_dt("2026-04-15T10:00")));
+        // Hours are elapsed.
+        let twelve = explicit_end(utc, jan31, Step::Minutes(720), local_dt("2026-02-01T20:30"));
+        assert_eq!(
+            twelve.map(|t| t.naive_utc()),
+            Some(local_dt("2026-02-02T08:30"))
+        );
+    }
+
+    #[test]
+    fn overlapped_days_count_a_handoff_day_once_for_each_shift() {
+        let d = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date");
+        let berlin = zone("Europe/Berlin").expect("zone");
+        // Monday 09:00 to Monday 09:00: both Mondays are overlapped.
+        let (a, b) = (
+            instant(berlin, local_dt("2026-06-01T09:00")),
+            instant(berlin, local_dt("2026-06-08T09:00")),
+        );
+        assert_eq!(
+            days_overlapping(berlin, a, b),
+            (d("2026-06-01"), d("2026-06-09"))
+        );
+        // Midnight to midnight: whole days, as in 0.1.
+        let (a, b) = day(Tz::UTC, d("2026-06-01"));
+        assert_eq!(
+            days_overlapping(Tz::UTC, a, b),
+            (d("2026-06-01"), d("2026-06-02"))
+        );
+        // Santiago springs forward at midnight: 2026-09-06 starts at 01:00.
+        let santiago = zone("America/Santiago").expect("zone");
+        let (start, _) = day(santiago, d("2026-09-06"));
+        assert_eq!(local(santiago, start), local_dt("2026-09-06T01:00"));
+        assert_eq!(day_holding(santiago, start), d("2026-09-06"));
+        let before = start - chrono::Duration::minutes(1);
+        assert_eq!(day_holding(santiago, before), d("2026-09-05"));
+    }
+
+    #[test]
+    fn clocks_read_as_people_write() {
+        let berlin = zone("Europe/Berlin").expect("zone");
+        let nine = NaiveTime::from_hms_opt(9, 0, 0).expect("time");
+        let clock = Clock {
+            zone: berlin,
+            handoff: nine,
+            timed: true,
+        };
+        let at = |text: &str| instant(berlin, local_dt(text));
+        assert_eq!(clock.written(at("2026-03-30T09:00")), "2026-03-30");
+        assert_eq!(clock.written(at("2026-03-30T21:00")), "2026-03-30T21:00");
+        // A week across the spring change is 7 days of wall-clock time.
+        let (a, b) = (at("2026-03-23T09:00"), at("2026-03-30T09:00"));
+        assert_eq!(clock.length(a, b), "7 days");
+        assert_eq!(
+            clock.range(a, b),
+            "2026-03-23 09:00 – 2026-03-30 09:00 Europe/Berlin"
+        );
+        assert_eq!(
+            clock.length(a, at("2026-03-24T11:30")),
+            "1 day, 2 hours and 30 minutes"
+        );
+        assert_eq!(clock.length(a, at("2026-03-23T21:00")), "12 hours");
+        assert_eq!(
+            clock.range(a, at("2026-03-23T21:00")),
+            "2026-03-23 09:00 – 21:00 Europe/Berlin"
+        );
+        let days = Clock::default();
+        assert_eq!(
+            days.range(
+                instant(Tz::UTC, local_dt("2026-01-05T00:00")),
+                instant(Tz::UTC, local_dt("2026-01-12T00:00"))
+            ),
+            "2026-01-05 – 2026-01-11"
+        );
+    }
+
+    #[test]
+    fn mistyped_zones_find_the_closest_name() {
+        assert_eq!(closest_zone("Europe/Berln"), Some("Europe/Berlin"));
+        assert_eq!(closest_zone("europe/berlin"), Some("Europe/Berlin"));
+        assert_eq!(closest_zone("Berlin"), Some("Europe/Berlin"));
+        assert_eq!(closest_zone("new york"), Some("America/New_York"));
+        assert_eq!(closest_zone("qqqqqqqqqq"), None);
+        assert!(parse_zone("Asia/Kathmandu").is_ok());
+        assert_eq!(
+            parse_zone("Asia/Kolkatta").err().as_deref(),
+            Some("unknown time zone; did you mean `Asia/Kolkata`?")
         );
     }
 

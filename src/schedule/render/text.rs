@@ -50,7 +50,8 @@ fn facts(view: &View<'_>, s: &Section<'_>) -> Vec<(&'static str, String)> {
         facts.push(("covers", rot.covers.join(", ")));
     }
     let clock = view.clock(rs);
-    if clock.timed {
+    // An unknown zone is said on the `shifts` line.
+    if clock.timed && rs.not_expanded != Some(NotExpanded::UnknownZone) {
         facts.push(("zone", zone_fact(clock, rs.clock, rot)));
     }
     let form = match rs.form {
