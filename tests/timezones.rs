@@ -759,3 +759,72 @@ fn an_empty_zone_is_reported_once() {
         "no zone is shown for an unknown one: {out}"
     );
 }
+
+#[test]
+fn a_holiday_on_a_handoff_day_is_in_both_shifts() {
+    // §14.18: Christmas 2026 is a Friday, when this Berlin rotation hands
+    // over at 09:00; New Year's Day too, a week later.
+    let dir = workspace(&[
+        ("team.yaml", TEAM),
+        (
+            "rotation.yaml",
+            "apiVersion: steward/v1
+kind: Rotation
+id: r
+covers: []
+time_zone: Europe/Berlin
+handoff_time: \"09:00\"
+shift_length: 1w
+start: 2026-12-18
+until: 2027-01-08
+roster: [anna, ben, cleo]
+holidays: { calendar: us-major }
+",
+        ),
+    ]);
+    let path = dir.path().to_str().expect("utf-8 path");
+    let (_, out, _) = run(&[
+        "schedule",
+        path,
+        "--format",
+        "json",
+        "--today",
+        "2026-12-01",
+    ]);
+    let value: Value = serde_json::from_str(&out).expect("json");
+    let rotation = &value["rotations"][0];
+    let holidays: Vec<Vec<&str>> = rotation["shifts"]
+        .as_array()
+        .expect("shifts")
+        .iter()
+        .map(|s| {
+            s["holidays"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|h| h["date"].as_str())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        holidays,
+        [
+            vec!["2026-12-25"],
+            vec!["2026-12-25", "2027-01-01"],
+            vec!["2027-01-01"]
+        ]
+    );
+    // Each primary is credited with the holidays of their shift.
+    let credited: Vec<(&str, u64)> = rotation["load"]["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .map(|p| {
+            (
+                p["person"].as_str().unwrap_or_default(),
+                p["primary_holidays"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(credited, [("anna", 1), ("ben", 2), ("cleo", 1)]);
+}

@@ -248,20 +248,16 @@ fn apply_overrides(rot: &Rotation, out: &mut RotationSchedule) {
 /// A meeting `length` long before each handoff where one shift ends as the
 /// next starts and their primaries differ (§14.13).
 fn meetings(shifts: &[Shift], length: Duration) -> Vec<Meeting> {
-    let Some(length) = i64::try_from(length.minutes)
-        .ok()
-        .and_then(chrono::Duration::try_minutes)
-        .filter(|l| *l > chrono::Duration::zero())
-    else {
+    if length.minutes == 0 {
         return Vec::new();
-    };
+    }
     let mut out = Vec::new();
     for (i, pair) in shifts.windows(2).enumerate() {
         let [outgoing, incoming] = pair else { continue };
         if outgoing.ends != incoming.begins || outgoing.primary.person == incoming.primary.person {
             continue;
         }
-        let Some(begins) = incoming.begins.checked_sub_signed(length) else {
+        let Some(begins) = time::minutes_before(incoming.begins, length.minutes) else {
             continue;
         };
         out.push(Meeting {

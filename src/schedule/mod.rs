@@ -114,7 +114,7 @@ pub struct Shift {
 impl Shift {
     /// The last day of the shift (inclusive).
     pub fn last_day(&self) -> NaiveDate {
-        self.end.pred_opt().unwrap_or(self.end)
+        time::day_before(self.end)
     }
 
     /// "2026-12-21 – 2026-12-27": inclusive dates, as people read them; with

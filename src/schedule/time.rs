@@ -239,6 +239,11 @@ pub fn days_overlapping(
     (first, after_last)
 }
 
+/// The instant `minutes` of elapsed time before `at` (`None` out of range).
+pub fn minutes_before(at: DateTime<Utc>, minutes: u64) -> Option<DateTime<Utc>> {
+    at.checked_sub_signed(chrono::Duration::try_minutes(i64::try_from(minutes).ok()?)?)
+}
+
 /// The date `days` calendar days after `date` (`None` past the calendar).
 pub fn days_after(date: NaiveDate, days: u64) -> Option<NaiveDate> {
     date.checked_add_days(Days::new(days))
@@ -336,6 +341,12 @@ impl Clock {
         } else {
             local.format("%Y-%m-%dT%H:%M").to_string()
         }
+    }
+
+    /// RFC 3339 with the zone's offset: `2026-01-05T09:00:00+01:00`.
+    pub fn rfc3339(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
     }
 
     /// A local date-time as people read it: `2026-01-05 09:00`.

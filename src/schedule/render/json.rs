@@ -3,7 +3,7 @@
 //! bounds are RFC 3339 date-times with the offset of the zone shown.
 //! Shift `end` is exclusive (as in the spec); `last_day` is inclusive.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
 use super::{counted_shifts, View};
@@ -13,8 +13,7 @@ use crate::schedule::{Form, NotExpanded};
 
 /// `2026-01-05T09:00:00+01:00`: the instant in the clock's zone.
 fn rfc3339(clock: Clock, at: DateTime<Utc>) -> String {
-    at.with_timezone(&clock.zone)
-        .to_rfc3339_opts(SecondsFormat::Secs, false)
+    clock.rfc3339(at)
 }
 
 /// Balance scores rounded to 4 decimals so output is the same everywhere.
