@@ -236,8 +236,6 @@ pub struct RulesArgs {
     pub json: bool,
 }
 
-/// Exactly what the YAML files accept: `YYYY-MM-DD`, zero-padded, nothing
-/// around it (chrono alone would take `2026-1-5` and a leading space).
 /// `0.1.0 (tzdb 2025b)`: the time zone database compiled in decides every handoff.
 fn version_text() -> &'static str {
     static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -250,6 +248,8 @@ fn version_text() -> &'static str {
     })
 }
 
+/// Exactly what the YAML files accept: `YYYY-MM-DD`, zero-padded, nothing
+/// around it (chrono alone would take `2026-1-5` and a leading space).
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let bytes = text.as_bytes();
     let shaped = bytes.len() == 10

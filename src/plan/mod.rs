@@ -250,7 +250,7 @@ fn window(
     let id = &rot.id;
     if !plans_whole_utc_days(rot) {
         return Err(format!(
-            "rotation `{id}` hands over at a time of day, in a time zone or by the month; suggest plans whole-day shifts in UTC for now"
+            "rotation `{id}` uses a time zone, a handoff time, date-time starts or an hour, minute or month shift length; suggest plans whole-day shifts in UTC for now"
         ));
     }
     if rs.truncated.is_some() {
