@@ -24,7 +24,7 @@ use crate::schema;
 #[derive(Debug, Parser)]
 #[command(
     name = "steward",
-    version,
+    version = version_text(),
     about = "Lint data-pipeline ownership, runbooks and on-call rotations",
     long_about = "steward checks the YAML definitions of a data team's pipelines, owners, on-call \
 rotations and holiday calendars, and the Markdown runbooks beside them, against JSON Schemas and \
@@ -183,6 +183,9 @@ pub struct ScheduleArgs {
     /// The date "today", marked in the table [default: the local date].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
+    /// Show times in this IANA time zone (e.g. America/New_York) [default: each rotation's own].
+    #[arg(long, value_name = "ZONE", value_parser = crate::schedule::time::parse_zone)]
+    pub time_zone: Option<crate::schedule::time::Tz>,
     /// Write the schedule to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -243,6 +246,18 @@ pub struct RulesArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `0.1.0 (tzdb 2025b)`: the time zone database compiled in decides every handoff.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{} (tzdb {})",
+            env!("CARGO_PKG_VERSION"),
+            crate::schedule::time::TZDB_VERSION
+        )
+    })
 }
 
 /// Exactly what the YAML files accept: `YYYY-MM-DD`, zero-padded, nothing
@@ -658,6 +673,7 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
         from: args.from,
         to: args.to,
         today,
+        zone: args.time_zone,
     };
     let text = schedule_render::render(&view, args.format);
     match &args.output {

@@ -21,6 +21,7 @@ mod distinct_owners;
 mod double_booked;
 mod duplicate_id;
 mod escalation_required;
+mod handoff_meeting;
 mod holiday_coverage;
 mod holiday_fairness;
 mod io_error;
@@ -120,6 +121,8 @@ pub static RULES: &[&Rule] = &[
     &raci_accountable::RULE,
     &raci_overlap::RULE,
     &raci_required::RULE,
+    // 0.2: time zones and handoffs (§9).
+    &handoff_meeting::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
