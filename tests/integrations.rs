@@ -250,7 +250,7 @@ fn sarif_is_byte_identical_run_to_run_and_fingerprints_are_unique() {
         .as_array()
         .expect("results")
         .iter()
-        .filter_map(|r| r["partialFingerprints"]["steward/v1"].as_str())
+        .filter_map(|r| r["partialFingerprints"]["steward/v2"].as_str())
         .collect();
     let count = prints.len();
     prints.sort_unstable();

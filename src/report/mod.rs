@@ -2,6 +2,7 @@
 //! rule catalog as data; none of them knows any rule.
 
 pub mod counts;
+pub mod fingerprint;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -51,6 +52,9 @@ pub struct ResolvedFinding {
     /// The person the finding is about, if one (`ignore[rule(person)]`).
     pub subject: Option<String>,
     pub suppressed: Option<Suppressed>,
+    /// Identity across runs and revisions, without line numbers
+    /// (`--only-new`, baselines, SARIF `partialFingerprints`).
+    pub fingerprint: fingerprint::Fingerprint,
 }
 
 /// One line of the rule catalog, for formats that describe rules (SARIF).
@@ -163,10 +167,23 @@ pub fn resolve(
 ) -> Option<ResolvedFinding> {
     let (file, span) = workspace.span_of(&finding.location)?;
     let source = workspace.files.get(file)?;
-    let pointer = match &finding.location {
-        Location::Node { pointer, .. } | Location::Key { pointer, .. } => pointer.clone(),
-        Location::Span { .. } => String::new(),
+    let (pointer, document) = match &finding.location {
+        Location::Node { pointer, doc } | Location::Key { pointer, doc } => {
+            (pointer.clone(), workspace.doc(*doc))
+        }
+        Location::Span { .. } => (String::new(), None),
     };
+    let repo_path = format!("{}{}", workspace.repository_prefix, source.repo_relative);
+    let fingerprint = fingerprint::of(&fingerprint::Key {
+        rule: &finding.rule,
+        repo_path: &repo_path,
+        document: fingerprint::DocumentKey {
+            kind: document.and_then(|d| d.kind).map(|k| k.as_str()),
+            id: document.and_then(|d| d.id.as_deref()),
+        },
+        pointer: &pointer,
+        message: &finding.message,
+    });
     let labels = finding
         .labels
         .iter()
@@ -191,7 +208,7 @@ pub fn resolve(
         help: finding.help,
         file,
         path: source.display.clone(),
-        repo_path: format!("{}{}", workspace.repository_prefix, source.repo_relative),
+        repo_path,
         span,
         start: source.line_col(span.start),
         end: source.line_col(span.end),
@@ -200,6 +217,7 @@ pub fn resolve(
         labels,
         subject: finding.subject,
         suppressed,
+        fingerprint,
     })
 }
 

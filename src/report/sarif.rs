@@ -15,8 +15,12 @@
 //!   Unicode code points and end positions are exclusive, as SARIF defines.
 //! - Secondary labels become `relatedLocations`; suppressed findings carry
 //!   `suppressions: [{kind: inSource}]`.
-//! - `partialFingerprints["steward/v1"]` hashes rule, file, JSON pointer and
-//!   message, so a result keeps its identity when lines above it move.
+//! - `partialFingerprints["steward/v2"]` is the finding's fingerprint
+//!   ([`super::fingerprint`]: rule, file, document kind and id, JSON pointer,
+//!   message; no line) with its occurrence among equal ones, so a result keeps
+//!   its identity when lines above it move, and code scanning agrees with
+//!   `--only-new` and baselines. (`steward/v1` hashed the line of file-level
+//!   findings and no document; the key changed with the hash.)
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -24,6 +28,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::fingerprint::Fingerprint;
 use super::{Report, ResolvedFinding, RuleInfo};
 use crate::finding::Severity;
 use crate::source::LineCol;
@@ -31,7 +36,7 @@ use crate::source::LineCol;
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
-const FINGERPRINT_KEY: &str = "steward/v1";
+const FINGERPRINT_KEY: &str = "steward/v2";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -250,18 +255,6 @@ fn first_section(explanation: &str) -> String {
     lines.join("\n").trim().to_string()
 }
 
-/// FNV-1a, 64 bits: stable across platforms and Rust versions, unlike `Hash`.
-fn fnv1a(parts: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain(std::iter::once(0)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    hash
-}
-
 fn rule(info: &RuleInfo) -> Rule<'_> {
     let full = first_section(&info.explanation);
     Rule {
@@ -350,21 +343,14 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let mut seen: HashMap<Fingerprint, usize> = HashMap::new();
     let results = report
         .findings
         .iter()
         .map(|f| {
-            // Findings at file level have no pointer: their line identifies them.
-            let anchor = if f.pointer.is_empty() {
-                format!("L{}", f.start.line)
-            } else {
-                f.pointer.clone()
-            };
-            let hash = fnv1a(&[&f.rule, &f.repo_path, &anchor, &f.message]);
-            let occurrence = seen.entry(hash).or_insert(0);
+            let occurrence = seen.entry(f.fingerprint).or_insert(0);
             *occurrence += 1;
-            let fingerprint = format!("{hash:016x}:{occurrence}");
+            let fingerprint = format!("{}:{occurrence}", f.fingerprint);
             result(f, index.get(f.rule.as_str()).copied(), fingerprint)
         })
         .collect();
@@ -410,14 +396,5 @@ mod tests {
             "Intro\n```yaml\n# not a heading\n```"
         );
         assert_eq!(first_section(""), "");
-    }
-
-    #[test]
-    fn fingerprint_hash_is_fixed() {
-        // The value must never change between releases: alerts are tracked by it.
-        assert_eq!(fnv1a(&[]), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(&["a"]), fnv1a(&["a"]));
-        assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
-        assert_eq!(format!("{:016x}", fnv1a(&["schema"])), "05277d15f9a23a42");
     }
 }
