@@ -17,6 +17,7 @@ use crate::load::LoadOptions;
 use crate::plan;
 use crate::policy::Policy;
 use crate::report::{self, Format, RenderOptions, Report, Summary};
+use crate::review;
 use crate::rules::{self, RULES};
 use crate::schedule::render::{self as schedule_render, ScheduleFormat};
 use crate::schema;
@@ -162,6 +163,14 @@ pub struct CheckArgs {
     /// policy unless --policy is given or a Policy document is among them.
     #[arg(long)]
     pub isolated: bool,
+    /// Compare with the workspace as it is at git revision REV (read from
+    /// git, never checked out): runs `schedule-change`; see --only-new.
+    #[arg(long, value_name = "REV", conflicts_with = "isolated")]
+    pub base: Option<String>,
+    /// Report only findings that the --base revision does not have (matched
+    /// by rule, file, document, JSON pointer and message; never by line).
+    #[arg(long, requires = "base")]
+    pub only_new: bool,
 }
 
 #[derive(Debug, Args)]
@@ -328,8 +337,14 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     if let Some(message) = colliding_outputs(args) {
         return fatal(&message);
     }
-    let outcome = match check::check_all(&options) {
-        Ok(outcomes) => check::Combined::new(outcomes),
+    let mut preexisting = None;
+    let outcome = match review::check_all(&options, args.base.as_deref()) {
+        Ok(outcomes) => {
+            if args.only_new {
+                preexisting = Some(review::base_counts(&outcomes));
+            }
+            check::Combined::new(outcomes)
+        }
         Err(CheckError::Fatal(message)) => return fatal(&message),
         Err(CheckError::InvalidPolicy(invalid)) => {
             let check::InvalidPolicy {
@@ -349,6 +364,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
                 judged: Vec::new(),
                 checked: Vec::new(),
                 strict: false,
+                known: Vec::new(),
             };
             let options = RenderOptions {
                 color: use_color(args.color, io::stderr().is_terminal()),
@@ -362,6 +378,9 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     };
     let mut report = outcome.report();
     report.strict = args.strict;
+    if let Some(before) = &mut preexisting {
+        review::only_new(&mut report, before);
+    }
     // Files first: a run whose extra reports cannot be written fails (exit 2)
     // before it prints anything.
     let file_options = RenderOptions {

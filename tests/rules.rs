@@ -18,9 +18,45 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
         assert!(fail.is_dir(), "missing fixture {}", fail.display());
         assert!(pass.is_dir(), "missing fixture {}", pass.display());
 
-        let failing = common::check_paths(&[fail.strip_prefix(&root).unwrap().to_path_buf()]);
+        // A rule that compares with a base revision (`--base`) has the
+        // files of that revision in `base`: it is silent without a base, and
+        // judged with `base` committed to a git repository.
+        let base = common::fixture(&format!("{}/base", rule.id));
+        let judged = |dir: &std::path::Path| -> Vec<steward::report::ResolvedFinding> {
+            let relative = dir.strip_prefix(&root).unwrap().to_path_buf();
+            if !base.is_dir() {
+                return common::check_paths(&[relative]).findings;
+            }
+            let alone = common::check_paths(std::slice::from_ref(&relative));
+            assert!(
+                alone.findings.iter().all(|f| f.rule != rule.id),
+                "`{}` fired on {} without a base",
+                rule.id,
+                relative.display()
+            );
+            let repo = common::repo_with_base(&base, dir);
+            let real = std::fs::canonicalize(repo.path()).unwrap();
+            let shown = |path: &str| {
+                path.replace(
+                    &format!("{}/", real.display()),
+                    &format!("{}/", relative.display()),
+                )
+            };
+            common::check_with_base(std::slice::from_ref(&real), "HEAD")
+                .findings
+                .into_iter()
+                .map(|mut f| {
+                    f.path = shown(&f.path);
+                    for l in &mut f.labels {
+                        l.path = shown(&l.path);
+                    }
+                    f
+                })
+                .collect()
+        };
+
+        let failing = judged(&fail);
         let own: Vec<_> = failing
-            .findings
             .iter()
             .filter(|f| f.rule == rule.id && f.suppressed.is_none())
             .collect();
@@ -63,9 +99,8 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
             .collect();
         insta::assert_snapshot!(format!("fail__{}", rule.id), text);
 
-        let passing = common::check_paths(&[pass.strip_prefix(&root).unwrap().to_path_buf()]);
+        let passing = judged(&pass);
         let noise: Vec<_> = passing
-            .findings
             .iter()
             .filter(|f| f.rule == rule.id && f.suppressed.is_none())
             .map(|f| {

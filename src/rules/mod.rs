@@ -32,6 +32,7 @@ mod roster_size;
 mod runbook_file;
 mod runbook_required;
 mod runbook_sections;
+mod schedule_change;
 mod schedule_horizon;
 mod schema;
 mod sla_order;
@@ -50,6 +51,9 @@ pub struct Context<'a> {
     pub runbooks: &'a crate::runbook::RunbookIndex,
     /// "Today", for time-relative rules (`--today`).
     pub today: NaiveDate,
+    /// The workspace as it is at the `--base` revision, when comparing
+    /// (`schedule-change`); `None` otherwise.
+    pub base: Option<&'a crate::check::Loaded>,
 }
 
 /// A rule's parameters from the active policy (defaults merged in).
@@ -111,6 +115,7 @@ pub static RULES: &[&Rule] = &[
     &holiday_fairness::RULE,
     &schedule_horizon::RULE,
     &roster_size::RULE,
+    &schedule_change::RULE,
     &unused_ignore::RULE,
     &broad_ignore::RULE,
 ];
