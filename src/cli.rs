@@ -57,6 +57,9 @@ pub enum Command {
     },
     /// Show the expanded rotations: shifts, holidays, leave and load per person.
     Schedule(ScheduleArgs),
+    /// Show what the working tree changes compared with a git revision: shifts
+    /// reassigned, load per person, findings fixed and introduced.
+    Diff(DiffArgs),
     /// Plan a rotation that passes every rotation rule: print it, or --write it.
     Suggest(SuggestArgs),
     /// Print the JSON Schema of a document kind (for editors), or list the kinds.
@@ -174,6 +177,37 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  steward diff main                          what this branch changes, for people
+  steward diff origin/main --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+  steward diff HEAD~1 rotations/ --format json | jq '.shifts'
+
+The revision is read from git without checking it out. Exit status: 0 compared, 2 steward could not run (no repository, unknown revision, bad flags).")]
+pub struct DiffArgs {
+    /// The git revision to compare with (a commit, branch, tag, `HEAD~1`).
+    #[arg(value_name = "REV")]
+    pub rev: String,
+    /// Files or directories whose rotations and findings to compare.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = review::diff::DiffFormat::Human)]
+    pub format: review::diff::DiffFormat,
+    /// Write the diff to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Use the Policy document in FILE (for both sides) instead of each side's own.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The date "today": shifts over before it are not compared [default: the local date].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// Larger files are reported and not parsed.
+    #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_file_size)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
 pub struct ScheduleArgs {
     /// Files or directories to read (directories are walked recursively).
     #[arg(value_name = "PATH")]
@@ -276,6 +310,7 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => run_rules(&args),
         Command::Explain { rule } => run_explain(&rule),
         Command::Schedule(args) => run_schedule(&args),
+        Command::Diff(args) => run_diff(&args),
         Command::Suggest(args) => run_suggest(&args),
         Command::Schema { kind } => run_schema(kind.as_deref()),
         Command::Completions { shell } => run_completions(shell),
@@ -672,6 +707,29 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
             Err(e) => fatal(&format!("cannot write `{}`: {e}", path.display())),
         },
         None => print(&text),
+    }
+}
+
+/// Runs `diff`: 0, or 2 when it cannot run.
+pub fn run_diff(args: &DiffArgs) -> u8 {
+    let options = check_options(
+        &args.paths,
+        args.policy.clone(),
+        args.today,
+        args.max_file_size,
+    );
+    let mut buffer = Vec::new();
+    match review::diff(&options, &args.rev, args.format, &mut buffer) {
+        Ok(()) => {}
+        Err(CheckError::Fatal(message)) => return fatal(&message),
+        Err(CheckError::InvalidPolicy(_)) => return fatal("the policy file is invalid"),
+    }
+    match &args.output {
+        Some(path) => match fs::write(path, &buffer) {
+            Ok(()) => 0,
+            Err(e) => fatal(&format!("cannot write `{}`: {e}", path.display())),
+        },
+        None => print(&String::from_utf8_lossy(&buffer)),
     }
 }
 

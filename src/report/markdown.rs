@@ -22,7 +22,7 @@ fn icon(severity: Severity) -> &'static str {
 
 /// Makes text safe inside a table cell: `|` escaped, line breaks as `<br>`,
 /// and `<`, `&` outside code spans as entities so they are not read as HTML.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
     let mut chars = text.chars().peekable();
@@ -44,7 +44,7 @@ fn cell(text: &str) -> String {
 }
 
 /// A code span holding `text`, whatever backticks it contains.
-fn code(text: &str) -> String {
+pub(crate) fn code(text: &str) -> String {
     let mut longest = 0;
     let mut run = 0;
     for c in text.chars() {

@@ -5,6 +5,7 @@
 //! `steward diff` ([`diff`]).
 
 pub mod changes;
+pub mod diff;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
@@ -434,6 +435,22 @@ pub fn compare(
     let load = |scope: &Scope| revision.load(scope, options);
     let outcomes = check::check_all_with(options, Some(&load))?;
     Ok((outcomes, revision.commits()))
+}
+
+/// `steward diff`: compares, renders `format` into `out`.
+pub fn diff(
+    options: &CheckOptions,
+    rev: &str,
+    format: diff::DiffFormat,
+    out: &mut dyn std::io::Write,
+) -> Result<(), CheckError> {
+    let (outcomes, commits) = compare(options, rev)?;
+    let result = diff::compute(&outcomes, rev, &commits, options.today);
+    diff::render(&result, format, out)
+        .map_err(|e| CheckError::Fatal(format!("cannot render the diff: {e}")))?;
+    // The process ends soon: freeing the workspaces item by item only costs time.
+    std::mem::forget(outcomes);
+    Ok(())
 }
 
 /// `--only-new`: moves the findings each workspace's base revision already
