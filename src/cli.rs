@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::baseline::{Baseline, Scope};
 use crate::check::{self, CheckError, CheckOptions};
 use crate::did_you_mean::did_you_mean;
 use crate::document::Kind;
@@ -174,6 +175,15 @@ pub struct CheckArgs {
     /// by rule, file, document, JSON pointer and message; never by line).
     #[arg(long, requires = "base")]
     pub only_new: bool,
+    /// Hide the findings recorded in FILE (written by --write-baseline);
+    /// its entries that no longer occur are counted.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding (not suppressed in source) in FILE, and
+    /// hide them: adopt steward on an existing repository, then see only new
+    /// findings with --baseline FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -372,6 +382,10 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     if let Some(message) = colliding_outputs(args) {
         return fatal(&message);
     }
+    let mut baseline = match args.baseline.as_deref().map(Baseline::read).transpose() {
+        Ok(baseline) => baseline,
+        Err(message) => return fatal(&message),
+    };
     let mut preexisting = None;
     let outcome = match review::check_all(&options, args.base.as_deref()) {
         Ok(outcomes) => {
@@ -413,6 +427,21 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     };
     let mut report = outcome.report();
     report.strict = args.strict;
+    if let Some(path) = &args.write_baseline {
+        let recorded = Baseline::record(&report.findings);
+        if let Err(message) = recorded.write(path) {
+            return fatal(&message);
+        }
+        eprintln!(
+            "steward: recorded {} in baseline `{}`",
+            plural(recorded.findings(), "finding"),
+            path.display()
+        );
+        baseline = Some(recorded);
+    }
+    if let Some(baseline) = &baseline {
+        baseline.apply(&mut report, &Scope::of(&options.paths, args.isolated));
+    }
     if let Some(before) = &mut preexisting {
         review::only_new(&mut report, before);
     }
@@ -465,6 +494,11 @@ fn colliding_outputs(args: &CheckArgs) -> Option<String> {
         .output
         .iter()
         .map(|p| (p, "--output".to_string()))
+        .chain(
+            args.write_baseline
+                .iter()
+                .map(|p| (p, "--write-baseline".to_string())),
+        )
         .chain(args.also_write.iter().map(|a| {
             let format = a
                 .format
@@ -499,6 +533,14 @@ fn colliding_outputs(args: &CheckArgs) -> Option<String> {
 pub fn exit_code(summary: &Summary, strict: bool) -> u8 {
     let failing = summary.errors + if strict { summary.warnings } else { 0 };
     u8::from(failing > 0)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn terminal_width() -> usize {

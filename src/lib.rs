@@ -5,6 +5,7 @@
 //! `model` (typed) -> `schedule` (expanded rotations) -> `rules` -> `Finding`s
 //! -> `report` (one renderer per output format).
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod did_you_mean;

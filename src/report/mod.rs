@@ -313,10 +313,13 @@ pub fn resolve(
 
 /// The deterministic order of findings in every output.
 pub fn sort(findings: &mut [ResolvedFinding]) {
-    findings.sort_by(|a, b| {
-        (&a.path, a.start, &a.rule, &a.message, a.end, &a.pointer)
-            .cmp(&(&b.path, b.start, &b.rule, &b.message, b.end, &b.pointer))
-    });
+    findings.sort_by(order);
+}
+
+/// The order [`sort`] puts findings in.
+pub fn order(a: &ResolvedFinding, b: &ResolvedFinding) -> std::cmp::Ordering {
+    (&a.path, a.start, &a.rule, &a.message, a.end, &a.pointer)
+        .cmp(&(&b.path, b.start, &b.rule, &b.message, b.end, &b.pointer))
 }
 
 /// Output formats of `steward check`.

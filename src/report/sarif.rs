@@ -14,7 +14,10 @@
 //!   repository root (`uriBaseId: %SRCROOT%`), percent-encoded; columns count
 //!   Unicode code points and end positions are exclusive, as SARIF defines.
 //! - Secondary labels become `relatedLocations`; suppressed findings carry
-//!   `suppressions: [{kind: inSource}]`.
+//!   `suppressions: [{kind: inSource}]`. Findings a `--baseline` file or
+//!   the `--base` revision (`--only-new`) hide stay in the log with
+//!   `suppressions: [{kind: external}]` and `baselineState: unchanged`; the
+//!   others then have `baselineState: new`.
 //! - `partialFingerprints["steward/v2"]` is the finding's fingerprint
 //!   ([`super::fingerprint`]: rule, file, document kind and id, JSON pointer,
 //!   message; no line) with its occurrence among equal ones, so a result keeps
@@ -29,7 +32,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::fingerprint::Fingerprint;
-use super::{Report, ResolvedFinding, RuleInfo};
+use super::{Known, Report, ResolvedFinding, RuleInfo};
 use crate::finding::Severity;
 use crate::source::LineCol;
 
@@ -121,6 +124,10 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression<'a>>,
+    /// With `--baseline` or `--only-new`: `unchanged` for the findings they
+    /// hide, `new` for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -284,6 +291,8 @@ fn rule(info: &RuleInfo) -> Rule<'_> {
 
 fn result<'a>(
     f: &'a ResolvedFinding,
+    known: Option<Known>,
+    compared: bool,
     rule_index: Option<usize>,
     fingerprint: String,
 ) -> SarifResult<'a> {
@@ -316,7 +325,7 @@ fn result<'a>(
             }
         })
         .collect();
-    let suppressions = f
+    let mut suppressions: Vec<Suppression<'_>> = f
         .suppressed
         .iter()
         .map(|s| Suppression {
@@ -324,6 +333,21 @@ fn result<'a>(
             justification: s.justification.as_deref(),
         })
         .collect();
+    if let Some(known) = known {
+        suppressions.push(Suppression {
+            kind: "external",
+            justification: Some(match known {
+                Known::Baseline => "recorded in the --baseline file",
+                Known::Base => "also at the --base revision (--only-new)",
+            }),
+        });
+    }
+    // Suppressed in source: not part of the comparison.
+    let baseline_state = match (known, compared, f.suppressed.is_some()) {
+        (Some(_), _, _) => Some("unchanged"),
+        (None, true, false) => Some("new"),
+        _ => None,
+    };
     SarifResult {
         rule_id: &f.rule,
         rule_index,
@@ -333,6 +357,7 @@ fn result<'a>(
         related_locations: related,
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
         suppressions,
+        baseline_state,
     }
 }
 
@@ -343,15 +368,25 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    let mut seen: HashMap<Fingerprint, usize> = HashMap::new();
-    let results = report
+    // Findings hidden as known (baseline, --only-new) stay in the log,
+    // externally suppressed, in the report's order.
+    let mut all: Vec<(&ResolvedFinding, Option<Known>)> = report
         .findings
         .iter()
-        .map(|f| {
+        .map(|f| (f, None))
+        .chain(report.known.iter().map(|k| (&k.finding, Some(k.known))))
+        .collect();
+    all.sort_by(|(a, _), (b, _)| super::order(a, b));
+    let compared = report.summary.baseline.is_some() || report.summary.preexisting.is_some();
+    let mut seen: HashMap<Fingerprint, usize> = HashMap::new();
+    let results = all
+        .into_iter()
+        .map(|(f, known)| {
             let occurrence = seen.entry(f.fingerprint).or_insert(0);
             *occurrence += 1;
             let fingerprint = format!("{}:{occurrence}", f.fingerprint);
-            result(f, index.get(f.rule.as_str()).copied(), fingerprint)
+            let rule_index = index.get(f.rule.as_str()).copied();
+            result(f, known, compared, rule_index, fingerprint)
         })
         .collect();
     let log = Log {
