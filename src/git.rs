@@ -287,6 +287,30 @@ impl Repository {
     }
 }
 
+impl Repository {
+    /// The first `limit` bytes of a blob, without reading the rest.
+    pub fn read_blob_head(&self, id: &str, limit: u64) -> Result<Vec<u8>, GitError> {
+        let mut command = git(&self.toplevel);
+        command
+            .args(["cat-file", "blob", "--end-of-options", id])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = command
+            .spawn()
+            .map_err(|e| GitError::NoGit(e.to_string()))?;
+        let mut bytes = Vec::new();
+        let read = match child.stdout.take() {
+            Some(out) => out.take(limit).read_to_end(&mut bytes).map(drop),
+            None => Ok(()),
+        };
+        // The rest is not wanted: stop git rather than drain it.
+        let _ = child.kill();
+        let _ = child.wait();
+        read.map_err(|e| GitError::Failed(format!("reading object {id}: {e}")))?;
+        Ok(bytes)
+    }
+}
+
 /// Reads one `cat-file --batch` answer: `<id> blob <size>\n<bytes>\n`.
 fn read_one(reader: &mut impl BufRead, id: &str) -> Result<Vec<u8>, GitError> {
     let mut header = Vec::new();

@@ -461,3 +461,85 @@ fn an_unchanged_workspace_has_an_empty_diff() {
         insta::assert_snapshot!("diff_markdown_unchanged", common::stdout(&output));
     }
 }
+
+#[test]
+fn files_with_the_same_contents_are_each_read_at_the_base() {
+    // Two identical files are one blob in git: both must load at the base,
+    // so the duplicate they make is not new.
+    let repo = tempfile::tempdir().expect("tempdir");
+    common::init_repo(repo.path());
+    write(repo.path(), "a/team.yaml", TEAM);
+    write(repo.path(), "b/team.yaml", TEAM);
+    common::commit_all(repo.path(), "the same team twice");
+    let all = json(&run(repo.path(), &["check", "--format", "json"]));
+    assert!(rules_and_messages(&all)
+        .iter()
+        .any(|f| f.contains("duplicate-id")));
+    let output = run(
+        repo.path(),
+        &["check", "--base", "HEAD", "--only-new", "--format", "json"],
+    );
+    let report = json(&output);
+    assert_eq!(rules_and_messages(&report), Vec::<String>::new());
+    assert_eq!(
+        report["summary"]["preexisting"],
+        all["findings"].as_array().map_or(0, Vec::len)
+    );
+}
+
+#[test]
+fn runbooks_are_read_from_the_base_revision_too() {
+    let repo = tempfile::tempdir().expect("tempdir");
+    common::init_repo(repo.path());
+    write(repo.path(), "team.yaml", TEAM);
+    write(
+        repo.path(),
+        "pipelines/profit.yaml",
+        "apiVersion: steward/v1\nkind: Pipeline\nid: profit\nname: Profit\narea: profit\naudience: internal\nowners: { primary: john, secondary: emily }\nrunbook: ../runbooks/profit.md\n",
+    );
+    let sections = "# Overview\n# Metrics\n# Common issues\n# SLA\n";
+    write(repo.path(), "runbooks/profit.md", sections);
+    common::commit_all(repo.path(), "a runbook without escalation");
+    write(
+        repo.path(),
+        "runbooks/profit.md",
+        &format!("{sections}# Escalation\n"),
+    );
+    let diff = json(&run(repo.path(), &["diff", "HEAD", "--format", "json"]));
+    let fixed: Vec<String> = diff["findings"]["fixed"]
+        .as_array()
+        .expect("fixed")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["file"].as_str().unwrap_or_default(),
+                f["rule"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(fixed, ["pipelines/profit.yaml runbook-sections"]);
+    assert!(diff["findings"]["introduced"]
+        .as_array()
+        .expect("introduced")
+        .is_empty());
+}
+
+#[test]
+fn a_nested_workspace_stays_apart_at_the_base_too() {
+    // The same team in the outer and in a nested workspace is no duplicate:
+    // each is judged on its own, at the base as in the working tree.
+    let repo = tempfile::tempdir().expect("tempdir");
+    common::init_repo(repo.path());
+    write(repo.path(), "steward.yaml", POLICY);
+    write(repo.path(), "team.yaml", TEAM);
+    write(repo.path(), "nested/steward.yaml", POLICY);
+    write(repo.path(), "nested/team.yaml", TEAM);
+    write(repo.path(), ".hidden/team.yaml", TEAM);
+    common::commit_all(repo.path(), "two workspaces");
+    let check = json(&run(repo.path(), &["check", "--format", "json"]));
+    assert_eq!(rules_and_messages(&check), Vec::<String>::new());
+    let diff = json(&run(repo.path(), &["diff", "HEAD", "--format", "json"]));
+    assert_eq!(diff["summary"]["findings_fixed"], 0, "{diff:#}");
+    assert_eq!(diff["summary"]["findings_introduced"], 0, "{diff:#}");
+}

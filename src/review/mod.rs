@@ -88,13 +88,16 @@ impl Revision {
             .filter_map(|a| relative_to(a, &scope.root.dir))
             .collect();
         let wanted = tree.workspace_files(&asked, options.load.max_file_size);
-        let ids: Vec<&str> = wanted.iter().map(|e| e.id.as_str()).collect();
-        let mut blobs = repository.read_blobs(&ids)?;
+        let mut ids: Vec<&str> = wanted.iter().map(|e| e.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let blobs = repository.read_blobs(&ids)?;
         let files: Vec<FileAt> = wanted
             .iter()
             .map(|entry| FileAt {
                 relative: entry.path.clone(),
-                bytes: blobs.remove(&entry.id).unwrap_or_default(),
+                // Files with the same contents share one blob.
+                bytes: blobs.get(&entry.id).cloned().unwrap_or_default(),
                 reported: asked.iter().any(|a| git::is_within(&entry.path, a)),
             })
             .collect();
@@ -292,16 +295,37 @@ impl Tree {
                 }
             }
         }
-        let ids: Vec<&str> = wanted.values().map(String::as_str).collect();
+        // Runbooks are read up to a limit, as from disk: a huge file is
+        // read in part, not loaded whole.
+        let limit = runbook::MAX_RUNBOOK_BYTES;
+        let small = |path: &String| {
+            self.entries
+                .get(path)
+                .and_then(|e| e.size)
+                .is_some_and(|size| size <= limit)
+        };
+        let mut ids: Vec<&str> = wanted
+            .iter()
+            .filter(|(path, _)| small(path))
+            .map(|(_, id)| id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
         let read = repository.read_blobs(&ids);
         if let Ok(mut contents) = self.contents.lock() {
             for (path, id) in &wanted {
-                let text = match &read {
-                    Ok(blobs) => blobs
-                        .get(id)
-                        .cloned()
-                        .ok_or_else(|| format!("object {id} was not read")),
-                    Err(e) => Err(e.to_string()),
+                let text = if small(path) {
+                    match &read {
+                        Ok(blobs) => blobs
+                            .get(id)
+                            .cloned()
+                            .ok_or_else(|| format!("object {id} was not read")),
+                        Err(e) => Err(e.to_string()),
+                    }
+                } else {
+                    repository
+                        .read_blob_head(id, limit)
+                        .map_err(|e| e.to_string())
                 };
                 contents.insert(path.clone(), text);
             }
