@@ -5,11 +5,13 @@
 //! `model` (typed) -> `schedule` (expanded rotations) -> `rules` -> `Finding`s
 //! -> `report` (one renderer per output format).
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod did_you_mean;
 pub mod document;
 pub mod finding;
+pub mod git;
 pub mod load;
 pub mod lsp;
 pub mod model;
@@ -18,6 +20,7 @@ pub mod policy;
 pub mod reference;
 pub mod report;
 pub mod resolve;
+pub mod review;
 pub mod rules;
 pub mod runbook;
 pub mod schedule;

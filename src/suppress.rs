@@ -48,8 +48,22 @@ pub struct Suppression {
     pub span: Span,
     /// The 1-based line whose findings it suppresses.
     pub target_line: usize,
+    /// Alone on its line, so it applies to the next one.
+    pub alone: bool,
     pub entries: Vec<Entry>,
     pub reason: Option<String>,
+}
+
+impl Suppression {
+    /// The line it applies to, in words. No line number: messages are part
+    /// of a finding's fingerprint, which must survive lines moving.
+    fn place(&self) -> &'static str {
+        if self.alone {
+            "the next line"
+        } else {
+            "this line"
+        }
+    }
 }
 
 /// Splits at commas outside parentheses.
@@ -137,6 +151,7 @@ pub fn collect(file_id: FileId, file: &SourceFile, comments: &[Comment]) -> Vec<
             file: file_id,
             span: comment.span,
             target_line: if alone { at.line + 1 } else { at.line },
+            alone,
             entries,
             reason,
         });
@@ -344,12 +359,12 @@ impl Suppressions {
                     let help = match about.as_slice() {
                         [] => None,
                         [one] => Some(format!(
-                            "the `{rule}` finding on line {} is about {one}: write `{rule}({one})` if the suppression is meant for {one}, or remove `{written}`",
-                            s.target_line
+                            "the `{rule}` finding on {} is about {one}: write `{rule}({one})` if the suppression is meant for {one}, or remove `{written}`",
+                            s.place()
                         )),
                         more => Some(format!(
-                            "the `{rule}` findings on line {} are about {}: name the person the suppression is meant for, or remove `{written}`",
-                            s.target_line,
+                            "the `{rule}` findings on {} are about {}: name the person the suppression is meant for, or remove `{written}`",
+                            s.place(),
                             list(more, 4)
                         )),
                     };
@@ -362,16 +377,16 @@ impl Suppressions {
                     };
                     (
                         format!(
-                            "suppression of `{written}` is unused: no `{rule}` finding about {subject} on line {}",
-                            s.target_line
+                            "suppression of `{written}` is unused: no `{rule}` finding about {subject} on {}",
+                            s.place()
                         ),
                         help,
                     )
                 } else {
                     (
                         format!(
-                            "suppression of `{rule}` is unused: no `{rule}` finding on line {}",
-                            s.target_line
+                            "suppression of `{rule}` is unused: no `{rule}` finding on {}",
+                            s.place()
                         ),
                         remove,
                     )

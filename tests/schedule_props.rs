@@ -82,6 +82,7 @@ fn run(rule: &str, model: &Model, params: Value) -> Vec<String> {
         schedule: &schedule,
         runbooks: &runbooks,
         today: base(),
+        base: None,
     };
     let map: Map<String, Value> = params.as_object().cloned().unwrap_or_default();
     let mut out = Vec::new();

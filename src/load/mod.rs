@@ -838,6 +838,52 @@ pub fn load_sources(
     workspace
 }
 
+/// A file given by its contents, for [`load_files`].
+#[derive(Debug, Clone)]
+pub struct FileAt {
+    /// Relative to the root, `/`-separated.
+    pub relative: String,
+    pub bytes: Vec<u8>,
+    /// Whether its findings are reported (it lies under an asked PATH).
+    pub reported: bool,
+}
+
+/// Builds the workspace at `root` from files given in memory (the files of
+/// a git revision, for `--base`), parsed exactly as files read from disk:
+/// each file's path is `root` joined with its relative path, so findings
+/// show the same paths as the files on disk would. `repository_prefix` is
+/// the root's path inside its repository (`examples/acme/` or `""`).
+pub fn load_files(
+    root: &Path,
+    repository_prefix: String,
+    files: Vec<FileAt>,
+    options: &LoadOptions,
+) -> Workspace {
+    let mut workspace = Workspace {
+        roots: vec![root.to_path_buf()],
+        repository_prefix,
+        yaml_limits: options.yaml,
+        ..Workspace::default()
+    };
+    let cwd = current_dir();
+    let processed: Vec<(Candidate, Processed)> = files
+        .into_par_iter()
+        .map(|file| {
+            let candidate = Candidate {
+                path: root.join(&file.relative),
+                root: 0,
+                repo_relative: file.relative,
+                reported: file.reported,
+            };
+            (candidate, process_bytes(file.bytes, options))
+        })
+        .collect();
+    for (candidate, processed) in processed {
+        merge(&mut workspace, &candidate, &cwd, processed);
+    }
+    workspace
+}
+
 /// Adds a processed file to the workspace: documents, comments, problems.
 fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed: Processed) {
     let path = &candidate.path;

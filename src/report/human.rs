@@ -205,7 +205,11 @@ pub fn render(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write)
         out.write_all(text.as_bytes())?;
         writeln!(out)?;
     }
-    writeln!(out, "{}", report.summary_line())
+    writeln!(out, "{}", report.summary_line())?;
+    if let Some(note) = report.summary.stale_note() {
+        writeln!(out, "note: {note}")?;
+    }
+    Ok(())
 }
 
 /// Splits a line into words at spaces outside `code spans`, so wrapping never
