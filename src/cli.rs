@@ -301,7 +301,7 @@ pub struct RulesArgs {
     pub json: bool,
 }
 
-/// `0.1.0 (tzdb 2025b)`: the time zone database compiled in decides every handoff.
+/// `0.2.0 (tzdb 2025b)`: the time zone database compiled in decides every handoff.
 fn version_text() -> &'static str {
     static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     TEXT.get_or_init(|| {
