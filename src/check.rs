@@ -426,10 +426,7 @@ pub fn check_workspace(
 }
 
 fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, CheckError> {
-    let timer = Timings::start();
-    let mut findings = run_rules(&loaded.context(options.today), &loaded.policy);
-    findings.extend(run_custom_rules(&loaded.workspace, &loaded.policy));
-    timer.lap("rules");
+    let (resolved, summary) = judge(&loaded, options.today);
     let Loaded {
         workspace,
         policy,
@@ -438,8 +435,6 @@ fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, Check
         schedule,
         ..
     } = loaded;
-    let (resolved, summary) = finish(&workspace, &policy, findings);
-    timer.lap("report");
     Ok(Outcome {
         workspace,
         model,
@@ -449,6 +444,18 @@ fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, Check
         summary,
         judged,
     })
+}
+
+/// The findings of a loaded workspace, as `steward check` reports them
+/// (suppressions applied, sorted), and their counts.
+pub fn judge(loaded: &Loaded, today: NaiveDate) -> (Vec<ResolvedFinding>, Summary) {
+    let timer = Timings::start();
+    let mut findings = run_rules(&loaded.context(today), &loaded.policy);
+    findings.extend(run_custom_rules(&loaded.workspace, &loaded.policy));
+    timer.lap("rules");
+    let judged = finish(&loaded.workspace, &loaded.policy, findings);
+    timer.lap("report");
+    judged
 }
 
 pub fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {
