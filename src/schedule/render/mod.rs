@@ -1,6 +1,7 @@
 //! `steward schedule`: each rotation's shifts with holidays and leave, then
 //! load per person. One module per output format; all read the same [`View`].
 
+mod html;
 mod ics;
 mod json;
 mod text;
@@ -13,6 +14,7 @@ use super::leave::LeavePeriod;
 use super::load::Load;
 use super::{HolidayOnCall, RotationSchedule, Schedule, Shift};
 use crate::model::{Model, Override, Rotation};
+use crate::report::ResolvedFinding;
 use crate::workspace::Workspace;
 
 /// Output formats of `steward schedule`.
@@ -26,6 +28,8 @@ pub enum ScheduleFormat {
     Json,
     /// An iCalendar file: one all-day event per shift and role.
     Ics,
+    /// One self-contained HTML page: a month calendar per rotation, load bars, findings.
+    Html,
 }
 
 /// What to show: the loaded schedule, restricted to a window of days.
@@ -38,6 +42,10 @@ pub struct View<'a> {
     /// Last day shown (inclusive); `None`: to each rotation's end.
     pub to: Option<NaiveDate>,
     pub today: NaiveDate,
+    /// The findings of `steward check` on the same files; only the HTML page
+    /// shows them (those located in a rotation's document), so the other
+    /// formats are given none.
+    pub findings: &'a [ResolvedFinding],
 }
 
 /// One rotation restricted to the window.
@@ -215,6 +223,7 @@ pub fn render(view: &View<'_>, format: ScheduleFormat) -> String {
         ScheduleFormat::Markdown => text::markdown(view),
         ScheduleFormat::Json => json::render(view),
         ScheduleFormat::Ics => ics::render(view),
+        ScheduleFormat::Html => html::render(view),
     }
 }
 
