@@ -475,14 +475,7 @@ fn check_loaded(
     options: &CheckOptions,
     base: Option<&Loaded>,
 ) -> Result<Outcome, CheckError> {
-    let timer = Timings::start();
-    let context = Context {
-        base,
-        ..loaded.context(options.today)
-    };
-    let mut findings = run_rules(&context, &loaded.policy);
-    findings.extend(run_custom_rules(&loaded.workspace, &loaded.policy));
-    timer.lap("rules");
+    let (resolved, summary) = judge_with(&loaded, options.today, base);
     let Loaded {
         workspace,
         policy,
@@ -491,8 +484,6 @@ fn check_loaded(
         schedule,
         ..
     } = loaded;
-    let (resolved, summary) = finish(&workspace, &policy, findings);
-    timer.lap("report");
     Ok(Outcome {
         workspace,
         model,
@@ -503,6 +494,31 @@ fn check_loaded(
         judged,
         base: None,
     })
+}
+
+/// The findings of a loaded workspace, as `steward check` reports them
+/// (suppressions applied, sorted), and their counts.
+pub fn judge(loaded: &Loaded, today: NaiveDate) -> (Vec<ResolvedFinding>, Summary) {
+    judge_with(loaded, today, None)
+}
+
+/// [`judge`] with the workspace at a base revision (`--base`).
+pub fn judge_with(
+    loaded: &Loaded,
+    today: NaiveDate,
+    base: Option<&Loaded>,
+) -> (Vec<ResolvedFinding>, Summary) {
+    let timer = Timings::start();
+    let context = Context {
+        base,
+        ..loaded.context(today)
+    };
+    let mut findings = run_rules(&context, &loaded.policy);
+    findings.extend(run_custom_rules(&loaded.workspace, &loaded.policy));
+    timer.lap("rules");
+    let judged = finish(&loaded.workspace, &loaded.policy, findings);
+    timer.lap("report");
+    judged
 }
 
 pub fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {

@@ -762,6 +762,10 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
             "steward: warning: {skipped} rotation document(s) are invalid and not shown; run `steward check` for details"
         );
     }
+    let findings = match args.format {
+        ScheduleFormat::Html => check::judge(&loaded, today).0,
+        _ => Vec::new(),
+    };
     let view = schedule_render::View {
         workspace: &loaded.workspace,
         model: &loaded.model,
@@ -770,6 +774,7 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
         to: args.to,
         today,
         zone: args.time_zone,
+        findings: &findings,
     };
     let text = schedule_render::render(&view, args.format);
     match &args.output {

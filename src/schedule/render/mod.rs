@@ -1,6 +1,7 @@
 //! `steward schedule`: each rotation's shifts with holidays and leave, then
 //! load per person. One module per output format; all read the same [`View`].
 
+mod html;
 mod ics;
 mod json;
 mod text;
@@ -14,6 +15,7 @@ use super::load::Load;
 use super::time::{Clock, Tz};
 use super::{HolidayOnCall, Meeting, RotationSchedule, Schedule, Shift};
 use crate::model::{Model, Override, Rotation};
+use crate::report::ResolvedFinding;
 use crate::workspace::Workspace;
 
 /// Output formats of `steward schedule`.
@@ -28,6 +30,8 @@ pub enum ScheduleFormat {
     /// An iCalendar file: one event per shift and role (all-day, or timed in
     /// UTC for rotations with times of day), and one per handoff meeting.
     Ics,
+    /// One self-contained HTML page: a month calendar per rotation, load bars, findings.
+    Html,
 }
 
 /// What to show: the loaded schedule, restricted to a window of days.
@@ -43,6 +47,10 @@ pub struct View<'a> {
     /// `--time-zone`: show every rotation's times in this zone; `None`: each
     /// in its own (whole days for rotations without times of day).
     pub zone: Option<Tz>,
+    /// The findings of `steward check` on the same files; only the HTML page
+    /// shows them (those located in a rotation's document), so the other
+    /// formats are given none.
+    pub findings: &'a [ResolvedFinding],
 }
 
 /// One rotation restricted to the window.
@@ -241,6 +249,7 @@ pub fn render(view: &View<'_>, format: ScheduleFormat) -> String {
         ScheduleFormat::Markdown => text::markdown(view),
         ScheduleFormat::Json => json::render(view),
         ScheduleFormat::Ics => ics::render(view),
+        ScheduleFormat::Html => html::render(view),
     }
 }
 
