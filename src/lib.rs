@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod did_you_mean;
 pub mod document;
+pub mod edit;
 pub mod finding;
 pub mod load;
 pub mod model;
