@@ -353,7 +353,12 @@ pub fn analyse_in(
     timer.lap("model");
     let schedule = schedule::build(&model);
     timer.lap("schedule");
-    let runbooks = RunbookIndex::build(&workspace, &model);
+    let required = policy
+        .setting("runbook-sections")
+        .and_then(|s| s.params.get("required"))
+        .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
+        .unwrap_or_default();
+    let runbooks = RunbookIndex::build(&workspace, &model).requiring(required);
     timer.lap("runbooks");
     Ok(Loaded {
         workspace,

@@ -13,6 +13,7 @@ use crate::check::{self, CheckError, CheckOptions};
 use crate::did_you_mean::did_you_mean;
 use crate::document::Kind;
 use crate::finding::Severity;
+use crate::fix;
 use crate::load::LoadOptions;
 use crate::plan;
 use crate::policy::Policy;
@@ -162,6 +163,16 @@ pub struct CheckArgs {
     /// policy unless --policy is given or a Policy document is among them.
     #[arg(long)]
     pub isolated: bool,
+    /// Apply the safe fixes, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Apply the unsafe fixes too (implies --fix, or widens --diff).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing; exit 1 when there
+    /// is something to fix.
+    #[arg(long, conflicts_with_all = ["format", "also_write"])]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]
@@ -328,6 +339,17 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     if let Some(message) = colliding_outputs(args) {
         return fatal(&message);
     }
+    if args.diff {
+        return run_diff(args, &options);
+    }
+    if args.fix || args.unsafe_fixes {
+        match fix::run::apply(&options, args.unsafe_fixes) {
+            Ok(notes) => eprint!("{notes}"),
+            Err(CheckError::Fatal(message)) => return fatal(&message),
+            // The check below reports the invalid policy.
+            Err(CheckError::InvalidPolicy(_)) => {}
+        }
+    }
     let outcome = match check::check_all(&options) {
         Ok(outcomes) => check::Combined::new(outcomes),
         Err(CheckError::Fatal(message)) => return fatal(&message),
@@ -402,6 +424,30 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     std::mem::forget(report);
     std::mem::forget(outcome);
     code
+}
+
+/// `check --diff`: the fixes as a unified diff on stdout (or --output), what
+/// they fix on stderr; exit 1 when there is something to fix, like ruff.
+fn run_diff(args: &CheckArgs, options: &CheckOptions) -> u8 {
+    let plan = match fix::run::preview(options, args.unsafe_fixes) {
+        Ok(plan) => plan,
+        Err(CheckError::Fatal(message)) => return fatal(&message),
+        Err(CheckError::InvalidPolicy(_)) => {
+            return fatal(
+                "the policy file is invalid; run `steward check --policy FILE` for details",
+            )
+        }
+    };
+    let diff = plan.diff();
+    let written = match &args.output {
+        Some(path) => fs::write(path, &diff),
+        None => io::stdout().lock().write_all(diff.as_bytes()),
+    };
+    if let Err(e) = written {
+        return fatal(&format!("cannot write the diff: {e}"));
+    }
+    eprint!("{}", plan.summary(false));
+    u8::from(!plan.files.is_empty())
 }
 
 /// Two reports asked into one file would overwrite each other silently.

@@ -19,6 +19,21 @@ pub fn did_you_mean<'a>(
     best.map(|(c, _)| c)
 }
 
+/// The candidate close enough to `word` to be a likely typo, when exactly
+/// one is: what a fix may put in its place (two would be a guess).
+pub fn only_close<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lowered = word.to_lowercase();
+    let mut close = candidates.into_iter().filter(|candidate| {
+        *candidate != word && strsim::jaro_winkler(&lowered, &candidate.to_lowercase()) >= 0.8
+    });
+    let first = close.next()?;
+    // The same id listed twice is one candidate.
+    close.all(|other| other == first).then_some(first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,5 +44,16 @@ mod tests {
         assert_eq!(did_you_mean("ownres", keys), Some("owners"));
         assert_eq!(did_you_mean("Audience", keys), Some("audience"));
         assert_eq!(did_you_mean("zzz", keys), None);
+    }
+
+    #[test]
+    fn only_one_close_candidate_is_a_fix() {
+        assert_eq!(only_close("emilly", ["emily", "john"]), Some("emily"));
+        assert_eq!(
+            only_close("emilly", ["emily", "emily", "john"]),
+            Some("emily")
+        );
+        assert_eq!(only_close("jon", ["john", "joan"]), None);
+        assert_eq!(only_close("zzz", ["john"]), None);
     }
 }

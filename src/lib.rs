@@ -11,6 +11,7 @@ pub mod did_you_mean;
 pub mod document;
 pub mod edit;
 pub mod finding;
+pub mod fix;
 pub mod load;
 pub mod model;
 pub mod plan;

@@ -51,6 +51,8 @@ pub struct ResolvedFinding {
     /// The person the finding is about, if one (`ignore[rule(person)]`).
     pub subject: Option<String>,
     pub suppressed: Option<Suppressed>,
+    /// What `check --fix` would change (ids are the finding's workspace's).
+    pub fix: Option<Box<crate::fix::Fix>>,
 }
 
 /// One line of the rule catalog, for formats that describe rules (SARIF).
@@ -200,6 +202,7 @@ pub fn resolve(
         labels,
         subject: finding.subject,
         suppressed,
+        fix: finding.fix,
     })
 }
 

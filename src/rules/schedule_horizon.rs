@@ -3,7 +3,8 @@ use chrono::{Days, NaiveDate};
 use super::on_call::{self, count};
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
-use crate::schedule::Form;
+use crate::fix::{Change, Fix};
+use crate::schedule::{Form, MAX_SHIFTS};
 
 pub static RULE: Rule = Rule {
     id: "schedule-horizon",
@@ -50,7 +51,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
-    for (rs, _) in on_call::expanded(ctx) {
+    for (rs, rot) in on_call::expanded(ctx) {
         if rs.truncated.is_some() {
             continue;
         }
@@ -94,12 +95,45 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 horizon.pred_opt().unwrap_or(horizon)
             ),
         };
-        out.push(
-            Diagnostic::new(location, message)
-                .label(format!("last shift ends {}", last.last_day()))
-                .help(help),
-        );
+        let mut d = Diagnostic::new(location, message)
+            .label(format!("last shift ends {}", last.last_day()))
+            .help(help);
+        if let (Form::Generated, Some(until), Some(to)) =
+            (rs.form, rot.until, extended(rot, horizon))
+        {
+            let title = if to == horizon {
+                format!("move `until` to {to}")
+            } else {
+                format!("move `until` to {to}, the first shift start after {horizon}")
+            };
+            d = d.fix(Fix::safe(
+                title,
+                Change::Replace {
+                    doc: rs.doc,
+                    pointer: "/until".into(),
+                    from: until.to_string(),
+                    to: to.to_string(),
+                },
+            ));
+        }
+        out.push(d);
     }
+}
+
+/// The first shift start of a generated rotation on or after `horizon`: as
+/// `until`, its last shift ends there or later. `None` when shifts are not
+/// whole days or the rotation would outgrow the expansion limit.
+fn extended(rot: &crate::model::Rotation, horizon: NaiveDate) -> Option<NaiveDate> {
+    let days = u64::try_from(rot.shift_length.whole_days()?)
+        .ok()
+        .filter(|d| *d > 0)?;
+    let span = u64::try_from((horizon - rot.start).num_days()).ok()?;
+    let shifts = span.div_ceil(days).max(1);
+    if shifts > MAX_SHIFTS as u64 {
+        return None;
+    }
+    rot.start
+        .checked_add_days(Days::new(shifts.checked_mul(days)?))
 }
 
 /// The days from `from` up to `to_exclusive` in weeks and days: "5 weeks",
