@@ -345,11 +345,9 @@ impl Plan {
             );
         }
         if self.unsafe_hidden > 0 {
-            let _ = write!(
-                out,
-                "; {} more with --unsafe-fixes",
-                count(self.unsafe_hidden, "fix")
-            );
+            let n = self.unsafe_hidden;
+            let noun = if n == 1 { "fix" } else { "fixes" };
+            let _ = write!(out, "; {n} more {noun} with --unsafe-fixes");
         }
         out.push_str(if fixed > 0 { ":\n" } else { "\n" });
         let mut notes: Vec<&Note> = self.files.iter().flat_map(|f| &f.fixes).collect();
