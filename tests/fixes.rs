@@ -283,7 +283,7 @@ fn a_fix_whose_result_would_not_parse_as_meant_is_refused() {
     // would rename the pipeline too. The other fix in the file still applies.
     let team = "apiVersion: steward/v1\nkind: Team\nid: data\nmembers: [{id: emily, name: E}, {id: bob, name: B}]\n";
     let text = "apiVersion: steward/v1\nkind: Pipeline\nid: profit\nname: Profit\narea: a\naudience: internal   # steward: ignore[sla-order]\nowners:\n  primary: &who emilly\n  secondary: bob\nx-owner: *who\n";
-    let dir = workspace(&[("team.yaml", team), ("pipeline.yaml", &text)]);
+    let dir = workspace(&[("team.yaml", team), ("pipeline.yaml", text)]);
     let out = run(dir.path(), &["--unsafe-fixes"]);
     assert_eq!(
         stderr(&out),
