@@ -12,6 +12,7 @@ pub mod document;
 pub mod edit;
 pub mod finding;
 pub mod fix;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod plan;

@@ -91,7 +91,10 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 .collect::<Vec<_>>()
                 .join(", ");
             d = d.fix(Fix::safe(
-                format!("append the {heading_noun} {names} to `{path}`, with a placeholder line under each"),
+                format!(
+                    "append the {heading_noun} {names} to `{path}`, with a placeholder line under {}",
+                    if missing.len() == 1 { "it" } else { "each" }
+                ),
                 Change::AppendSections {
                     path: file.to_path_buf(),
                     sections: missing.iter().map(|s| s.to_string()).collect(),
