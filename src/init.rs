@@ -380,7 +380,7 @@ fn trades(schedule: &Schedule, outcome: &check::Outcome) -> Vec<Trade> {
             if busy(h.shift) {
                 continue;
             }
-            let others: Vec<usize> = if (2..=n - 2).contains(&apart) {
+            let others: Vec<usize> = if (2..=n.saturating_sub(2)).contains(&apart) {
                 (0..rs.shifts.len()).filter(|i| i % n == low).collect()
             } else {
                 [h.shift.checked_sub(1), Some(h.shift + 1)]
