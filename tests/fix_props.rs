@@ -1,8 +1,11 @@
-//! Property: `--fix` on random suppression comments, some of whose items
-//! suppress findings and some nothing, removes exactly the unused items (a
-//! comment left with none goes whole, its line too when it is alone on it),
-//! leaves every other byte as it was (compared with a brute-force rewrite of
-//! the file, line by line), and a second `--fix` changes nothing.
+//! Properties of `--fix` on random workspaces with planted fixable findings:
+//! (a) the findings are gone, (b) every byte outside the fixes' edits is as
+//! it was (the files are compared with a brute-force rewrite), (c) a second
+//! `--fix` changes nothing. One property plants suppression comments, some of
+//! whose items suppress findings and some nothing (a comment left with none
+//! goes whole, its line too when it is alone on it); the other plants typos
+//! in references, a rotation that ends too soon (flow or block, any quoting)
+//! and a runbook missing sections, with LF or CRLF line endings.
 
 mod common;
 
@@ -208,5 +211,210 @@ proptest! {
         let again = steward::fix::run::apply(&options, false).expect("fix runs");
         prop_assert!(again.starts_with("Nothing to fix"), "{}", again);
         prop_assert_eq!(std::fs::read_to_string(&path).expect("read"), after);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Planted fixable findings of every kind but the suppressions above.
+
+const PEOPLE: [&str; 6] = ["alice", "bruno", "chiara", "dmitri", "emeka", "farah"];
+
+/// A typo of a person's id: the second letter doubled (one letter off it,
+/// three or more off everyone else).
+fn typo(id: &str) -> String {
+    let mut chars: Vec<char> = id.chars().collect();
+    chars.insert(1, chars[1]);
+    chars.into_iter().collect()
+}
+
+#[derive(Debug, Clone)]
+struct Planted {
+    people: usize,
+    /// Which roster entries are misspelt.
+    roster_typos: Vec<bool>,
+    primary_typo: bool,
+    /// Weeks from 2026-05-04 to the rotation's start, its shift length in
+    /// weeks, and shifts before its (too early) `until`.
+    start_weeks: u64,
+    shift_weeks: u64,
+    shifts: u64,
+    quote: &'static str,
+    flow: bool,
+    /// Which of the five default sections the runbook has.
+    sections: Vec<bool>,
+    crlf: bool,
+}
+
+fn planted() -> impl Strategy<Value = Planted> {
+    (4usize..=6)
+        .prop_flat_map(|people| {
+            (
+                Just(people),
+                proptest::collection::vec(any::<bool>(), people),
+                any::<bool>(),
+                0u64..4,
+                1u64..=2,
+                1u64..4,
+                proptest::sample::select(vec!["", "'", "\""]),
+                any::<bool>(),
+                proptest::collection::vec(any::<bool>(), 5),
+                any::<bool>(),
+            )
+        })
+        .prop_map(
+            |(
+                people,
+                roster_typos,
+                primary_typo,
+                start_weeks,
+                shift_weeks,
+                shifts,
+                quote,
+                flow,
+                sections,
+                crlf,
+            )| Planted {
+                people,
+                roster_typos,
+                primary_typo,
+                start_weeks,
+                shift_weeks,
+                shifts,
+                quote,
+                flow,
+                sections,
+                crlf,
+            },
+        )
+}
+
+const SECTIONS: [&str; 5] = ["Overview", "Metrics", "Common issues", "SLA", "Escalation"];
+
+/// The files, and what the rotation and the pipeline must hold after the fixes.
+fn planted_files(p: &Planted) -> (Vec<(&'static str, String)>, String, String) {
+    let nl = if p.crlf { "\r\n" } else { "\n" };
+    let people = &PEOPLE[..p.people];
+    let mut team = format!("apiVersion: steward/v1{nl}kind: Team{nl}id: data{nl}members:{nl}");
+    for id in people {
+        team.push_str(&format!("  - {{ id: {id}, name: {id} }}  # {id}{nl}"));
+    }
+    let day = |weeks: u64| {
+        chrono::NaiveDate::from_ymd_opt(2026, 5, 4).expect("date") + chrono::Days::new(weeks * 7)
+    };
+    let start = day(p.start_weeks);
+    let until = day(p.start_weeks + p.shifts * p.shift_weeks);
+    // The first shift start on or after today + 13 weeks.
+    let horizon = common::today() + chrono::Days::new(91);
+    let length = (p.shift_weeks * 7) as i64;
+    let shifts = ((horizon - start).num_days() + length - 1) / length;
+    let extended = start + chrono::Days::new((shifts * length) as u64);
+    let written: Vec<String> = people
+        .iter()
+        .zip(&p.roster_typos)
+        .map(|(id, t)| if *t { typo(id) } else { id.to_string() })
+        .collect();
+    let q = p.quote;
+    let (rotation, rotation_fixed) = if p.flow {
+        let text = |until: chrono::NaiveDate, roster: &[String]| {
+            format!(
+                "# Flow style.{nl}{{apiVersion: steward/v1, kind: Rotation, id: r, covers: [p], shift_length: {}w, start: {start}, until: {q}{until}{q}, roster: [{}]}}  # end{nl}",
+                p.shift_weeks,
+                roster.join(", ")
+            )
+        };
+        let right: Vec<String> = people.iter().map(|s| s.to_string()).collect();
+        (text(until, &written), text(extended, &right))
+    } else {
+        let text = |until: chrono::NaiveDate, roster: &[String]| {
+            let mut out = format!(
+                "apiVersion: steward/v1{nl}kind: Rotation{nl}id: r{nl}covers: [p]{nl}shift_length: {}w{nl}start: {start}{nl}until: {q}{until}{q}   # too soon{nl}roster:{nl}",
+                p.shift_weeks
+            );
+            for id in roster {
+                out.push_str(&format!("  - {id}   # on call{nl}"));
+            }
+            out
+        };
+        let right: Vec<String> = people.iter().map(|s| s.to_string()).collect();
+        (text(until, &written), text(extended, &right))
+    };
+    let primary = |typo_it: bool| {
+        if typo_it {
+            typo(PEOPLE[0])
+        } else {
+            PEOPLE[0].to_string()
+        }
+    };
+    let pipeline = |primary: String| {
+        format!(
+            "apiVersion: steward/v1{nl}kind: Pipeline{nl}id: p{nl}name: P{nl}area: a{nl}audience: internal{nl}owners:{nl}  primary: {q}{primary}{q}{nl}  secondary: {}{nl}runbook: runbook.md{nl}",
+            PEOPLE[1]
+        )
+    };
+    let mut runbook = format!("# Runbook{nl}");
+    for (name, has) in SECTIONS.iter().zip(&p.sections) {
+        if *has {
+            runbook.push_str(&format!("{nl}## {name}{nl}{nl}Our text.{nl}"));
+        }
+    }
+    (
+        vec![
+            ("team.yaml", team),
+            ("rotation.yaml", rotation),
+            ("pipeline.yaml", pipeline(primary(p.primary_typo))),
+            ("runbook.md", runbook),
+        ],
+        rotation_fixed,
+        pipeline(primary(false)),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn planted_fixable_findings_go_and_nothing_else_changes(p in planted()) {
+        let (files, rotation_fixed, pipeline_fixed) = planted_files(&p);
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in &files {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).expect("read");
+        let options = options(dir.path().to_path_buf());
+
+        let notes = steward::fix::run::apply(&options, true).expect("fix runs");
+        // (a) No finding with a fix is left.
+        let outcome = check::check(&options).expect("check runs");
+        let fixable: Vec<String> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.fix.is_some())
+            .map(|f| format!("{} {}", f.rule, f.message))
+            .collect();
+        prop_assert!(fixable.is_empty(), "{:?}\n{}", fixable, notes);
+        // (b) The YAML is exactly the original with the planted mistakes
+        // mended; the runbook is the original followed by the missing sections.
+        prop_assert_eq!(read("team.yaml"), files[0].1.clone());
+        prop_assert_eq!(read("rotation.yaml"), rotation_fixed.clone());
+        prop_assert_eq!(read("pipeline.yaml"), pipeline_fixed);
+        let runbook = read("runbook.md");
+        prop_assert!(runbook.starts_with(&files[3].1), "{}", runbook);
+        let missing: Vec<String> = SECTIONS
+            .iter()
+            .zip(&p.sections)
+            .filter(|(_, has)| !**has)
+            .map(|(s, _)| s.to_string())
+            .collect();
+        let before = steward::runbook::headings(&files[3].1);
+        let expected: Vec<String> = before.iter().cloned().chain(missing).collect();
+        prop_assert_eq!(steward::runbook::headings(&runbook), expected);
+        if p.crlf {
+            prop_assert!(!runbook.replace("\r\n", "").contains('\n'), "a bare LF in {:?}", runbook);
+        }
+        // (c) A second run changes nothing.
+        let again = steward::fix::run::apply(&options, true).expect("fix runs");
+        prop_assert!(again.starts_with("Nothing to fix"), "{}", again);
+        prop_assert_eq!(read("rotation.yaml"), rotation_fixed);
+        prop_assert_eq!(read("runbook.md"), runbook);
     }
 }
