@@ -368,7 +368,10 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         return fatal(&message);
     }
     if args.diff {
-        return run_diff(args, &options);
+        return match fix::run::diff(&options, args.unsafe_fixes, args.output.as_deref()) {
+            Ok(code) => code,
+            Err(message) => fatal(&message),
+        };
     }
     if args.fix || args.unsafe_fixes {
         match fix::run::apply(&options, args.unsafe_fixes) {
@@ -452,30 +455,6 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     std::mem::forget(report);
     std::mem::forget(outcome);
     code
-}
-
-/// `check --diff`: the fixes as a unified diff on stdout (or --output), what
-/// they fix on stderr; exit 1 when there is something to fix, like ruff.
-fn run_diff(args: &CheckArgs, options: &CheckOptions) -> u8 {
-    let plan = match fix::run::preview(options, args.unsafe_fixes) {
-        Ok(plan) => plan,
-        Err(CheckError::Fatal(message)) => return fatal(&message),
-        Err(CheckError::InvalidPolicy(_)) => {
-            return fatal(
-                "the policy file is invalid; run `steward check --policy FILE` for details",
-            )
-        }
-    };
-    let diff = plan.diff();
-    let written = match &args.output {
-        Some(path) => fs::write(path, &diff),
-        None => io::stdout().lock().write_all(diff.as_bytes()),
-    };
-    if let Err(e) = written {
-        return fatal(&format!("cannot write the diff: {e}"));
-    }
-    eprint!("{}", plan.summary(false));
-    u8::from(!plan.files.is_empty())
 }
 
 /// Two reports asked into one file would overwrite each other silently.

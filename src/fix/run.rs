@@ -398,9 +398,38 @@ pub fn apply(options: &CheckOptions, unsafe_fixes: bool) -> Result<String, Check
     Ok(plan.summary(true))
 }
 
-/// `--diff`: the unified diff of the fixes and what to print on stderr;
-/// nothing is written.
+/// `--diff`: the fixes planned, nothing written.
 pub fn preview(options: &CheckOptions, unsafe_fixes: bool) -> Result<Plan, CheckError> {
     let outcomes = check::check_all(options)?;
     Ok(plan(&outcomes, unsafe_fixes))
+}
+
+/// `check --diff`: the fixes as a unified diff on stdout (or in `output`),
+/// what they fix on stderr; the exit code: 1 when there is something to fix,
+/// like `ruff check --diff`, else 0. `Err`: exit 2.
+pub fn diff(
+    options: &CheckOptions,
+    unsafe_fixes: bool,
+    output: Option<&std::path::Path>,
+) -> Result<u8, String> {
+    let plan = preview(options, unsafe_fixes).map_err(|e| match e {
+        CheckError::Fatal(message) => message,
+        CheckError::InvalidPolicy(_) => {
+            "the policy file is invalid; run `steward check --policy FILE` for details".into()
+        }
+    })?;
+    let text = plan.diff();
+    let written = match output {
+        Some(path) => std::fs::write(path, &text),
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+        }
+    };
+    written.map_err(|e| format!("cannot write the diff: {e}"))?;
+    eprint!("{}", plan.summary(false));
+    Ok(u8::from(!plan.files.is_empty()))
 }
