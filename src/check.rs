@@ -55,6 +55,8 @@ pub struct Outcome {
     pub summary: Summary,
     /// The root and the policy the findings were judged with.
     pub judged: Judged,
+    /// The same workspace checked as it is at the `--base` revision.
+    pub base: Option<Box<Outcome>>,
 }
 
 impl Outcome {
@@ -67,6 +69,7 @@ impl Outcome {
             judged: vec![self.judged.clone()],
             checked: checked_files(&self.workspace),
             strict: false,
+            known: Vec::new(),
         }
     }
 }
@@ -140,6 +143,7 @@ impl Combined {
             judged: self.judged.clone(),
             checked: self.checked.clone(),
             strict: false,
+            known: Vec::new(),
         }
     }
 }
@@ -191,6 +195,7 @@ impl Loaded {
             schedule: &self.schedule,
             runbooks: &self.runbooks,
             today,
+            base: None,
         }
     }
 }
@@ -323,9 +328,20 @@ pub fn analyse(workspace: Workspace, options: &CheckOptions) -> Result<Loaded, C
 /// [`analyse`] for a workspace with a discovered root (its `steward.yaml`
 /// holds the policy in effect).
 pub fn analyse_in(
+    workspace: Workspace,
+    options: &CheckOptions,
+    root: Option<&Root>,
+) -> Result<Loaded, CheckError> {
+    analyse_with(workspace, options, root, &RunbookIndex::build)
+}
+
+/// [`analyse_in`] with the runbooks read by `runbooks` (from a git revision
+/// for `--base`) instead of from disk.
+pub fn analyse_with(
     mut workspace: Workspace,
     options: &CheckOptions,
     root: Option<&Root>,
+    runbooks: &dyn Fn(&Workspace, &Model) -> RunbookIndex,
 ) -> Result<Loaded, CheckError> {
     let timer = Timings::start();
     // Documents were validated and deserialised while their files loaded.
@@ -353,12 +369,13 @@ pub fn analyse_in(
     timer.lap("model");
     let schedule = schedule::build(&model);
     timer.lap("schedule");
+    // What a runbook created by a fix holds: the sections the policy requires.
     let required = policy
         .setting("runbook-sections")
         .and_then(|s| s.params.get("required"))
         .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
         .unwrap_or_default();
-    let runbooks = RunbookIndex::build(&workspace, &model).requiring(required);
+    let runbooks = runbooks(&workspace, &model).requiring(required);
     timer.lap("runbooks");
     Ok(Loaded {
         workspace,
@@ -381,19 +398,31 @@ fn shown_root_dir(dir: &std::path::Path) -> String {
 
 /// Checks the one workspace the PATHs lie in.
 pub fn check(options: &CheckOptions) -> Result<Outcome, CheckError> {
-    check_loaded(load(options)?, options)
+    check_loaded(load(options)?, options, None)
 }
+
+/// Loads a workspace as it is at another revision (`--base`).
+pub type BaseLoader<'a> = &'a dyn Fn(&Scope) -> Result<Loaded, CheckError>;
 
 /// Checks every workspace the PATHs lie in, and every workspace nested below
 /// them, each on its own (SPEC §7), in the order of their roots.
 pub fn check_all(options: &CheckOptions) -> Result<Vec<Outcome>, CheckError> {
-    if options.load.isolated {
+    check_all_with(options, None)
+}
+
+/// [`check_all`], each workspace compared with itself as `base` loads it:
+/// rules see both (`schedule-change`), and each outcome carries the base's
+/// own outcome.
+pub fn check_all_with(
+    options: &CheckOptions,
+    base: Option<BaseLoader<'_>>,
+) -> Result<Vec<Outcome>, CheckError> {
+    if options.load.isolated && base.is_none() {
         return Ok(vec![check(options)?]);
     }
     let mut pending = scopes(&options.paths)?;
     let mut done: Vec<PathBuf> = Vec::new();
     let mut outcomes = Vec::new();
-    let mut workspaces: Vec<Workspace> = Vec::new();
     while let Some(scope) = pending.pop() {
         if done.contains(&scope.root.dir) {
             continue;
@@ -413,8 +442,15 @@ pub fn check_all(options: &CheckOptions) -> Result<Vec<Outcome>, CheckError> {
             }
         }
         let analysed = analyse_in(loaded.workspace, options, Some(&scope.root))?;
-        outcomes.push(check_loaded(analysed, options)?);
-        let _ = &mut workspaces;
+        match base {
+            Some(load_base) => {
+                let before = load_base(&scope)?;
+                let mut outcome = check_loaded(analysed, options, Some(&before))?;
+                outcome.base = Some(Box::new(check_loaded(before, options, None)?));
+                outcomes.push(outcome);
+            }
+            None => outcomes.push(check_loaded(analysed, options, None)?),
+        }
     }
     let all: Vec<&Workspace> = outcomes.iter().map(|o| &o.workspace).collect();
     refuse_empty(&options.paths, &all)?;
@@ -427,12 +463,30 @@ pub fn check_workspace(
     workspace: Workspace,
     options: &CheckOptions,
 ) -> Result<Outcome, CheckError> {
-    check_loaded(analyse(workspace, options)?, options)
+    check_loaded(analyse(workspace, options)?, options, None)
 }
 
-fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, CheckError> {
+/// [`check_workspace`] for a workspace with a discovered root, whose
+/// `steward.yaml` holds the policy in effect (`steward lsp`).
+pub fn check_workspace_in(
+    workspace: Workspace,
+    options: &CheckOptions,
+    root: &Root,
+) -> Result<Outcome, CheckError> {
+    check_loaded(analyse_in(workspace, options, Some(root))?, options, None)
+}
+
+fn check_loaded(
+    loaded: Loaded,
+    options: &CheckOptions,
+    base: Option<&Loaded>,
+) -> Result<Outcome, CheckError> {
     let timer = Timings::start();
-    let mut findings = run_rules(&loaded.context(options.today), &loaded.policy);
+    let context = Context {
+        base,
+        ..loaded.context(options.today)
+    };
+    let mut findings = run_rules(&context, &loaded.policy);
     findings.extend(run_custom_rules(&loaded.workspace, &loaded.policy));
     timer.lap("rules");
     let Loaded {
@@ -453,6 +507,7 @@ fn check_loaded(loaded: Loaded, options: &CheckOptions) -> Result<Outcome, Check
         findings: resolved,
         summary,
         judged,
+        base: None,
     })
 }
 

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::baseline::{Baseline, Scope};
 use crate::check::{self, CheckError, CheckOptions};
 use crate::did_you_mean::did_you_mean;
 use crate::document::Kind;
@@ -19,6 +20,7 @@ use crate::load::LoadOptions;
 use crate::plan;
 use crate::policy::Policy;
 use crate::report::{self, Format, RenderOptions, Report, Summary};
+use crate::review;
 use crate::rules::{self, RULES};
 use crate::schedule::render::{self as schedule_render, ScheduleFormat};
 use crate::schema;
@@ -26,7 +28,7 @@ use crate::schema;
 #[derive(Debug, Parser)]
 #[command(
     name = "steward",
-    version,
+    version = version_text(),
     about = "Lint data-pipeline ownership, runbooks and on-call rotations",
     long_about = "steward checks the YAML definitions of a data team's pipelines, owners, on-call \
 rotations and holiday calendars, and the Markdown runbooks beside them, against JSON Schemas and \
@@ -58,6 +60,9 @@ pub enum Command {
     },
     /// Show the expanded rotations: shifts, holidays, leave and load per person.
     Schedule(ScheduleArgs),
+    /// Show what the working tree changes compared with a git revision: shifts
+    /// reassigned, load per person, findings fixed and introduced.
+    Diff(DiffArgs),
     /// Plan a rotation that passes every rotation rule: print it, or --write it.
     Suggest(SuggestArgs),
     /// Write a small commented workspace that passes `steward check`, to start from.
@@ -76,6 +81,8 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Run the language server on stdin/stdout, for editors.
+    Lsp(LspArgs),
     /// Print the man page (roff) of steward or of one of its commands.
     #[command(after_help = "Examples:
   steward man | man -l -
@@ -166,6 +173,23 @@ pub struct CheckArgs {
     /// policy unless --policy is given or a Policy document is among them.
     #[arg(long)]
     pub isolated: bool,
+    /// Compare with the workspace as it is at git revision REV (read from
+    /// git, never checked out): runs `schedule-change`; see --only-new.
+    #[arg(long, value_name = "REV", conflicts_with = "isolated")]
+    pub base: Option<String>,
+    /// Report only findings that the --base revision does not have (matched
+    /// by rule, file, document, JSON pointer and message; never by line).
+    #[arg(long, requires = "base")]
+    pub only_new: bool,
+    /// Hide the findings recorded in FILE (written by --write-baseline);
+    /// its entries that no longer occur are counted.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding (not suppressed in source) in FILE, and
+    /// hide them: adopt steward on an existing repository, then see only new
+    /// findings with --baseline FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Apply the safe fixes, then report what remains.
     #[arg(long)]
     pub fix: bool,
@@ -174,8 +198,39 @@ pub struct CheckArgs {
     pub unsafe_fixes: bool,
     /// Print the fixes as a unified diff and write nothing; exit 1 when there
     /// is something to fix.
-    #[arg(long, conflicts_with_all = ["format", "also_write"])]
+    #[arg(long, conflicts_with_all = ["format", "also_write", "write_baseline"])]
     pub diff: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  steward diff main                          what this branch changes, for people
+  steward diff origin/main --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+  steward diff HEAD~1 rotations/ --format json | jq '.shifts'
+
+The revision is read from git without checking it out. Exit status: 0 compared, 2 steward could not run (no repository, unknown revision, bad flags).")]
+pub struct DiffArgs {
+    /// The git revision to compare with (a commit, branch, tag, `HEAD~1`).
+    #[arg(value_name = "REV")]
+    pub rev: String,
+    /// Files or directories whose rotations and findings to compare.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = review::diff::DiffFormat::Human)]
+    pub format: review::diff::DiffFormat,
+    /// Write the diff to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Use the Policy document in FILE (for both sides) instead of each side's own.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The date "today": shifts over before it are not compared [default: the local date].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// Larger files are reported and not parsed.
+    #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_file_size)]
+    pub max_file_size: u64,
 }
 
 #[derive(Debug, Args)]
@@ -195,6 +250,9 @@ pub struct ScheduleArgs {
     /// The date "today", marked in the table [default: the local date].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
+    /// Show times in this IANA time zone (e.g. America/New_York) [default: each rotation's own].
+    #[arg(long, value_name = "ZONE", value_parser = crate::schedule::time::parse_zone)]
+    pub time_zone: Option<crate::schedule::time::Tz>,
     /// Write the schedule to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -265,10 +323,32 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Editors start it and speak the Language Server Protocol over stdin and stdout; see the README, \"Editor integration\".\nExit status: 0 after the client's shutdown and exit, 1 when the client exits or goes away without shutdown."
+)]
+pub struct LspArgs {
+    /// The date "today" for time-relative rules [default: the local date].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `0.2.0 (tzdb 2025b)`: the time zone database compiled in decides every handoff.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{} (tzdb {})",
+            env!("CARGO_PKG_VERSION"),
+            crate::schedule::time::TZDB_VERSION
+        )
+    })
 }
 
 /// Exactly what the YAML files accept: `YYYY-MM-DD`, zero-padded, nothing
@@ -305,11 +385,13 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => run_rules(&args),
         Command::Explain { rule } => run_explain(&rule),
         Command::Schedule(args) => run_schedule(&args),
+        Command::Diff(args) => run_diff(&args),
         Command::Suggest(args) => run_suggest(&args),
         Command::Init(args) => run_init(args),
         Command::Schema { kind } => run_schema(kind.as_deref()),
         Command::Completions { shell } => run_completions(shell),
         Command::Man { command } => run_man(command.as_deref()),
+        Command::Lsp(args) => crate::lsp::run(crate::lsp::Options { today: args.today }),
     };
     ExitCode::from(code)
 }
@@ -381,8 +463,18 @@ pub fn run_check(args: &CheckArgs) -> u8 {
             Err(CheckError::InvalidPolicy(_)) => {}
         }
     }
-    let outcome = match check::check_all(&options) {
-        Ok(outcomes) => check::Combined::new(outcomes),
+    let mut baseline = match args.baseline.as_deref().map(Baseline::read).transpose() {
+        Ok(baseline) => baseline,
+        Err(message) => return fatal(&message),
+    };
+    let mut preexisting = None;
+    let outcome = match review::check_all(&options, args.base.as_deref()) {
+        Ok(outcomes) => {
+            if args.only_new {
+                preexisting = Some(review::base_counts(&outcomes));
+            }
+            check::Combined::new(outcomes)
+        }
         Err(CheckError::Fatal(message)) => return fatal(&message),
         Err(CheckError::InvalidPolicy(invalid)) => {
             let check::InvalidPolicy {
@@ -402,6 +494,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
                 judged: Vec::new(),
                 checked: Vec::new(),
                 strict: false,
+                known: Vec::new(),
             };
             let options = RenderOptions {
                 color: use_color(args.color, io::stderr().is_terminal()),
@@ -415,6 +508,24 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     };
     let mut report = outcome.report();
     report.strict = args.strict;
+    if let Some(path) = &args.write_baseline {
+        let recorded = Baseline::record(&report.findings);
+        if let Err(message) = recorded.write(path) {
+            return fatal(&message);
+        }
+        eprintln!(
+            "steward: recorded {} in baseline `{}`",
+            plural(recorded.findings(), "finding"),
+            path.display()
+        );
+        baseline = Some(recorded);
+    }
+    if let Some(baseline) = &baseline {
+        baseline.apply(&mut report, &Scope::of(&options.paths, args.isolated));
+    }
+    if let Some(before) = &mut preexisting {
+        review::only_new(&mut report, before);
+    }
     // Files first: a run whose extra reports cannot be written fails (exit 2)
     // before it prints anything.
     let file_options = RenderOptions {
@@ -464,6 +575,11 @@ fn colliding_outputs(args: &CheckArgs) -> Option<String> {
         .output
         .iter()
         .map(|p| (p, "--output".to_string()))
+        .chain(
+            args.write_baseline
+                .iter()
+                .map(|p| (p, "--write-baseline".to_string())),
+        )
         .chain(args.also_write.iter().map(|a| {
             let format = a
                 .format
@@ -498,6 +614,14 @@ fn colliding_outputs(args: &CheckArgs) -> Option<String> {
 pub fn exit_code(summary: &Summary, strict: bool) -> u8 {
     let failing = summary.errors + if strict { summary.warnings } else { 0 };
     u8::from(failing > 0)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn terminal_width() -> usize {
@@ -698,6 +822,7 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
         from: args.from,
         to: args.to,
         today,
+        zone: args.time_zone,
     };
     let text = schedule_render::render(&view, args.format);
     match &args.output {
@@ -706,6 +831,29 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
             Err(e) => fatal(&format!("cannot write `{}`: {e}", path.display())),
         },
         None => print(&text),
+    }
+}
+
+/// Runs `diff`: 0, or 2 when it cannot run.
+pub fn run_diff(args: &DiffArgs) -> u8 {
+    let options = check_options(
+        &args.paths,
+        args.policy.clone(),
+        args.today,
+        args.max_file_size,
+    );
+    let mut buffer = Vec::new();
+    match review::diff(&options, &args.rev, args.format, &mut buffer) {
+        Ok(()) => {}
+        Err(CheckError::Fatal(message)) => return fatal(&message),
+        Err(CheckError::InvalidPolicy(_)) => return fatal("the policy file is invalid"),
+    }
+    match &args.output {
+        Some(path) => match fs::write(path, &buffer) {
+            Ok(()) => 0,
+            Err(e) => fatal(&format!("cannot write `{}`: {e}", path.display())),
+        },
+        None => print(&String::from_utf8_lossy(&buffer)),
     }
 }
 

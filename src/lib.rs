@@ -5,6 +5,7 @@
 //! `model` (typed) -> `schedule` (expanded rotations) -> `rules` -> `Finding`s
 //! -> `report` (one renderer per output format).
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod did_you_mean;
@@ -12,14 +13,17 @@ pub mod document;
 pub mod edit;
 pub mod finding;
 pub mod fix;
+pub mod git;
 pub mod init;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod reference;
 pub mod report;
 pub mod resolve;
+pub mod review;
 pub mod rules;
 pub mod runbook;
 pub mod schedule;

@@ -5,13 +5,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::document::{DocId, Document, Kind};
 use crate::finding::{Diagnostic, Location};
 use crate::reference::{RefField, Reference};
+use crate::schedule::time::{self, Step};
 
 /// A whole number of minutes, written `30m`, `24h`, `7d` or `2w`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -63,6 +64,124 @@ impl<'de> Deserialize<'de> for Duration {
         Duration::parse(&text)
             .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a duration")))
     }
+}
+
+/// A rotation's `shift_length`: a duration (`12h`, `1d`, `1w`) or calendar
+/// months (`1mo`, §9). Only shift lengths take months: `1mo` is not a
+/// [`Duration`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ShiftLength {
+    Duration(Duration),
+    Months(u64),
+}
+
+impl ShiftLength {
+    pub fn parse(text: &str) -> Option<ShiftLength> {
+        match text.strip_suffix("mo") {
+            Some(number) if number.bytes().all(|b| b.is_ascii_digit()) => {
+                number.parse().ok().map(ShiftLength::Months)
+            }
+            _ => Duration::parse(text).map(ShiftLength::Duration),
+        }
+    }
+
+    /// Whole days, when the length is a multiple of a day (not for months).
+    pub fn whole_days(self) -> Option<i64> {
+        match self {
+            ShiftLength::Duration(d) => d.whole_days(),
+            ShiftLength::Months(_) => None,
+        }
+    }
+
+    /// The step of the time model: calendar days, calendar months, or
+    /// elapsed minutes for `h`/`m` lengths. `None` for a zero length.
+    pub fn step(self) -> Option<Step> {
+        match self {
+            ShiftLength::Months(0) => None,
+            ShiftLength::Months(n) => Some(Step::Months(n)),
+            ShiftLength::Duration(d) if d.minutes == 0 => None,
+            ShiftLength::Duration(d) => Some(match d.whole_days() {
+                Some(days) => Step::Days(u64::try_from(days).ok()?),
+                None => Step::Minutes(d.minutes),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for ShiftLength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShiftLength::Duration(d) => d.fmt(f),
+            ShiftLength::Months(n) => write!(f, "{n}mo"),
+        }
+    }
+}
+
+impl From<Duration> for ShiftLength {
+    fn from(d: Duration) -> Self {
+        ShiftLength::Duration(d)
+    }
+}
+
+impl<'de> Deserialize<'de> for ShiftLength {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        ShiftLength::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a shift length")))
+    }
+}
+
+/// A shift's or override's `start`: a date (the rotation's `handoff_time`
+/// that day) or a local date-time `2026-01-05T09:00` (§9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalStart {
+    pub date: NaiveDate,
+    pub time: Option<NaiveTime>,
+}
+
+impl LocalStart {
+    pub fn parse(text: &str) -> Option<LocalStart> {
+        if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return Some(LocalStart { date, time: None });
+        }
+        let at = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok()?;
+        Some(LocalStart {
+            date: at.date(),
+            time: Some(at.time()),
+        })
+    }
+}
+
+impl From<NaiveDate> for LocalStart {
+    fn from(date: NaiveDate) -> Self {
+        LocalStart { date, time: None }
+    }
+}
+
+impl fmt::Display for LocalStart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.time {
+            None => write!(f, "{}", self.date),
+            Some(t) => write!(f, "{}T{}", self.date, t.format("%H:%M")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalStart {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        LocalStart::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{text}` is not a date or a local date-time"))
+        })
+    }
+}
+
+/// A time of day written `HH:MM` (`handoff_time`).
+fn time_of_day<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveTime>, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    Ok(value
+        .as_str()
+        .and_then(|text| NaiveTime::parse_from_str(text, "%H:%M").ok()))
 }
 
 /// Deserialises an optional field, treating a malformed value as absent: the
@@ -202,7 +321,7 @@ pub struct Rotation {
     pub name: Option<String>,
     #[serde(default)]
     pub covers: Vec<String>,
-    pub shift_length: Duration,
+    pub shift_length: ShiftLength,
     pub start: NaiveDate,
     pub until: Option<NaiveDate>,
     pub roster: Option<Vec<String>>,
@@ -211,11 +330,43 @@ pub struct Rotation {
     pub holidays: Option<RotationHolidays>,
     #[serde(default, deserialize_with = "lenient_list")]
     pub overrides: Vec<Override>,
+    /// IANA zone name as written; `None` is UTC. An unknown name is a
+    /// `schema` finding and leaves the rotation unexpanded.
+    #[serde(default, deserialize_with = "lenient")]
+    pub time_zone: Option<String>,
+    /// Local time of every handoff; `None` is 00:00.
+    #[serde(default, deserialize_with = "time_of_day")]
+    pub handoff_time: Option<NaiveTime>,
+    /// A meeting of this length ends at each handoff between different primaries.
+    #[serde(default, deserialize_with = "lenient")]
+    pub handoff_meeting: Option<Duration>,
+}
+
+impl Rotation {
+    /// Whether the rotation uses times of day (§9): a zone, a handoff time or
+    /// meeting, an elapsed shift length, or a start written as a date-time.
+    /// Without them it hands over at midnight UTC and reads as in 0.1.
+    pub fn uses_time_of_day(&self) -> bool {
+        self.time_zone.is_some()
+            || self.handoff_time.is_some()
+            || self.handoff_meeting.is_some()
+            || matches!(self.shift_length.step(), Some(Step::Minutes(_)))
+            || self.shifts.iter().flatten().any(|s| s.start.time.is_some())
+            || self.overrides.iter().any(|o| o.start.time.is_some())
+    }
+
+    /// The rotation's zone; `None` when `time_zone` names no IANA zone.
+    pub fn zone(&self) -> Option<time::Tz> {
+        match &self.time_zone {
+            None => Some(time::Tz::UTC),
+            Some(name) => time::zone(name),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ShiftSpec {
-    pub start: NaiveDate,
+    pub start: LocalStart,
     pub primary: String,
     pub secondary: Option<String>,
 }
@@ -228,7 +379,7 @@ pub struct RotationHolidays {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Override {
-    pub start: NaiveDate,
+    pub start: LocalStart,
     pub primary: Option<String>,
     pub secondary: Option<String>,
     pub reason: Option<String>,
@@ -502,18 +653,25 @@ fn check_rotation(problems: &mut Vec<Diagnostic>, doc: DocId, rotation: &Rotatio
             );
         }
     }
-    if rotation.shift_length.whole_days().is_none() {
-        problems.push(
-            Diagnostic::new(
-                Location::node(doc, "/shift_length"),
-                format!(
-                    "shift length `{}` is not a whole number of days",
-                    rotation.shift_length
-                ),
-            )
-            .label("not whole days")
-            .help("on-call shifts are whole days: use `1d`, `7d`, `1w` or `2w`"),
-        );
+    // An empty name is the schema's `minLength` finding already.
+    if let Some(name) = rotation.time_zone.as_ref().filter(|n| !n.is_empty()) {
+        if time::zone(name).is_none() {
+            let mut help = format!(
+                "a time zone is an IANA name such as `Europe/Berlin`, `America/Los_Angeles` or `UTC` (tz database {})",
+                time::TZDB_VERSION
+            );
+            if let Some(best) = time::closest_zone(name) {
+                help = format!("did you mean `{best}`? {help}");
+            }
+            problems.push(
+                Diagnostic::new(
+                    Location::node(doc, "/time_zone"),
+                    format!("unknown time zone `{name}` in rotation `{}`", rotation.id),
+                )
+                .label("not an IANA time zone")
+                .help(help),
+            );
+        }
     }
 }
 

@@ -95,6 +95,12 @@ pub struct RunbookIndex {
 
 impl RunbookIndex {
     pub fn build(workspace: &Workspace, model: &Model) -> RunbookIndex {
+        RunbookIndex::build_from(workspace, model, &Disk)
+    }
+
+    /// [`RunbookIndex::build`] with the runbooks read from `files` (a git
+    /// revision for `--base`) instead of the disk.
+    pub fn build_from(workspace: &Workspace, model: &Model, files: &dyn Files) -> RunbookIndex {
         let read: Vec<(Option<_>, Option<PathBuf>)> = model
             .pipelines
             .par_iter()
@@ -103,8 +109,8 @@ impl RunbookIndex {
                     return (None, None);
                 };
                 let mut real = None;
-                let entry = resolve(workspace, p.doc, path).and_then(|resolved| {
-                    let text = read(&resolved)?;
+                let entry = resolve_in(workspace, p.doc, path, files).and_then(|resolved| {
+                    let text = files.read(&resolved)?;
                     real = Some(resolved);
                     Ok(Runbook::new(&headings(&text)))
                 });
@@ -217,7 +223,7 @@ pub fn section_level(markdown: &str) -> usize {
 }
 
 /// Runbooks larger than this are read only up to it.
-const MAX_RUNBOOK_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_RUNBOOK_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Why a runbook path cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,6 +337,60 @@ pub fn resolve(
     doc: DocId,
     runbook: &str,
 ) -> Result<PathBuf, RunbookProblem> {
+    resolve_in(workspace, doc, runbook, &Disk)
+}
+
+/// What a path is, for [`Files::kind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Directory,
+    /// A FIFO, socket or device.
+    Other,
+}
+
+/// Where runbooks are read from: the disk, or the files of a git revision
+/// (`--base`), so both are judged by the same resolution rules.
+pub trait Files: Sync {
+    /// The path with every symlink resolved (`fs::canonicalize`).
+    fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf>;
+    /// What the (canonical) path is.
+    fn kind(&self, path: &Path) -> std::io::Result<EntryKind>;
+    /// The text of a resolved runbook.
+    fn read(&self, path: &Path) -> Result<String, RunbookProblem>;
+}
+
+/// The files on disk.
+pub struct Disk;
+
+impl Files for Disk {
+    fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
+        fs::canonicalize(path)
+    }
+
+    fn kind(&self, path: &Path) -> std::io::Result<EntryKind> {
+        let meta = fs::metadata(path)?;
+        Ok(if meta.is_dir() {
+            EntryKind::Directory
+        } else if meta.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other
+        })
+    }
+
+    fn read(&self, path: &Path) -> Result<String, RunbookProblem> {
+        read(path)
+    }
+}
+
+/// [`resolve`] against `files`.
+pub fn resolve_in(
+    workspace: &Workspace,
+    doc: DocId,
+    runbook: &str,
+    files: &dyn Files,
+) -> Result<PathBuf, RunbookProblem> {
     let document = workspace.doc(doc).ok_or(RunbookProblem::Missing {
         path: PathBuf::from(runbook),
         resolved: runbook.to_string(),
@@ -381,13 +441,13 @@ pub fn resolve(
     }
     let display = crate::load::display_path(&joined, &cwd);
     // Follows symlinks without opening the target.
-    let canonical = match fs::canonicalize(&joined) {
+    let canonical = match files.canonicalize(&joined) {
         Ok(path) => path,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(RunbookProblem::Missing {
                 path: joined.clone(),
                 resolved: display,
-                from_yaml_file: from_root(&root, &yaml_dir, candidate),
+                from_yaml_file: from_root(&root, &yaml_dir, candidate, files),
             })
         }
         // ELOOP: 40 on Linux, 62 on macOS and the BSDs.
@@ -407,31 +467,34 @@ pub fn resolve(
             root: shown_root(),
         });
     }
-    let meta = fs::metadata(&canonical).map_err(|e| RunbookProblem::Unreadable {
-        reason: e.to_string(),
-    })?;
-    if meta.is_dir() {
-        return Err(RunbookProblem::NotAFile {
+    let kind = files
+        .kind(&canonical)
+        .map_err(|e| RunbookProblem::Unreadable {
+            reason: e.to_string(),
+        })?;
+    match kind {
+        EntryKind::File => Ok(canonical),
+        EntryKind::Directory => Err(RunbookProblem::NotAFile {
             what: "a directory".to_string(),
-        });
-    }
-    if !meta.is_file() {
-        return Err(RunbookProblem::NotAFile {
+        }),
+        EntryKind::Other => Err(RunbookProblem::NotAFile {
             what: "not a regular file (a FIFO, socket or device)".to_string(),
-        });
+        }),
     }
-    Ok(canonical)
 }
 
 /// When `candidate`, taken from the root instead of the YAML file's
 /// directory, is a regular file inside the root: its path from `yaml_dir`.
-fn from_root(root: &Path, yaml_dir: &Path, candidate: &Path) -> Option<String> {
+fn from_root(root: &Path, yaml_dir: &Path, candidate: &Path, files: &dyn Files) -> Option<String> {
     if yaml_dir == root {
         return None;
     }
     let target = normalize(&root.join(candidate));
-    let canonical = fs::canonicalize(&target).ok()?;
-    if !target.starts_with(root) || !canonical.starts_with(root) || !canonical.is_file() {
+    let canonical = files.canonicalize(&target).ok()?;
+    if !target.starts_with(root)
+        || !canonical.starts_with(root)
+        || files.kind(&canonical).ok()? != EntryKind::File
+    {
         return None;
     }
     Some(relative_path(&target, yaml_dir))
@@ -465,7 +528,7 @@ fn relative_path(path: &Path, base: &Path) -> String {
 }
 
 /// Lexically resolves `.` and `..` (without touching the filesystem).
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

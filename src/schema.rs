@@ -44,12 +44,19 @@ impl Schemas {
 }
 
 /// Compiles a schema with format checks on and no remote references.
+/// `steward-local-start` is a shift's or override's `start`: an existing
+/// date, or a local date-time (editors ignore the unknown format).
 pub fn compile(raw: &Value) -> Result<Validator, String> {
     jsonschema::draft202012::options()
         .should_validate_formats(true)
+        .with_format(LOCAL_START, |text: &str| {
+            crate::model::LocalStart::parse(text).is_some()
+        })
         .build(raw)
         .map_err(|e| e.to_string())
 }
+
+const LOCAL_START: &str = "steward-local-start";
 
 /// Every embedded schema, compiled on first use.
 pub fn schemas() -> Result<&'static Schemas, String> {
@@ -287,15 +294,21 @@ fn describe_error(
                 .label("wrong format")
                 .help(help)
         }
-        ValidationErrorKind::Format { format } if format == "date" => Diagnostic::new(
-            at(),
-            format!(
-                "{field}: `{}` is not a calendar date",
-                scalar_text(instance)
-            ),
-        )
-        .label("no such day")
-        .help("use an existing date in the form YYYY-MM-DD"),
+        ValidationErrorKind::Format { format } if format == "date" || format == LOCAL_START => {
+            Diagnostic::new(
+                at(),
+                format!(
+                    "{field}: `{}` is not a calendar date",
+                    scalar_text(instance)
+                ),
+            )
+            .label("no such day")
+            .help(if scalar_text(instance).contains('T') {
+                "use an existing date in the form YYYY-MM-DDTHH:MM"
+            } else {
+                "use an existing date in the form YYYY-MM-DD"
+            })
+        }
         ValidationErrorKind::Format { format } if format == "email" => Diagnostic::new(
             at(),
             format!(
@@ -429,6 +442,23 @@ fn pattern_explanation(pattern: &str, field: &str, found: &str) -> (String, Stri
             format!("{field}: `{found}` is not a duration"),
             "write a positive whole number and a unit: `30m`, `24h`, `7d`, `2w` (at most 4 digits)"
                 .to_string(),
+        )
+    } else if pattern.ends_with("(mo|[mhdw])$") {
+        (
+            format!("{field}: `{found}` is not a shift length"),
+            "write a positive whole number and a unit: `12h`, `1d`, `1w`, `2w` or `1mo` (at most 4 digits)"
+                .to_string(),
+        )
+    } else if pattern.ends_with(":[0-5][0-9])?$") {
+        (
+            format!("{field}: `{found}` is not a date or a local date-time"),
+            "write a date like `2026-01-05` (the rotation's handoff time that day) or a local date-time like `2026-01-05T09:00`"
+                .to_string(),
+        )
+    } else if pattern.ends_with("):[0-5][0-9]$") {
+        (
+            format!("{field}: `{found}` is not a time of day"),
+            "write a local time as HH:MM in quotes, like `\"09:00\"`".to_string(),
         )
     } else if pattern.contains("(-[a-z0-9]+)*") {
         (

@@ -1,4 +1,5 @@
-//! Source files and the one place that turns byte offsets into line/column.
+//! Source files and the one place that turns byte offsets into line/column
+//! (for reports) and into editor positions (for the language server).
 
 use std::path::PathBuf;
 
@@ -59,6 +60,23 @@ pub struct LineCol {
     pub column: usize,
 }
 
+/// What an editor counts a column in (LSP `positionEncoding`): UTF-16 code
+/// units unless the client negotiates UTF-8 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    Utf8,
+    #[default]
+    Utf16,
+}
+
+/// An editor position: a 0-based line and a 0-based column in `Encoding`
+/// code units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub line: u32,
+    pub character: u32,
+}
+
 impl SourceFile {
     pub fn new(
         path: PathBuf,
@@ -81,9 +99,9 @@ impl SourceFile {
         self.line_starts.get_or_init(|| line_starts(&self.text))
     }
 
-    /// Converts a byte offset to a 1-based line and character column.
-    /// Offsets past the end or inside a UTF-8 sequence are clamped, never panic.
-    pub fn line_col(&self, offset: usize) -> LineCol {
+    /// The offset clamped to a character boundary, its 0-based line and
+    /// the line's start.
+    fn locate(&self, offset: usize) -> (usize, usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let starts = self.starts();
         let line_index = match starts.binary_search(&offset) {
@@ -91,11 +109,58 @@ impl SourceFile {
             Err(i) => i.saturating_sub(1),
         };
         let line_start = starts.get(line_index).copied().unwrap_or(0);
+        (offset, line_index, line_start)
+    }
+
+    /// Converts a byte offset to a 1-based line and character column.
+    /// Offsets past the end or inside a UTF-8 sequence are clamped, never panic.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let (offset, line_index, line_start) = self.locate(offset);
         let column = self.text[line_start..offset].chars().count() + 1;
         LineCol {
             line: line_index + 1,
             column,
         }
+    }
+
+    /// Converts a byte offset to an editor position, clamped like `line_col`.
+    pub fn position(&self, offset: usize, encoding: Encoding) -> Position {
+        let (offset, line_index, line_start) = self.locate(offset);
+        let before = &self.text[line_start..offset];
+        let character = match encoding {
+            Encoding::Utf8 => before.len(),
+            Encoding::Utf16 => before.encode_utf16().count(),
+        };
+        Position {
+            line: u32::try_from(line_index).unwrap_or(u32::MAX),
+            character: u32::try_from(character).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Converts an editor position back to a byte offset. As LSP asks, a
+    /// column past the line's end means its end and a line past the last
+    /// means the end of the text; a column inside a character (half of a
+    /// UTF-16 surrogate pair) means that character's start.
+    pub fn offset(&self, position: Position, encoding: Encoding) -> usize {
+        let Some(line) = usize::try_from(position.line)
+            .ok()
+            .and_then(|l| self.line_span(l.checked_add(1)?))
+        else {
+            return self.text.len();
+        };
+        let wanted = usize::try_from(position.character).unwrap_or(usize::MAX);
+        let mut units = 0;
+        for (i, c) in self.text[line.start..line.end].char_indices() {
+            let width = match encoding {
+                Encoding::Utf8 => c.len_utf8(),
+                Encoding::Utf16 => c.len_utf16(),
+            };
+            if units + width > wanted {
+                return line.start + i;
+            }
+            units += width;
+        }
+        line.end
     }
 
     /// Byte range of the 1-based line `line`, without its line terminator.
@@ -172,6 +237,98 @@ mod tests {
         assert_eq!(f.line_col(6), LineCol { line: 2, column: 1 });
         assert_eq!(f.line_span(2), Some(Span::new(6, 10)));
         assert_eq!(f.line_col(10_000).line, 3);
+    }
+
+    /// Every character boundary of a line with one-, two-, three- and
+    /// four-byte characters (`ü`, CJK, an emoji: a UTF-16 surrogate pair)
+    /// round-trips in both encodings, with the columns counted by hand.
+    #[test]
+    fn editor_positions_count_utf16_units_or_utf8_bytes() {
+        let f = file("id: x\nname: \"ü李😀\" # ok\r\nlast");
+        let line = f.text.find("name").unwrap();
+        let quote = f.text.find("\"ü").unwrap() + 1;
+        // (byte offset, UTF-16 column, UTF-8 column) on line 1.
+        let expected = [
+            (quote, 7, 7),
+            (quote + 2, 8, 9),    // after ü: 1 unit, 2 bytes
+            (quote + 5, 9, 12),   // after 李: 1 unit, 3 bytes
+            (quote + 9, 11, 16),  // after 😀: 2 units, 4 bytes
+            (quote + 10, 12, 17), // after the closing quote
+        ];
+        for (offset, utf16, utf8) in expected {
+            for (encoding, character) in [(Encoding::Utf16, utf16), (Encoding::Utf8, utf8)] {
+                let position = Position { line: 1, character };
+                assert_eq!(
+                    f.position(offset, encoding),
+                    position,
+                    "{encoding:?} at {offset}"
+                );
+                assert_eq!(
+                    f.offset(position, encoding),
+                    offset,
+                    "{encoding:?} {position:?}"
+                );
+            }
+        }
+        assert_eq!(
+            f.position(line, Encoding::Utf16),
+            Position {
+                line: 1,
+                character: 0
+            }
+        );
+        // Half of the emoji's surrogate pair, or a byte inside it: its start.
+        let emoji = quote + 5;
+        let half = Position {
+            line: 1,
+            character: 10,
+        };
+        assert_eq!(f.offset(half, Encoding::Utf16), emoji);
+        let inside = Position {
+            line: 1,
+            character: 14,
+        };
+        assert_eq!(f.offset(inside, Encoding::Utf8), emoji);
+        assert_eq!(
+            f.position(emoji + 1, Encoding::Utf16),
+            f.position(emoji, Encoding::Utf16)
+        );
+        // Past the end of a CRLF line: before the CR; past the last line: the end.
+        let crlf_end = f.text.find('\r').unwrap();
+        assert_eq!(
+            f.offset(
+                Position {
+                    line: 1,
+                    character: 99
+                },
+                Encoding::Utf16
+            ),
+            crlf_end
+        );
+        assert_eq!(
+            f.position(crlf_end + 2, Encoding::Utf8),
+            Position {
+                line: 2,
+                character: 0
+            }
+        );
+        assert_eq!(
+            f.offset(
+                Position {
+                    line: 9,
+                    character: 0
+                },
+                Encoding::Utf8
+            ),
+            f.text.len()
+        );
+        assert_eq!(
+            f.position(10_000, Encoding::Utf16),
+            Position {
+                line: 2,
+                character: 4
+            }
+        );
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct Suppression {
     pub span: Span,
     /// The 1-based line whose findings it suppresses.
     pub target_line: usize,
+    /// Alone on its line, so it applies to the next one.
+    pub alone: bool,
     pub entries: Vec<Entry>,
     pub reason: Option<String>,
     /// The items of the `ignore[…]` list as written (`a`, `b(x, y)`), with
@@ -56,6 +58,18 @@ pub struct Suppression {
     pub items: Vec<(Span, String)>,
     /// Per entry, the index of the item it was written in.
     pub item_of: Vec<usize>,
+}
+
+impl Suppression {
+    /// The line it applies to, in words. No line number: messages are part
+    /// of a finding's fingerprint, which must survive lines moving.
+    fn place(&self) -> &'static str {
+        if self.alone {
+            "the next line"
+        } else {
+            "this line"
+        }
+    }
 }
 
 /// One item of an `ignore[…]` list: where it is in the comment's text and
@@ -180,6 +194,7 @@ pub fn collect(file_id: FileId, file: &SourceFile, comments: &[Comment]) -> Vec<
             file: file_id,
             span: comment.span,
             target_line: if alone { at.line + 1 } else { at.line },
+            alone,
             entries,
             reason,
             items,
@@ -448,12 +463,12 @@ impl Suppressions {
                     let help = match about.as_slice() {
                         [] => None,
                         [one] => Some(format!(
-                            "the `{rule}` finding on line {} is about {one}: write `{rule}({one})` if the suppression is meant for {one}, or remove `{written}`",
-                            s.target_line
+                            "the `{rule}` finding on {} is about {one}: write `{rule}({one})` if the suppression is meant for {one}, or remove `{written}`",
+                            s.place()
                         )),
                         more => Some(format!(
-                            "the `{rule}` findings on line {} are about {}: name the person the suppression is meant for, or remove `{written}`",
-                            s.target_line,
+                            "the `{rule}` findings on {} are about {}: name the person the suppression is meant for, or remove `{written}`",
+                            s.place(),
                             list(more, 4)
                         )),
                     };
@@ -466,16 +481,16 @@ impl Suppressions {
                     };
                     (
                         format!(
-                            "suppression of `{written}` is unused: no `{rule}` finding about {subject} on line {}",
-                            s.target_line
+                            "suppression of `{written}` is unused: no `{rule}` finding about {subject} on {}",
+                            s.place()
                         ),
                         help,
                     )
                 } else {
                     (
                         format!(
-                            "suppression of `{rule}` is unused: no `{rule}` finding on line {}",
-                            s.target_line
+                            "suppression of `{rule}` is unused: no `{rule}` finding on {}",
+                            s.place()
                         ),
                         remove,
                     )

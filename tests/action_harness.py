@@ -13,6 +13,13 @@ steps.*.outputs, github.action_path/workspace, runner.*). An unknown
 expression is an error, so the action cannot use one this harness does not
 understand.
 
+The event that triggered the workflow is simulated too: `github.event_name`
+and `github.event.pull_request.base.sha` come from the scenario (default: a
+push). The pull-request scenarios build the checkout the way
+actions/checkout does on a pull request: a shallow clone (one commit) of an
+"origin" repository holding the base commit and the change, so the action
+has to fetch the base itself.
+
 The one `uses:` step, actions/cache, is simulated: with STEWARD_ACTION_BIN set
 to a built steward binary it is a cache hit (the binary is placed at the cached
 path, and the real install step then takes its "cached build" branch);
@@ -84,7 +91,7 @@ def parse_file_commands(path):
 
 
 class Runner:
-    def __init__(self, inputs, workspace, temp, summary, prebuilt):
+    def __init__(self, inputs, workspace, temp, summary, prebuilt, event=None):
         self.action = load_action()
         declared = self.action.get("inputs", {})
         unknown = set(inputs) - set(declared)
@@ -103,6 +110,7 @@ class Runner:
         self.env_additions = {}
         self.stdout = ""
         self.stderr = ""
+        self.event = event or {"name": "push"}
 
     # ------------------------------------------------------------ expressions
 
@@ -125,6 +133,9 @@ class Runner:
             "runner.temp": self.runner_temp,
             "runner.os": "Linux",
             "runner.arch": "X64",
+            "github.event_name": self.event["name"],
+            # Missing properties of an event are empty strings, as on a runner.
+            "github.event.pull_request.base.sha": self.event.get("base_sha", ""),
         }
         if expr in known:
             return known[expr]
@@ -289,17 +300,25 @@ def expect(condition, message, result):
         raise AssertionError(f"{message}\n{result}")
 
 
-def run_action(inputs, prebuilt, shared_temp):
+def run_action(inputs, prebuilt, shared_temp, checkout=None):
+    """Runs the action in a fresh workspace. `checkout(root)` makes the
+    workspace and returns (path, event); by default the examples, on a push."""
     root = tempfile.mkdtemp(prefix="steward-action-")
     try:
-        workspace = make_workspace(root)
+        if checkout is None:
+            workspace, event = make_workspace(root), None
+        else:
+            workspace, event = checkout(root)
         inputs = dict(inputs)
         inputs.setdefault("args", f"--today {TODAY}")
         # Each scenario is a new job with a fresh workspace and summary, but the
         # same RUNNER_TEMP, so a build done by the first one is found later.
         summary = os.path.join(root, "step_summary.md")
-        result = Runner(inputs, workspace, shared_temp, summary, prebuilt).run()
+        runner = Runner(inputs, workspace, shared_temp, summary, prebuilt, event)
+        before = git_state(workspace)
+        result = runner.run()
         result.workspace = workspace
+        result.git_state_changed = git_state(workspace) != before
         sarif = inputs.get("sarif")
         result.sarif = None
         if sarif:
@@ -310,6 +329,79 @@ def run_action(inputs, prebuilt, shared_temp):
         return result
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+GIT_ENV = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_AUTHOR_NAME": "steward harness",
+    "GIT_AUTHOR_EMAIL": "harness@example.com",
+    "GIT_COMMITTER_NAME": "steward harness",
+    "GIT_COMMITTER_EMAIL": "harness@example.com",
+}
+
+
+def git(cwd, *args):
+    env = dict(os.environ)
+    env.update(GIT_ENV)
+    proc = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise HarnessError(f"git {' '.join(args)} in {cwd}: {proc.stderr}")
+    return proc.stdout.strip()
+
+
+def git_state(workspace):
+    """`git status --porcelain` and HEAD: reading the base must change neither."""
+    if not os.path.isdir(os.path.join(workspace, ".git")):
+        return None
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=workspace, capture_output=True, text=True
+    ).stdout
+    head = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=workspace, capture_output=True, text=True
+    ).stdout
+    return status, head
+
+
+# A trade of two weekly shifts of acme's rotation: david takes michael's shift
+# a week from TODAY (inside the 14-day notice), michael takes david's a week
+# later (exactly 14 days: enough notice).
+ACME_TRADE = (
+    "  - { start: 2026-06-08, primary: david, secondary: michael, reason: trade }\n"
+    "  - { start: 2026-06-15, primary: michael, secondary: priya, reason: trade }\n"
+)
+
+
+def pull_request_checkout(change):
+    """A pull request: an origin repository whose base commit holds the
+    examples and whose head commit applies `change(directory)`; the workspace
+    is a shallow clone of the head, as actions/checkout makes it."""
+
+    def checkout(root):
+        origin = os.path.join(root, "origin")
+        os.makedirs(origin)
+        git(origin, "init", "-q", "-b", "main")
+        for name in ("acme", "broken"):
+            shutil.copytree(os.path.join(REPO, "examples", name), os.path.join(origin, name))
+        git(origin, "add", "-A")
+        git(origin, "commit", "-q", "-m", "base")
+        base = git(origin, "rev-parse", "HEAD")
+        change(origin)
+        git(origin, "add", "-A")
+        git(origin, "commit", "-q", "-m", "the pull request")
+        workspace = os.path.join(root, "workspace")
+        git(root, "clone", "-q", "--depth=1", "file://" + origin, workspace)
+        if git(workspace, "rev-parse", "--is-shallow-repository") != "true":
+            raise HarnessError("the simulated checkout is not shallow")
+        return workspace, {"name": "pull_request", "base_sha": base}
+
+    return checkout
+
+
+def trade_shifts(origin):
+    path = os.path.join(origin, "acme", "rotations", "investor-oncall.yaml")
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(ACME_TRADE)
 
 
 def direct_annotations(steward, path):
@@ -450,6 +542,110 @@ def scenario_no_glob_expansion(env):
     expect("acme/*" in r.stderr, "steward got the literal path", r)
 
 
+def scenario_pull_request(env):
+    r = run_action({"paths": "acme"}, env.prebuilt, env.temp, pull_request_checkout(trade_shifts))
+    expect(r.status == 0, "warnings only: the step passes", r)
+    expect("steward: fetching the base commit " in r.stdout, "the shallow checkout's base is fetched", r)
+    expect(re.fullmatch(r"[0-9a-f]{40}", r.outputs["base"] or ""), "the base output is the commit", r)
+    expect(not r.git_state_changed, "the working tree, index and HEAD are untouched", r)
+    changes = [a for a in r.annotations() if "title=schedule-change::" in a]
+    expect(
+        [a.split("::")[2].split("%0A")[0] for a in changes]
+        == [
+            "michael's primary shift 2026-06-08 – 2026-06-14 moves to david with 7 days' notice",
+            "david's secondary shift 2026-06-08 – 2026-06-14 moves to michael with 7 days' notice",
+        ],
+        "schedule-change annotations for the shift inside the notice period only",
+        r,
+    )
+    expect(
+        all(a.startswith("::warning file=acme/rotations/investor-oncall.yaml,line=") for a in changes),
+        "annotations at the override, relative to the repository",
+        r,
+    )
+    expect(r.summary.startswith("## steward diff: 2 shifts reassigned\n"), "the diff heads the summary", r)
+    expect(
+        "| 2026-06-08 – 2026-06-14 | `data-oncall` | primary | michael | david | ⚠️ in 7 days |" in r.summary,
+        "the reassigned shift, marked as short notice",
+        r,
+    )
+    expect(
+        "| 2026-06-15 – 2026-06-21 | `data-oncall` | primary | david | michael | in 14 days |" in r.summary,
+        "the one with enough notice, unmarked",
+        r,
+    )
+    expect("\n## ⚠️ steward: 0 errors, 2 warnings" in r.summary, "then the check's summary", r)
+    expect(r.outputs["warnings"] == "2", "the two schedule-change warnings", r)
+
+
+def scenario_pull_request_inputs_off(env):
+    checkout = pull_request_checkout(trade_shifts)
+    none = run_action({"paths": "acme", "base": "none"}, env.prebuilt, env.temp, checkout)
+    expect(none.status == 0 and none.outputs["base"] == "", "base: none compares with nothing", none)
+    expect("fetching" not in none.stdout, "and fetches nothing", none)
+    expect("## steward diff" not in none.summary, "no diff", none)
+    expect(none.annotations() == [], "no schedule-change", none)
+    quiet = run_action({"paths": "acme", "review-summary": "false"}, env.prebuilt, env.temp, checkout)
+    expect("## steward diff" not in quiet.summary, "review-summary: false drops the diff", quiet)
+    expect(len(quiet.annotations()) == 2, "the schedule-change annotations stay", quiet)
+    silent = run_action({"paths": "acme", "schedule-change": "false"}, env.prebuilt, env.temp, checkout)
+    expect(silent.summary.startswith("## steward diff: "), "schedule-change: false keeps the diff", silent)
+    expect(silent.annotations() == [], "and checks without the base", silent)
+    bad = run_action({"paths": "acme", "only-new": "yes"}, env.prebuilt, env.temp, checkout)
+    expect(bad.status == 2, "a boolean input other than true/false is refused", bad)
+
+
+def break_an_sla(origin):
+    path = os.path.join(origin, "broken", "pipelines", "engagement.yaml")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace("alarm_after: 48h", "alarm_after: 12h"))
+
+
+def scenario_only_new(env):
+    r = run_action(
+        {"paths": "broken", "only-new": "true", "sarif": "steward.sarif"},
+        env.prebuilt,
+        env.temp,
+        pull_request_checkout(break_an_sla),
+    )
+    expect(r.status == 1, "the new error fails the step", r)
+    expect(
+        [a.split("::")[1] for a in r.annotations()]
+        == ["error file=broken/pipelines/engagement.yaml,line=10,col=20,endLine=10,endColumn=23,title=sla-order"],
+        "only the finding the pull request introduces",
+        r,
+    )
+    expect("already at the base revision" in r.summary, "the summary counts the old ones", r)
+    expect("| `broken/pipelines/engagement.yaml:10` | ❌ `sla-order` |" in r.summary, "the diff lists it as introduced", r)
+    states = {res.get("baselineState") for res in r.sarif["runs"][0]["results"]}
+    expect({"new", "unchanged"} <= states, "SARIF marks new and old results", r)
+    push = run_action({"paths": "broken", "only-new": "true"}, env.prebuilt, env.temp)
+    expect(push.status == 2, "only-new without a base cannot run", push)
+    expect("::error title=steward::the only-new input needs a base" in push.stdout, "and says so", push)
+
+
+def scenario_baseline(env):
+    def with_baseline(root):
+        workspace = make_workspace(root)
+        proc = subprocess.run(
+            [env.steward, "check", "--today", TODAY, "--write-baseline", "steward-baseline.json", "broken"],
+            cwd=workspace,
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            raise HarnessError(f"--write-baseline failed: {proc.stderr}")
+        return workspace, None
+
+    r = run_action({"paths": "broken", "baseline": "steward-baseline.json"}, env.prebuilt, env.temp, with_baseline)
+    expect(r.status == 0, "every finding is in the baseline", r)
+    expect(r.annotations() == [], "no annotations", r)
+    expect(re.search(r"\(1 finding suppressed in source, \d+ baselined\)", r.summary), "counted in the summary", r)
+    expect("## steward diff" not in r.summary, "a push compares with nothing", r)
+
+
 class Skip(Exception):
     pass
 
@@ -478,6 +674,10 @@ SCENARIOS = [
     ("several paths", scenario_several_paths),
     ("exit status 2 is passed on", scenario_cannot_run),
     ("path inputs are not globbed", scenario_no_glob_expansion),
+    ("pull request: base fetched, diff in the summary, schedule-change annotations", scenario_pull_request),
+    ("pull request: base, review-summary, schedule-change and only-new inputs", scenario_pull_request_inputs_off),
+    ("only-new reports what the pull request introduces", scenario_only_new),
+    ("baseline input", scenario_baseline),
     ("shellcheck on every run step", scenario_shellcheck),
 ]
 

@@ -259,7 +259,7 @@ fn sarif_is_byte_identical_run_to_run_and_fingerprints_are_unique() {
         .as_array()
         .expect("results")
         .iter()
-        .filter_map(|r| r["partialFingerprints"]["steward/v1"].as_str())
+        .filter_map(|r| r["partialFingerprints"]["steward/v2"].as_str())
         .collect();
     let count = prints.len();
     prints.sort_unstable();
@@ -426,6 +426,27 @@ struct Skipped {
 fn junit(output: &Output) -> TestSuites {
     let text = common::stdout(output);
     quick_xml::de::from_str(&text).unwrap_or_else(|e| panic!("JUnit does not parse ({e}):\n{text}"))
+}
+
+#[test]
+fn junit_suites_are_the_files_the_summary_counts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("team.yaml"),
+        "apiVersion: steward/v1\nkind: Team\nid: t\nmembers: [{ id: a, name: A }]\n",
+    )
+    .expect("write");
+    // Mentions the marker in a comment only: not a steward file.
+    fs::write(
+        dir.path().join("notes.yaml"),
+        "# see the steward/v1 docs\nkey: value\n",
+    )
+    .expect("write");
+    let report = junit(&check(dir.path(), ".", "junit"));
+    let names: Vec<&str> = report.suites.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["team.yaml"]);
+    let summary = json(&check(dir.path(), ".", "json"))["summary"]["files"].clone();
+    assert_eq!(summary, 1);
 }
 
 #[test]
@@ -859,4 +880,96 @@ fn help_reads_well() {
         "check_help",
         common::stdout(&common::steward(&repo, &["check", "--help"]))
     );
+}
+
+#[test]
+fn sarif_keeps_baselined_results_as_externally_suppressed_and_unchanged() {
+    let dir = tricky_workspace();
+    // The findings go into the baseline (the suppressed one stays
+    // suppressed in source); then new ones appear.
+    let recorded = run(
+        dir.path(),
+        &["check", ".", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(
+        recorded.status.code(),
+        Some(0),
+        "{}",
+        common::stderr(&recorded)
+    );
+    fs::write(
+        dir.path().join("extra.yaml"),
+        "apiVersion: steward/v1\nkind: Pipeline\nid: extra\nname: Extra\narea: x\naudience: internal\nowners: { primary: nobody, secondary: nobody-else }\n",
+    )
+    .expect("write");
+    let output = run(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "sarif",
+        ],
+    );
+    let log = json(&output);
+    assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let state = |r: &Value| r["baselineState"].as_str().unwrap_or("-").to_string();
+    let kinds = |r: &Value| -> Vec<String> {
+        r["suppressions"]
+            .as_array()
+            .map(|s| {
+                s.iter()
+                    .filter_map(|x| x["kind"].as_str())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut seen: Vec<(String, String, Vec<String>)> = results
+        .iter()
+        .map(|r| {
+            let file = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            (file, state(r), kinds(r))
+        })
+        .collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(
+        seen,
+        [
+            ("extra.yaml".to_string(), "new".to_string(), vec![]),
+            (
+                "team,a%3Ab.yaml".to_string(),
+                "-".to_string(),
+                vec!["inSource".to_string()]
+            ),
+            (
+                "team,a%3Ab.yaml".to_string(),
+                "unchanged".to_string(),
+                vec!["external".to_string()]
+            ),
+        ],
+        "{results:#?}"
+    );
+    // The same findings with the same fingerprints as without a baseline.
+    let plain = json(&run(dir.path(), &["check", ".", "--format", "sarif"]));
+    let prints = |log: &Value| -> Vec<String> {
+        let mut all: Vec<String> = log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .filter_map(|r| r["partialFingerprints"]["steward/v2"].as_str())
+            .map(String::from)
+            .collect();
+        all.sort();
+        all
+    };
+    let with_extra: Vec<String> = prints(&log);
+    assert!(prints(&plain).iter().all(|p| with_extra.contains(p)));
 }

@@ -46,18 +46,56 @@ fn cases(rule: &str) -> Vec<(String, PathBuf)> {
         .expect("fixture directory")
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        // `base/` is the revision a `--base` rule compares with, not a case.
+        .filter(|e| e.file_name() != "base")
         .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
         .collect();
     out.sort();
     out
 }
 
+/// The findings on a fixture (relative to the repository). A rule that
+/// compares with a base revision (`--base`) has the files of that revision in
+/// `fixtures/<rule>/base`: it must be silent without a base, and is judged
+/// with `base` committed to a git repository and the fixture in its work tree.
+fn judged(rule: &str, relative: &Path) -> Vec<steward::report::ResolvedFinding> {
+    let base = common::fixture(&format!("{rule}/base"));
+    if !base.is_dir() {
+        return common::check_paths(&[relative.to_path_buf()]).findings;
+    }
+    let alone = common::check_paths(&[relative.to_path_buf()]);
+    assert!(
+        alone.findings.iter().all(|f| f.rule != rule),
+        "`{rule}` fired on {} without a base",
+        relative.display()
+    );
+    let dir = common::repo().join(relative);
+    let repo = common::repo_with_base(&base, &dir);
+    let real = std::fs::canonicalize(repo.path()).expect("canonical");
+    let shown = |path: &str| {
+        path.replace(
+            &format!("{}/", real.display()),
+            &format!("{}/", relative.display()),
+        )
+    };
+    common::check_with_base(std::slice::from_ref(&real), "HEAD")
+        .findings
+        .into_iter()
+        .map(|mut f| {
+            f.path = shown(&f.path);
+            for l in &mut f.labels {
+                l.path = shown(&l.path);
+            }
+            f
+        })
+        .collect()
+}
+
 /// The rule's findings on a failing fixture, as snapshotted: positions,
 /// message, labels and help — all of it is what users read.
 fn fired(rule: &str, fixture: &Path) -> String {
-    let failing = common::check_paths(&[fixture.to_path_buf()]);
+    let failing = judged(rule, fixture);
     let own: Vec<_> = failing
-        .findings
         .iter()
         .filter(|f| f.rule == rule && f.suppressed.is_none())
         .collect();
@@ -106,9 +144,8 @@ fn fired(rule: &str, fixture: &Path) -> String {
 }
 
 fn assert_silent(rule: &str, fixture: &Path) {
-    let passing = common::check_paths(&[fixture.to_path_buf()]);
+    let passing = judged(rule, fixture);
     let noise: Vec<_> = passing
-        .findings
         .iter()
         .filter(|f| f.rule == rule && f.suppressed.is_none())
         .map(|f| {

@@ -7,7 +7,8 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
 use steward::model::{
-    Duration, Entry, Leave, Member, Model, Override, Rotation, RotationHolidays, ShiftSpec, Team,
+    Duration, Entry, Leave, Member, Model, Override, Rotation, RotationHolidays, ShiftLength,
+    ShiftSpec, Team,
 };
 use steward::rules::{self, Context, Params};
 use steward::schedule::{self, Schedule, MAX_SHIFTS};
@@ -31,15 +32,18 @@ fn generated(n: usize, days: u64, start: u64, span: u64) -> Rotation {
         id: "r".into(),
         name: None,
         covers: Vec::new(),
-        shift_length: Duration {
+        shift_length: ShiftLength::Duration(Duration {
             minutes: days * 24 * 60,
-        },
+        }),
         start: day(start),
         until: Some(day(start + span)),
         roster: Some(PEOPLE[..n].iter().map(|s| s.to_string()).collect()),
         shifts: None,
         holidays: None,
         overrides: Vec::new(),
+        time_zone: None,
+        handoff_time: None,
+        handoff_meeting: None,
     }
 }
 
@@ -78,6 +82,7 @@ fn run(rule: &str, model: &Model, params: Value) -> Vec<String> {
         schedule: &schedule,
         runbooks: &runbooks,
         today: base(),
+        base: None,
     };
     let map: Map<String, Value> = params.as_object().cloned().unwrap_or_default();
     let mut out = Vec::new();
@@ -149,7 +154,7 @@ proptest! {
         with.overrides = overrides
             .iter()
             .map(|(offset, p, s)| Override {
-                start: day(*offset),
+                start: day(*offset).into(),
                 primary: Some(PEOPLE[*p].to_string()),
                 secondary: s.map(|s| PEOPLE[s].to_string()),
                 reason: None,
@@ -164,7 +169,7 @@ proptest! {
         }
         // An override matches exactly when it starts on a shift's first day.
         for (j, o) in with.overrides.iter().enumerate() {
-            let starts_a_shift = a.shifts.iter().any(|s| s.start == o.start);
+            let starts_a_shift = a.shifts.iter().any(|s| s.start == o.start.date);
             prop_assert_eq!(!starts_a_shift, b.unmatched_overrides.contains(&j));
         }
     }
@@ -186,10 +191,29 @@ proptest! {
         leave in proptest::collection::vec((0usize..8, 0u64..3000, 0u64..60), 0..8),
         calendar in proptest::option::of(prop_oneof![Just("us-federal"), Just("us-major"), Just("nope")]),
         min in proptest::option::of(1u32..4),
+        months in proptest::option::of(1u64..=24),
+        zone in proptest::option::of(prop_oneof![
+            Just("Europe/Berlin"), Just("America/New_York"), Just("Australia/Lord_Howe"),
+            Just("Asia/Kathmandu"), Just("Pacific/Apia"), Just("Nowhere/Atlantis"),
+        ]),
+        handoff in proptest::option::of(0u32..1440),
+        meeting in proptest::option::of(1u64..3000),
+        timed_starts in any::<bool>(),
     ) {
         let n = 1 + shifts.len() % 8;
         let mut rotation = generated(n, 1, start, span);
-        rotation.shift_length = Duration { minutes };
+        rotation.shift_length = match months {
+            Some(m) => ShiftLength::Months(m),
+            None => ShiftLength::Duration(Duration { minutes }),
+        };
+        rotation.time_zone = zone.map(str::to_string);
+        rotation.handoff_time = handoff.and_then(|m| chrono::NaiveTime::from_hms_opt(m / 60, m % 60, 0));
+        rotation.handoff_meeting = meeting.map(|minutes| Duration { minutes });
+        // A date-time start at 02:30, inside or near daylight-saving changes.
+        let local = |date: NaiveDate| steward::model::LocalStart {
+            date,
+            time: timed_starts.then(|| chrono::NaiveTime::from_hms_opt(2, 30, 0)).flatten(),
+        };
         if explicit {
             rotation.until = None;
             rotation.roster = None;
@@ -197,7 +221,7 @@ proptest! {
                 shifts
                     .iter()
                     .map(|(o, p, s)| ShiftSpec {
-                        start: day(*o),
+                        start: local(day(*o)),
                         primary: PEOPLE[*p].to_string(),
                         secondary: s.map(|s| PEOPLE[s].to_string()),
                     })
@@ -207,7 +231,7 @@ proptest! {
         rotation.overrides = overrides
             .iter()
             .map(|(o, p, s)| Override {
-                start: day(*o),
+                start: local(day(*o)),
                 primary: p.map(|p| PEOPLE[p].to_string()),
                 secondary: s.map(|s| PEOPLE[s].to_string()),
                 reason: None,

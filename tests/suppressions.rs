@@ -239,10 +239,10 @@ fn scoped_suppressions_that_match_nothing_are_unused() {
         [
             "8:20 unused-ignore: suppression of `back-to-back()` names nobody",
             "    help: name the person in the parentheses, `back-to-back(member-id)`",
-            "8:20 unused-ignore: suppression of `roster-size(a)` is unused: no `roster-size` finding about a on line 8",
+            "8:20 unused-ignore: suppression of `roster-size(a)` is unused: no `roster-size` finding about a on this line",
             "    help: `roster-size` findings are not about one person: write `roster-size` without `(a)`",
-            "8:20 unused-ignore: suppression of `unavailable-on-call(a)` is unused: no `unavailable-on-call` finding about a on line 8",
-            "    help: the `unavailable-on-call` finding on line 8 is about c: write `unavailable-on-call(c)` if the suppression is meant for c, or remove `unavailable-on-call(a)`",
+            "8:20 unused-ignore: suppression of `unavailable-on-call(a)` is unused: no `unavailable-on-call` finding about a on this line",
+            "    help: the `unavailable-on-call` finding on this line is about c: write `unavailable-on-call(c)` if the suppression is meant for c, or remove `unavailable-on-call(a)`",
         ]
     );
     assert!(out.contains("8:9 roster-size: "), "{out}");

@@ -28,7 +28,27 @@ struct Rot {
     listed: Vec<(u16, u8, Option<u8>)>,
     overrides: Vec<(u16, Option<u8>, Option<u8>)>,
     min_engineers: Option<u8>,
+    /// Time of day (§9): zone, handoff minute, meeting minutes, length unit,
+    /// and date-time starts.
+    zone: u8,
+    handoff: Option<u16>,
+    meeting: Option<u16>,
+    unit: u8,
+    timed_starts: bool,
 }
+
+/// Zones with daylight saving, 30- and 45-minute offsets, a midnight
+/// transition, a skipped day, and a name that is no zone.
+const ZONES: [&str; 8] = [
+    "Europe/Berlin",
+    "America/Los_Angeles",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+    "America/Santiago",
+    "Pacific/Apia",
+    "UTC",
+    "Mars/Olympus",
+];
 
 fn date(offset: u16) -> NaiveDate {
     let base = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
@@ -78,10 +98,27 @@ fn render(plan: &Plan) -> String {
     let calendar = ["us-federal", "us-major", "custom"][usize::from(plan.calendar % 3)];
     for (r, rot) in plan.rotations.iter().take(3).enumerate() {
         let days = u16::from(rot.shift_days % 30);
+        let unit = ["d", "d", "h", "mo", "w", "m"][usize::from(rot.unit % 6)];
         y.push_str(&format!(
-            "---\napiVersion: steward/v1\nkind: Rotation\nid: r{r}\ncovers: []\nshift_length: {days}d\nstart: {}\n",
+            "---\napiVersion: steward/v1\nkind: Rotation\nid: r{r}\ncovers: []\nshift_length: {days}{unit}\nstart: {}\n",
             date(rot.start)
         ));
+        if let Some(zone) = ZONES.get(usize::from(rot.zone)) {
+            y.push_str(&format!("time_zone: {zone}\n"));
+        }
+        let handoff = rot.handoff.map(|m| (m % 1440) / 60 * 100 + m % 60);
+        if let Some(hhmm) = handoff {
+            y.push_str(&format!(
+                "handoff_time: \"{:02}:{:02}\"\n",
+                hhmm / 100,
+                hhmm % 100
+            ));
+        }
+        if let Some(m) = rot.meeting {
+            y.push_str(&format!("handoff_meeting: {}m\n", m % 3000));
+        }
+        // A start at 02:30, near or inside daylight-saving changes.
+        let at = if rot.timed_starts { "T02:30" } else { "" };
         y.push_str(&format!("holidays: {{ calendar: {calendar}"));
         if let Some(m) = rot.min_engineers {
             y.push_str(&format!(", min_engineers: {}", m % 4));
@@ -91,7 +128,7 @@ fn render(plan: &Plan) -> String {
             y.push_str("shifts:\n");
             for (offset, p, s) in rot.listed.iter().take(200) {
                 y.push_str(&format!(
-                    "  - {{ start: {}, primary: {}",
+                    "  - {{ start: {}{at}, primary: {}",
                     date(rot.start.saturating_add(*offset)),
                     person(*p)
                 ));
@@ -115,7 +152,7 @@ fn render(plan: &Plan) -> String {
             y.push_str("overrides:\n");
             for (offset, p, s) in rot.overrides.iter().take(50) {
                 y.push_str(&format!(
-                    "  - {{ start: {}",
+                    "  - {{ start: {}{at}",
                     date(rot.start.saturating_add(*offset))
                 ));
                 if let Some(p) = p {

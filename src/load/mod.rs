@@ -103,7 +103,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
         let root = workspace.roots[root_index].clone();
         add_path(path, &root, &root, root_index, false, &mut walked);
     }
-    Ok(read_all(workspace, walked, options))
+    Ok(read_all(workspace, walked, options, &Overlay::new()))
 }
 
 /// The result of loading one workspace (SPEC §7).
@@ -114,9 +114,24 @@ pub struct LoadedRoot {
     pub nested: Vec<PathBuf>,
 }
 
+/// Texts that replace files on disk (an editor's unsaved buffers), by
+/// canonical path; a path not on disk is a file of its own.
+pub type Overlay = std::collections::BTreeMap<PathBuf, String>;
+
 /// Loads the whole workspace at `root`; findings are reported for files
 /// under `asked` (canonical paths) only.
 pub fn load_workspace(root: &root::Root, asked: &[PathBuf], options: &LoadOptions) -> LoadedRoot {
+    load_workspace_overlaid(root, asked, options, &Overlay::new())
+}
+
+/// [`load_workspace`] with the overlay's texts read instead of the files
+/// (`steward lsp`); its paths should lie in this workspace.
+pub fn load_workspace_overlaid(
+    root: &root::Root,
+    asked: &[PathBuf],
+    options: &LoadOptions,
+    overlay: &Overlay,
+) -> LoadedRoot {
     let mut workspace = Workspace {
         yaml_limits: options.yaml,
         roots: vec![root.dir.clone()],
@@ -141,6 +156,13 @@ pub fn load_workspace(root: &root::Root, asked: &[PathBuf], options: &LoadOption
             add_path(path, &root.dir, &relative_to, 0, true, &mut walked);
         }
     }
+    // So is an unsaved buffer the walk did not meet (a new file); one it
+    // met is read once (`read_all` keeps one candidate per real path).
+    for path in overlay.keys() {
+        if path.starts_with(&root.dir) {
+            add_path(path, &root.dir, &relative_to, 0, true, &mut walked);
+        }
+    }
     for (candidate, real) in walked.candidates.iter_mut().zip(&walked.real) {
         candidate.reported = asked
             .iter()
@@ -155,7 +177,7 @@ pub fn load_workspace(root: &root::Root, asked: &[PathBuf], options: &LoadOption
         .filter(|n| asked.iter().any(|a| n.starts_with(a)))
         .cloned()
         .collect();
-    let workspace = read_all(workspace, walked, options);
+    let workspace = read_all(workspace, walked, options, overlay);
     LoadedRoot { workspace, nested }
 }
 
@@ -191,8 +213,14 @@ fn add_path(
 }
 
 /// Reads every candidate once (the same real file reached twice, through a
-/// symlink or two PATHs, is read once, under the path that is not a link).
-fn read_all(mut workspace: Workspace, walked: Walked, options: &LoadOptions) -> Workspace {
+/// symlink or two PATHs, is read once, under the path that is not a link);
+/// a file in `overlay` is read from there.
+fn read_all(
+    mut workspace: Workspace,
+    walked: Walked,
+    options: &LoadOptions,
+    overlay: &Overlay,
+) -> Workspace {
     let cwd = current_dir();
     let Walked {
         candidates,
@@ -202,6 +230,7 @@ fn read_all(mut workspace: Workspace, walked: Walked, options: &LoadOptions) -> 
     } = walked;
     let mut index: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
     let mut unique: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    let mut unique_real: Vec<PathBuf> = Vec::new();
     for (candidate, real) in candidates.into_iter().zip(real) {
         match index.get(&real) {
             Some(&i) => {
@@ -213,8 +242,9 @@ fn read_all(mut workspace: Workspace, walked: Walked, options: &LoadOptions) -> 
                 }
             }
             None => {
-                index.insert(real, unique.len());
+                index.insert(real.clone(), unique.len());
                 unique.push(candidate);
+                unique_real.push(real);
             }
         }
     }
@@ -267,10 +297,14 @@ fn read_all(mut workspace: Workspace, walked: Walked, options: &LoadOptions) -> 
     // Read and parse in parallel, a chunk at a time (a chunk's results wait
     // in memory until merged); merge in the sorted candidate order so the
     // result does not depend on thread scheduling.
-    for chunk in candidates.chunks(256) {
+    for (chunk, real) in candidates.chunks(256).zip(unique_real.chunks(256)) {
         let processed: Vec<Processed> = chunk
             .par_iter()
-            .map(|c| process(&c.path, options))
+            .zip(real)
+            .map(|(c, real)| match overlay.get(real) {
+                Some(text) => process_bytes(text.as_bytes().to_vec(), options),
+                None => process(&c.path, options),
+            })
             .collect();
         let documents: usize = processed
             .iter()
@@ -796,6 +830,52 @@ pub fn load_sources(
                 reported: true,
             };
             (candidate, process_bytes(bytes, options))
+        })
+        .collect();
+    for (candidate, processed) in processed {
+        merge(&mut workspace, &candidate, &cwd, processed);
+    }
+    workspace
+}
+
+/// A file given by its contents, for [`load_files`].
+#[derive(Debug, Clone)]
+pub struct FileAt {
+    /// Relative to the root, `/`-separated.
+    pub relative: String,
+    pub bytes: Vec<u8>,
+    /// Whether its findings are reported (it lies under an asked PATH).
+    pub reported: bool,
+}
+
+/// Builds the workspace at `root` from files given in memory (the files of
+/// a git revision, for `--base`), parsed exactly as files read from disk:
+/// each file's path is `root` joined with its relative path, so findings
+/// show the same paths as the files on disk would. `repository_prefix` is
+/// the root's path inside its repository (`examples/acme/` or `""`).
+pub fn load_files(
+    root: &Path,
+    repository_prefix: String,
+    files: Vec<FileAt>,
+    options: &LoadOptions,
+) -> Workspace {
+    let mut workspace = Workspace {
+        roots: vec![root.to_path_buf()],
+        repository_prefix,
+        yaml_limits: options.yaml,
+        ..Workspace::default()
+    };
+    let cwd = current_dir();
+    let processed: Vec<(Candidate, Processed)> = files
+        .into_par_iter()
+        .map(|file| {
+            let candidate = Candidate {
+                path: root.join(&file.relative),
+                root: 0,
+                repo_relative: file.relative,
+                reported: file.reported,
+            };
+            (candidate, process_bytes(file.bytes, options))
         })
         .collect();
     for (candidate, processed) in processed {

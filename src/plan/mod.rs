@@ -25,7 +25,7 @@ use crate::finding::{Location, Severity};
 use crate::load;
 use crate::model::Rotation;
 use crate::rules::{self, Params};
-use crate::schedule::{date_range, NotExpanded, RotationSchedule, MAX_SHIFTS};
+use crate::schedule::{date_range, RotationSchedule, MAX_SHIFTS};
 use writer::{Edited, ShiftOut};
 
 /// The rules about rotations: the ones a suggestion must pass.
@@ -303,10 +303,9 @@ fn window(
     loaded: &Loaded,
 ) -> Result<Window, String> {
     let id = &rot.id;
-    if rs.not_expanded == Some(NotExpanded::PartialDays) {
+    if !plans_whole_utc_days(rot) {
         return Err(format!(
-            "the shift length `{}` of rotation `{id}` is not a whole number of days",
-            rot.shift_length
+            "rotation `{id}` uses a time zone, a handoff time, date-time starts or an hour, minute or month shift length; suggest plans whole-day shifts in UTC for now"
         ));
     }
     if rs.truncated.is_some() {
@@ -548,4 +547,15 @@ fn reanalyse(loaded: Loaded, file: usize, text: &str, options: &Options) -> Resu
         CheckError::Fatal(m) => m,
         CheckError::InvalidPolicy(_) => "the policy file is invalid".into(),
     })
+}
+
+/// Whether the rotation is whole days from midnight UTC, the only kind
+/// suggest plans (no `time_zone`, `handoff_time`, `h`/`m`/`mo` lengths or
+/// date-time starts; a `handoff_meeting` changes nothing here).
+fn plans_whole_utc_days(rot: &Rotation) -> bool {
+    let timed = rot.time_zone.is_some()
+        || rot.handoff_time.is_some()
+        || rot.shifts.iter().flatten().any(|s| s.start.time.is_some())
+        || rot.overrides.iter().any(|o| o.start.time.is_some());
+    !timed && rot.shift_length.whole_days().is_some()
 }

@@ -83,6 +83,9 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for finding in report.visible() {
         writeln!(out, "{}", command(finding))?;
     }
+    if let Some(note) = report.summary.stale_note() {
+        writeln!(out, "::notice title=steward::{}", escape_data(&note))?;
+    }
     // Not a workflow command: the runner prints it as it is.
     writeln!(out, "steward: {}", report.summary_line())
 }

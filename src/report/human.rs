@@ -209,12 +209,16 @@ pub fn render(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write)
         out.write_all(text.as_bytes())?;
         writeln!(out)?;
     }
-    // The summary stays the last line (scripts read it); what fixes would
-    // do comes just before it.
+    // What fixes would do comes just before the summary, so the summary
+    // keeps its place (scripts read it).
     if let Some(line) = fixable_line(report) {
         writeln!(out, "{line}")?;
     }
-    writeln!(out, "{}", report.summary_line())
+    writeln!(out, "{}", report.summary_line())?;
+    if let Some(note) = report.summary.stale_note() {
+        writeln!(out, "note: {note}")?;
+    }
+    Ok(())
 }
 
 /// Under a finding's help: what would fix it, and with which flag.

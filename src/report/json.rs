@@ -19,6 +19,15 @@ struct JsonSummary<'a> {
     warnings: usize,
     files: usize,
     suppressed: usize,
+    /// With `--baseline`: findings it hid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baselined: Option<usize>,
+    /// With `--baseline`: its entries that no finding matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_stale: Option<usize>,
+    /// With `--only-new`: findings hidden because the base revision has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preexisting: Option<usize>,
     /// The policy in effect (of the first workspace when several were judged).
     #[serde(skip_serializing_if = "Option::is_none")]
     policy: Option<&'a str>,
@@ -117,6 +126,9 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             warnings: report.summary.warnings,
             files: report.summary.files,
             suppressed: report.summary.suppressed,
+            baselined: report.summary.baseline.map(|b| b.hidden),
+            baseline_stale: report.summary.baseline.map(|b| b.stale),
+            preexisting: report.summary.preexisting,
             policy: report.judged.first().map(|j| j.policy.as_str()),
             root: report.judged.first().map(|j| j.root.as_str()),
             workspaces: report

@@ -22,7 +22,7 @@ fn icon(severity: Severity) -> &'static str {
 
 /// Makes text safe inside a table cell: `|` escaped, line breaks as `<br>`,
 /// and `<`, `&` outside code spans as entities so they are not read as HTML.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
     let mut chars = text.chars().peekable();
@@ -44,7 +44,7 @@ fn cell(text: &str) -> String {
 }
 
 /// A code span holding `text`, whatever backticks it contains.
-fn code(text: &str) -> String {
+pub(crate) fn code(text: &str) -> String {
     let mut longest = 0;
     let mut run = 0;
     for c in text.chars() {
@@ -86,13 +86,18 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             "{} checked: no errors, no warnings",
             plural(s.files, "file")
         );
+        let mut hidden = s.hidden();
         if s.suppressed > 0 {
-            line.push_str(&format!(
-                " ({} suppressed in source)",
-                plural(s.suppressed, "finding")
-            ));
+            hidden[0] = format!("{} suppressed in source", plural(s.suppressed, "finding"));
         }
-        return writeln!(out, "{line}.");
+        if !hidden.is_empty() {
+            line.push_str(&format!(" ({})", hidden.join(", ")));
+        }
+        writeln!(out, "{line}.")?;
+        if let Some(note) = s.stale_note() {
+            writeln!(out, "\n{note}.")?;
+        }
+        return Ok(());
     }
     // Under --strict a warning fails the run: the headline says it failed.
     let headline_icon = if s.errors > 0 || report.strict {
@@ -101,6 +106,9 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         icon(Severity::Warning)
     };
     writeln!(out, "## {headline_icon} steward: {}\n", s.line())?;
+    if let Some(note) = s.stale_note() {
+        writeln!(out, "{note}.\n")?;
+    }
 
     // Counts per (severity, rule); errors first, then the most frequent.
     let mut counts: BTreeMap<(Severity, &str), Count> = BTreeMap::new();

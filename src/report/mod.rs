@@ -2,6 +2,7 @@
 //! rule catalog as data; none of them knows any rule.
 
 pub mod counts;
+pub mod fingerprint;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -51,6 +52,9 @@ pub struct ResolvedFinding {
     /// The person the finding is about, if one (`ignore[rule(person)]`).
     pub subject: Option<String>,
     pub suppressed: Option<Suppressed>,
+    /// Identity across runs and revisions, without line numbers
+    /// (`--only-new`, baselines, SARIF `partialFingerprints`).
+    pub fingerprint: fingerprint::Fingerprint,
     /// What `check --fix` would change (ids are the finding's workspace's).
     pub fix: Option<Box<crate::fix::Fix>>,
 }
@@ -71,28 +75,89 @@ pub struct Summary {
     pub warnings: usize,
     pub suppressed: usize,
     pub files: usize,
+    /// With `--baseline`: the findings it hid and its entries nothing matched.
+    pub baseline: Option<BaselineCounts>,
+    /// With `--only-new`: the findings hidden because the base revision has
+    /// them too.
+    pub preexisting: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BaselineCounts {
+    /// Findings the baseline records, hidden.
+    pub hidden: usize,
+    /// Baseline entries (each occurrence counted) that no finding matched.
+    pub stale: usize,
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 impl Summary {
+    /// `3 errors, 2 warnings in 6 files (1 suppressed, 12 baselined)`.
     pub fn line(&self) -> String {
-        let plural = |n: usize, word: &str| {
-            if n == 1 {
-                format!("{n} {word}")
-            } else {
-                format!("{n} {word}s")
-            }
-        };
         let mut line = format!(
             "{}, {} in {}",
             plural(self.errors, "error"),
             plural(self.warnings, "warning"),
             plural(self.files, "file")
         );
-        if self.suppressed > 0 {
-            line.push_str(&format!(" ({} suppressed)", self.suppressed));
+        let hidden = self.hidden();
+        if !hidden.is_empty() {
+            line.push_str(&format!(" ({})", hidden.join(", ")));
         }
         line
     }
+
+    /// What the counts leave out: `1 suppressed`, `12 baselined`, `3 already
+    /// at the base revision`.
+    pub fn hidden(&self) -> Vec<String> {
+        let mut parts = Vec::new();
+        if self.suppressed > 0 {
+            parts.push(format!("{} suppressed", self.suppressed));
+        }
+        if let Some(baseline) = self.baseline {
+            parts.push(format!("{} baselined", baseline.hidden));
+        }
+        if let Some(n) = self.preexisting {
+            parts.push(format!("{n} already at the base revision"));
+        }
+        parts
+    }
+
+    /// `3 baseline entries no longer occur; rerun --write-baseline`, when
+    /// some do not.
+    pub fn stale_note(&self) -> Option<String> {
+        let stale = self.baseline?.stale;
+        match stale {
+            0 => None,
+            1 => Some("1 baseline entry no longer occurs; rerun --write-baseline".to_string()),
+            n => Some(format!(
+                "{n} baseline entries no longer occur; rerun --write-baseline"
+            )),
+        }
+    }
+}
+
+/// Why a finding was left out of the report as already known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// A `--baseline` file records it.
+    Baseline,
+    /// The `--base` revision has it too (`--only-new`).
+    Base,
+}
+
+/// A finding hidden as known; SARIF keeps it as externally suppressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownFinding {
+    pub finding: ResolvedFinding,
+    pub known: Known,
 }
 
 /// The workspace root and the policy a check used, for the report (SPEC §7).
@@ -127,6 +192,9 @@ pub struct Report<'a> {
     pub checked: Vec<bool>,
     /// `--strict`: warnings fail the run too (the markdown headline says so).
     pub strict: bool,
+    /// Findings left out as known (`--baseline`, `--only-new`), sorted;
+    /// counted in `summary`, not in its errors and warnings.
+    pub known: Vec<KnownFinding>,
 }
 
 impl Report<'_> {
@@ -150,6 +218,32 @@ impl Report<'_> {
 }
 
 impl Report<'_> {
+    /// Moves the unsuppressed findings that `counts` holds into `known`
+    /// (one occurrence each, in report order), out of the error and warning
+    /// counts; returns how many moved.
+    pub fn hide_known(&mut self, counts: &mut fingerprint::Counts, known: Known) -> usize {
+        let mut kept = Vec::with_capacity(self.findings.len());
+        let mut moved = 0;
+        for finding in std::mem::take(&mut self.findings) {
+            if finding.suppressed.is_none() && counts.take(finding.fingerprint) {
+                match finding.severity {
+                    Severity::Error => {
+                        self.summary.errors = self.summary.errors.saturating_sub(1);
+                    }
+                    Severity::Warning => {
+                        self.summary.warnings = self.summary.warnings.saturating_sub(1);
+                    }
+                }
+                moved += 1;
+                self.known.push(KnownFinding { finding, known });
+            } else {
+                kept.push(finding);
+            }
+        }
+        self.findings = kept;
+        moved
+    }
+
     /// Findings that are not suppressed.
     pub fn visible(&self) -> impl Iterator<Item = &ResolvedFinding> {
         self.findings.iter().filter(|f| f.suppressed.is_none())
@@ -165,10 +259,23 @@ pub fn resolve(
 ) -> Option<ResolvedFinding> {
     let (file, span) = workspace.span_of(&finding.location)?;
     let source = workspace.files.get(file)?;
-    let pointer = match &finding.location {
-        Location::Node { pointer, .. } | Location::Key { pointer, .. } => pointer.clone(),
-        Location::Span { .. } => String::new(),
+    let (pointer, document) = match &finding.location {
+        Location::Node { pointer, doc } | Location::Key { pointer, doc } => {
+            (pointer.clone(), workspace.doc(*doc))
+        }
+        Location::Span { .. } => (String::new(), None),
     };
+    let repo_path = format!("{}{}", workspace.repository_prefix, source.repo_relative);
+    let fingerprint = fingerprint::of(&fingerprint::Key {
+        rule: &finding.rule,
+        repo_path: &repo_path,
+        document: fingerprint::DocumentKey {
+            kind: document.and_then(|d| d.kind).map(|k| k.as_str()),
+            id: document.and_then(|d| d.id.as_deref()),
+        },
+        pointer: &pointer,
+        message: &finding.message,
+    });
     let labels = finding
         .labels
         .iter()
@@ -193,7 +300,7 @@ pub fn resolve(
         help: finding.help,
         file,
         path: source.display.clone(),
-        repo_path: format!("{}{}", workspace.repository_prefix, source.repo_relative),
+        repo_path,
         span,
         start: source.line_col(span.start),
         end: source.line_col(span.end),
@@ -202,16 +309,20 @@ pub fn resolve(
         labels,
         subject: finding.subject,
         suppressed,
+        fingerprint,
         fix: finding.fix,
     })
 }
 
 /// The deterministic order of findings in every output.
 pub fn sort(findings: &mut [ResolvedFinding]) {
-    findings.sort_by(|a, b| {
-        (&a.path, a.start, &a.rule, &a.message, a.end, &a.pointer)
-            .cmp(&(&b.path, b.start, &b.rule, &b.message, b.end, &b.pointer))
-    });
+    findings.sort_by(order);
+}
+
+/// The order [`sort`] puts findings in.
+pub fn order(a: &ResolvedFinding, b: &ResolvedFinding) -> std::cmp::Ordering {
+    (&a.path, a.start, &a.rule, &a.message, a.end, &a.pointer)
+        .cmp(&(&b.path, b.start, &b.rule, &b.message, b.end, &b.pointer))
 }
 
 /// Output formats of `steward check`.

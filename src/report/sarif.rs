@@ -14,9 +14,16 @@
 //!   repository root (`uriBaseId: %SRCROOT%`), percent-encoded; columns count
 //!   Unicode code points and end positions are exclusive, as SARIF defines.
 //! - Secondary labels become `relatedLocations`; suppressed findings carry
-//!   `suppressions: [{kind: inSource}]`.
-//! - `partialFingerprints["steward/v1"]` hashes rule, file, JSON pointer and
-//!   message, so a result keeps its identity when lines above it move.
+//!   `suppressions: [{kind: inSource}]`. Findings a `--baseline` file or
+//!   the `--base` revision (`--only-new`) hide stay in the log with
+//!   `suppressions: [{kind: external}]` and `baselineState: unchanged`; the
+//!   others then have `baselineState: new`.
+//! - `partialFingerprints["steward/v2"]` is the finding's fingerprint
+//!   ([`super::fingerprint`]: rule, file, document kind and id, JSON pointer,
+//!   message; no line) with its occurrence among equal ones, so a result keeps
+//!   its identity when lines above it move, and code scanning agrees with
+//!   `--only-new` and baselines. (`steward/v1` hashed the line of file-level
+//!   findings and no document; the key changed with the hash.)
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -24,14 +31,15 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Report, ResolvedFinding, RuleInfo};
+use super::fingerprint::Fingerprint;
+use super::{Known, Report, ResolvedFinding, RuleInfo};
 use crate::finding::Severity;
 use crate::source::LineCol;
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
-const FINGERPRINT_KEY: &str = "steward/v1";
+const FINGERPRINT_KEY: &str = "steward/v2";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -116,6 +124,10 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression<'a>>,
+    /// With `--baseline` or `--only-new`: `unchanged` for the findings they
+    /// hide, `new` for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -250,18 +262,6 @@ fn first_section(explanation: &str) -> String {
     lines.join("\n").trim().to_string()
 }
 
-/// FNV-1a, 64 bits: stable across platforms and Rust versions, unlike `Hash`.
-fn fnv1a(parts: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain(std::iter::once(0)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    hash
-}
-
 fn rule(info: &RuleInfo) -> Rule<'_> {
     let full = first_section(&info.explanation);
     Rule {
@@ -291,6 +291,8 @@ fn rule(info: &RuleInfo) -> Rule<'_> {
 
 fn result<'a>(
     f: &'a ResolvedFinding,
+    known: Option<Known>,
+    compared: bool,
     rule_index: Option<usize>,
     fingerprint: String,
 ) -> SarifResult<'a> {
@@ -323,7 +325,7 @@ fn result<'a>(
             }
         })
         .collect();
-    let suppressions = f
+    let mut suppressions: Vec<Suppression<'_>> = f
         .suppressed
         .iter()
         .map(|s| Suppression {
@@ -331,6 +333,21 @@ fn result<'a>(
             justification: s.justification.as_deref(),
         })
         .collect();
+    if let Some(known) = known {
+        suppressions.push(Suppression {
+            kind: "external",
+            justification: Some(match known {
+                Known::Baseline => "recorded in the --baseline file",
+                Known::Base => "also at the --base revision (--only-new)",
+            }),
+        });
+    }
+    // Suppressed in source: not part of the comparison.
+    let baseline_state = match (known, compared, f.suppressed.is_some()) {
+        (Some(_), _, _) => Some("unchanged"),
+        (None, true, false) => Some("new"),
+        _ => None,
+    };
     SarifResult {
         rule_id: &f.rule,
         rule_index,
@@ -340,6 +357,7 @@ fn result<'a>(
         related_locations: related,
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
         suppressions,
+        baseline_state,
     }
 }
 
@@ -350,22 +368,25 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    let mut seen: HashMap<u64, usize> = HashMap::new();
-    let results = report
+    // Findings hidden as known (baseline, --only-new) stay in the log,
+    // externally suppressed, in the report's order.
+    let mut all: Vec<(&ResolvedFinding, Option<Known>)> = report
         .findings
         .iter()
-        .map(|f| {
-            // Findings at file level have no pointer: their line identifies them.
-            let anchor = if f.pointer.is_empty() {
-                format!("L{}", f.start.line)
-            } else {
-                f.pointer.clone()
-            };
-            let hash = fnv1a(&[&f.rule, &f.repo_path, &anchor, &f.message]);
-            let occurrence = seen.entry(hash).or_insert(0);
+        .map(|f| (f, None))
+        .chain(report.known.iter().map(|k| (&k.finding, Some(k.known))))
+        .collect();
+    all.sort_by(|(a, _), (b, _)| super::order(a, b));
+    let compared = report.summary.baseline.is_some() || report.summary.preexisting.is_some();
+    let mut seen: HashMap<Fingerprint, usize> = HashMap::new();
+    let results = all
+        .into_iter()
+        .map(|(f, known)| {
+            let occurrence = seen.entry(f.fingerprint).or_insert(0);
             *occurrence += 1;
-            let fingerprint = format!("{hash:016x}:{occurrence}");
-            result(f, index.get(f.rule.as_str()).copied(), fingerprint)
+            let fingerprint = format!("{}:{occurrence}", f.fingerprint);
+            let rule_index = index.get(f.rule.as_str()).copied();
+            result(f, known, compared, rule_index, fingerprint)
         })
         .collect();
     let log = Log {
@@ -410,14 +431,5 @@ mod tests {
             "Intro\n```yaml\n# not a heading\n```"
         );
         assert_eq!(first_section(""), "");
-    }
-
-    #[test]
-    fn fingerprint_hash_is_fixed() {
-        // The value must never change between releases: alerts are tracked by it.
-        assert_eq!(fnv1a(&[]), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(&["a"]), fnv1a(&["a"]));
-        assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
-        assert_eq!(format!("{:016x}", fnv1a(&["schema"])), "05277d15f9a23a42");
     }
 }

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use super::on_call::{self, at, list};
 use super::{Context, Params, Rule};
 use crate::finding::Diagnostic;
-use crate::schedule::{date_range, Origin};
+use crate::schedule::Origin;
 
 pub static RULE: Rule = Rule {
     id: "back-to-back",
@@ -57,7 +57,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 .entry(blame)
                 .or_insert_with(|| (b.primary.person.clone(), other, Vec::new()))
                 .2
-                .push(date_range(a.start, b.last_day()));
+                .push(rs.clock.range(a.begins, b.ends));
         }
         for (blame, (person, other, runs)) in groups {
             let message = if runs.len() == 1 {

@@ -1,23 +1,28 @@
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 
 use super::on_call::{self, count};
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
-use crate::model::{Override, Rotation};
-use crate::schedule::{date_range, Form, Role, RotationSchedule, Shift, MAX_SHIFTS};
+use crate::model::{LocalStart, Override, Rotation};
+use crate::schedule::time::{self, Clock};
+use crate::schedule::{Form, Role, RotationSchedule, Shift, MAX_SHIFTS};
 
 pub static RULE: Rule = Rule {
     id: "coverage-gap",
     summary: "A rotation has a gap or overlap between consecutive shifts, or an override that starts no shift or repeats another",
     explanation: r#"## What it checks
-A rotation's shifts, in date order, must follow each other without a gap or
-an overlap: each shift starts the day the previous one ends. For an explicit
-rotation (`shifts:`) every shift lasts `shift_length` from its `start`, and
-the first shift starts at the rotation's `start`. A generated rotation
-(`roster` + `until`) has no gaps by construction.
+A rotation's shifts, in time order, must follow each other without a gap or
+an overlap: each shift starts the instant the previous one ends. For an
+explicit rotation (`shifts:`) every shift lasts `shift_length` from its
+`start` (a date means the rotation's `handoff_time` that day), and the first
+shift starts at the rotation's `start`; a monthly shift on the calendar of
+the rotation's `start` ends where the next month's step lands (from January
+31: February 28, then March 31), so explicit monthly shifts tile. A generated
+rotation (`roster` + `until`) has no gaps by construction.
 
-Every override must start on the first day of a shift: it replaces the people
-of that whole shift. Two overrides of one shift that both set its primary (or
+Every override must start where a shift starts (its date, or its local
+date-time when that is not at the handoff time): it replaces the people of
+that whole shift. Two overrides of one shift that both set its primary (or
 both its secondary) are reported at the later one, which silently wins;
 two that set different roles are fine.
 
@@ -71,7 +76,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                     location,
                     format!(
                         "rotation `{}` has {} shifts; steward expands at most {MAX_SHIFTS} per rotation, so shifts from {} on are not checked",
-                        rs.id, t.total, t.first_dropped
+                        rs.id, t.total, rs.clock.moment(t.first_dropped_at)
                     ),
                 )
                 .label(format!("{} shifts", t.total))
@@ -153,10 +158,10 @@ fn repeated_overrides(
                     shift.dates()
                 ),
             )
-            .label(format!("second override of {}", shift.start))
+            .label(format!("second override of {}", shift.written_start()))
             .with(
                 Location::node(rs.doc, format!("/overrides/{first}")),
-                format!("first override of {}", shift.start),
+                format!("first override of {}", shift.written_start()),
             )
             .help("keep one override per shift: delete the one that no longer applies, or merge the two into one"),
         );
@@ -170,53 +175,94 @@ fn start_of(rs: &RotationSchedule, shift: &Shift) -> Location {
     }
 }
 
-fn days(from: NaiveDate, to_exclusive: NaiveDate) -> String {
-    let n = (to_exclusive - from).num_days();
-    let last = to_exclusive.pred_opt().unwrap_or(to_exclusive);
-    format!(
-        "{} ({})",
-        date_range(from, last),
-        count(usize::try_from(n).unwrap_or(0), "day")
-    )
+/// "on 2026-01-05" for whole-day rotations, else "at 2026-01-05 09:00 Europe/Berlin".
+fn when(clock: Clock, at: DateTime<Utc>) -> String {
+    if clock.timed {
+        format!("at {}", clock.moment(at))
+    } else {
+        format!("on {}", clock.moment(at))
+    }
+}
+
+/// "2026-01-12 – 2026-01-18 (7 days)", or with times of day
+/// "2026-01-12 09:00 – 2026-01-19 09:00 Europe/Berlin (7 days)".
+fn span(clock: Clock, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
+    if clock.timed {
+        format!("{} ({})", clock.range(from, to), clock.length(from, to))
+    } else {
+        let (first, after) = clock.days(from, to);
+        let n = time::days_between(first, after);
+        format!(
+            "{} ({})",
+            clock.range(from, to),
+            count(usize::try_from(n).unwrap_or(0), "day")
+        )
+    }
+}
+
+/// "7 days" for whole-day rotations, else the local length ("12 hours").
+fn length(clock: Clock, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
+    if clock.timed {
+        clock.length(from, to)
+    } else {
+        let (first, after) = clock.days(from, to);
+        count(
+            usize::try_from(time::days_between(first, after)).unwrap_or(0),
+            "day",
+        )
+    }
+}
+
+/// "2026-01-11": a shift's last day, or with times of day the handoff ending it.
+fn until(shift: &Shift) -> String {
+    if shift.clock.timed {
+        shift.clock.show(shift.ends)
+    } else {
+        shift.last_day().to_string()
+    }
 }
 
 fn explicit_gaps(rs: &RotationSchedule, rot: &Rotation, out: &mut Vec<Diagnostic>) {
     let Some(first) = rs.shifts.first() else {
         return;
     };
-    if first.start > rot.start {
+    let clock = rs.clock;
+    let starts = clock.at(rot.start, None);
+    let first_day = time::day_holding(clock.zone, first.begins);
+    if first.begins > starts {
         out.push(
             Diagnostic::new(
                 start_of(rs, first),
                 format!(
-                    "rotation `{}` starts on {} but its first shift only on {}: nobody is on call {}",
+                    "rotation `{}` starts {} but its first shift only {}: nobody is on call {}",
                     rs.id,
-                    rot.start,
-                    first.start,
-                    days(rot.start, first.start)
+                    when(clock, starts),
+                    when(clock, first.begins),
+                    span(clock, starts, first.begins)
                 ),
             )
             .label("first shift starts late")
             .with(Location::node(rs.doc, "/start"), "the rotation starts here")
             .help(format!(
-                "add a shift starting {}, or move the rotation's `start` to {}",
-                rot.start, first.start
+                "add a shift starting {}, or move the rotation's `start` to {first_day}",
+                clock.written(starts)
             )),
         );
-    } else if first.start < rot.start {
+    } else if first.begins < starts {
         out.push(
             Diagnostic::new(
                 start_of(rs, first),
                 format!(
-                    "the first shift of rotation `{}` starts on {}, before the rotation's start ({})",
-                    rs.id, first.start, rot.start
+                    "the first shift of rotation `{}` starts {}, before the rotation's start ({})",
+                    rs.id,
+                    when(clock, first.begins),
+                    clock.moment(starts)
                 ),
             )
             .label("before the rotation starts")
             .with(Location::node(rs.doc, "/start"), "the rotation starts here")
             .help(format!(
-                "the first shift starts at the rotation's `start`: set `start` to {}",
-                first.start
+                "the first shift starts at the rotation's `start`: set `start` to {first_day}"
             )),
         );
     }
@@ -226,27 +272,31 @@ fn explicit_gaps(rs: &RotationSchedule, rot: &Rotation, out: &mut Vec<Diagnostic
             .pointer()
             .map(|p| Location::node(rs.doc, p))
             .unwrap_or_else(|| Location::node(rs.doc, "/start"));
-        if b.start > a.end {
+        let next_start = clock.written(a.ends);
+        if b.begins > a.ends {
+            let b_start = if clock.timed {
+                clock.moment(b.begins)
+            } else {
+                b.start.to_string()
+            };
             out.push(
                 Diagnostic::new(
                     start_of(rs, b),
                     format!(
-                        "rotation `{}` has a gap: nobody is on call {}, between the shift {} and the one starting {}",
+                        "rotation `{}` has a gap: nobody is on call {}, between the shift {} and the one starting {b_start}",
                         rs.id,
-                        days(a.end, b.start),
+                        span(clock, a.ends, b.begins),
                         a.dates(),
-                        b.start
                     ),
                 )
-                .label(format!("starts {} late", count(usize::try_from((b.start - a.end).num_days()).unwrap_or(0), "day")))
-                .with(previous, format!("previous shift, until {}", a.last_day()))
+                .label(format!("starts {} late", length(clock, a.ends, b.begins)))
+                .with(previous, format!("previous shift, until {}", until(a)))
                 .help(format!(
-                    "add a shift starting {}, or start this one on {}",
-                    a.end, a.end
+                    "add a shift starting {next_start}, or start this one on {next_start}"
                 )),
             );
-        } else if b.start < a.end {
-            let overlap_end = a.end.min(b.end);
+        } else if b.begins < a.ends {
+            let overlap_end = a.ends.min(b.ends);
             out.push(
                 Diagnostic::new(
                     start_of(rs, b),
@@ -257,36 +307,51 @@ fn explicit_gaps(rs: &RotationSchedule, rot: &Rotation, out: &mut Vec<Diagnostic
                         a.primary.person,
                         b.dates(),
                         b.primary.person,
-                        days(b.start, overlap_end)
+                        span(clock, b.begins, overlap_end)
                     ),
                 )
                 .label("overlaps the previous shift")
-                .with(previous, format!("previous shift, until {}", a.last_day()))
+                .with(previous, format!("previous shift, until {}", until(a)))
                 .help(format!(
-                    "every shift lasts `shift_length` ({}) from its start: start this one on {}",
-                    rot.shift_length, a.end
+                    "every shift lasts `shift_length` ({}) from its start: start this one on {next_start}",
+                    rot.shift_length
                 )),
             );
         }
     }
 }
 
-fn unmatched_override(rs: &RotationSchedule, j: usize, start: NaiveDate) -> Diagnostic {
+fn unmatched_override(rs: &RotationSchedule, j: usize, start: LocalStart) -> Diagnostic {
+    let clock = rs.clock;
+    let starts = clock.at(start.date, start.time);
     let location = Location::node(rs.doc, format!("/overrides/{j}/start"));
-    let message = format!(
-        "an override of rotation `{}` starts on {start}, which is not the first day of a shift",
-        rs.id
-    );
-    let help = match (rs.shift_at(start).and_then(|i| rs.shifts.get(i)), rs.window()) {
+    let message = if clock.timed {
+        format!(
+            "an override of rotation `{}` starts at {}, which is not the start of a shift",
+            rs.id,
+            clock.moment(starts)
+        )
+    } else {
+        format!(
+            "an override of rotation `{}` starts on {start}, which is not the first day of a shift",
+            rs.id
+        )
+    };
+    let holding = rs.shift_holding(starts).and_then(|i| rs.shifts.get(i));
+    let help = match (holding, rs.span()) {
         (Some(shift), _) => format!(
             "{start} falls in the shift {} ({} primary): an override replaces people for a whole shift, so start it on {}",
             shift.dates(),
             shift.primary.person,
-            shift.start
+            shift.written_start()
+        ),
+        (None, Some((first, end))) if clock.timed => format!(
+            "the rotation's shifts run {}; an override must start where one of them starts",
+            clock.range(first, end)
         ),
         (None, Some((first, end))) => format!(
             "the rotation's shifts run {}; an override must start on the first day of one of them",
-            date_range(first, end.pred_opt().unwrap_or(end))
+            clock.range(first, end)
         ),
         (None, None) => "an override must start on the first day of a shift".to_string(),
     };

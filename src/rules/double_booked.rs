@@ -1,17 +1,20 @@
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 
 use super::on_call::{at, list};
 use super::{Context, Params, Rule};
 use crate::finding::Diagnostic;
-use crate::schedule::{date_range, Origin};
+use crate::schedule::Origin;
 
 pub static RULE: Rule = Rule {
     id: "double-booked",
     summary: "Someone is primary in two rotations at overlapping times",
     explanation: r#"## What it checks
-Across all rotations, nobody is primary of two rotations on the same day.
+Across all rotations, nobody is primary of two rotations at the same time.
+Shifts are compared as instants, so rotations in different time zones or
+with different handoff times are compared correctly; rotations without
+times of day hand over at midnight UTC, so they overlap on the same days.
 Being secondary of one rotation while primary of another is allowed.
 
 The finding points at the later rotation's entry (the roster entry of a
@@ -38,18 +41,19 @@ order, or add overrides so someone else is primary of one of them then.
     check,
 };
 
-/// Overlapping dates shown per finding; the rest are counted.
+/// Overlaps shown per finding; the rest are counted.
 const SHOWN: usize = 3;
 
 struct Overlaps<'a> {
     person: &'a str,
     count: usize,
-    shown: Vec<String>,
+    /// `[from, to)` of the first overlaps.
+    shown: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 struct Slot {
-    start: NaiveDate,
-    end: NaiveDate,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
     rotation: usize,
     origin: Origin,
 }
@@ -63,8 +67,8 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 .entry(shift.primary.person.as_str())
                 .or_default()
                 .push(Slot {
-                    start: shift.start,
-                    end: shift.end,
+                    start: shift.begins,
+                    end: shift.ends,
                     rotation: r,
                     origin: shift.primary.origin,
                 });
@@ -93,7 +97,6 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 };
                 let from = later.start.max(earlier.start);
                 let to = later.end.min(earlier.end);
-                let last = to.pred_opt().unwrap_or(to);
                 let group = groups
                     .entry((
                         later.rotation,
@@ -108,7 +111,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                     });
                 group.count += 1;
                 if group.shown.len() < SHOWN {
-                    group.shown.push(date_range(from, last));
+                    group.shown.push((from, to));
                 }
             }
             if active.get(&slot.rotation).is_none_or(|a| a.end < slot.end) {
@@ -121,7 +124,19 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let person = group.person;
-        let when = match group.shown.as_slice() {
+        // Read in the zone of the rotation reported on; with times of day
+        // when either rotation has them.
+        let clock = if other_rs.clock.timed && !rs.clock.timed {
+            rs.clock.viewed_in(rs.clock.zone)
+        } else {
+            rs.clock
+        };
+        let shown: Vec<String> = group
+            .shown
+            .iter()
+            .map(|&(from, to)| clock.range(from, to))
+            .collect();
+        let when = match shown.as_slice() {
             [one] if group.count == 1 => format!("on {one}"),
             shown if group.count > shown.len() => format!(
                 "{} times: {} and {} more",

@@ -13,7 +13,9 @@ For every rotation with a `holidays.calendar` (a builtin `us-federal` or
 `us-major`, or a Holidays document), each holiday that falls in one of its
 shifts must have at least `min_engineers` distinct engineers on call that
 are not on declared leave that day. A shift has a primary and a secondary,
-so the most it can have is 2. A rotation's `holidays.min_engineers`
+so the most it can have is 2. Holidays are whole local days in the
+rotation's `time_zone`; with a `handoff_time`, a holiday on a handoff day is
+in both shifts and checked in each. A rotation's `holidays.min_engineers`
 overrides the policy's. A Holidays document whose id is `us-federal` or
 `us-major` replaces the builtin calendar of that name.
 

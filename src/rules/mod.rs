@@ -21,6 +21,7 @@ mod distinct_owners;
 mod double_booked;
 mod duplicate_id;
 mod escalation_required;
+mod handoff_meeting;
 mod holiday_coverage;
 mod holiday_fairness;
 mod io_error;
@@ -35,6 +36,7 @@ mod roster_size;
 mod runbook_file;
 mod runbook_required;
 mod runbook_sections;
+mod schedule_change;
 mod schedule_horizon;
 mod schema;
 mod sla_order;
@@ -53,6 +55,9 @@ pub struct Context<'a> {
     pub runbooks: &'a crate::runbook::RunbookIndex,
     /// "Today", for time-relative rules (`--today`).
     pub today: NaiveDate,
+    /// The workspace as it is at the `--base` revision, when comparing
+    /// (`schedule-change`); `None` otherwise.
+    pub base: Option<&'a crate::check::Loaded>,
 }
 
 /// A rule's parameters from the active policy (defaults merged in).
@@ -114,12 +119,15 @@ pub static RULES: &[&Rule] = &[
     &holiday_fairness::RULE,
     &schedule_horizon::RULE,
     &roster_size::RULE,
+    &schedule_change::RULE,
     &unused_ignore::RULE,
     &broad_ignore::RULE,
     // 0.2: owners that are teams and roles; RACI (§8).
     &raci_accountable::RULE,
     &raci_overlap::RULE,
     &raci_required::RULE,
+    // 0.2: time zones and handoffs (§9).
+    &handoff_meeting::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

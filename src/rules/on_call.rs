@@ -61,7 +61,7 @@ pub(crate) fn free_people(
     shift: &Shift,
     role: Role,
 ) -> Vec<String> {
-    let at = rs.shifts.partition_point(|s| s.start < shift.start);
+    let at = rs.shifts.partition_point(|s| s.begins < shift.begins);
     let neighbours: Vec<&str> = match role {
         Role::Primary => [at.checked_sub(1), at.checked_add(1)]
             .into_iter()
@@ -194,7 +194,7 @@ pub(crate) fn leave_help(
         return match free.first() {
             Some(who) => format!(
                 "nobody can trade shifts with {person} without a new conflict: add an override `- {{ start: {}, {role}: {who}, reason: {person} on leave }}` (free then: {}) and give {who} a shift back later, or {suggest}",
-                here.start,
+                here.written_start(),
                 list(&free, 4)
             ),
             None => format!(
@@ -205,17 +205,17 @@ pub(crate) fn leave_help(
     };
     let back = format!(
         "`- {{ start: {}, {role}: {person}, reason: swap with {x} }}`",
-        there.start
+        there.written_start()
     );
     let how = match origin {
         Origin::Override(..) => format!("write {x} here instead of {person}, and add {back} to `overrides`"),
         Origin::Shift(..) => format!(
             "make {x} the {role} of the shift starting {} and {person} the {role} of the one starting {}",
-            here.start, there.start
+            here.written_start(), there.written_start()
         ),
         Origin::Roster(_) => format!(
             "add `- {{ start: {}, {role}: {x}, reason: {person} on leave }}` and {back} to `overrides`",
-            here.start
+            here.written_start()
         ),
     };
     let trade = format!(
@@ -225,7 +225,7 @@ pub(crate) fn leave_help(
     if several {
         format!(
             "trade each shift with someone free both times; for {}: {trade}; or {suggest}",
-            here.start
+            here.written_start()
         )
     } else {
         trade

@@ -1,9 +1,10 @@
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 
 use super::on_call::{self, count};
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
 use crate::fix::{Change, Fix};
+use crate::schedule::time::{self, Step};
 use crate::schedule::{Form, MAX_SHIFTS};
 
 pub static RULE: Rule = Rule {
@@ -12,7 +13,7 @@ pub static RULE: Rule = Rule {
     explanation: r#"## What it checks
 The end of a rotation's last shift (for a generated rotation, the end of the
 last shift starting before `until`) is at least `min_weeks` weeks after
-today. "Today" is the local date, or `--today YYYY-MM-DD` so CI runs are
+today (days in the rotation's `time_zone`). "Today" is the local date, or `--today YYYY-MM-DD` so CI runs are
 reproducible. A rotation that already ended is reported too. Rotations cut
 short by the expansion limit (see `coverage-gap`) are not checked.
 
@@ -47,56 +48,65 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     };
     let Some(horizon) = min_weeks
         .checked_mul(7)
-        .and_then(|d| ctx.today.checked_add_days(Days::new(d)))
+        .and_then(|d| time::days_after(ctx.today, d))
     else {
         return;
     };
+    let through = time::day_before(horizon);
+    let weeks = count(usize::try_from(min_weeks).unwrap_or(usize::MAX), "week");
     for (rs, rot) in on_call::expanded(ctx) {
         if rs.truncated.is_some() {
             continue;
         }
-        let Some(last) = rs.shifts.iter().max_by_key(|s| s.end) else {
+        let Some(last) = rs.shifts.iter().max_by_key(|s| s.ends) else {
             continue;
         };
-        let end = last.end;
-        if end >= horizon {
+        // "Today" and the horizon are local days in the rotation's zone.
+        let clock = rs.clock;
+        if last.ends >= clock.day(horizon).0 {
             continue;
         }
         let location = match (rs.form, last.pointer()) {
             (Form::Explicit, Some(p)) => Location::node(rs.doc, p),
             _ => Location::node(rs.doc, "/until"),
         };
-        // Both spans count today: the schedule covers today through its
-        // last day, and "13 weeks ahead" means today through horizon - 1.
-        let covered = days_from(ctx.today, end);
-        let message = if end <= ctx.today {
-            format!(
-                "rotation `{}` ran out: its last shift ended on {}, before today ({}); publish at least {} ahead (through {})",
-                rs.id,
-                last.last_day(),
-                ctx.today,
-                count(usize::try_from(min_weeks).unwrap_or(usize::MAX), "week"),
-                horizon.pred_opt().unwrap_or(horizon)
+        // The last day, or with times of day the handoff ending the shift.
+        let (ended, ends) = if clock.timed {
+            (
+                format!("at {}", clock.moment(last.ends)),
+                clock.moment(last.ends),
             )
         } else {
+            (
+                format!("on {}", last.last_day()),
+                last.last_day().to_string(),
+            )
+        };
+        let message = if last.ends <= clock.day(ctx.today).0 {
             format!(
-                "rotation `{}` is scheduled through {}, {covered} counting today ({}); publish at least {} ahead (through {})",
-                rs.id,
-                last.last_day(),
-                ctx.today,
-                count(usize::try_from(min_weeks).unwrap_or(usize::MAX), "week"),
-                horizon.pred_opt().unwrap_or(horizon)
+                "rotation `{}` ran out: its last shift ended {ended}, before today ({}); publish at least {weeks} ahead (through {through})",
+                rs.id, ctx.today,
+            )
+        } else {
+            // Both spans count today: the schedule covers today through its
+            // last day, and "13 weeks ahead" means today through horizon - 1.
+            let end = if clock.timed {
+                time::day_holding(clock.zone, last.ends)
+            } else {
+                last.end
+            };
+            let covered = days_from(ctx.today, end);
+            format!(
+                "rotation `{}` is scheduled through {ends}, {covered} counting today ({}); publish at least {weeks} ahead (through {through})",
+                rs.id, ctx.today,
             )
         };
         let help = match rs.form {
             Form::Generated => format!("move `until` to {horizon} or later"),
-            Form::Explicit => format!(
-                "add shifts through {}",
-                horizon.pred_opt().unwrap_or(horizon)
-            ),
+            Form::Explicit => format!("add shifts through {through}"),
         };
         let mut d = Diagnostic::new(location, message)
-            .label(format!("last shift ends {}", last.last_day()))
+            .label(format!("last shift ends {ends}"))
             .help(help);
         if let (Form::Generated, Some(until), Some(to)) =
             (rs.form, rot.until, extended(rot, horizon))
@@ -120,26 +130,32 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The first shift start of a generated rotation on or after `horizon`: as
-/// `until`, its last shift ends there or later. `None` when shifts are not
-/// whole days or the rotation would outgrow the expansion limit.
+/// The first shift start (a local date) of a generated rotation on or after
+/// `horizon`: as `until`, its last shift ends there or later. `None` for
+/// shifts of hours or minutes, or when the rotation would outgrow the
+/// expansion limit.
 fn extended(rot: &crate::model::Rotation, horizon: NaiveDate) -> Option<NaiveDate> {
-    let days = u64::try_from(rot.shift_length.whole_days()?)
-        .ok()
-        .filter(|d| *d > 0)?;
-    let span = u64::try_from((horizon - rot.start).num_days()).ok()?;
-    let shifts = span.div_ceil(days).max(1);
-    if shifts > MAX_SHIFTS as u64 {
+    let step = rot.shift_length.step()?;
+    let limit = MAX_SHIFTS as u64;
+    let n = match step {
+        Step::Days(days) if days > 0 => {
+            let span = u64::try_from(time::days_between(rot.start, horizon)).ok()?;
+            span.div_ceil(days).max(1)
+        }
+        Step::Months(_) => (1..=limit)
+            .find(|n| time::step_date(rot.start, step, *n).is_some_and(|d| d >= horizon))?,
+        _ => return None,
+    };
+    if n > limit {
         return None;
     }
-    rot.start
-        .checked_add_days(Days::new(shifts.checked_mul(days)?))
+    time::step_date(rot.start, step, n)
 }
 
 /// The days from `from` up to `to_exclusive` in weeks and days: "5 weeks",
 /// "1 week and 3 days", "3 days".
 fn days_from(from: NaiveDate, to_exclusive: NaiveDate) -> String {
-    let days = usize::try_from((to_exclusive - from).num_days()).unwrap_or(0);
+    let days = usize::try_from(time::days_between(from, to_exclusive)).unwrap_or(0);
     if days >= 7 && days % 7 == 0 {
         count(days / 7, "week")
     } else if days >= 7 {

@@ -14,8 +14,9 @@ mapping that lacks it, a bad value at the value.
 It also reports what a schema cannot express: an unsupported `apiVersion`
 (`steward/v2`), an unknown `kind`, a document that is a list instead of a
 mapping, leave that ends before it starts, a rotation whose `until` is not
-after its `start`, a shift length that is not whole days, an impossible
-holiday date, and a second Policy document.
+after its `start`, a `time_zone` that is not an IANA zone name (with the
+closest one: `Berlin` or `Europe/Berln` suggest `Europe/Berlin`), an
+impossible holiday date, and a second Policy document.
 
 ## Why
 Every other rule reads the typed model. A document that does not match its

@@ -12,7 +12,9 @@ pub static RULE: Rule = Rule {
     explanation: r#"## What it checks
 Nobody is primary or secondary of a shift (after overrides) that overlaps
 their declared leave (`unavailable` in the Team, inclusive dates) by even
-one day.
+one day. Leave days are whole local days in the rotation's `time_zone`: with
+`handoff_time: "09:00"`, leave ending on the day a shift starts, or starting
+on the day it ends, overlaps it.
 
 The finding points at the entry that puts the person on call (the roster
 entry of a generated rotation, the shift or override of an explicit one),

@@ -1,15 +1,16 @@
 //! Expansion of one rotation: generated or explicit shifts, then overrides,
 //! then the holidays that fall in them and the load per person.
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, NaiveTime, Utc};
 
 use super::holidays::{Calendar, BUILTIN_CALENDARS};
 use super::load::Load;
+use super::time::{self, Clock, Step, Tz};
 use super::{
-    Assignment, Form, HolidayOnCall, NotExpanded, Origin, Role, RotationSchedule, Shift,
+    Assignment, Form, HolidayOnCall, Meeting, NotExpanded, Origin, Role, RotationSchedule, Shift,
     ShiftSource, Truncation, MAX_SHIFTS,
 };
-use crate::model::{Entry, Model, Rotation};
+use crate::model::{Duration, Entry, Model, Rotation};
 
 pub fn rotation(
     model: &Model,
@@ -17,6 +18,12 @@ pub fn rotation(
     entry: &Entry<crate::model::Rotation>,
 ) -> RotationSchedule {
     let rot = &entry.item;
+    let zone = rot.zone();
+    let clock = Clock {
+        zone: zone.unwrap_or(Tz::UTC),
+        handoff: rot.handoff_time.unwrap_or(NaiveTime::MIN),
+        timed: rot.uses_time_of_day(),
+    };
     let mut out = RotationSchedule {
         rotation: index,
         doc: entry.doc,
@@ -26,6 +33,7 @@ pub fn rotation(
         } else {
             Form::Generated
         },
+        clock,
         shifts: Vec::new(),
         roster: Vec::new(),
         unmatched_overrides: Vec::new(),
@@ -33,18 +41,15 @@ pub fn rotation(
         truncated: None,
         calendar: None,
         holidays: Vec::new(),
+        meetings: Vec::new(),
         load: Load::default(),
     };
-    let days = rot
-        .shift_length
-        .whole_days()
-        .and_then(|d| u64::try_from(d).ok())
-        .filter(|d| *d > 0);
-    match days {
-        None => out.not_expanded = Some(NotExpanded::PartialDays),
-        Some(days) => match out.form {
-            Form::Generated => generated(rot, days, &mut out),
-            Form::Explicit => explicit(rot, days, &mut out),
+    match (zone, rot.shift_length.step()) {
+        (None, _) => out.not_expanded = Some(NotExpanded::UnknownZone),
+        (_, None) => out.not_expanded = Some(NotExpanded::ZeroLength),
+        (Some(_), Some(step)) => match out.form {
+            Form::Generated => generated(rot, step, &mut out),
+            Form::Explicit => explicit(rot, step, &mut out),
         },
     }
     apply_overrides(rot, &mut out);
@@ -57,15 +62,20 @@ pub fn rotation(
         let dates = calendar.dates(from, to);
         let mut hits = Vec::with_capacity(dates.len());
         for h in dates {
-            if let Some(shift) = out.shift_at(h.date) {
+            for shift in out.shifts_on(h.date) {
                 hits.push(HolidayOnCall {
                     date: h.date,
-                    name: h.name,
+                    name: h.name.clone(),
                     shift,
                 });
             }
         }
+        // By shift, then date: `holidays_in` looks shifts up by range.
+        hits.sort_by_key(|h| h.shift);
         out.holidays = hits;
+    }
+    if let Some(length) = rot.handoff_meeting {
+        out.meetings = meetings(&out.shifts, length);
     }
     out.load = Load::of_shifts(&out, 0..out.shifts.len());
     out
@@ -82,92 +92,122 @@ pub fn resolve_calendar(model: &Model, id: &str) -> Option<Calendar> {
     None
 }
 
-fn add_days(date: NaiveDate, days: u64) -> Option<NaiveDate> {
-    date.checked_add_days(Days::new(days))
+/// A shift from `begins` to `ends` in the rotation's clock.
+fn shift(
+    clock: Clock,
+    begins: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    primary: Assignment,
+    secondary: Option<Assignment>,
+    source: ShiftSource,
+) -> Shift {
+    let (start, end) = clock.days(begins, ends);
+    Shift {
+        start,
+        end,
+        begins,
+        ends,
+        clock,
+        primary,
+        secondary,
+        source,
+        overrides: Vec::new(),
+    }
 }
 
-fn generated(rot: &Rotation, days: u64, out: &mut RotationSchedule) {
+fn generated(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
     let (Some(roster), Some(until)) = (rot.roster.as_ref(), rot.until) else {
         return;
     };
     if roster.is_empty() {
         return;
     }
-    let span = (until - rot.start).num_days();
-    let Ok(span) = u64::try_from(span) else {
-        out.not_expanded = Some(NotExpanded::Empty);
-        return;
-    };
-    if span == 0 {
+    if until <= rot.start {
         out.not_expanded = Some(NotExpanded::Empty);
         return;
     }
-    // Shifts start while before `until`: ceil(span / days) of them.
-    let total = span.div_ceil(days);
+    let clock = out.clock;
+    let start_of = |i: u64| time::shift_start(clock.zone, rot.start, clock.handoff, step, i);
+    // Shifts start (local date) while before `until`.
+    let total = time::count_before(clock.zone, rot.start, clock.handoff, step, until);
     let count = usize::try_from(total).map_or(MAX_SHIFTS, |t| t.min(MAX_SHIFTS));
     let n = roster.len();
     out.shifts.reserve_exact(count);
+    let mut next = start_of(0);
     for i in 0..count {
-        let Some(start) = add_days(rot.start, days * i as u64) else {
+        let Some(begins) = next else {
             break;
         };
-        let Some(end) = add_days(start, days) else {
+        next = start_of(i as u64 + 1);
+        let Some(ends) = next else {
             break;
         };
         let person = |k: usize| Assignment {
             person: roster[k].clone(),
             origin: Origin::Roster(k),
         };
-        out.shifts.push(Shift {
-            start,
-            end,
-            primary: person(i % n),
+        out.shifts.push(shift(
+            clock,
+            begins,
+            ends,
+            person(i % n),
             // A one-person roster has no secondary.
-            secondary: (n > 1).then(|| person((i + 1) % n)),
-            source: ShiftSource::Generated(i),
-            overrides: Vec::new(),
-        });
+            (n > 1).then(|| person((i + 1) % n)),
+            ShiftSource::Generated(i),
+        ));
     }
     if total > out.shifts.len() as u64 {
-        let first_dropped = out.shifts.last().map_or(rot.start, |s| s.end);
+        let first_dropped_at = out
+            .shifts
+            .last()
+            .map_or_else(|| clock.at(rot.start, None), |s| s.ends);
         out.truncated = Some(Truncation {
             total,
-            first_dropped,
+            first_dropped: time::day_holding(clock.zone, first_dropped_at),
+            first_dropped_at,
         });
     }
 }
 
-fn explicit(rot: &Rotation, days: u64, out: &mut RotationSchedule) {
+fn explicit(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
     let Some(specs) = rot.shifts.as_ref() else {
         return;
     };
+    let clock = out.clock;
     let kept = specs.len().min(MAX_SHIFTS);
     let mut shifts = Vec::with_capacity(kept);
     for (i, spec) in specs.iter().enumerate().take(kept) {
-        let Some(end) = add_days(spec.start, days) else {
+        let wall = spec
+            .start
+            .date
+            .and_time(spec.start.time.unwrap_or(clock.handoff));
+        let begins = time::instant(clock.zone, wall);
+        let Some(ends) = time::explicit_end(clock.zone, rot.start, step, wall) else {
             continue;
         };
-        shifts.push(Shift {
-            start: spec.start,
-            end,
-            primary: Assignment {
+        shifts.push(shift(
+            clock,
+            begins,
+            ends,
+            Assignment {
                 person: spec.primary.clone(),
                 origin: Origin::Shift(i, Role::Primary),
             },
-            secondary: spec.secondary.as_ref().map(|s| Assignment {
+            spec.secondary.as_ref().map(|s| Assignment {
                 person: s.clone(),
                 origin: Origin::Shift(i, Role::Secondary),
             }),
-            source: ShiftSource::Explicit(i),
-            overrides: Vec::new(),
-        });
+            ShiftSource::Explicit(i),
+        ));
     }
-    // Stable: shifts listed on the same day keep their order.
-    shifts.sort_by_key(|s| s.start);
-    if specs.len() > kept {
+    // Stable: shifts listed at the same time keep their order.
+    shifts.sort_by_key(|s| s.begins);
+    if let Some(dropped) = specs.get(kept) {
+        let first_dropped_at = clock.at(dropped.start.date, dropped.start.time);
         out.truncated = Some(Truncation {
             total: specs.len() as u64,
-            first_dropped: specs[kept].start,
+            first_dropped: dropped.start.date,
+            first_dropped_at,
         });
     }
     out.shifts = shifts;
@@ -177,11 +217,13 @@ fn apply_overrides(rot: &Rotation, out: &mut RotationSchedule) {
     if out.not_expanded.is_some() {
         return;
     }
+    let clock = out.clock;
     for (j, o) in rot.overrides.iter().enumerate() {
-        let at = out.shifts.partition_point(|s| s.start < o.start);
-        let Some(shift) = out.shifts.get_mut(at).filter(|s| s.start == o.start) else {
+        let starts = clock.at(o.start.date, o.start.time);
+        let at = out.shifts.partition_point(|s| s.begins < starts);
+        let Some(shift) = out.shifts.get_mut(at).filter(|s| s.begins == starts) else {
             // Past the expansion cap an override cannot be matched: not its fault.
-            let beyond_cap = out.truncated.is_some_and(|t| o.start >= t.first_dropped);
+            let beyond_cap = out.truncated.is_some_and(|t| starts >= t.first_dropped_at);
             if !beyond_cap {
                 out.unmatched_overrides.push(j);
             }
@@ -201,6 +243,30 @@ fn apply_overrides(rot: &Rotation, out: &mut RotationSchedule) {
         }
         shift.overrides.push(j);
     }
+}
+
+/// A meeting `length` long before each handoff where one shift ends as the
+/// next starts and their primaries differ (§14.13).
+fn meetings(shifts: &[Shift], length: Duration) -> Vec<Meeting> {
+    if length.minutes == 0 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, pair) in shifts.windows(2).enumerate() {
+        let [outgoing, incoming] = pair else { continue };
+        if outgoing.ends != incoming.begins || outgoing.primary.person == incoming.primary.person {
+            continue;
+        }
+        let Some(begins) = time::minutes_before(incoming.begins, length.minutes) else {
+            continue;
+        };
+        out.push(Meeting {
+            shift: i + 1,
+            begins,
+            ends: incoming.begins,
+        });
+    }
+    out
 }
 
 /// Generated: the distinct roster entries; explicit: everyone on call in some shift.
@@ -228,7 +294,8 @@ fn roster(rot: &Rotation, out: &RotationSchedule) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Duration, Override, ShiftSpec};
+    use crate::model::{Override, ShiftLength, ShiftSpec};
+    use chrono::NaiveDate;
 
     pub(crate) fn d(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -239,13 +306,16 @@ mod tests {
             id: "r".into(),
             name: None,
             covers: Vec::new(),
-            shift_length: Duration::parse(length).unwrap(),
+            shift_length: ShiftLength::parse(length).unwrap(),
             start: d(start),
             until: Some(d(until)),
             roster: Some(roster.iter().map(|s| s.to_string()).collect()),
             shifts: None,
             holidays: None,
             overrides: Vec::new(),
+            time_zone: None,
+            handoff_time: None,
+            handoff_meeting: None,
         }
     }
 
@@ -359,7 +429,7 @@ mod tests {
     fn overrides_past_the_cap_are_not_reported_unmatched() {
         let mut rot = generated_rotation(&["a", "b"], "1d", "2026-01-01", "3026-01-01");
         let at = |start: &str| Override {
-            start: d(start),
+            start: d(start).into(),
             primary: Some("b".into()),
             secondary: None,
             reason: None,
@@ -385,7 +455,7 @@ mod tests {
         rot.shifts = Some(
             (0..MAX_SHIFTS as u64 + 2)
                 .map(|i| ShiftSpec {
-                    start: first + chrono::Days::new(i),
+                    start: (first + chrono::Days::new(i)).into(),
                     primary: "a".into(),
                     secondary: None,
                 })
@@ -406,7 +476,7 @@ mod tests {
         rot.shifts = Some(
             (0..MAX_SHIFTS as u64)
                 .map(|i| ShiftSpec {
-                    start: first + chrono::Days::new(i),
+                    start: (first + chrono::Days::new(i)).into(),
                     primary: "a".into(),
                     secondary: None,
                 })
@@ -417,14 +487,14 @@ mod tests {
 
     #[test]
     fn zero_length_shifts_are_not_expanded() {
-        for length in ["0d", "0w", "0m"] {
+        for length in ["0d", "0w", "0m", "0mo"] {
             let rs = expand(generated_rotation(
                 &["a", "b"],
                 length,
                 "2026-01-05",
                 "2026-02-05",
             ));
-            assert_eq!(rs.not_expanded, Some(NotExpanded::PartialDays), "{length}");
+            assert_eq!(rs.not_expanded, Some(NotExpanded::ZeroLength), "{length}");
             assert!(rs.shifts.is_empty(), "{length}");
         }
     }
@@ -447,7 +517,9 @@ mod tests {
             "2026-01-05",
             "2026-02-05",
         ));
-        assert_eq!(rs.not_expanded, Some(NotExpanded::PartialDays));
+        // Hours are elapsed time now (§9): 31 days of 12-hour shifts.
+        assert_eq!(rs.not_expanded, None);
+        assert_eq!(rs.shifts.len(), 62);
     }
 
     #[test]
@@ -456,7 +528,7 @@ mod tests {
         rot.roster = None;
         rot.until = None;
         let spec = |start: &str, p: &str, s: Option<&str>| ShiftSpec {
-            start: d(start),
+            start: d(start).into(),
             primary: p.into(),
             secondary: s.map(Into::into),
         };
@@ -466,13 +538,13 @@ mod tests {
         ]);
         rot.overrides = vec![
             Override {
-                start: d("2026-01-12"),
+                start: d("2026-01-12").into(),
                 primary: None,
                 secondary: Some("david".into()),
                 reason: None,
             },
             Override {
-                start: d("2026-01-13"),
+                start: d("2026-01-13").into(),
                 primary: Some("david".into()),
                 secondary: None,
                 reason: None,

@@ -11,13 +11,14 @@ pub mod time;
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::document::DocId;
 use crate::model::Model;
 use holidays::Calendar;
 use leave::LeaveIndex;
 use load::Load;
+use time::Clock;
 
 /// At most this many shifts are expanded per rotation, so a rotation written
 /// as `shift_length: 1d` over a thousand years stays cheap; `coverage-gap`
@@ -88,12 +89,21 @@ pub enum ShiftSource {
     Explicit(usize),
 }
 
-/// One expanded shift: `[start, end)`, whole days.
+/// One expanded shift: `[begins, ends)` as instants, and the whole local
+/// days of its rotation's zone it overlaps, `[start, end)` (§14.12: what
+/// leave and holidays are checked against). For a rotation handing over at
+/// midnight UTC these are the shift's dates, as in 0.1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shift {
+    /// The first local day the shift overlaps.
     pub start: NaiveDate,
-    /// Exclusive.
+    /// The day after the last local day it overlaps (exclusive).
     pub end: NaiveDate,
+    pub begins: DateTime<Utc>,
+    /// Exclusive: the next handoff.
+    pub ends: DateTime<Utc>,
+    /// The rotation's clock, so the shift reads in its zone.
+    pub clock: Clock,
     pub primary: Assignment,
     pub secondary: Option<Assignment>,
     pub source: ShiftSource,
@@ -104,12 +114,23 @@ pub struct Shift {
 impl Shift {
     /// The last day of the shift (inclusive).
     pub fn last_day(&self) -> NaiveDate {
-        self.end.pred_opt().unwrap_or(self.end)
+        time::day_before(self.end)
     }
 
-    /// "2026-12-21 – 2026-12-27": inclusive dates, as people read them.
+    /// "2026-12-21 – 2026-12-27": inclusive dates, as people read them; with
+    /// times of day, "2026-12-21 09:00 – 2026-12-28 09:00 Europe/Berlin".
     pub fn dates(&self) -> String {
-        date_range(self.start, self.last_day())
+        if self.clock.timed {
+            self.clock.range(self.begins, self.ends)
+        } else {
+            date_range(self.start, self.last_day())
+        }
+    }
+
+    /// The shift's start as a user writes it in an override: its date, or
+    /// its local date-time when it is not at the handoff time.
+    pub fn written_start(&self) -> String {
+        self.clock.written(self.begins)
     }
 
     /// Pointer of the shift itself: `/shifts/i` for an explicit shift.
@@ -126,9 +147,25 @@ impl Shift {
             .chain(self.secondary.iter().map(|s| (Role::Secondary, s)))
     }
 
+    /// Whether the shift overlaps the local day `date`.
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.start <= date && date < self.end
     }
+
+    pub fn holds(&self, at: DateTime<Utc>) -> bool {
+        self.begins <= at && at < self.ends
+    }
+}
+
+/// A handoff meeting (§9): `handoff_meeting` long, ending at the handoff
+/// between two consecutive shifts with different primaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meeting {
+    /// Index of the incoming shift; the outgoing one is the shift before it.
+    pub shift: usize,
+    pub begins: DateTime<Utc>,
+    /// The handoff.
+    pub ends: DateTime<Utc>,
 }
 
 /// "2026-12-21 – 2026-12-27", or one date when both are the same day.
@@ -148,12 +185,14 @@ pub enum Form {
     Explicit,
 }
 
-/// Why a rotation has no shifts although it is schema-valid. The `schema`
-/// rule already reports both, so rules skip such rotations.
+/// Why a rotation has no shifts. The `schema` rule reports each, so rules
+/// skip such rotations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotExpanded {
-    /// `shift_length` is not a whole number of days.
-    PartialDays,
+    /// `shift_length` is zero.
+    ZeroLength,
+    /// `time_zone` names no IANA zone.
+    UnknownZone,
     /// `until` is not after `start`.
     Empty,
 }
@@ -163,8 +202,10 @@ pub enum NotExpanded {
 pub struct Truncation {
     /// How many shifts the rotation defines.
     pub total: u64,
-    /// Start of the first shift left out.
+    /// Local date of the start of the first shift left out.
     pub first_dropped: NaiveDate,
+    /// Its instant.
+    pub first_dropped_at: DateTime<Utc>,
 }
 
 /// A holiday that falls in a shift.
@@ -184,6 +225,8 @@ pub struct RotationSchedule {
     pub doc: DocId,
     pub id: String,
     pub form: Form,
+    /// Zone and handoff time; UTC and midnight for a rotation without them.
+    pub clock: Clock,
     /// Sorted by start (explicit shifts as listed when they tie).
     pub shifts: Vec<Shift>,
     /// Generated: the distinct roster entries, in order; explicit: everyone on
@@ -195,8 +238,11 @@ pub struct RotationSchedule {
     pub truncated: Option<Truncation>,
     /// The calendar named by `holidays.calendar`, when it resolves.
     pub calendar: Option<Calendar>,
-    /// Holidays falling in a shift, by date.
+    /// Holidays falling in a shift, by date (a holiday on a handoff day is
+    /// in both shifts).
     pub holidays: Vec<HolidayOnCall>,
+    /// Handoff meetings, by time; empty without `handoff_meeting`.
+    pub meetings: Vec<Meeting>,
     /// Load over the whole rotation; the balance is over `roster`.
     pub load: Load,
 }
@@ -209,11 +255,44 @@ impl RotationSchedule {
         Some((first, last))
     }
 
+    /// The rotation's first instant to its last shift's end (exclusive).
+    pub fn span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let first = self.shifts.first()?.begins;
+        let last = self.shifts.iter().map(|s| s.ends).max()?;
+        Some((first, last))
+    }
+
     /// Index of the shift holding `date` (the latest-starting one if shifts overlap).
     pub fn shift_at(&self, date: NaiveDate) -> Option<usize> {
         let after = self.shifts.partition_point(|s| s.start <= date);
         let i = after.checked_sub(1)?;
         self.shifts.get(i)?.contains(date).then_some(i)
+    }
+
+    /// Index of the shift holding instant `at` (the latest-starting one if shifts overlap).
+    pub fn shift_holding(&self, at: DateTime<Utc>) -> Option<usize> {
+        let after = self.shifts.partition_point(|s| s.begins <= at);
+        let i = after.checked_sub(1)?;
+        self.shifts.get(i)?.holds(at).then_some(i)
+    }
+
+    /// The shifts a local day overlaps: the one holding its first instant,
+    /// then any starting later that day. For whole-day shifts, one at most.
+    pub fn shifts_on(&self, date: NaiveDate) -> Vec<usize> {
+        let (from, to) = self.clock.day(date);
+        let mut found: Vec<usize> = self.shift_holding(from).into_iter().collect();
+        let later = self.shifts.partition_point(|s| s.begins <= from);
+        found.extend((later..self.shifts.len()).take_while(|&i| self.shifts[i].begins < to));
+        found
+    }
+
+    /// The meeting ending at the start of shift `i`, if any.
+    pub fn meeting_before(&self, shift: usize) -> Option<&Meeting> {
+        let i = self
+            .meetings
+            .binary_search_by_key(&shift, |m| m.shift)
+            .ok()?;
+        self.meetings.get(i)
     }
 
     /// Holidays falling in shift `i`.

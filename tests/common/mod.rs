@@ -90,3 +90,96 @@ pub fn run_with_deadline(command: &mut Command, limit: Duration, what: &str) -> 
     }
     child.wait_with_output().expect("output")
 }
+
+/// Runs git in `dir` with a fixed identity and none of the user's
+/// configuration; panics with git's message when it fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "steward tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@example.com")
+        .env("GIT_COMMITTER_NAME", "steward tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-06-01T12:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-06-01T12:00:00Z")
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?} in {}: {}",
+        dir.display(),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+/// A new git repository in `dir`, on branch `main`.
+pub fn init_repo(dir: &Path) {
+    git(dir, &["init", "-q", "-b", "main"]);
+}
+
+/// Stages everything and commits it.
+pub fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
+}
+
+/// Copies the files of `from` (recursively) into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read fixture dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Replaces everything in `dir` but `.git` with the files of `from`.
+pub fn replace_files(dir: &Path, from: &Path) {
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let entry = entry.expect("entry");
+        if entry.file_name() == ".git" {
+            continue;
+        }
+        if entry.file_type().expect("type").is_dir() {
+            std::fs::remove_dir_all(entry.path()).expect("remove dir");
+        } else {
+            std::fs::remove_file(entry.path()).expect("remove file");
+        }
+    }
+    copy_dir(from, dir);
+}
+
+/// `steward check --base REV` on paths, through the library.
+pub fn check_with_base(paths: &[PathBuf], rev: &str) -> check::Combined {
+    let options = CheckOptions {
+        paths: paths.to_vec(),
+        policy: None,
+        today: today(),
+        load: LoadOptions::default(),
+    };
+    match steward::review::check_all(&options, Some(rev)) {
+        Ok(outcomes) => check::Combined::new(outcomes),
+        Err(e) => panic!("check --base {rev} failed: {e:?}"),
+    }
+}
+
+/// A git repository in a temporary directory whose last commit holds the
+/// files of `base` and whose working tree holds those of `head`; `--base
+/// HEAD` compares the two.
+pub fn repo_with_base(base: &Path, head: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    init_repo(dir.path());
+    copy_dir(base, dir.path());
+    commit_all(dir.path(), "base");
+    replace_files(dir.path(), head);
+    dir
+}

@@ -1,14 +1,18 @@
-//! `--format ics`: an iCalendar (RFC 5545) file with one all-day event per
-//! shift and role, summary "On call: NAME (primary)". Every event has a UID
-//! built from the rotation, the shift's start and the role, and a DTSTAMP at
-//! the shift's start, so the same schedule always gives the same bytes and a
-//! re-imported calendar updates events instead of duplicating them.
+//! `--format ics`: an iCalendar (RFC 5545) file with one event per shift and
+//! role, summary "On call: NAME (primary)": all-day for rotations in whole
+//! days, timed in UTC (`DTSTART:20260105T080000Z`) for rotations with times
+//! of day or under `--time-zone`, plus one event per handoff meeting naming
+//! both primaries. Every event has a UID built from the rotation, the
+//! shift's start and the role, and a DTSTAMP at the shift's start, so the
+//! same schedule always gives the same bytes and a re-imported calendar
+//! updates events instead of duplicating them.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, Property};
 
 use super::{Row, Section, View};
-use crate::schedule::{Assignment, Role};
+use crate::schedule::time::Clock;
+use crate::schedule::{Assignment, Meeting, Role};
 
 pub fn render(view: &View<'_>) -> String {
     let sections = view.sections();
@@ -23,9 +27,13 @@ pub fn render(view: &View<'_>) -> String {
     };
     cal.name(&name);
     for s in &sections {
+        let clock = view.clock(s.rs);
         for row in view.rows(s) {
+            if let (true, Some((meeting, outgoing))) = (clock.timed, row.meeting) {
+                cal.push(meeting_event(view, s, clock, meeting, outgoing, &row));
+            }
             for (role, a) in row.shift.assignments() {
-                cal.push(event(view, s, &row, role, a));
+                cal.push(event(view, s, clock, &row, role, a));
             }
         }
     }
@@ -36,7 +44,19 @@ fn stamp(date: NaiveDate) -> chrono::DateTime<chrono::Utc> {
     date.and_time(NaiveTime::MIN).and_utc()
 }
 
-fn event(view: &View<'_>, s: &Section<'_>, row: &Row<'_>, role: Role, a: &Assignment) -> Event {
+/// `20260105T080000Z`, for UIDs of timed events.
+fn utc_stamp(at: DateTime<Utc>) -> String {
+    at.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn event(
+    view: &View<'_>,
+    s: &Section<'_>,
+    clock: Clock,
+    row: &Row<'_>,
+    role: Role,
+    a: &Assignment,
+) -> Event {
     let shift = row.shift;
     let name = view.name(&a.person);
     let mut description = vec![format!("Rotation: {}", s.rs.id)];
@@ -46,7 +66,12 @@ fn event(view: &View<'_>, s: &Section<'_>, row: &Row<'_>, role: Role, a: &Assign
     if !s.rot.covers.is_empty() {
         description.push(format!("Covers: {}", s.rot.covers.join(", ")));
     }
-    description.push(format!("Shift: {}", shift.dates()));
+    let dates = if clock.timed {
+        clock.range(shift.begins, shift.ends)
+    } else {
+        shift.dates()
+    };
+    description.push(format!("Shift: {dates}"));
     let other = match role {
         Role::Primary => shift.secondary.as_ref().map(|o| ("Secondary", o)),
         Role::Secondary => Some(("Primary", &shift.primary)),
@@ -63,19 +88,80 @@ fn event(view: &View<'_>, s: &Section<'_>, row: &Row<'_>, role: Role, a: &Assign
     if let Some((_, period)) = row.away.iter().find(|(p, _)| *p == a.person) {
         description.push(format!("On leave: {}", period.describe()));
     }
-    Event::new()
-        .uid(&format!(
-            "{}-{}-{}@steward",
-            s.rs.id,
-            shift.start.format("%Y%m%d"),
-            role
-        ))
-        .timestamp(stamp(shift.start))
+    let mut event = Event::new();
+    if clock.timed {
+        event
+            .uid(&format!(
+                "{}-{}-{}@steward",
+                s.rs.id,
+                utc_stamp(shift.begins),
+                role
+            ))
+            .timestamp(shift.begins)
+            .starts(shift.begins)
+            .ends(shift.ends);
+    } else {
+        event
+            .uid(&format!(
+                "{}-{}-{}@steward",
+                s.rs.id,
+                shift.start.format("%Y%m%d"),
+                role
+            ))
+            .timestamp(stamp(shift.start));
+    }
+    event
         .summary(&format!("On call: {name} ({role})"))
-        .description(&description.join("\n"))
-        .starts(shift.start)
-        .ends(shift.end)
+        .description(&description.join("\n"));
+    if !clock.timed {
+        event.starts(shift.start).ends(shift.end);
+    }
+    event
         .add_property("TRANSP", "TRANSPARENT")
         .add_property("CATEGORIES", "on-call")
+        .done()
+}
+
+/// The handoff meeting before a shift: both primaries in the summary.
+fn meeting_event(
+    view: &View<'_>,
+    s: &Section<'_>,
+    clock: Clock,
+    meeting: &Meeting,
+    outgoing: &str,
+    row: &Row<'_>,
+) -> Event {
+    let incoming = &row.shift.primary.person;
+    let (from, to) = (view.name(outgoing), view.name(incoming));
+    let mut description = vec![format!("Rotation: {}", s.rs.id)];
+    if let Some(title) = &s.rot.name {
+        description.push(format!("Name: {title}"));
+    }
+    description.push(format!("Outgoing primary: {from}"));
+    description.push(format!("Incoming primary: {to}"));
+    description.push(format!("Handoff: {}", clock.moment(meeting.ends)));
+    // Leave is whole local days in the rotation's zone.
+    let (first, after) = s.rs.clock.days(meeting.begins, meeting.ends);
+    for person in [outgoing, incoming.as_str()] {
+        if let Some(period) = view.schedule.leave.during(person, first, after).next() {
+            description.push(format!(
+                "On leave that day: {} ({})",
+                view.name(person),
+                period.describe()
+            ));
+        }
+    }
+    Event::new()
+        .uid(&format!(
+            "{}-{}-handoff@steward",
+            s.rs.id,
+            utc_stamp(meeting.ends)
+        ))
+        .timestamp(meeting.begins)
+        .summary(&format!("Handoff meeting: {from} → {to}"))
+        .description(&description.join("\n"))
+        .starts(meeting.begins)
+        .ends(meeting.ends)
+        .add_property("CATEGORIES", "on-call,handoff")
         .done()
 }

@@ -1,11 +1,20 @@
-//! `--format json`: one object, keys in a fixed order, dates as `YYYY-MM-DD`.
+//! `--format json`: one object, keys in a fixed order, dates as `YYYY-MM-DD`;
+//! for rotations with times of day (or with `--time-zone`), shift and window
+//! bounds are RFC 3339 date-times with the offset of the zone shown.
 //! Shift `end` is exclusive (as in the spec); `last_day` is inclusive.
 
+use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
 use super::{counted_shifts, View};
 use crate::schedule::load::Load;
+use crate::schedule::time::Clock;
 use crate::schedule::{Form, NotExpanded};
+
+/// `2026-01-05T09:00:00+01:00`: the instant in the clock's zone.
+fn rfc3339(clock: Clock, at: DateTime<Utc>) -> String {
+    clock.rfc3339(at)
+}
 
 /// Balance scores rounded to 4 decimals so output is the same everywhere.
 fn rounded(x: f64) -> f64 {
@@ -44,6 +53,7 @@ pub fn render(view: &View<'_>) -> String {
     for s in &sections {
         let rs = s.rs;
         let rot = s.rot;
+        let clock = view.clock(rs);
         let shifts: Vec<Value> = view
             .rows(s)
             .iter()
@@ -57,9 +67,14 @@ pub fn render(view: &View<'_>) -> String {
                         "on_leave": row.is_away(&a.person),
                     })
                 };
-                json!({
-                    "start": shift.start.to_string(),
-                    "end": shift.end.to_string(),
+                let (start, end) = if clock.timed {
+                    (rfc3339(clock, shift.begins), rfc3339(clock, shift.ends))
+                } else {
+                    (shift.start.to_string(), shift.end.to_string())
+                };
+                let mut value = json!({
+                    "start": start,
+                    "end": end,
                     "last_day": shift.last_day().to_string(),
                     "primary": person(&shift.primary),
                     "secondary": shift.secondary.as_ref().map(person),
@@ -77,7 +92,19 @@ pub fn render(view: &View<'_>) -> String {
                         "to": l.to.to_string(),
                         "reason": l.reason,
                     })).collect::<Vec<_>>(),
-                })
+                });
+                if clock.timed && rot.handoff_meeting.is_some() {
+                    let meeting = row.meeting.map(|(m, outgoing)| json!({
+                        "start": rfc3339(clock, m.begins),
+                        "end": rfc3339(clock, m.ends),
+                        "outgoing": outgoing,
+                        "incoming": shift.primary.person,
+                    }));
+                    if let Some(map) = value.as_object_mut() {
+                        map.insert("handoff_meeting".into(), json!(meeting));
+                    }
+                }
+                value
             })
             .collect();
         let mut r = Map::new();
@@ -93,12 +120,33 @@ pub fn render(view: &View<'_>) -> String {
             }),
         );
         r.insert("shift_length".into(), json!(rot.shift_length.to_string()));
-        let window = rs.window();
-        r.insert(
-            "start".into(),
-            json!(window.map(|(first, _)| first.to_string())),
-        );
-        r.insert("end".into(), json!(window.map(|(_, end)| end.to_string())));
+        if clock.timed {
+            r.insert("time_zone".into(), json!(rs.clock.zone.name()));
+            r.insert(
+                "handoff_time".into(),
+                json!(rs.clock.handoff.format("%H:%M").to_string()),
+            );
+            r.insert(
+                "handoff_meeting".into(),
+                json!(rot.handoff_meeting.map(|m| m.to_string())),
+            );
+            let span = rs.span();
+            r.insert(
+                "start".into(),
+                json!(span.map(|(first, _)| rfc3339(clock, first))),
+            );
+            r.insert(
+                "end".into(),
+                json!(span.map(|(_, end)| rfc3339(clock, end))),
+            );
+        } else {
+            let window = rs.window();
+            r.insert(
+                "start".into(),
+                json!(window.map(|(first, _)| first.to_string())),
+            );
+            r.insert("end".into(), json!(window.map(|(_, end)| end.to_string())));
+        }
         r.insert("roster".into(), json!(rs.roster));
         r.insert(
             "holidays".into(),
@@ -112,7 +160,8 @@ pub fn render(view: &View<'_>) -> String {
         r.insert(
             "not_expanded".into(),
             json!(rs.not_expanded.map(|n| match n {
-                NotExpanded::PartialDays => "shift_length is not whole days",
+                NotExpanded::ZeroLength => "shift_length is zero",
+                NotExpanded::UnknownZone => "time_zone is unknown",
                 NotExpanded::Empty => "until is not after start",
             })),
         );
@@ -120,7 +169,11 @@ pub fn render(view: &View<'_>) -> String {
             "truncated".into(),
             json!(rs.truncated.map(|t| json!({
                 "total": t.total,
-                "first_dropped": t.first_dropped.to_string(),
+                "first_dropped": if clock.timed {
+                    rfc3339(clock, t.first_dropped_at)
+                } else {
+                    t.first_dropped.to_string()
+                },
             }))),
         );
         r.insert("shifts".into(), Value::Array(shifts));
@@ -144,7 +197,7 @@ pub fn render(view: &View<'_>) -> String {
         );
         rotations.push(Value::Object(r));
     }
-    let doc = json!({
+    let mut doc = json!({
         "version": 1,
         "today": view.today.to_string(),
         "from": view.from.map(|d| d.to_string()),
@@ -152,6 +205,18 @@ pub fn render(view: &View<'_>) -> String {
         "rotations": rotations,
         "load": load(view, &view.total(&sections), "rotations", counted_shifts(&sections)),
     });
+    if let (Some(zone), Some(map)) = (view.zone, doc.as_object_mut()) {
+        // After "to": keys keep their order.
+        let mut ordered = Map::new();
+        for (key, value) in std::mem::take(map) {
+            let after_to = key == "to";
+            ordered.insert(key, value);
+            if after_to {
+                ordered.insert("time_zone".into(), json!(zone.name()));
+            }
+        }
+        *map = ordered;
+    }
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
     text.push('\n');
     text

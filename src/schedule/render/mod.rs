@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 
 use super::leave::LeavePeriod;
 use super::load::Load;
-use super::{HolidayOnCall, RotationSchedule, Schedule, Shift};
+use super::time::{Clock, Tz};
+use super::{HolidayOnCall, Meeting, RotationSchedule, Schedule, Shift};
 use crate::model::{Model, Override, Rotation};
 use crate::workspace::Workspace;
 
@@ -24,7 +25,8 @@ pub enum ScheduleFormat {
     Markdown,
     /// One JSON object, for scripts.
     Json,
-    /// An iCalendar file: one all-day event per shift and role.
+    /// An iCalendar file: one event per shift and role (all-day, or timed in
+    /// UTC for rotations with times of day), and one per handoff meeting.
     Ics,
 }
 
@@ -38,6 +40,9 @@ pub struct View<'a> {
     /// Last day shown (inclusive); `None`: to each rotation's end.
     pub to: Option<NaiveDate>,
     pub today: NaiveDate,
+    /// `--time-zone`: show every rotation's times in this zone; `None`: each
+    /// in its own (whole days for rotations without times of day).
+    pub zone: Option<Tz>,
 }
 
 /// One rotation restricted to the window.
@@ -60,6 +65,8 @@ struct Row<'a> {
     away: Vec<(&'a str, &'a LeavePeriod)>,
     /// `reason`s of the overrides applied to the shift (empty when none given).
     overrides: Vec<Option<&'a str>>,
+    /// The handoff meeting ending as the shift starts, with the outgoing primary.
+    meeting: Option<(&'a Meeting, &'a str)>,
 }
 
 impl Row<'_> {
@@ -86,7 +93,7 @@ impl<'a> View<'a> {
                     .unmatched_overrides
                     .iter()
                     .filter_map(|&j| Some((j, rot.overrides.get(j)?)))
-                    .filter(|(_, o)| self.shows(o.start))
+                    .filter(|(_, o)| self.shows(o.start.date))
                     .collect();
                 Some(Section {
                     rs,
@@ -99,30 +106,44 @@ impl<'a> View<'a> {
             .collect()
     }
 
+    /// The clock a rotation is shown in: its own, or `--time-zone`'s.
+    fn clock(&self, rs: &RotationSchedule) -> Clock {
+        match self.zone {
+            Some(zone) => rs.clock.viewed_in(zone),
+            None => rs.clock,
+        }
+    }
+
     /// Whether `date` is inside the window.
     fn shows(&self, date: NaiveDate) -> bool {
         self.from.is_none_or(|from| from <= date) && self.to.is_none_or(|to| date <= to)
     }
 
-    /// Shifts overlapping `[from, to]`; shifts are sorted by start.
+    /// Shifts overlapping the days `[from, to]` of the zone shown; shifts
+    /// are sorted by start.
     fn range(&self, rs: &RotationSchedule) -> Range<usize> {
+        let clock = self.clock(rs);
         let shifts = &rs.shifts;
         let mut lo = 0;
         if let Some(from) = self.from {
+            let from = clock.day(from).0;
             // Shift lengths are equal except in broken explicit rotations:
             // skip those that end before `from`, without assuming more.
             lo = shifts
-                .partition_point(|s| s.start <= from)
+                .partition_point(|s| s.begins <= from)
                 .saturating_sub(1);
-            while lo > 0 && shifts.get(lo - 1).is_some_and(|s| s.end > from) {
+            while lo > 0 && shifts.get(lo - 1).is_some_and(|s| s.ends > from) {
                 lo -= 1;
             }
-            while shifts.get(lo).is_some_and(|s| s.end <= from) {
+            while shifts.get(lo).is_some_and(|s| s.ends <= from) {
                 lo += 1;
             }
         }
         let hi = match self.to {
-            Some(to) => shifts.partition_point(|s| s.start <= to),
+            Some(to) => {
+                let end = clock.day(to).1;
+                shifts.partition_point(|s| s.begins < end)
+            }
             None => shifts.len(),
         };
         lo..hi.max(lo)
@@ -161,11 +182,16 @@ impl<'a> View<'a> {
                             .and_then(|o| o.reason.as_deref())
                     })
                     .collect();
+                let meeting = rs.meeting_before(i).and_then(|m| {
+                    let outgoing = rs.shifts.get(i.checked_sub(1)?)?;
+                    Some((m, outgoing.primary.person.as_str()))
+                });
                 Some(Row {
                     shift,
                     holidays: rs.holidays_in(i),
                     away,
                     overrides,
+                    meeting,
                 })
             })
             .collect()

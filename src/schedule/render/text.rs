@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use super::{bar, counted_shifts, score, unmatched_note, Row, Section, View};
 use crate::schedule::load::Load;
-use crate::schedule::{date_range, Form, NotExpanded, RotationSchedule, MAX_SHIFTS};
+use crate::schedule::time::{day_before, Clock};
+use crate::schedule::{Form, NotExpanded, RotationSchedule, MAX_SHIFTS};
 
 const BAR_WIDTH: u32 = 40;
 
@@ -48,38 +49,54 @@ fn facts(view: &View<'_>, s: &Section<'_>) -> Vec<(&'static str, String)> {
     if !rot.covers.is_empty() {
         facts.push(("covers", rot.covers.join(", ")));
     }
+    let clock = view.clock(rs);
+    // An unknown zone is said on the `shifts` line.
+    if clock.timed && rs.not_expanded != Some(NotExpanded::UnknownZone) {
+        facts.push(("zone", zone_fact(clock, rs.clock, rot)));
+    }
     let form = match rs.form {
         Form::Generated => format!("generated from a roster of {}", rs.roster.len()),
         Form::Explicit => format!("explicit, {} people", rs.roster.len()),
     };
-    let shifts = match (rs.not_expanded, rs.window()) {
-        (Some(NotExpanded::PartialDays), _) => format!(
-            "not expanded: shift length {} is not whole days (see `steward check`)",
+    let shifts = match (rs.not_expanded, rs.span()) {
+        (Some(NotExpanded::ZeroLength), _) => format!(
+            "not expanded: shift length {} is zero (see `steward check`)",
             rot.shift_length
+        ),
+        (Some(NotExpanded::UnknownZone), _) => format!(
+            "not expanded: unknown time zone `{}` (see `steward check`)",
+            rot.time_zone.as_deref().unwrap_or_default()
         ),
         (Some(NotExpanded::Empty), _) | (None, None) => "none".to_string(),
         (None, Some((first, end))) => format!(
             "{} × {}, {} ({form})",
             rs.shifts.len(),
             rot.shift_length,
-            date_range(first, end.pred_opt().unwrap_or(end))
+            clock.range(first, end)
         ),
     };
     facts.push(("shifts", shifts));
     if let Some(t) = rs.truncated {
+        let through = if clock.timed {
+            format!("until {}", clock.moment(t.first_dropped_at))
+        } else {
+            format!("through {}", day_before(t.first_dropped))
+        };
         facts.push((
             "limit",
             format!(
-                "only the first {MAX_SHIFTS} of {} shifts are expanded (through {})",
-                t.total,
-                t.first_dropped.pred_opt().unwrap_or(t.first_dropped)
+                "only the first {MAX_SHIFTS} of {} shifts are expanded ({through})",
+                t.total
             ),
         ));
     }
     if let Some(h) = &rot.holidays {
         let min = h
             .min_engineers
-            .map(|m| format!(", {m} engineers each"))
+            .map(|m| match m {
+                1 => ", 1 engineer each".to_string(),
+                m => format!(", {m} engineers each"),
+            })
             .unwrap_or_default();
         let known = if rs.calendar.is_some() {
             ""
@@ -103,6 +120,25 @@ fn facts(view: &View<'_>, s: &Section<'_>) -> Vec<(&'static str, String)> {
     facts
 }
 
+/// "Europe/Berlin, handoff at 09:00, 30m handoff meeting"; with
+/// `--time-zone`, the zone shown and the rotation's own.
+fn zone_fact(shown: Clock, own: Clock, rot: &crate::model::Rotation) -> String {
+    let handoff = own.handoff.format("%H:%M");
+    let mut fact = if shown.zone == own.zone {
+        format!("{}, handoff at {handoff}", own.zone.name())
+    } else {
+        format!(
+            "times in {} (the rotation hands over at {handoff} {})",
+            shown.zone.name(),
+            own.zone.name()
+        )
+    };
+    if let Some(meeting) = rot.handoff_meeting {
+        fact.push_str(&format!(", {meeting} handoff meeting"));
+    }
+    fact
+}
+
 /// A person cell: `*` when set by an override, `!` when away during the shift.
 fn who(row: &Row<'_>, person: &str, overridden: bool) -> String {
     let mut cell = person.to_string();
@@ -115,10 +151,23 @@ fn who(row: &Row<'_>, person: &str, overridden: bool) -> String {
     cell
 }
 
-fn notes(view: &View<'_>, row: &Row<'_>) -> Vec<String> {
+fn notes(view: &View<'_>, clock: Clock, row: &Row<'_>) -> Vec<String> {
     let mut notes = Vec::new();
     if row.shift.contains(view.today) {
         notes.push("today".to_string());
+    }
+    if let Some((meeting, outgoing)) = row.meeting {
+        let (from, to) = (clock.local(meeting.begins), clock.local(meeting.ends));
+        let end = if from.date() == to.date() {
+            to.format("%H:%M").to_string()
+        } else {
+            to.format("%Y-%m-%d %H:%M").to_string()
+        };
+        notes.push(format!(
+            "handoff meeting {}–{end}: {outgoing} → {}",
+            from.format("%H:%M"),
+            row.shift.primary.person
+        ));
     }
     for h in row.holidays {
         notes.push(format!("holiday: {} ({})", h.name, h.date));
@@ -143,11 +192,17 @@ struct Cells {
     notes: Vec<String>,
 }
 
-fn cells(view: &View<'_>, row: &Row<'_>) -> Cells {
+fn cells(view: &View<'_>, clock: Clock, row: &Row<'_>) -> Cells {
     let shift = row.shift;
+    // With times of day END is the handoff that ends the shift; else the last day.
+    let (start, end) = if clock.timed {
+        (clock.show(shift.begins), clock.show(shift.ends))
+    } else {
+        (shift.start.to_string(), shift.last_day().to_string())
+    };
     Cells {
-        start: shift.start.to_string(),
-        end: shift.last_day().to_string(),
+        start,
+        end,
         primary: who(
             row,
             &shift.primary.person,
@@ -158,7 +213,7 @@ fn cells(view: &View<'_>, row: &Row<'_>) -> Cells {
             .as_ref()
             .map(|s| who(row, &s.person, s.origin.is_override()))
             .unwrap_or_else(|| "-".to_string()),
-        notes: notes(view, row),
+        notes: notes(view, clock, row),
     }
 }
 
@@ -187,12 +242,12 @@ fn shifts(n: usize) -> String {
 }
 
 /// What a rotation's load counts: all its shifts, whatever the window.
-fn rotation_scope(rs: &RotationSchedule) -> String {
-    match rs.window() {
+fn rotation_scope(clock: Clock, rs: &RotationSchedule) -> String {
+    match rs.span() {
         Some((first, end)) => format!(
             "the whole rotation: {}, {}",
             shifts(rs.shifts.len()),
-            date_range(first, end.pred_opt().unwrap_or(end))
+            clock.range(first, end)
         ),
         None => "the whole rotation: no shifts".to_string(),
     }
@@ -255,7 +310,8 @@ pub fn table(view: &View<'_>) -> String {
             out.push('\n');
             continue;
         }
-        let cells: Vec<Cells> = rows.iter().map(|r| cells(view, r)).collect();
+        let clock = view.clock(s.rs);
+        let cells: Vec<Cells> = rows.iter().map(|r| cells(view, clock, r)).collect();
         let mut grid = vec![vec![
             "START".to_string(),
             "END".to_string(),
@@ -280,7 +336,7 @@ pub fn table(view: &View<'_>) -> String {
             let _ = writeln!(out, "  {}", unmatched_note(o));
         }
         out.push('\n');
-        let _ = writeln!(out, "  load over {}", rotation_scope(s.rs));
+        let _ = writeln!(out, "  load over {}", rotation_scope(clock, s.rs));
         load_table(view, &s.rs.load, &mut out);
         out.push('\n');
     }
@@ -361,7 +417,8 @@ pub fn markdown(view: &View<'_>) -> String {
             markdown_notes(s, &mut out);
             continue;
         }
-        let cells: Vec<Cells> = rows.iter().map(|r| cells(view, r)).collect();
+        let clock = view.clock(s.rs);
+        let cells: Vec<Cells> = rows.iter().map(|r| cells(view, clock, r)).collect();
         out.push_str("| Start | End | Primary | Secondary | Notes |\n");
         out.push_str("|---|---|---|---|---|\n");
         for c in &cells {
@@ -381,7 +438,7 @@ pub fn markdown(view: &View<'_>) -> String {
         out.push('\n');
         markdown_notes(s, &mut out);
         let _ = writeln!(out, "### Load\n");
-        let _ = writeln!(out, "Over {}.\n", md(&rotation_scope(s.rs)));
+        let _ = writeln!(out, "Over {}.\n", md(&rotation_scope(clock, s.rs)));
         markdown_load(view, &s.rs.load, &mut out);
     }
     if sections.len() > 1 {
