@@ -40,6 +40,21 @@ pub fn text_edits(workspace: &Workspace, fix: &Fix) -> Result<FileEdits, String>
     prepare(workspace, &fix.change).map(|p| p.edits)
 }
 
+/// [`text_edits`], only when the edited file holds exactly what the fix
+/// means (the check `--fix` makes before writing): what an editor offers.
+pub fn checked_edits(workspace: &Workspace, fix: &Fix) -> Result<FileEdits, String> {
+    let prepared = prepare(workspace, &fix.change)?;
+    let original = prepared.original.as_deref();
+    let after = edit::apply(original.unwrap_or_default(), &prepared.edits.edits)?;
+    verify(
+        &prepared.edits.target,
+        original,
+        &after,
+        &[&prepared.intent],
+    )?;
+    Ok(prepared.edits)
+}
+
 /// A fix ready to apply: its edits, the text they apply to (`None`: a file
 /// to create) and what the edited file must hold.
 #[derive(Debug, Clone)]
