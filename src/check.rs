@@ -369,7 +369,13 @@ pub fn analyse_with(
     timer.lap("model");
     let schedule = schedule::build(&model);
     timer.lap("schedule");
-    let runbooks = runbooks(&workspace, &model);
+    // What a runbook created by a fix holds: the sections the policy requires.
+    let required = policy
+        .setting("runbook-sections")
+        .and_then(|s| s.params.get("required"))
+        .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
+        .unwrap_or_default();
+    let runbooks = runbooks(&workspace, &model).requiring(required);
     timer.lap("runbooks");
     Ok(Loaded {
         workspace,

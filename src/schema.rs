@@ -7,8 +7,9 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
-use crate::did_you_mean::did_you_mean;
+use crate::did_you_mean::{did_you_mean, only_close};
 use crate::finding::{Diagnostic, Location};
+use crate::fix::{Change, Fix};
 use crate::load::yaml::escape_pointer_token;
 use crate::reference;
 use crate::workspace::{DocId, Kind, Workspace};
@@ -197,6 +198,19 @@ fn describe_error(
                 .and_then(Value::as_str);
             for key in unexpected {
                 let key_pointer = format!("{pointer}/{}", escape_pointer_token(key));
+                // Unsafe: the only close allowed key is likely what was meant.
+                let rename = only_close(key, allowed.iter().map(String::as_str))
+                    .filter(|best| instance.get(*best).is_none())
+                    .map(|best| {
+                        Fix::unsafe_(
+                            format!("rename `{key}` to `{best}`"),
+                            Change::RenameKey {
+                                doc: id,
+                                pointer: key_pointer.clone(),
+                                to: best.to_string(),
+                            },
+                        )
+                    });
                 let d = match noun {
                     Some(noun) => {
                         let mut help = format!("run `steward {noun}s` for the list");
@@ -217,7 +231,10 @@ fn describe_error(
                     .label("not allowed here")
                     .help(unknown_key_help(key, &allowed)),
                 };
-                out.push(d);
+                out.push(match rename {
+                    Some(fix) => d.fix(fix),
+                    None => d,
+                });
             }
             return;
         }

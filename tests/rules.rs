@@ -130,6 +130,13 @@ fn fired(rule: &str, fixture: &Path) -> String {
             if let Some(help) = &f.help {
                 out.push_str(&format!("    help: {help}\n"));
             }
+            if let Some(fix) = &f.fix {
+                out.push_str(&format!(
+                    "    fix ({}): {}\n",
+                    fix.safety.as_str(),
+                    fix.title
+                ));
+            }
             out
         })
         .collect()
