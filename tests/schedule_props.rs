@@ -44,6 +44,7 @@ fn generated(n: usize, days: u64, start: u64, span: u64) -> Rotation {
         time_zone: None,
         handoff_time: None,
         handoff_meeting: None,
+        coverage: None,
     }
 }
 

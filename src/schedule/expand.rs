@@ -316,6 +316,7 @@ mod tests {
             time_zone: None,
             handoff_time: None,
             handoff_meeting: None,
+            coverage: None,
         }
     }
 

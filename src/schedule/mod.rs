@@ -8,6 +8,7 @@ pub mod leave;
 pub mod load;
 pub mod render;
 pub mod time;
+pub mod window;
 
 use std::fmt;
 
