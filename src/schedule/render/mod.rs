@@ -61,7 +61,7 @@ struct Section<'a> {
 struct Row<'a> {
     shift: &'a Shift,
     holidays: &'a [HolidayOnCall],
-    /// Roster members and people on call with leave overlapping the shift.
+    /// Roster members and people on call with leave overlapping the shift's duty.
     away: Vec<(&'a str, &'a LeavePeriod)>,
     /// `reason`s of the overrides applied to the shift (empty when none given).
     overrides: Vec<Option<&'a str>>,
@@ -167,7 +167,7 @@ impl<'a> View<'a> {
                     if away.iter().any(|(p, _)| *p == person) {
                         continue;
                     }
-                    if let Some(period) = leave.during(person, shift.start, shift.end).next() {
+                    if let Some(period) = leave.during_duty(person, shift).next() {
                         away.push((person, period));
                     }
                 }
