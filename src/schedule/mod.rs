@@ -2,6 +2,7 @@
 //! declared leave and load statistics. No rule logic lives here; rules and the
 //! `steward schedule` renderers read the result.
 
+pub mod coverage;
 pub mod expand;
 pub mod holidays;
 pub mod leave;
