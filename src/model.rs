@@ -459,6 +459,12 @@ impl Rotation {
             || self.overrides.iter().any(|o| o.start.time.is_some())
     }
 
+    /// Whether the rotation's `coverage` leaves any time out: without it,
+    /// every shift is duty all through.
+    pub fn has_window(&self) -> bool {
+        self.coverage.as_ref().is_some_and(|w| !w.is_always())
+    }
+
     /// The rotation's zone; `None` when `time_zone` names no IANA zone.
     pub fn zone(&self) -> Option<time::Tz> {
         match &self.time_zone {

@@ -42,7 +42,7 @@ or fix the roster order.
 
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     for (rs, rot) in on_call::expanded(ctx) {
-        let shifts = if rot.coverage.is_some() {
+        let shifts = if rot.has_window() {
             "duty shifts"
         } else {
             "shifts"

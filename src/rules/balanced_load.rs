@@ -63,7 +63,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         }
         let (most, least) = (s.most, s.least);
         // Under a coverage window only shifts with duty are counted (§14.19).
-        let shifts = if rot.coverage.is_some() {
+        let shifts = if rot.has_window() {
             "primary shifts with duty"
         } else {
             "primary shifts"

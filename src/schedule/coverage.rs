@@ -103,6 +103,7 @@ pub fn uncovered(
                     .iter()
                     .filter(move |s| s.begins < to && s.ends > from)
                     .flat_map(|s| s.duty.iter().copied())
+                    .filter(|&(a, b)| a < to && b > from)
             })
             .collect(),
     );

@@ -53,7 +53,7 @@ pub fn rotation(
         },
     }
     apply_overrides(rot, &mut out);
-    if let Some(window) = rot.coverage.as_ref().filter(|w| !w.is_always()) {
+    if let Some(window) = rot.coverage.as_ref().filter(|_| rot.has_window()) {
         duty(window, &mut out);
     }
     out.roster = roster(rot, &out);
