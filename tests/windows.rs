@@ -127,3 +127,136 @@ coverage: { hours: \"24:00-06:00\", weekdays: [] }
         .collect();
     assert_eq!(got, expected);
 }
+
+const WORKSPACE: &str = "fixtures/workspace/windows";
+
+/// `steward schedule WORKSPACE --today 2026-03-20 ARGS…`, which must succeed.
+fn schedule(args: &[&str]) -> String {
+    let mut all = vec!["schedule", WORKSPACE, "--today", "2026-03-20"];
+    all.extend_from_slice(args);
+    let (code, out, err) = run_in(&common::repo(), &all);
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+#[test]
+fn schedule_table_shows_coverage_and_duty() {
+    insta::assert_snapshot!("schedule_table", schedule(&[]));
+}
+
+#[test]
+fn schedule_markdown_shows_coverage_and_duty() {
+    insta::assert_snapshot!("schedule_markdown", schedule(&["--format", "markdown"]));
+}
+
+#[test]
+fn schedule_json_lists_each_shifts_duty() {
+    insta::assert_snapshot!(
+        "schedule_json",
+        schedule(&[
+            "--format",
+            "json",
+            "--from",
+            "2026-03-23",
+            "--to",
+            "2026-03-31"
+        ])
+    );
+}
+
+#[test]
+fn schedule_ics_has_an_event_per_duty_interval() {
+    insta::assert_snapshot!(
+        "schedule_ics",
+        schedule(&[
+            "--format",
+            "ics",
+            "--from",
+            "2026-03-07",
+            "--to",
+            "2026-03-24"
+        ])
+    );
+}
+
+/// Every event of the iCalendar output, parsed back: (UID, start, end).
+fn ics_events(
+    args: &[&str],
+) -> Vec<(
+    String,
+    icalendar::DatePerhapsTime,
+    icalendar::DatePerhapsTime,
+)> {
+    use icalendar::{CalendarComponent, Component};
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--format", "ics"]);
+    let out = schedule(&all);
+    let unfolded = icalendar::parser::unfold(&out);
+    let calendar: icalendar::Calendar = icalendar::parser::read_calendar(&unfolded)
+        .expect("a real iCalendar parser accepts it")
+        .into();
+    calendar
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => {
+                Some((e.get_uid()?.to_string(), e.get_start()?, e.get_end()?))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn ics_events_are_exactly_the_json_duty_intervals() {
+    use icalendar::{CalendarDateTime, DatePerhapsTime};
+    let value: Value = serde_json::from_str(&schedule(&["--format", "json"])).expect("JSON");
+    // (rotation, start, end) of every duty interval, twice: primary and secondary.
+    let mut expected: Vec<(String, String, String)> = Vec::new();
+    for rotation in value["rotations"].as_array().expect("rotations") {
+        let id = rotation["id"].as_str().expect("id");
+        for shift in rotation["shifts"].as_array().expect("shifts") {
+            let duty = shift["duty"]
+                .as_array()
+                .expect("a windowed rotation lists duty");
+            for interval in duty {
+                for _ in ["primary", "secondary"] {
+                    expected.push((
+                        id.to_string(),
+                        interval["start"].as_str().expect("start").to_string(),
+                        interval["end"].as_str().expect("end").to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    let text = |t: &DatePerhapsTime| match t {
+        DatePerhapsTime::Date(d) => d.to_string(),
+        DatePerhapsTime::DateTime(CalendarDateTime::Utc(t)) => t.to_rfc3339(),
+        other => panic!("unexpected {other:?}"),
+    };
+    let rfc = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
+            .unwrap_or_else(|_| s.to_string())
+    };
+    let mut got: Vec<(String, String, String)> = ics_events(&[])
+        .into_iter()
+        .map(|(uid, start, end)| {
+            let rotation = ["month-end", "day", "nights"]
+                .into_iter()
+                .find(|r| uid.starts_with(&format!("{r}-")))
+                .expect("a rotation's event");
+            (rotation.to_string(), text(&start), text(&end))
+        })
+        .collect();
+    let mut expected: Vec<(String, String, String)> = expected
+        .into_iter()
+        .map(|(r, s, e)| (r, rfc(&s), rfc(&e)))
+        .collect();
+    got.sort();
+    expected.sort();
+    // Shifts without duty have no events; the month-end shifts are all-day.
+    assert_eq!(got.len(), 2 * (4 * 5 + 2 + 4));
+    assert_eq!(got, expected);
+}
