@@ -260,3 +260,46 @@ fn ics_events_are_exactly_the_json_duty_intervals() {
     assert_eq!(got.len(), 2 * (4 * 5 + 2 + 4));
     assert_eq!(got, expected);
 }
+
+#[test]
+fn steward_schema_documents_the_window_fields() {
+    for (kind, fields) in [
+        ("Rotation", &["coverage"][..]),
+        ("Pipeline", &["on_call"][..]),
+    ] {
+        let (code, out, _) = run_in(&common::repo(), &["schema", kind]);
+        assert_eq!(code, 0);
+        let schema: Value = serde_json::from_str(&out).expect("json");
+        for field in fields {
+            assert!(schema["properties"][field].is_object(), "{kind}.{field}");
+        }
+    }
+    let (_, out, _) = run_in(&common::repo(), &["schema", "Pipeline"]);
+    let schema: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        schema["properties"]["sla"]["properties"]["report_due"]["enum"],
+        serde_json::json!(["end-of-week", "end-of-month", "end-of-quarter"])
+    );
+}
+
+#[test]
+fn suggest_refuses_rotations_with_a_coverage_window() {
+    // `month-end` is whole days in UTC, which suggest plans, but it would
+    // balance shifts where the rules now balance duty.
+    let (code, _, err) = run_in(
+        &common::repo(),
+        &[
+            "suggest",
+            "--rotation",
+            "month-end",
+            WORKSPACE,
+            "--today",
+            "2026-03-20",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("rotation `month-end` has a coverage window (`coverage`); suggest plans rotations on duty all through for now"),
+        "{err}"
+    );
+}
