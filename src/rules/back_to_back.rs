@@ -47,8 +47,8 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             "shifts"
         };
-        // Blamed origin -> (person, other origin, runs).
-        let mut groups: BTreeMap<Origin, (String, Origin, Vec<String>)> = BTreeMap::new();
+        // Blamed origin -> (person, other origin, runs, whether off-duty shifts lie between).
+        let mut groups: BTreeMap<Origin, (String, Origin, Vec<String>, bool)> = BTreeMap::new();
         // Shifts without duty need nobody: they sit between duty shifts (§14.19).
         let duty: Vec<&Shift> = rs.shifts.iter().filter(|s| s.has_duty()).collect();
         for pair in duty.windows(2) {
@@ -62,18 +62,18 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 } else {
                     (b.primary.origin, a.primary.origin)
                 };
-            groups
+            let group = groups
                 .entry(blame)
-                .or_insert_with(|| (b.primary.person.clone(), other, Vec::new()))
-                .2
-                .push(if a.ends == b.begins {
-                    rs.clock.range(a.begins, b.ends)
-                } else {
-                    // Duty shifts with off-duty shifts between them.
-                    format!("{} then {}", a.dates(), b.dates())
-                });
+                .or_insert_with(|| (b.primary.person.clone(), other, Vec::new(), false));
+            if a.ends == b.begins {
+                group.2.push(rs.clock.range(a.begins, b.ends));
+            } else {
+                // Duty shifts with off-duty shifts between them.
+                group.2.push(format!("{} then {}", a.dates(), b.dates()));
+                group.3 = true;
+            }
         }
-        for (blame, (person, other, runs)) in groups {
+        for (blame, (person, other, runs, apart)) in groups {
             let message = if runs.len() == 1 {
                 format!(
                     "{person} is primary of rotation `{}` two {shifts} in a row, {}",
@@ -88,6 +88,9 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 )
             };
             let help = match blame {
+                Origin::Roster(_) if apart => format!(
+                    "the shifts between hold no duty under the rotation's `coverage`, so the roster order brings `{person}` back for the next duty; make shifts as long as the duty comes round (`shift_length: 1mo` for month-end coverage), or add an override giving one of the two to someone else"
+                ),
                 Origin::Roster(_) => format!(
                     "shift i's primary is roster[i mod n]: `{person}` is in adjacent roster entries, or alone in the roster; reorder or extend the roster"
                 ),

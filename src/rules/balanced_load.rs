@@ -77,9 +77,15 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 rs.id, s.high, s.low, s.all
             ),
             format!("{most}: {} {shifts}", s.high),
-            format!(
-                "give some of {most}'s shifts to {least} (overrides with a `reason`), and list each person once in the roster"
-            ),
+            if rot.has_window() {
+                format!(
+                    "give some of {most}'s shifts with duty to {least} (overrides with a `reason`), or make shifts as long as the duty comes round (`shift_length: 1mo` for month-end coverage) so the roster shares it in turn"
+                )
+            } else {
+                format!(
+                    "give some of {most}'s shifts to {least} (overrides with a `reason`), and list each person once in the roster"
+                )
+            },
             format!("{least}: {}", s.low),
         ));
     }

@@ -228,17 +228,16 @@ fn counted_shifts(sections: &[Section<'_>]) -> usize {
     sections.iter().map(|s| with_duty(s.rs)).sum()
 }
 
-/// What a shift of a rotation with a coverage window holds: "no duty",
-/// its duty intervals when there are few, "duty 09:00–17:00 on 5 days
-/// (2026-06-01 – 2026-06-05)" when they repeat, else their count and extent.
+/// What a shift of a rotation with a coverage window holds: "no duty", its
+/// duty interval, "duty 09:00–17:00 on 5 days (2026-06-01 – 2026-06-05)"
+/// when the intervals repeat, else both of two or the count and extent.
 fn duty_note(clock: Clock, shift: &Shift) -> String {
     let duty = &shift.duty;
     let (Some(&(first, _)), Some(&(_, last))) = (duty.first(), duty.last()) else {
         return "no duty".to_string();
     };
-    if duty.len() <= 2 {
-        let ranges: Vec<String> = duty.iter().map(|&(a, b)| clock.range(a, b)).collect();
-        return format!("duty {}", ranges.join(", "));
+    if let [(a, b)] = duty.as_slice() {
+        return format!("duty {}", clock.range(*a, *b));
     }
     // Local times of day, an end at midnight read as 24:00.
     let times = |(a, b): Interval| {
@@ -259,6 +258,10 @@ fn duty_note(clock: Clock, shift: &Shift) -> String {
             "duty {from}–{to} on {} days ({day} – {last_day})",
             duty.len()
         ),
+        _ if duty.len() == 2 => {
+            let ranges: Vec<String> = duty.iter().map(|&(a, b)| clock.range(a, b)).collect();
+            format!("duty {}", ranges.join(", "))
+        }
         _ => format!(
             "duty in {} intervals, {} – {}",
             duty.len(),
