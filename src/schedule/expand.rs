@@ -87,11 +87,11 @@ pub fn rotation(
     out
 }
 
-/// Local days of shifts scanned for duty per rotation: more than a thousand
-/// years of shifts. Past it (overlapping explicit shifts centuries long) the
-/// remaining shifts keep the whole shift as duty, as without a window, so
-/// nothing hangs.
-const DUTY_DAYS: u64 = 400_000;
+/// Local days of shifts scanned for duty per rotation: more than two
+/// centuries of shifts (10,000 weekly shifts are 70,000 days). Past it
+/// (shifts centuries long, or overlapping) the remaining shifts keep the
+/// whole shift as duty, as without a window, so nothing hangs.
+const DUTY_DAYS: u64 = 100_000;
 
 /// Each shift's duty: the parts of it inside the rotation's coverage window,
 /// in the rotation's zone (§10).

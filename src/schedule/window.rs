@@ -389,9 +389,9 @@ fn offset(zone: Tz, at: DateTime<Utc>) -> i64 {
     )
 }
 
-/// Offsets are probed this often; zones do not change their offset twice
-/// within it.
-const PROBE_HOURS: i64 = 6;
+/// Offsets are probed this often, and a change between two probes found
+/// by bisection; no zone changes its offset and back within a week.
+const PROBE_HOURS: i64 = 7 * 24;
 
 /// The first instant after `from`, before `to`, at which the zone's offset
 /// is no longer `current`; `to` when there is none.
