@@ -455,6 +455,11 @@ fn pattern_explanation(pattern: &str, field: &str, found: &str) -> (String, Stri
             "write a date like `2026-01-05` (the rotation's handoff time that day) or a local date-time like `2026-01-05T09:00`"
                 .to_string(),
         )
+    } else if pattern.ends_with("|24:00)$") {
+        (
+            format!("{field}: `{found}` is not a range of hours"),
+            "write local times as \"HH:MM-HH:MM\" in quotes, like `\"09:00-17:00\"`; `\"22:00-06:00\"` runs past midnight, `\"17:00-24:00\"` ends at midnight".to_string(),
+        )
     } else if pattern.ends_with("):[0-5][0-9]$") {
         (
             format!("{field}: `{found}` is not a time of day"),
