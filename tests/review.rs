@@ -50,21 +50,7 @@ fn git_state(dir: &Path) -> (String, Vec<u8>) {
     (common::git(dir, &["status", "--porcelain"]), index)
 }
 
-fn run(dir: &Path, args: &[&str]) -> std::process::Output {
-    let mut all = args.to_vec();
-    all.extend(["--today", common::TODAY]);
-    common::steward(dir, &all)
-}
-
-fn json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\n{}",
-            common::stdout(output),
-            common::stderr(output)
-        )
-    })
-}
+use common::{json, steward_today as run};
 
 fn rules_and_messages(report: &Value) -> Vec<String> {
     report["findings"]
