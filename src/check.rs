@@ -7,13 +7,14 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde_json::Map;
 
+use crate::document::DocId;
 use crate::finding::{Diagnostic, Finding, Location, Severity};
 use crate::load::root::Root;
 use crate::load::{self, LoadOptions};
 use crate::model::{self, Model};
 use crate::policy::{self, Policy};
 use crate::report::{self, Judged, ResolvedFinding, RuleInfo, Summary};
-use crate::rules::{Context, Params, RULES};
+use crate::rules::{Context, Params, Rule, RULES};
 use crate::runbook::RunbookIndex;
 use crate::schedule::{self, Schedule};
 use crate::schema::{self, SchemaReport};
@@ -528,38 +529,62 @@ pub fn judge_with(
 }
 
 pub fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {
-    let empty = Map::new();
     let mut findings = Vec::new();
     for rule in RULES {
-        let setting = policy.setting(rule.id);
-        let Some(severity) = setting.and_then(|s| s.severity) else {
-            continue;
-        };
-        let params = Params::new(setting.map_or(&empty, |s| &s.params));
-        let mut diagnostics = Vec::new();
-        let timer = Timings::start();
-        (rule.check)(context, &params, &mut diagnostics);
-        timer.lap(rule.id);
-        findings.extend(
-            diagnostics
-                .into_iter()
-                .map(|d| d.into_finding(Cow::Borrowed(rule.id), severity)),
-        );
+        findings.extend(run_rule(context, policy, rule));
     }
     findings
 }
 
+/// One builtin rule's findings, at its severity in `policy` (none when off).
+pub fn run_rule(context: &Context<'_>, policy: &Policy, rule: &Rule) -> Vec<Finding> {
+    let empty = Map::new();
+    let setting = policy.setting(rule.id);
+    let Some(severity) = setting.and_then(|s| s.severity) else {
+        return Vec::new();
+    };
+    let params = Params::new(setting.map_or(&empty, |s| &s.params));
+    let mut diagnostics = Vec::new();
+    let timer = Timings::start();
+    (rule.check)(context, &params, &mut diagnostics);
+    timer.lap(rule.id);
+    diagnostics
+        .into_iter()
+        .map(|d| d.into_finding(Cow::Borrowed(rule.id), severity))
+        .collect()
+}
+
 fn run_custom_rules(workspace: &Workspace, policy: &Policy) -> Vec<Finding> {
+    run_custom_rules_on(workspace, policy, &|_| true)
+}
+
+/// The policy's custom rules on the documents `wanted` accepts (each
+/// finding is about the one document it validates).
+pub fn run_custom_rules_on(
+    workspace: &Workspace,
+    policy: &Policy,
+    wanted: &dyn Fn(DocId) -> bool,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     if policy.custom.is_empty() {
         return findings;
     }
-    // Values are not kept after loading: parse the selected kinds again.
+    // Values are not kept after loading (unless asked): parse the selected
+    // kinds again where they were not.
     let kinds: Vec<Kind> = policy.custom.iter().map(|c| c.kind).collect();
-    let values = load::document_values(workspace, &kinds);
+    let missing = workspace.documents.iter().enumerate().any(|(id, d)| {
+        d.value.is_none() && d.kind.is_some_and(|k| kinds.contains(&k)) && wanted(id)
+    });
+    let values = match missing {
+        true => load::document_values(workspace, &kinds),
+        false => std::collections::HashMap::new(),
+    };
     for rule in &policy.custom {
-        for (doc_id, _) in workspace.documents_of(rule.kind) {
-            let Some(value) = values.get(&doc_id) else {
+        for (doc_id, doc) in workspace.documents_of(rule.kind) {
+            if !wanted(doc_id) {
+                continue;
+            }
+            let Some(value) = doc.value.as_deref().or_else(|| values.get(&doc_id)) else {
                 continue;
             };
             if !rule.selects(value) {
@@ -591,6 +616,15 @@ fn run_custom_rules(workspace: &Workspace, policy: &Policy) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// [`judge`] with the rules' findings given (`steward lsp` keeps some
+/// between checks): suppressions apply, findings resolve, sort and count.
+pub fn conclude(loaded: &Loaded, findings: Vec<Finding>) -> (Vec<ResolvedFinding>, Summary) {
+    let timer = Timings::start();
+    let judged = finish(&loaded.workspace, &loaded.policy, findings);
+    timer.lap("report");
+    judged
 }
 
 /// Applies suppressions, adds `unused-ignore` and `broad-ignore`, resolves locations, sorts and counts.

@@ -391,7 +391,10 @@ pub fn main() -> ExitCode {
         Command::Schema { kind } => run_schema(kind.as_deref()),
         Command::Completions { shell } => run_completions(shell),
         Command::Man { command } => run_man(command.as_deref()),
-        Command::Lsp(args) => crate::lsp::run(crate::lsp::Options { today: args.today }),
+        Command::Lsp(args) => crate::lsp::run(crate::lsp::Options {
+            today: args.today,
+            from_scratch: false,
+        }),
     };
     ExitCode::from(code)
 }

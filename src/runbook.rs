@@ -80,6 +80,10 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
+/// One pipeline's runbook (`None`: it names none), and its real path when
+/// it was read.
+pub type RunbookEntry = (Option<Result<Runbook, RunbookProblem>>, Option<PathBuf>);
+
 /// Every pipeline's runbook, resolved and read once (in parallel) before the
 /// rules run: rules never touch the filesystem themselves.
 #[derive(Debug, Default)]
@@ -101,27 +105,58 @@ impl RunbookIndex {
     /// [`RunbookIndex::build`] with the runbooks read from `files` (a git
     /// revision for `--base`) instead of the disk.
     pub fn build_from(workspace: &Workspace, model: &Model, files: &dyn Files) -> RunbookIndex {
-        let read: Vec<(Option<_>, Option<PathBuf>)> = model
+        let read: Vec<RunbookEntry> = model
             .pipelines
             .par_iter()
-            .map(|p| {
-                let Some(path) = p.item.runbook.as_ref() else {
-                    return (None, None);
-                };
-                let mut real = None;
-                let entry = resolve_in(workspace, p.doc, path, files).and_then(|resolved| {
-                    let text = files.read(&resolved)?;
-                    real = Some(resolved);
-                    Ok(Runbook::new(&headings(&text)))
-                });
-                (Some(entry), real)
-            })
+            .map(|p| RunbookIndex::entry(workspace, p.doc, p.item.runbook.as_deref(), files))
             .collect();
-        let (entries, paths) = read.into_iter().unzip();
+        RunbookIndex::from_entries(read)
+    }
+
+    /// What the index holds for the pipeline document `doc` naming
+    /// `runbook`.
+    pub fn entry(
+        workspace: &Workspace,
+        doc: DocId,
+        runbook: Option<&str>,
+        files: &dyn Files,
+    ) -> RunbookEntry {
+        let Some(path) = runbook else {
+            return (None, None);
+        };
+        let mut real = None;
+        let entry = resolve_in(workspace, doc, path, files).and_then(|resolved| {
+            let text = files.read(&resolved)?;
+            real = Some(resolved);
+            Ok(Runbook::new(&headings(&text)))
+        });
+        (Some(entry), real)
+    }
+
+    /// The index of these entries, one per `model.pipelines` entry (the
+    /// language server keeps them between checks).
+    pub fn from_entries(entries: Vec<RunbookEntry>) -> RunbookIndex {
+        let (entries, paths) = entries.into_iter().unzip();
         RunbookIndex {
             entries,
             paths,
             required: Vec::new(),
+        }
+    }
+
+    /// The index of a model holding only the pipelines at `indices`, in
+    /// that order.
+    pub fn subset(&self, indices: &[usize]) -> RunbookIndex {
+        RunbookIndex {
+            entries: indices
+                .iter()
+                .map(|&i| self.entries.get(i).cloned().flatten())
+                .collect(),
+            paths: indices
+                .iter()
+                .map(|&i| self.paths.get(i).cloned().flatten())
+                .collect(),
+            required: self.required.clone(),
         }
     }
 

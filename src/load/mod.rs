@@ -4,6 +4,7 @@
 //! skipped); files are read once, decoded, parsed once, and only documents with
 //! `apiVersion: steward/v1` are kept.
 
+pub mod incremental;
 pub mod root;
 pub mod yaml;
 
@@ -71,7 +72,7 @@ struct Candidate {
 }
 
 /// What the walk of one directory found.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Walked {
     candidates: Vec<Candidate>,
     /// Real (canonical) path of each candidate, for reading each file once.
@@ -132,22 +133,36 @@ pub fn load_workspace_overlaid(
     options: &LoadOptions,
     overlay: &Overlay,
 ) -> LoadedRoot {
-    let mut workspace = Workspace {
+    let workspace = empty_workspace(root, options);
+    let mut walked = walk_root(root, asked);
+    let nested = add_unsaved(&mut walked, root, asked, overlay.keys());
+    let workspace = read_all(workspace, walked, options, overlay);
+    LoadedRoot { workspace, nested }
+}
+
+/// The workspace at `root` before any file is read.
+fn empty_workspace(root: &root::Root, options: &LoadOptions) -> Workspace {
+    Workspace {
         yaml_limits: options.yaml,
         roots: vec![root.dir.clone()],
+        // SARIF locates files from the repository, which may lie above the root.
+        repository_prefix: root
+            .repository
+            .as_deref()
+            .and_then(|repo| root.dir.strip_prefix(repo).ok())
+            .map(slash_path)
+            .filter(|p| p != ".")
+            .map(|p| p + "/")
+            .unwrap_or_default(),
         ..Workspace::default()
-    };
+    }
+}
+
+/// The walk of the root's files and of the asked paths (the disk part of
+/// [`load_workspace_overlaid`]).
+fn walk_root(root: &root::Root, asked: &[PathBuf]) -> Walked {
     let mut walked = Walked::default();
     let relative_to = root.dir.clone();
-    // SARIF locates files from the repository, which may lie above the root.
-    workspace.repository_prefix = root
-        .repository
-        .as_deref()
-        .and_then(|repo| root.dir.strip_prefix(repo).ok())
-        .map(slash_path)
-        .filter(|p| p != ".")
-        .map(|p| p + "/")
-        .unwrap_or_default();
     add_path(&root.dir, &root.dir, &relative_to, 0, true, &mut walked);
     // An asked path the root's walk skips (a hidden directory, `target/`, a
     // file named explicitly) is read too: the user asked for it.
@@ -156,11 +171,22 @@ pub fn load_workspace_overlaid(
             add_path(path, &root.dir, &relative_to, 0, true, &mut walked);
         }
     }
+    walked
+}
+
+/// Adds the unsaved buffers to a walk, marks what is reported, and returns
+/// the nested workspaces under the asked paths.
+fn add_unsaved<'a>(
+    walked: &mut Walked,
+    root: &root::Root,
+    asked: &[PathBuf],
+    unsaved: impl IntoIterator<Item = &'a PathBuf>,
+) -> Vec<PathBuf> {
     // So is an unsaved buffer the walk did not meet (a new file); one it
     // met is read once (`read_all` keeps one candidate per real path).
-    for path in overlay.keys() {
+    for path in unsaved {
         if path.starts_with(&root.dir) {
-            add_path(path, &root.dir, &relative_to, 0, true, &mut walked);
+            add_path(path, &root.dir, &root.dir, 0, true, walked);
         }
     }
     for (candidate, real) in walked.candidates.iter_mut().zip(&walked.real) {
@@ -171,14 +197,12 @@ pub fn load_workspace_overlaid(
     for (path, _, reported) in &mut walked.errors {
         *reported = asked.iter().any(|a| path.starts_with(a));
     }
-    let nested: Vec<PathBuf> = walked
+    walked
         .nested
         .iter()
         .filter(|n| asked.iter().any(|a| n.starts_with(a)))
         .cloned()
-        .collect();
-    let workspace = read_all(workspace, walked, options, overlay);
-    LoadedRoot { workspace, nested }
+        .collect()
 }
 
 fn cannot_read(path: &Path, e: &std::io::Error) -> LoadError {
@@ -212,92 +236,32 @@ fn add_path(
     }
 }
 
+/// The files a walk found, each real file once, in the order they are read.
+#[derive(Debug, Clone)]
+struct Listing {
+    candidates: Vec<Candidate>,
+    /// Real path of each candidate.
+    real: Vec<PathBuf>,
+    /// Entries that could not be read; whether reported.
+    errors: Vec<(PathBuf, String, bool)>,
+}
+
 /// Reads every candidate once (the same real file reached twice, through a
 /// symlink or two PATHs, is read once, under the path that is not a link);
 /// a file in `overlay` is read from there.
 fn read_all(
-    mut workspace: Workspace,
+    workspace: Workspace,
     walked: Walked,
     options: &LoadOptions,
     overlay: &Overlay,
 ) -> Workspace {
     let cwd = current_dir();
-    let Walked {
-        candidates,
-        real,
-        errors,
-        ..
-    } = walked;
-    let mut index: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
-    let mut unique: Vec<Candidate> = Vec::with_capacity(candidates.len());
-    let mut unique_real: Vec<PathBuf> = Vec::new();
-    for (candidate, real) in candidates.into_iter().zip(real) {
-        match index.get(&real) {
-            Some(&i) => {
-                let kept = &mut unique[i];
-                kept.reported |= candidate.reported;
-                // Prefer the real path over a link to it.
-                if candidate.path == real && kept.path != real {
-                    kept.path = candidate.path;
-                }
-            }
-            None => {
-                index.insert(real.clone(), unique.len());
-                unique.push(candidate);
-                unique_real.push(real);
-            }
-        }
-    }
-    let candidates = unique;
-
-    // An asked directory is walked after its root, and a linked directory
-    // beside its target: the same entry can come twice. Report it once, under
-    // its real path when that was met, and wherever one of them is reported.
-    let mut unique_errors: Vec<(PathBuf, String, bool)> = Vec::new();
-    let mut by_real: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
-    for (path, error, reported) in errors {
-        let real = path
-            .parent()
-            .and_then(|p| fs::canonicalize(p).ok())
-            .zip(path.file_name())
-            .map_or_else(|| path.clone(), |(dir, name)| dir.join(name));
-        match by_real.get(&real) {
-            Some(&i) => {
-                let kept = &mut unique_errors[i];
-                kept.2 |= reported;
-                if path == real {
-                    kept.0 = path;
-                    kept.1 = error;
-                }
-            }
-            None => {
-                by_real.insert(real, unique_errors.len());
-                unique_errors.push((path, error, reported));
-            }
-        }
-    }
-    for (path, error, reported) in unique_errors {
-        let root = workspace.roots.first().cloned().unwrap_or_default();
-        let file = workspace.add_file(
-            SourceFile::new(
-                path.clone(),
-                display_path(&path, &cwd),
-                repo_relative(&path, &root),
-                FileKind::Yaml,
-                String::new(),
-            ),
-            0,
-        );
-        workspace.reported[file] = reported;
-        workspace.problems.push(LoadProblem {
-            rule: LoadRule::IoError,
-            diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), error),
-        });
-    }
+    let listing = Listing::of(walked);
+    let mut workspace = listing.add_errors(workspace, &cwd);
     // Read and parse in parallel, a chunk at a time (a chunk's results wait
     // in memory until merged); merge in the sorted candidate order so the
     // result does not depend on thread scheduling.
-    for (chunk, real) in candidates.chunks(256).zip(unique_real.chunks(256)) {
+    for (chunk, real) in listing.candidates.chunks(256).zip(listing.real.chunks(256)) {
         let processed: Vec<Processed> = chunk
             .par_iter()
             .zip(real)
@@ -321,6 +285,94 @@ fn read_all(
         }
     }
     workspace
+}
+
+impl Listing {
+    fn of(walked: Walked) -> Listing {
+        let Walked {
+            candidates,
+            real,
+            errors,
+            ..
+        } = walked;
+        let mut index: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+        let mut unique: Vec<Candidate> = Vec::with_capacity(candidates.len());
+        let mut unique_real: Vec<PathBuf> = Vec::new();
+        for (candidate, real) in candidates.into_iter().zip(real) {
+            match index.get(&real) {
+                Some(&i) => {
+                    let kept = &mut unique[i];
+                    kept.reported |= candidate.reported;
+                    // Prefer the real path over a link to it.
+                    if candidate.path == real && kept.path != real {
+                        kept.path = candidate.path;
+                    }
+                }
+                None => {
+                    index.insert(real.clone(), unique.len());
+                    unique.push(candidate);
+                    unique_real.push(real);
+                }
+            }
+        }
+
+        // An asked directory is walked after its root, and a linked directory
+        // beside its target: the same entry can come twice. Report it once, under
+        // its real path when that was met, and wherever one of them is reported.
+        let mut unique_errors: Vec<(PathBuf, String, bool)> = Vec::new();
+        let mut by_real: std::collections::HashMap<PathBuf, usize> =
+            std::collections::HashMap::new();
+        for (path, error, reported) in errors {
+            let real = path
+                .parent()
+                .and_then(|p| fs::canonicalize(p).ok())
+                .zip(path.file_name())
+                .map_or_else(|| path.clone(), |(dir, name)| dir.join(name));
+            match by_real.get(&real) {
+                Some(&i) => {
+                    let kept = &mut unique_errors[i];
+                    kept.2 |= reported;
+                    if path == real {
+                        kept.0 = path;
+                        kept.1 = error;
+                    }
+                }
+                None => {
+                    by_real.insert(real, unique_errors.len());
+                    unique_errors.push((path, error, reported));
+                }
+            }
+        }
+        Listing {
+            candidates: unique,
+            real: unique_real,
+            errors: unique_errors,
+        }
+    }
+
+    /// The entries that could not be read, as files with an `io-error`
+    /// problem: the first files of the workspace.
+    fn add_errors(&self, mut workspace: Workspace, cwd: &Path) -> Workspace {
+        for (path, error, reported) in &self.errors {
+            let root = workspace.roots.first().cloned().unwrap_or_default();
+            let file = workspace.add_file(
+                SourceFile::new(
+                    path.clone(),
+                    display_path(path, cwd),
+                    repo_relative(path, &root),
+                    FileKind::Yaml,
+                    String::new(),
+                ),
+                0,
+            );
+            workspace.reported[file] = *reported;
+            workspace.problems.push(LoadProblem {
+                rule: LoadRule::IoError,
+                diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), error.clone()),
+            });
+        }
+        workspace
+    }
 }
 
 /// The current directory, canonical (report paths are relative to it).
@@ -887,7 +939,7 @@ pub fn load_files(
 /// Adds a processed file to the workspace: documents, comments, problems.
 fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed: Processed) {
     let path = &candidate.path;
-    let new_file = |_: &Workspace, text: String| {
+    merge_as(workspace, candidate, processed, |text| {
         SourceFile::new(
             path.clone(),
             display_path(path, cwd),
@@ -895,7 +947,17 @@ fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed
             FileKind::Yaml,
             text,
         )
-    };
+    })
+}
+
+/// [`merge`], the file made from its text by `new_file` (the language
+/// server gives back the one it kept).
+fn merge_as(
+    workspace: &mut Workspace,
+    candidate: &Candidate,
+    processed: Processed,
+    new_file: impl FnOnce(String) -> SourceFile,
+) {
     let (text, comments, docs, problems) = match processed {
         Processed::Skip => return,
         Processed::Unusable {
@@ -905,7 +967,7 @@ fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed
             label,
             help,
         } => {
-            let file = workspace.add_file(new_file(workspace, text), candidate.root);
+            let file = workspace.add_file(new_file(text), candidate.root);
             workspace.reported[file] = candidate.reported;
             let mut diagnostic = Diagnostic::new(Location::span(file, span), message);
             diagnostic.primary_label = label.map(str::to_string);
@@ -923,7 +985,7 @@ fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed
             problems,
         } => (text, comments, docs, problems),
     };
-    let file = workspace.add_file(new_file(workspace, text), candidate.root);
+    let file = workspace.add_file(new_file(text), candidate.root);
     workspace.reported[file] = candidate.reported;
     workspace.comments[file] = comments;
     for local in docs {

@@ -10,8 +10,9 @@
 //! "Language server".
 
 mod actions;
-mod analysis;
+pub mod analysis;
 mod complete;
+pub mod engine;
 mod hover;
 mod locate;
 mod server;
@@ -26,6 +27,9 @@ use lsp_server::Connection;
 pub struct Options {
     /// "Today" for time-relative rules; `None`: the local date at each check.
     pub today: Option<NaiveDate>,
+    /// Check each workspace from scratch at every change instead of
+    /// incrementally (the engine's reference: benches/lsp.rs compares them).
+    pub from_scratch: bool,
 }
 
 /// Serves the client on stdin/stdout until it exits. Returns the process
