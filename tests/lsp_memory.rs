@@ -66,6 +66,7 @@ impl Client {
         let (server_side, client_side) = Connection::memory();
         let options = steward::lsp::Options {
             today: common::TODAY.parse().ok(),
+            ..steward::lsp::Options::default()
         };
         let server = std::thread::spawn(move || steward::lsp::serve(&server_side, options));
         let mut client = Client {
