@@ -103,9 +103,41 @@ fn model_of(rotations: Vec<Rotation>, teams: Vec<Team>) -> Model {
     model
 }
 
-/// Runs a builtin rule on a model (no workspace: rules only read the model
-/// and the schedule, and point at documents by id).
-fn run(rule: &str, model: &Model, params: Value) -> Vec<String> {
+/// Everyone in [`PEOPLE`] in one team, with `leave` as (person, first day
+/// offset, length in days).
+fn team_with_leave(leave: &[(usize, u64, u64)]) -> Team {
+    let members = PEOPLE
+        .iter()
+        .map(|id| Member {
+            id: id.to_string(),
+            name: id.to_string(),
+            email: None,
+            areas: None,
+            roles: Vec::new(),
+            unavailable: leave
+                .iter()
+                .filter(|(p, ..)| PEOPLE[*p] == *id)
+                .map(|(_, from, len)| Leave {
+                    from: day(*from),
+                    to: day(from + len),
+                    reason: None,
+                })
+                .collect(),
+        })
+        .collect();
+    Team {
+        id: "t".into(),
+        name: None,
+        lead: None,
+        areas: None,
+        also: Vec::new(),
+        members,
+    }
+}
+
+/// A builtin rule's diagnostics on a model (no workspace: rules only read
+/// the model and the schedule, and point at documents by id).
+fn diagnostics(rule: &str, model: &Model, params: Value) -> Vec<steward::finding::Diagnostic> {
     let rule = rules::find(rule).expect("registered rule");
     let schedule = schedule::build(model);
     let workspace = Workspace::default();
@@ -123,30 +155,21 @@ fn run(rule: &str, model: &Model, params: Value) -> Vec<String> {
     let map: Map<String, Value> = params.as_object().cloned().unwrap_or_default();
     let mut out = Vec::new();
     (rule.check)(&ctx, &Params::new(&map), &mut out);
-    out.into_iter().map(|d| d.message).collect()
+    out
+}
+
+/// A builtin rule's messages on a model.
+fn run(rule: &str, model: &Model, params: Value) -> Vec<String> {
+    diagnostics(rule, model, params)
+        .into_iter()
+        .map(|d| d.message)
+        .collect()
 }
 
 /// A builtin rule's findings as (rule, location, subject): what a verdict
 /// is, whatever the wording.
 fn verdict(rule: &str, model: &Model, params: Value) -> Vec<String> {
-    let found = rules::find(rule).expect("registered rule");
-    let schedule = schedule::build(model);
-    let workspace = Workspace::default();
-    let schema = SchemaReport::default();
-    let runbooks = steward::runbook::RunbookIndex::default();
-    let ctx = Context {
-        workspace: &workspace,
-        schema: &schema,
-        model,
-        schedule: &schedule,
-        runbooks: &runbooks,
-        today: base(),
-        base: None,
-    };
-    let map: Map<String, Value> = params.as_object().cloned().unwrap_or_default();
-    let mut out = Vec::new();
-    (found.check)(&ctx, &Params::new(&map), &mut out);
-    let mut verdict: Vec<String> = out
+    let mut verdict: Vec<String> = diagnostics(rule, model, params)
         .into_iter()
         .map(|d| format!("{rule} {:?} {:?}", d.location, d.subject))
         .collect();
@@ -200,26 +223,7 @@ proptest! {
             calendar: c.to_string(),
             min_engineers: Some(2),
         });
-        let members = PEOPLE
-            .iter()
-            .map(|id| Member {
-                id: id.to_string(),
-                name: id.to_string(),
-                email: None,
-                areas: None,
-                roles: Vec::new(),
-                unavailable: leave
-                    .iter()
-                    .filter(|(p, ..)| PEOPLE[*p] == *id)
-                    .map(|(_, from, len)| Leave {
-                        from: day(*from),
-                        to: day(from + len),
-                        reason: None,
-                    })
-                    .collect(),
-            })
-            .collect();
-        let team = Team { id: "t".into(), name: None, lead: None, areas: None, also: Vec::new(), members };
+        let team = team_with_leave(&leave);
         let mut other = generated(4, 7, 0, 400);
         other.id = "other".into();
         let mut windowed = rotation.clone();
@@ -406,26 +410,7 @@ proptest! {
             calendar: c.to_string(),
             min_engineers: min,
         });
-        let members = PEOPLE
-            .iter()
-            .map(|id| Member {
-                id: id.to_string(),
-                name: id.to_string(),
-                email: None,
-                areas: None,
-                roles: Vec::new(),
-                unavailable: leave
-                    .iter()
-                    .filter(|(p, ..)| PEOPLE[*p] == *id)
-                    .map(|(_, from, len)| Leave {
-                        from: day(*from),
-                        to: day(from + len),
-                        reason: None,
-                    })
-                    .collect(),
-            })
-            .collect();
-        let team = Team { id: "t".into(), name: None, lead: None, areas: None, also: Vec::new(), members };
+        let team = team_with_leave(&leave);
         let mut other = generated(4, 7, 0, 800);
         other.id = "other".into();
         let mut model = model_of(vec![rotation, other], vec![team]);
