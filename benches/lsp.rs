@@ -226,18 +226,6 @@ impl Client {
     }
 }
 
-/// Time this process's threads have been on a CPU (Linux: the first field
-/// of each task's `schedstat`, in nanoseconds); `None` elsewhere. On a
-/// shared machine, wall time includes waiting for a CPU; this does not.
-fn cpu_time() -> Option<Duration> {
-    let mut total = 0u64;
-    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
-        let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
-        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
-    }
-    Some(Duration::from_nanos(total))
-}
-
 /// Median and 90th percentile, in milliseconds.
 fn summary(mut samples: Vec<Duration>) -> String {
     samples.sort();
@@ -353,7 +341,6 @@ fn engine(corpus: &Path, args: &Args) {
     engine.update(&overlay, today()).expect("first check");
     let (line, character) = end_of_value(&text, "primary:");
     let mut samples = Vec::new();
-    let mut cpu = Vec::new();
     for i in 0..args.edits + 4 {
         let insert = i % 2 == 0;
         let k = Keystroke {
@@ -363,25 +350,16 @@ fn engine(corpus: &Path, args: &Args) {
         };
         apply(&mut text, k);
         overlay.insert(pipeline.clone(), text.clone());
-        let (start, on_cpu) = (Instant::now(), cpu_time());
+        let start = Instant::now();
         engine.update(&overlay, today()).expect("check");
         if i >= 4 {
             samples.push(start.elapsed());
-            if let (Some(before), Some(after)) = (on_cpu, cpu_time()) {
-                cpu.push(after.saturating_sub(before));
-            }
         }
     }
     println!(
         "engine        Engine::update, owner edits       {}",
         summary(samples)
     );
-    if !cpu.is_empty() {
-        println!(
-            "engine        ... its CPU time (all threads)    {}",
-            summary(cpu)
-        );
-    }
 }
 
 fn main() {
