@@ -79,15 +79,17 @@ impl Client {
     /// The server on a thread, initialized with default capabilities (UTF-16)
     /// and the workspace as its folder.
     fn start() -> (Client, Value) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for (name, text) in [
+        Client::start_with(&[
             ("team.yaml", TEAM),
             ("pipelines/profit.yaml", PIPELINE),
             ("rotations/oncall.yaml", ROTATION),
-        ] {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
+        ])
+    }
+
+    fn start_with(files: &[(&str, &str)]) -> (Client, Value) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in files {
+            write(dir.path(), name, text);
         }
         let (server, connection) = Connection::memory();
         let options = steward::lsp::Options {
@@ -230,6 +232,12 @@ impl Client {
     }
 }
 
+fn write(dir: &std::path::Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
 fn position(line: u32, character: u32) -> Value {
     json!({ "line": line, "character": character })
 }
@@ -357,5 +365,68 @@ fn a_scripted_session_in_process() {
         "the member's UTF-16 range"
     );
 
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// A file changed on disk that the client does not report (it does not
+/// watch files): the server notices at the next save, open or close.
+#[test]
+fn an_unreported_change_on_disk_counts_at_the_next_save() {
+    let (mut client, _) =
+        Client::start_with(&[("team.yaml", TEAM), ("pipelines/profit.yaml", PIPELINE)]);
+    client.open("pipelines/profit.yaml");
+    assert_eq!(
+        brief(&client.diagnostics("pipelines/profit.yaml")),
+        [("unknown-reference".to_string(), range(8, 13, 8, 16))]
+    );
+    // `git pull` brings `zoe`; nothing tells the server.
+    let team = format!("{TEAM}  - id: zoe\n    name: Zoë Wang\n    areas: [profit]\n");
+    write(&client.path(""), "team.yaml", &team);
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": client.uri("pipelines/profit.yaml") } }),
+    );
+    assert_eq!(
+        client.diagnostics("pipelines/profit.yaml"),
+        Vec::<Value>::new()
+    );
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// A workspace nested in the folder (its own steward.yaml) hears of the
+/// disk too when something else is checked: an unreported change there,
+/// noticed at a save in the outer workspace, counts at its next check.
+#[test]
+fn a_nested_workspace_hears_of_the_disk_when_another_is_checked() {
+    let policy = "apiVersion: steward/v1\nkind: Policy\nid: other\n";
+    let (mut client, _) = Client::start_with(&[
+        ("team.yaml", TEAM),
+        ("pipelines/profit.yaml", PIPELINE),
+        ("other/steward.yaml", policy),
+        ("other/team.yaml", TEAM),
+        ("other/pipelines/profit.yaml", PIPELINE),
+    ]);
+    client.open("pipelines/profit.yaml");
+    assert_eq!(client.diagnostics("pipelines/profit.yaml").len(), 1);
+    client.open("other/pipelines/profit.yaml");
+    assert_eq!(client.diagnostics("other/pipelines/profit.yaml").len(), 1);
+    // The nested team gains `zoe` on disk, unreported; a save in the outer
+    // workspace checks that one (nothing changes there).
+    let team = format!("{TEAM}  - id: zoe\n    name: Zoë Wang\n    areas: [profit]\n");
+    write(&client.path(""), "other/team.yaml", &team);
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": client.uri("pipelines/profit.yaml") } }),
+    );
+    // An edit in the nested workspace (a comment at the end) checks it.
+    client.change(
+        "other/pipelines/profit.yaml",
+        2,
+        json!([{ "range": range(9, 0, 9, 0), "text": "# owners agreed\n" }]),
+    );
+    assert_eq!(
+        client.diagnostics("other/pipelines/profit.yaml"),
+        Vec::<Value>::new()
+    );
     assert_eq!(client.shutdown(), 0);
 }
