@@ -261,6 +261,8 @@ impl Engine {
             false => None,
         };
         self.stats.pipelines_only = reuse.is_some();
+        // The model, schedule and runbooks have timed themselves.
+        let timer = Timings::start();
         let judged = judge(&mut loaded, today, reuse);
         timer.lap("rules");
         let (findings, summary) = check::conclude(&loaded, judged.findings);
