@@ -339,10 +339,23 @@ pub fn analyse_in(
 /// [`analyse_in`] with the runbooks read by `runbooks` (from a git revision
 /// for `--base`) instead of from disk.
 pub fn analyse_with(
+    workspace: Workspace,
+    options: &CheckOptions,
+    root: Option<&Root>,
+    runbooks: &dyn Fn(&Workspace, &Model) -> RunbookIndex,
+) -> Result<Loaded, CheckError> {
+    analyse_reusing(workspace, options, root, runbooks, None)
+}
+
+/// [`analyse_with`], with `schedule` instead of one built from the model
+/// when given: the caller knows the model's rotations, teams and calendars
+/// are those it was built from (`steward lsp` after an edit of pipelines).
+pub fn analyse_reusing(
     mut workspace: Workspace,
     options: &CheckOptions,
     root: Option<&Root>,
     runbooks: &dyn Fn(&Workspace, &Model) -> RunbookIndex,
+    schedule: Option<Schedule>,
 ) -> Result<Loaded, CheckError> {
     let timer = Timings::start();
     // Documents were validated and deserialised while their files loaded.
@@ -368,7 +381,7 @@ pub fn analyse_with(
     };
     let model = model::build(&workspace.documents, items);
     timer.lap("model");
-    let schedule = schedule::build(&model);
+    let schedule = schedule.unwrap_or_else(|| schedule::build(&model));
     timer.lap("schedule");
     // What a runbook created by a fix holds: the sections the policy requires.
     let required = policy

@@ -144,6 +144,11 @@ impl RunbookIndex {
         }
     }
 
+    /// The entries, one per `model.pipelines` entry.
+    pub fn into_entries(self) -> Vec<RunbookEntry> {
+        self.entries.into_iter().zip(self.paths).collect()
+    }
+
     /// The index of a model holding only the pipelines at `indices`, in
     /// that order.
     pub fn subset(&self, indices: &[usize]) -> RunbookIndex {

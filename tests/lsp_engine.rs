@@ -567,7 +567,8 @@ fn an_edit_of_a_pipeline_reads_one_file_and_judges_its_pipelines_only() {
         session.engine.stats(),
         Stats {
             files_read: 1,
-            pipelines_only: true
+            pipelines_only: true,
+            schedule_kept: true,
         }
     );
     // `zoe` -> `emily` clears an unknown reference.
@@ -595,7 +596,8 @@ fn an_edit_of_a_pipeline_reads_one_file_and_judges_its_pipelines_only() {
         session.engine.stats(),
         Stats {
             files_read: 1,
-            pipelines_only: true
+            pipelines_only: true,
+            schedule_kept: true,
         }
     );
     assert!(
@@ -603,13 +605,22 @@ fn an_edit_of_a_pipeline_reads_one_file_and_judges_its_pipelines_only() {
         "{:#?}",
         messages(&session)
     );
-    // A second document in the file shifts every later document's id.
+    // A second document in the file shifts every later document's id:
+    // the findings kept move, the schedule (which holds ids) is built again.
     session.run(&Op::Edit {
         file: 3,
-        edit: Edit::Line { at: 0, line: 4 },
+        edit: Edit::Line { at: 1000, line: 4 },
     });
     same(&mut session);
-    assert!(session.engine.stats().pipelines_only);
+    assert!(messages(&session).iter().any(|m| m.contains("`extra`")));
+    assert_eq!(
+        session.engine.stats(),
+        Stats {
+            files_read: 1,
+            pipelines_only: true,
+            schedule_kept: false,
+        }
+    );
     // A team: every rule runs.
     session.run(&Op::Edit {
         file: 1,
@@ -620,12 +631,34 @@ fn an_edit_of_a_pipeline_reads_one_file_and_judges_its_pipelines_only() {
         session.engine.stats(),
         Stats {
             files_read: 1,
-            pipelines_only: false
+            pipelines_only: false,
+            schedule_kept: false,
         }
     );
-    // Nothing changed: nothing is read.
+    // Nothing changed: nothing is read, everything kept.
     same(&mut session);
-    assert_eq!(session.engine.stats().files_read, 0);
+    assert_eq!(
+        session.engine.stats(),
+        Stats {
+            files_read: 0,
+            pipelines_only: true,
+            schedule_kept: true,
+        }
+    );
+    // A runbook changed on disk: no finding is kept.
+    session.run(&Op::Runbook {
+        which: 0,
+        sections: 1,
+    });
+    same(&mut session);
+    assert_eq!(
+        session.engine.stats(),
+        Stats {
+            files_read: 0,
+            pipelines_only: false,
+            schedule_kept: true,
+        }
+    );
 }
 
 /// Every fixture and example workspace.
@@ -666,6 +699,51 @@ fn about(finding: &Finding) -> Option<DocId> {
         Location::Node { doc, .. } | Location::Key { doc, .. } => Some(doc),
         Location::Span { .. } => None,
     }
+}
+
+/// What `engine::WITHOUT_PIPELINES` promises, on every fixture: the rules
+/// report the same with no pipeline in the model.
+#[test]
+fn rules_without_pipelines_do_not_look_at_them() {
+    let rules: Vec<&rules::Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|r| engine::WITHOUT_PIPELINES.contains(&r.id))
+        .collect();
+    assert_eq!(
+        rules.len(),
+        engine::WITHOUT_PIPELINES.len(),
+        "unknown rule ids"
+    );
+    let mut judged = 0;
+    for dir in workspaces() {
+        let options = CheckOptions {
+            paths: vec![dir.clone()],
+            policy: None,
+            today: common::today(),
+            load: LoadOptions::default(),
+        };
+        let Ok(mut loaded) = check::load(&options) else {
+            continue;
+        };
+        let full: Vec<Vec<String>> = {
+            let context = loaded.context(options.today);
+            rules
+                .iter()
+                .map(|r| {
+                    let found = check::run_rule(&context, &loaded.policy, r);
+                    judged += found.len();
+                    found.iter().map(|f| format!("{f:?}")).collect()
+                })
+                .collect()
+        };
+        let none = engine::run_restricted(&mut loaded, options.today, &rules, &|_| false);
+        for ((rule, full), none) in rules.iter().zip(full).zip(none) {
+            let none: Vec<String> = none.iter().map(|f| format!("{f:?}")).collect();
+            assert_eq!(none, full, "{} in {}", rule.id, dir.display());
+        }
+    }
+    assert!(judged > 50, "the fixtures exercise the rules: {judged}");
 }
 
 /// What `engine::PER_PIPELINE` promises, on every fixture: a rule run with

@@ -329,3 +329,80 @@ fn an_editing_session_in_process() {
     client.assert_all_consumed();
     assert_eq!(client.shutdown(), 0);
 }
+
+/// A workspace in a temp dir holding `files`, and its canonical root.
+fn workspace(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = std::fs::canonicalize(dir.path()).expect("canonical");
+    for (name, text) in files {
+        write(&root, name, text);
+    }
+    (dir, root)
+}
+
+fn write(root: &std::path::Path, name: &str, text: &str) {
+    let path = root.join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// A file changed on disk that the client does not report (it does not
+/// watch files): the server notices at the next save, open or close.
+#[test]
+fn an_unreported_change_on_disk_counts_at_the_next_save() {
+    let (_dir, root) = workspace(&[("team.yaml", TEAM), ("pipelines/profit.yaml", PIPELINE)]);
+    let mut client = Client::start(root.clone());
+    client.open("pipelines/profit.yaml");
+    assert_eq!(
+        client.diagnostics("pipelines/profit.yaml"),
+        [("unknown-reference".to_string(), range(6, 36, 6, 39))]
+    );
+    // `git pull` brings `zoe`; nothing tells the server.
+    let team = format!("{TEAM}  - {{ id: zoe, name: Zoë Wang, areas: [profit] }}\n");
+    write(&root, "team.yaml", &team);
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": client.uri("pipelines/profit.yaml") } }),
+    );
+    assert_eq!(client.diagnostics("pipelines/profit.yaml"), []);
+    client.assert_all_consumed();
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// A workspace nested in the folder (its own steward.yaml) hears of the
+/// disk too when another one is checked: an unreported change there,
+/// noticed at a save in the outer workspace, counts at its next check.
+#[test]
+fn a_nested_workspace_hears_of_the_disk_when_another_is_checked() {
+    let policy = "apiVersion: steward/v1\nkind: Policy\nid: other\n";
+    let (_dir, root) = workspace(&[
+        ("team.yaml", TEAM),
+        ("pipelines/profit.yaml", PIPELINE),
+        ("other/steward.yaml", policy),
+        ("other/team.yaml", TEAM),
+        ("other/pipelines/profit.yaml", PIPELINE),
+    ]);
+    let mut client = Client::start(root.clone());
+    client.open("pipelines/profit.yaml");
+    assert_eq!(client.diagnostics("pipelines/profit.yaml").len(), 1);
+    client.open("other/pipelines/profit.yaml");
+    assert_eq!(client.diagnostics("other/pipelines/profit.yaml").len(), 1);
+    // The nested team gains `zoe` on disk, unreported; a save in the outer
+    // workspace checks that one (nothing changes there).
+    let team = format!("{TEAM}  - {{ id: zoe, name: Zoë Wang, areas: [profit] }}\n");
+    write(&root, "other/team.yaml", &team);
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": client.uri("pipelines/profit.yaml") } }),
+    );
+    // An edit in the nested workspace (a comment at the end) checks it.
+    client.change(
+        "other/pipelines/profit.yaml",
+        2,
+        range(7, 0, 7, 0),
+        "# owners agreed\n",
+    );
+    assert_eq!(client.diagnostics("other/pipelines/profit.yaml"), []);
+    client.assert_all_consumed();
+    assert_eq!(client.shutdown(), 0);
+}

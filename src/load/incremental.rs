@@ -105,6 +105,8 @@ pub struct Delta {
     pub previous_docs: usize,
     /// How many files were read (again).
     pub read: usize,
+    /// Whether the files were listed again (a walk, or other unsaved paths).
+    pub relisted: bool,
 }
 
 impl Delta {
@@ -181,7 +183,7 @@ impl FileCache {
     /// from the workspace last given to [`FileCache::keep`].
     pub fn assemble(&mut self, overlay: &Overlay) -> (Workspace, Delta) {
         let cwd = current_dir();
-        let (unsaved, listing) = self.take_listing(overlay);
+        let (unsaved, listing, relisted) = self.take_listing(overlay);
         let options = self.options;
         let mut workspace = listing.add_errors(empty_workspace(&self.root, &options), &cwd);
 
@@ -241,9 +243,20 @@ impl FileCache {
             previous_files: self.previous_files,
             previous_docs: self.previous.len(),
             read: stale.len(),
+            relisted,
             ..Delta::default()
         };
         self.assembled = vec![None; workspace.files.len()];
+        // About as large as last time: no regrowing.
+        let (files, docs) = (listing.candidates.len(), delta.previous_docs);
+        workspace.files.reserve(files);
+        workspace.comments.reserve(files);
+        workspace.file_roots.reserve(files);
+        workspace.reported.reserve(files);
+        workspace.span_trees.reserve(files);
+        workspace.documents.reserve(docs);
+        workspace.items.reserve(docs);
+        delta.old_doc.reserve(docs);
         for (i, candidate) in listing.candidates.iter().enumerate() {
             let Some(entry) = self.entries.get_mut(i).and_then(Option::as_mut) else {
                 continue;
@@ -432,8 +445,8 @@ impl FileCache {
     }
 
     /// The listing of the root's files and of `overlay`'s unsaved paths the
-    /// walk did not meet, and those paths.
-    fn take_listing(&mut self, overlay: &Overlay) -> (Vec<PathBuf>, Listing) {
+    /// walk did not meet, those paths, and whether it is a new listing.
+    fn take_listing(&mut self, overlay: &Overlay) -> (Vec<PathBuf>, Listing, bool) {
         let asked = std::slice::from_ref(&self.root.dir);
         let unsaved: Vec<PathBuf> = overlay
             .keys()
@@ -442,7 +455,7 @@ impl FileCache {
             .collect();
         if let Some((paths, listing)) = self.listing.take() {
             if paths == unsaved {
-                return (unsaved, listing);
+                return (unsaved, listing, false);
             }
         }
         let mut walked = match &self.walked {
@@ -472,7 +485,7 @@ impl FileCache {
             .enumerate()
             .map(|(i, real)| (real.clone(), i))
             .collect();
-        (unsaved, listing)
+        (unsaved, listing, true)
     }
 }
 

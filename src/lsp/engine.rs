@@ -6,30 +6,38 @@
 //! What is kept between checks, and when it is computed again:
 //!
 //! - **Files** (`load::incremental::FileCache`): each file's reading,
-//!   decoding, parse, schema validation and deserialisation, and its span
-//!   trees once built. A file is read again when its text changed (an edit,
-//!   an open or close, a change on disk reported by the client).
-//! - **Runbooks**: each pipeline's resolved runbook and its headings, by the
-//!   YAML file and the `runbook:` text; all are forgotten when anything
-//!   changes on disk (runbooks are read from disk).
-//! - **Findings of the per-pipeline rules** ([`PER_PIPELINE`]) about
-//!   pipelines whose file did not change, and of custom rules about
-//!   documents whose file did not change, as long as the edit changed
-//!   nothing but pipeline documents (and not the date): these rules judge a
-//!   pipeline by its own document and by the rest of the workspace that is
-//!   not a pipeline, so their findings about the other pipelines cannot
-//!   change. They run on the changed pipelines only, with their document
-//!   and file ids moved to the new workspace's.
+//!   decoding, parse, schema validation, deserialisation and values, its
+//!   line index and span trees once built. A file is read again when its
+//!   text changed (an edit, an open or close, a change on disk the client
+//!   reports).
+//! - **Runbooks**: each pipeline's resolved runbook and its headings, moved
+//!   over for pipelines whose file did not change, else looked up by YAML
+//!   file and `runbook:` text; everything is forgotten when anything changes
+//!   on disk (runbooks are read from disk).
 //!
-//! Computed every time: the model, the schedule, the other rules (they look
-//! across pipelines: `duplicate-id`, `owner-load`; or at the whole schedule),
-//! suppressions, and the findings' positions. An edit of anything but a
-//! pipeline (a team, a rotation, the policy) runs every rule.
+//! When an edit changed pipeline documents only (and not the date, and
+//! nothing on disk), the rest of the workspace judges pipelines as before:
+//!
+//! - **Rules that look at one pipeline at a time** ([`PER_PIPELINE`]) run on
+//!   the changed pipelines only; their findings about the other pipelines
+//!   stay. So do the custom rules' findings about unchanged documents.
+//! - **Rules that never look at pipelines** ([`WITHOUT_PIPELINES`]: the
+//!   schedule's) do not run; their findings stay.
+//! - **The schedule** stays too, when no document or file id moved (the
+//!   edited file kept its number of documents), since it holds ids.
+//!
+//! Kept findings get the new workspace's document and file ids. Computed
+//! every time: the model, the rules that look across pipelines
+//! (`duplicate-id`, `owner-load`, the load problems' rules), suppressions,
+//! and the findings' positions. An edit of anything but a pipeline (a team,
+//! a rotation, the policy) runs every rule.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::check::{self, Loaded, Outcome, Timings};
 use crate::document::{DocId, Kind};
@@ -40,6 +48,7 @@ use crate::load::Overlay;
 use crate::model::{Entry, Item, Model, Pipeline};
 use crate::rules::{Context, Rule, RULES};
 use crate::runbook::{Disk, RunbookEntry, RunbookIndex};
+use crate::schedule::Schedule;
 use crate::workspace::Workspace;
 
 use super::analysis::{self, Analysis};
@@ -68,6 +77,23 @@ pub const PER_PIPELINE: &[&str] = &[
     "deadline-coverage",
 ];
 
+/// The rules that judge rotations, teams and calendars and never look at a
+/// pipeline (tests/lsp_engine.rs checks it on every fixture).
+pub const WITHOUT_PIPELINES: &[&str] = &[
+    "coverage-gap",
+    "distinct-on-call",
+    "back-to-back",
+    "double-booked",
+    "unavailable-on-call",
+    "balanced-load",
+    "holiday-coverage",
+    "holiday-fairness",
+    "schedule-horizon",
+    "roster-size",
+    "schedule-change",
+    "handoff-meeting",
+];
+
 /// One workspace, checked again after each change.
 pub struct Engine {
     root: Root,
@@ -78,7 +104,7 @@ pub struct Engine {
     /// Check from scratch each time (`Options::from_scratch`).
     from_scratch: bool,
     /// Whether something changed on disk since the last update: runbooks
-    /// (read from disk) may have, so no finding is reused.
+    /// (read from disk) may have, so no finding is kept.
     disk_changed: bool,
     stats: Stats,
 }
@@ -88,28 +114,42 @@ pub struct Engine {
 pub struct Stats {
     /// Files read and parsed (again).
     pub files_read: usize,
-    /// Whether the per-pipeline rules judged the changed pipelines only.
+    /// Whether only pipelines changed, so that findings were kept.
     pub pipelines_only: bool,
+    /// Whether the schedule was kept.
+    pub schedule_kept: bool,
 }
 
-/// The latest check, and what the next one may reuse of it.
+/// The latest check, and what the next one may keep of it.
 struct Last {
     analysis: Analysis,
+    kept: Kept,
+}
+
+/// What a check keeps for the next one, in its workspace's ids.
+#[derive(Default)]
+struct Kept {
     /// Per rule of [`PER_PIPELINE`]: its findings about pipelines.
     per_pipeline: Vec<Vec<Finding>>,
+    /// Per rule of [`WITHOUT_PIPELINES`]: its findings.
+    without_pipelines: Vec<Vec<Finding>>,
     /// The custom rules' findings.
     custom: Vec<Finding>,
+    /// Per pipeline of the model: its document and runbook entry.
+    runbooks: Vec<(DocId, RunbookEntry)>,
+    schedule: Option<Schedule>,
+    today: NaiveDate,
 }
 
 impl Engine {
     pub fn new(root: Root) -> Engine {
         let options = analysis::options(&root, NaiveDate::default()).load;
         Engine {
-            from_scratch: false,
             files: FileCache::new(root.clone(), options),
             root,
             runbooks: HashMap::new(),
             last: None,
+            from_scratch: false,
             disk_changed: false,
             stats: Stats::default(),
         }
@@ -139,21 +179,23 @@ impl Engine {
     /// The file at `path` changed on disk (or may have).
     pub fn changed_on_disk(&mut self, path: &Path) {
         self.files.forget(path);
-        self.runbooks.clear();
-        self.disk_changed = true;
+        self.disk();
     }
 
     /// Files were created or deleted on disk (or may have been).
     pub fn created_or_deleted(&mut self) {
         self.files.rewalk();
-        self.runbooks.clear();
-        self.disk_changed = true;
+        self.disk();
     }
 
     /// Something may have changed on disk, unsaid: files whose size or
     /// modification time changed are read again, the directory walked again.
     pub fn revalidate(&mut self) {
         self.files.revalidate();
+        self.disk();
+    }
+
+    fn disk(&mut self) {
         self.runbooks.clear();
         self.disk_changed = true;
     }
@@ -166,44 +208,61 @@ impl Engine {
             let analysis = analysis::analyse(&self.root, overlay, today)?;
             let last = self.last.insert(Last {
                 analysis,
-                per_pipeline: Vec::new(),
-                custom: Vec::new(),
+                kept: Kept::default(),
             });
             return Ok(&last.analysis);
         }
         let timer = Timings::start();
-        let mut reusable = None;
-        if let Some(last) = self.last.take() {
-            let Outcome {
-                workspace, model, ..
-            } = last.analysis.outcome;
-            let items = items_of(model, workspace.documents.len());
-            self.files.keep(workspace, items);
-            if last.analysis.today == today && !self.disk_changed {
-                reusable = Some((last.per_pipeline, last.custom));
-            }
-        }
-        self.disk_changed = false;
+        let disk_changed = std::mem::take(&mut self.disk_changed);
+        let mut kept = match self.last.take() {
+            Some(last) => self.take_apart(last),
+            None => Kept::default(),
+        };
         let (workspace, delta) = self.files.assemble(overlay);
         timer.lap("files");
+        let scope = Scope::of(&delta, &workspace);
+        let schedule = kept
+            .schedule
+            .take()
+            .filter(|_| scope.pipelines_only && scope.same_ids);
         self.stats = Stats {
             files_read: delta.read,
             pipelines_only: false,
+            schedule_kept: schedule.is_some(),
         };
+        // Runbook entries by the previous workspace's document ids.
+        let mut by_doc: Vec<Option<RunbookEntry>> = Vec::new();
+        if !disk_changed && !delta.relisted {
+            by_doc.resize_with(delta.previous_docs, || None);
+            for (doc, entry) in std::mem::take(&mut kept.runbooks) {
+                if let Some(slot) = by_doc.get_mut(doc) {
+                    *slot = Some(entry);
+                }
+            }
+        }
+        let by_doc = RefCell::new(by_doc);
+        let looked_up = RefCell::new(Vec::new());
         let options = analysis::options(&self.root, today);
         let memo = &self.runbooks;
-        let mut loaded = check::analyse_with(workspace, &options, Some(&self.root), &|w, m| {
-            runbook_index(memo, w, m)
-        })
-        .map_err(|e| match e {
-            check::CheckError::Fatal(message) => message,
-            check::CheckError::InvalidPolicy(_) => "the policy is invalid".to_string(),
-        })?;
-        self.remember_runbooks(&loaded);
-        let reuse = reusable.and_then(|(per_pipeline, custom)| {
-            Reuse::new(per_pipeline, custom, &delta, &loaded.workspace)
-        });
+        let index = |w: &Workspace, m: &Model| {
+            let (index, fresh) = runbook_index(memo, &mut by_doc.borrow_mut(), &delta, w, m);
+            *looked_up.borrow_mut() = fresh;
+            index
+        };
+        let mut loaded =
+            check::analyse_reusing(workspace, &options, Some(&self.root), &index, schedule)
+                .map_err(|e| match e {
+                    check::CheckError::Fatal(message) => message,
+                    check::CheckError::InvalidPolicy(_) => "the policy is invalid".to_string(),
+                })?;
+        self.remember_runbooks(&loaded, &looked_up.into_inner());
+        let reuse = match scope.pipelines_only && !disk_changed && kept.today == today {
+            true => Reuse::new(kept, &delta, &loaded.workspace),
+            false => None,
+        };
         self.stats.pipelines_only = reuse.is_some();
+        // The model, schedule and runbooks have timed themselves.
+        let timer = Timings::start();
         let judged = judge(&mut loaded, today, reuse);
         timer.lap("rules");
         let (findings, summary) = check::conclude(&loaded, judged.findings);
@@ -213,8 +272,15 @@ impl Engine {
             judged: about,
             model,
             schedule,
+            runbooks,
             ..
         } = loaded;
+        let runbooks = model
+            .pipelines
+            .iter()
+            .map(|p| p.doc)
+            .zip(runbooks.into_entries())
+            .collect();
         let outcome = Outcome {
             workspace,
             model,
@@ -227,26 +293,53 @@ impl Engine {
         };
         let last = self.last.insert(Last {
             analysis: Analysis::new(outcome, today),
-            per_pipeline: judged.per_pipeline,
-            custom: judged.custom,
+            kept: Kept {
+                per_pipeline: judged.per_pipeline,
+                without_pipelines: judged.without_pipelines,
+                custom: judged.custom,
+                runbooks,
+                schedule: None,
+                today,
+            },
         });
         Ok(&last.analysis)
     }
 
-    fn remember_runbooks(&mut self, loaded: &Loaded) {
+    /// Gives the last check's files back to the cache and returns what the
+    /// next check may keep.
+    fn take_apart(&mut self, last: Last) -> Kept {
+        let Outcome {
+            workspace,
+            model,
+            schedule,
+            ..
+        } = last.analysis.outcome;
+        let items = items_of(model, workspace.documents.len());
+        self.files.keep(workspace, items);
+        Kept {
+            schedule: Some(schedule),
+            today: last.analysis.today,
+            ..last.kept
+        }
+    }
+
+    fn remember_runbooks(&mut self, loaded: &Loaded, looked_up: &[usize]) {
         let workspace = &loaded.workspace;
-        for (i, p) in loaded.model.pipelines.iter().enumerate() {
+        for &i in looked_up {
+            let Some(p) = loaded.model.pipelines.get(i) else {
+                continue;
+            };
             let (Some(runbook), Some(path)) = (&p.item.runbook, yaml_path(workspace, p.doc)) else {
                 continue;
             };
-            let known = self.runbooks.entry(path.to_path_buf()).or_default();
-            if !known.contains_key(runbook) {
-                let entry = (
-                    loaded.runbooks.get(i).cloned(),
-                    loaded.runbooks.path(i).map(Path::to_path_buf),
-                );
-                known.insert(runbook.clone(), entry);
-            }
+            let entry = (
+                loaded.runbooks.get(i).cloned(),
+                loaded.runbooks.path(i).map(Path::to_path_buf),
+            );
+            self.runbooks
+                .entry(path.to_path_buf())
+                .or_default()
+                .insert(runbook.clone(), entry);
         }
     }
 }
@@ -256,24 +349,44 @@ fn yaml_path(workspace: &Workspace, doc: DocId) -> Option<&Path> {
     Some(workspace.files.get(file)?.path.as_path())
 }
 
-/// The runbook index, each pipeline's entry from `memo` where it is.
+/// The runbook index: each pipeline's entry moved from `by_doc` (the last
+/// check's, by its document ids) when its file did not change, else from
+/// `memo`, else read; and the positions of the pipelines not moved.
 fn runbook_index(
     memo: &HashMap<PathBuf, HashMap<String, RunbookEntry>>,
+    by_doc: &mut [Option<RunbookEntry>],
+    delta: &Delta,
     workspace: &Workspace,
     model: &Model,
-) -> RunbookIndex {
-    use rayon::prelude::*;
-    let entries = model
+) -> (RunbookIndex, Vec<usize>) {
+    let mut entries: Vec<Option<RunbookEntry>> = model
         .pipelines
-        .par_iter()
+        .iter()
         .map(|p| {
-            let runbook = p.item.runbook.as_deref();
-            let known =
-                runbook.and_then(|r| memo.get(yaml_path(workspace, p.doc)?)?.get(r).cloned());
-            known.unwrap_or_else(|| RunbookIndex::entry(workspace, p.doc, runbook, &Disk))
+            let old = delta.old_doc.get(p.doc).copied().flatten()?;
+            by_doc.get_mut(old)?.take()
         })
         .collect();
-    RunbookIndex::from_entries(entries)
+    let missing: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].is_none())
+        .collect();
+    let found: Vec<RunbookEntry> = missing
+        .par_iter()
+        .map(|&i| {
+            let p = &model.pipelines[i];
+            let runbook = p.item.runbook.as_deref();
+            let known = runbook.and_then(|r| memo.get(yaml_path(workspace, p.doc)?)?.get(r));
+            match known {
+                Some(entry) => entry.clone(),
+                None => RunbookIndex::entry(workspace, p.doc, runbook, &Disk),
+            }
+        })
+        .collect();
+    for (&i, entry) in missing.iter().zip(found) {
+        entries[i] = Some(entry);
+    }
+    let entries = entries.into_iter().map(Option::unwrap_or_default).collect();
+    (RunbookIndex::from_entries(entries), missing)
 }
 
 /// The items the model took from the workspace, back by document id.
@@ -299,46 +412,62 @@ fn items_of(model: Model, documents: usize) -> Vec<Option<Item>> {
     items
 }
 
+/// What an edit changed.
+struct Scope {
+    /// Pipeline documents only (and files with no steward document).
+    pipelines_only: bool,
+    /// No document or file id moved.
+    same_ids: bool,
+}
+
+impl Scope {
+    fn of(delta: &Delta, workspace: &Workspace) -> Scope {
+        let pipeline = |kind: &Option<Kind>| *kind == Some(Kind::Pipeline);
+        let pipelines_only = delta.previous_docs > 0
+            && delta.dropped.iter().all(pipeline)
+            && workspace
+                .documents
+                .iter()
+                .zip(&delta.old_doc)
+                .all(|(d, old)| old.is_some() || pipeline(&d.kind));
+        let unmoved = |old: &[Option<usize>]| {
+            old.iter()
+                .enumerate()
+                .all(|(new, old)| old.is_none_or(|old| old == new))
+        };
+        let same_ids = delta.previous_docs == workspace.documents.len()
+            && delta.previous_files == workspace.files.len()
+            && unmoved(&delta.old_doc)
+            && unmoved(&delta.old_file);
+        Scope {
+            pipelines_only,
+            same_ids,
+        }
+    }
+}
+
 /// The findings of the last check that stay true, in the new workspace's
-/// ids, and the documents to judge again.
+/// ids, and which documents are new.
 struct Reuse {
     per_pipeline: Vec<Vec<Finding>>,
+    without_pipelines: Vec<Vec<Finding>>,
     custom: Vec<Finding>,
     /// Per document: whether its file was read again.
     fresh: Vec<bool>,
 }
 
 impl Reuse {
-    /// `None` when the edit changed more than pipelines, or a kept finding
-    /// points at something that is gone.
-    fn new(
-        per_pipeline: Vec<Vec<Finding>>,
-        custom: Vec<Finding>,
-        delta: &Delta,
-        workspace: &Workspace,
-    ) -> Option<Reuse> {
-        let pipeline = |kind: &Option<Kind>| *kind == Some(Kind::Pipeline);
-        let fresh: Vec<bool> = delta.old_doc.iter().map(Option::is_none).collect();
-        let only_pipelines = delta.previous_docs > 0
-            && delta.dropped.iter().all(pipeline)
-            && workspace
-                .documents
-                .iter()
-                .zip(&fresh)
-                .all(|(d, fresh)| !fresh || pipeline(&d.kind));
-        if !only_pipelines {
-            return None;
-        }
+    /// `None` when a kept finding points at something that is gone.
+    fn new(kept: Kept, delta: &Delta, workspace: &Workspace) -> Option<Reuse> {
         let docs = delta.new_doc_ids();
         let files = delta.new_file_ids();
-        let mut moved = |findings: Vec<Finding>| -> Option<Vec<Finding>> {
-            let mut kept = Vec::with_capacity(findings.len());
+        let moved = |findings: Vec<Finding>| -> Option<Vec<Finding>> {
+            let mut out = Vec::with_capacity(findings.len());
             for mut f in findings {
-                // About a pipeline that changed: judged again.
-                if subject_doc(&f)
-                    .and_then(|d| docs.get(d).copied().flatten())
-                    .is_none()
-                {
+                // About a document that changed: judged again.
+                let changed =
+                    subject_doc(&f).is_some_and(|d| docs.get(d).copied().flatten().is_none());
+                if changed {
                     continue;
                 }
                 let ok = relocate(
@@ -351,19 +480,20 @@ impl Reuse {
                 if !ok {
                     return None;
                 }
-                kept.push(f);
+                out.push(f);
             }
-            Some(kept)
+            Some(out)
         };
-        let per_pipeline = per_pipeline
-            .into_iter()
-            .map(&mut moved)
-            .collect::<Option<Vec<_>>>()?;
-        let custom = moved(custom)?;
+        let all = |lists: Vec<Vec<Finding>>| -> Option<Vec<Vec<Finding>>> {
+            lists.into_iter().map(&moved).collect()
+        };
         Some(Reuse {
-            per_pipeline,
-            custom,
-            fresh,
+            per_pipeline: all(kept.per_pipeline)?,
+            without_pipelines: all(kept.without_pipelines)?,
+            custom: moved(kept.custom)?,
+            fresh: (0..workspace.documents.len())
+                .map(|d| delta.old_doc.get(d).is_none_or(Option::is_none))
+                .collect(),
         })
     }
 }
@@ -379,75 +509,93 @@ fn subject_doc(finding: &Finding) -> Option<DocId> {
 struct Judged {
     findings: Vec<Finding>,
     per_pipeline: Vec<Vec<Finding>>,
+    without_pipelines: Vec<Vec<Finding>>,
     custom: Vec<Finding>,
 }
 
-/// The findings of every rule, reusing what `reuse` kept.
-fn judge(loaded: &mut Loaded, today: NaiveDate, reuse: Option<Reuse>) -> Judged {
-    let is_local = |rule: &Rule| PER_PIPELINE.contains(&rule.id);
-    let mut by_rule: Vec<Vec<Finding>> = Vec::with_capacity(RULES.len());
-    {
-        let context = loaded.context(today);
-        for rule in RULES {
-            let run = reuse.is_none() || !is_local(rule);
-            by_rule.push(match run {
-                true => check::run_rule(&context, &loaded.policy, rule),
-                false => Vec::new(),
-            });
-        }
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    PerPipeline,
+    WithoutPipelines,
+    Everything,
+}
+
+fn reach(rule: &Rule) -> Reach {
+    if PER_PIPELINE.contains(&rule.id) {
+        Reach::PerPipeline
+    } else if WITHOUT_PIPELINES.contains(&rule.id) {
+        Reach::WithoutPipelines
+    } else {
+        Reach::Everything
     }
-    let custom = match &reuse {
-        None => check::run_custom_rules_on(&loaded.workspace, &loaded.policy, &|_| true),
-        Some(r) => check::run_custom_rules_on(&loaded.workspace, &loaded.policy, &|d| {
-            r.fresh.get(d).copied().unwrap_or(true)
-        }),
+}
+
+/// The findings of every rule and custom rule, with what `reuse` kept, in
+/// the order a full check finds them; and what to keep of them.
+fn judge(loaded: &mut Loaded, today: NaiveDate, reuse: Option<Reuse>) -> Judged {
+    let runs_whole = |rule: &Rule| reuse.is_none() || reach(rule) == Reach::Everything;
+    let whole: Vec<Option<Vec<Finding>>> = {
+        let context = loaded.context(today);
+        RULES
+            .iter()
+            .map(|rule| runs_whole(rule).then(|| check::run_rule(&context, &loaded.policy, rule)))
+            .collect()
     };
-    let mut per_pipeline: Vec<Vec<Finding>> = Vec::with_capacity(PER_PIPELINE.len());
-    match reuse {
-        None => {
-            for (rule, found) in RULES.iter().zip(&by_rule) {
-                if is_local(rule) {
-                    per_pipeline.push(about_pipelines(&loaded.workspace, found));
-                }
-            }
-        }
+    let custom = check::run_custom_rules_on(&loaded.workspace, &loaded.policy, &|d| {
+        reuse
+            .as_ref()
+            .is_none_or(|r| r.fresh.get(d).copied().unwrap_or(true))
+    });
+    let (mut kept_per_pipeline, mut kept_without, kept_custom, mut changed) = match reuse {
+        None => (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
         Some(reuse) => {
+            let local: Vec<&Rule> = RULES
+                .iter()
+                .copied()
+                .filter(|r| reach(r) == Reach::PerPipeline)
+                .collect();
             let fresh = &reuse.fresh;
-            let local: Vec<&Rule> = RULES.iter().copied().filter(|r| is_local(r)).collect();
-            let found = run_restricted(loaded, today, &local, &|d| {
+            let changed = run_restricted(loaded, today, &local, &|d| {
                 fresh.get(d).copied().unwrap_or(true)
             });
-            let mut kept = reuse.per_pipeline.into_iter();
-            let mut found = found.into_iter();
-            for (rule, slot) in RULES.iter().zip(by_rule.iter_mut()) {
-                if !is_local(rule) {
-                    continue;
-                }
-                let mut all = found.next().unwrap_or_default();
-                all.extend(kept.next().unwrap_or_default());
-                per_pipeline.push(about_pipelines(&loaded.workspace, &all));
-                *slot = all;
-            }
-            let mut custom = custom;
-            custom.extend(reuse.custom);
-            return Judged {
-                findings: by_rule
-                    .into_iter()
-                    .flatten()
-                    .chain(custom.clone())
-                    .collect(),
-                per_pipeline,
-                custom,
-            };
+            (
+                reuse.per_pipeline,
+                reuse.without_pipelines,
+                reuse.custom,
+                changed,
+            )
         }
+    };
+    kept_per_pipeline.reverse();
+    kept_without.reverse();
+    changed.reverse();
+    let mut findings = Vec::new();
+    let mut per_pipeline = Vec::with_capacity(PER_PIPELINE.len());
+    let mut without_pipelines = Vec::with_capacity(WITHOUT_PIPELINES.len());
+    for (rule, ran) in RULES.iter().zip(whole) {
+        let all = match (reach(rule), ran) {
+            (_, Some(all)) => all,
+            (Reach::PerPipeline, None) => {
+                let mut all = changed.pop().unwrap_or_default();
+                all.extend(kept_per_pipeline.pop().unwrap_or_default());
+                all
+            }
+            (_, None) => kept_without.pop().unwrap_or_default(),
+        };
+        match reach(rule) {
+            Reach::PerPipeline => per_pipeline.push(about_pipelines(&loaded.workspace, &all)),
+            Reach::WithoutPipelines => without_pipelines.push(all.clone()),
+            Reach::Everything => {}
+        }
+        findings.extend(all);
     }
+    let mut custom = custom;
+    custom.extend(kept_custom);
+    findings.extend(custom.iter().cloned());
     Judged {
-        findings: by_rule
-            .into_iter()
-            .flatten()
-            .chain(custom.clone())
-            .collect(),
+        findings,
         per_pipeline,
+        without_pipelines,
         custom,
     }
 }
@@ -477,13 +625,14 @@ pub fn run_restricted(
 ) -> Vec<Vec<Finding>> {
     let all = std::mem::take(&mut loaded.model.pipelines);
     let mut kept: Vec<usize> = Vec::new();
-    let mut others: Vec<(usize, Entry<Box<Pipeline>>)> = Vec::new();
+    let mut others: Vec<Option<Entry<Box<Pipeline>>>> = Vec::with_capacity(all.len());
     for (i, p) in all.into_iter().enumerate() {
         if keep(p.doc) {
             kept.push(i);
             loaded.model.pipelines.push(p);
+            others.push(None);
         } else {
-            others.push((i, p));
+            others.push(Some(p));
         }
     }
     let runbooks = loaded.runbooks.subset(&kept);
@@ -496,10 +645,10 @@ pub fn run_restricted(
         .map(|rule| check::run_rule(&context, &loaded.policy, rule))
         .collect();
     // Back in their order.
-    let chosen = std::mem::take(&mut loaded.model.pipelines);
-    let mut merged: Vec<(usize, Entry<Box<Pipeline>>)> = kept.into_iter().zip(chosen).collect();
-    merged.extend(others);
-    merged.sort_by_key(|(i, _)| *i);
-    loaded.model.pipelines = merged.into_iter().map(|(_, p)| p).collect();
+    let mut chosen = std::mem::take(&mut loaded.model.pipelines).into_iter();
+    loaded.model.pipelines = others
+        .into_iter()
+        .filter_map(|p| p.or_else(|| chosen.next()))
+        .collect();
     found
 }

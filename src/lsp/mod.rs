@@ -1,7 +1,8 @@
 //! `steward lsp`: a Language Server over stdio (SPEC §12). Findings are
 //! pushed as diagnostics for every file of each workspace an open document
 //! lies in, computed by the same load and check as `steward check`, with the
-//! editor's unsaved buffers read instead of the files on disk. Hover, go to
+//! editor's unsaved buffers read instead of the files on disk, incrementally
+//! (`engine.rs`: what an edit cannot change is kept). Hover, go to
 //! definition, references and completion read the checked workspace's span
 //! trees and values; code actions suppress a finding on its line.
 //!

@@ -440,7 +440,11 @@ impl Server<'_> {
         // its diagnostics go with it, unless the new workspace has them.
         self.roots
             .retain(|dir, state| current.get(dir).is_some_and(|r| r == state.engine.root()));
+        // Every engine hears of the disk, checked now or later.
         let disk = std::mem::take(&mut self.disk);
+        for state in self.roots.values_mut() {
+            tell(&mut state.engine, &disk);
+        }
         for (dir, root) in current {
             let state = match self.roots.entry(dir.clone()) {
                 std::collections::btree_map::Entry::Occupied(e) => {
@@ -448,7 +452,6 @@ impl Server<'_> {
                     if !self.changed.iter().any(|path| path.starts_with(&dir)) {
                         continue;
                     }
-                    tell(&mut state.engine, &disk);
                     state
                 }
                 std::collections::btree_map::Entry::Vacant(e) => e.insert(RootState {

@@ -35,7 +35,8 @@ Rename one of them (and the references to it), or delete the copy.
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     // First definitions by document (and member index): locations are only
     // built for duplicates, not for every id of a large workspace.
-    let mut documents: HashMap<(&str, &str), DocId> = HashMap::new();
+    let mut documents: HashMap<(&str, &str), DocId> =
+        HashMap::with_capacity(ctx.workspace.documents.len());
     let mut members: HashMap<&str, (DocId, usize)> = HashMap::new();
     for (doc_id, doc) in ctx.workspace.documents.iter().enumerate() {
         let Some(kind) = doc.kind else { continue };
