@@ -2,7 +2,9 @@
 //! and the schedule engine read. Every item remembers its document so findings
 //! can point back at it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -561,7 +563,7 @@ pub struct Model {
     pub calendars: Vec<Entry<Holidays>>,
     /// Pipeline ids covered by any rotation, including rotations that failed
     /// to load: an investor pipeline they cover is not reported as uncovered.
-    pub covered: std::collections::HashSet<String>,
+    pub covered: foldhash::HashSet<String>,
     /// First definition of each member id among valid teams.
     pub members: BTreeMap<String, MemberRef>,
     /// First team entry of each team id.
@@ -656,6 +658,8 @@ pub fn item_of(kind: Kind, value: &Value) -> Option<Item> {
 /// (`items[doc]`), and the ids every document defines.
 pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
     let mut model = Model::default();
+    let count = |kind: Kind| documents.iter().filter(|d| d.kind == Some(kind)).count();
+    model.known.pipelines.reserve(count(Kind::Pipeline));
     for (id, doc) in documents.iter().enumerate() {
         let known = &mut model.known;
         match doc.kind {
@@ -681,7 +685,6 @@ pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
             _ => {}
         }
     }
-    let count = |kind: Kind| documents.iter().filter(|d| d.kind == Some(kind)).count();
     model.teams.reserve_exact(count(Kind::Team));
     model.pipelines.reserve_exact(count(Kind::Pipeline));
     model.rotations.reserve_exact(count(Kind::Rotation));

@@ -1,5 +1,3 @@
-use std::collections::BTreeMap;
-
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
 use crate::reference::RefEntry;
@@ -48,7 +46,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         .unwrap_or_else(|| pipelines.div_ceil(members) + 1);
     // Member id -> (pipeline index, the reference naming them); pointers
     // are built for findings only (a large workspace has few).
-    let mut owned: BTreeMap<&str, Vec<(usize, &RefEntry)>> = BTreeMap::new();
+    let mut owned: foldhash::HashMap<&str, Vec<(usize, &RefEntry)>> = foldhash::HashMap::default();
     for (i, p) in model.pipelines.iter().enumerate() {
         for entry in p.item.owners.primary.iter() {
             let Some(id) = entry.reference.member() else {
@@ -61,24 +59,31 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    let mut over: Vec<(&str, &Vec<(usize, &RefEntry)>)> = owned
+        .iter()
+        .filter(|(_, list)| list.len() > limit)
+        .map(|(owner, list)| (*owner, list))
+        .collect();
+    if over.is_empty() {
+        return;
+    }
+    over.sort_unstable_by_key(|(owner, _)| *owner);
+    // Every member by load, least first: the candidates of every finding.
     let load = |id: &str| owned.get(id).map_or(0, Vec::len);
-    for (owner, list) in &owned {
-        if list.len() <= limit {
-            continue;
-        }
+    let mut least: Vec<(usize, &str)> = model
+        .members
+        .keys()
+        .map(|m| (load(m), m.as_str()))
+        .collect();
+    least.sort_unstable();
+    for (owner, list) in over {
         let names: Vec<&str> = list
             .iter()
             .map(|(i, _)| model.pipelines[*i].item.id.as_str())
             .collect();
-        let mut least: Vec<(usize, &str)> = model
-            .members
-            .keys()
-            .filter(|m| m.as_str() != *owner)
-            .map(|m| (load(m), m.as_str()))
-            .collect();
-        least.sort();
         let candidates: Vec<String> = least
             .iter()
+            .filter(|(_, m)| *m != owner)
             .take(3)
             .map(|(n, m)| format!("{m} ({n})"))
             .collect();

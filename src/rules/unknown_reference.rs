@@ -45,9 +45,16 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let known = &model.known;
     // A team reference where only people go is the schema's finding (§14.6).
-    let member = |out: &mut Vec<Diagnostic>, doc: DocId, pointer: String, id: &str, what: &str| {
+    // Pointer and description are formatted for findings only: a workspace
+    // names thousands of people in shifts, and the editor checks at every
+    // keystroke.
+    let member = |out: &mut Vec<Diagnostic>,
+                  doc: DocId,
+                  pointer: &dyn Fn() -> String,
+                  id: &str,
+                  what: &dyn Fn() -> String| {
         if !known.members.contains_key(id) && !id.starts_with("team:") {
-            out.push(unknown_member(model, doc, pointer, id, what));
+            out.push(unknown_member(model, doc, pointer(), id, &what()));
         }
     };
     for team in &model.teams {
@@ -69,13 +76,9 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         for (i, id) in t.also.iter().enumerate() {
-            member(
-                out,
-                team.doc,
-                format!("/also/{i}"),
-                id,
-                &format!("`also` entry of team `{}`", t.id),
-            );
+            member(out, team.doc, &|| format!("/also/{i}"), id, &|| {
+                format!("`also` entry of team `{}`", t.id)
+            });
         }
     }
     for p in &model.pipelines {
@@ -103,30 +106,22 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         for (i, id) in rot.roster.iter().flatten().enumerate() {
-            member(
-                out,
-                r.doc,
-                format!("/roster/{i}"),
-                id,
-                &what("roster entry"),
-            );
+            member(out, r.doc, &|| format!("/roster/{i}"), id, &|| {
+                what("roster entry")
+            });
         }
         for (i, shift) in rot.shifts.iter().flatten().enumerate() {
             member(
                 out,
                 r.doc,
-                format!("/shifts/{i}/primary"),
+                &|| format!("/shifts/{i}/primary"),
                 &shift.primary,
-                &what("shift primary"),
+                &|| what("shift primary"),
             );
             if let Some(s) = &shift.secondary {
-                member(
-                    out,
-                    r.doc,
-                    format!("/shifts/{i}/secondary"),
-                    s,
-                    &what("shift secondary"),
-                );
+                member(out, r.doc, &|| format!("/shifts/{i}/secondary"), s, &|| {
+                    what("shift secondary")
+                });
             }
         }
         for (i, o) in rot.overrides.iter().enumerate() {
@@ -134,18 +129,18 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 member(
                     out,
                     r.doc,
-                    format!("/overrides/{i}/primary"),
+                    &|| format!("/overrides/{i}/primary"),
                     p,
-                    &what("override primary"),
+                    &|| what("override primary"),
                 );
             }
             if let Some(s) = &o.secondary {
                 member(
                     out,
                     r.doc,
-                    format!("/overrides/{i}/secondary"),
+                    &|| format!("/overrides/{i}/secondary"),
                     s,
-                    &what("override secondary"),
+                    &|| what("override secondary"),
                 );
             }
         }
