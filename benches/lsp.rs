@@ -41,6 +41,8 @@ struct Args {
     edits: usize,
     /// Time `Engine::update` only (for profiling).
     engine_only: bool,
+    /// The engine-only edits go to the first team file's `name`.
+    team: bool,
 }
 
 fn args() -> Args {
@@ -48,6 +50,7 @@ fn args() -> Args {
         pipelines: 10_000,
         edits: 40,
         engine_only: false,
+        team: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -56,6 +59,7 @@ fn args() -> Args {
             "--pipelines" => args.pipelines = number(args.pipelines),
             "--edits" => args.edits = number(args.edits),
             "--engine-only" => args.engine_only = true,
+            "--team" => args.team = true,
             // `cargo bench` passes `--bench`.
             _ => {}
         }
@@ -330,16 +334,28 @@ fn server(corpus: &Path, args: &Args, from_scratch: bool) {
     assert_eq!(code, 0, "the server's exit code");
 }
 
-/// `Engine::update` alone, on the same keystrokes in the pipeline file.
+/// `Engine::update` alone, on the same keystrokes in the pipeline file (or,
+/// with `--team`, in the team file's `name`).
 fn engine(corpus: &Path, args: &Args) {
     let root = root::discover(corpus);
     let mut engine = Engine::new(root);
-    let pipeline = first_file(&corpus.join("pipelines/profit"));
+    let (pipeline, field, what) = match args.team {
+        true => (
+            first_file(&corpus.join("teams")),
+            "name:",
+            "team name edits  ",
+        ),
+        false => (
+            first_file(&corpus.join("pipelines/profit")),
+            "primary:",
+            "owner edits      ",
+        ),
+    };
     let mut text = std::fs::read_to_string(&pipeline).expect("read");
     let mut overlay = Overlay::new();
     overlay.insert(pipeline.clone(), text.clone());
     engine.update(&overlay, today()).expect("first check");
-    let (line, character) = end_of_value(&text, "primary:");
+    let (line, character) = end_of_value(&text, field);
     let mut samples = Vec::new();
     for i in 0..args.edits + 4 {
         let insert = i % 2 == 0;
@@ -356,10 +372,7 @@ fn engine(corpus: &Path, args: &Args) {
             samples.push(start.elapsed());
         }
     }
-    println!(
-        "engine        Engine::update, owner edits       {}",
-        summary(samples)
-    );
+    println!("engine        Engine::update, {what} {}", summary(samples));
 }
 
 fn main() {
