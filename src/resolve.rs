@@ -253,9 +253,20 @@ impl PeopleField {
 #[derive(Debug, Clone)]
 pub struct Named<'p> {
     pub field: PeopleField,
-    /// JSON pointer of the reference in the pipeline's document.
-    pub pointer: String,
+    /// Its index in the field's list, if the field is a list.
+    pub index: Option<usize>,
     pub reference: &'p Reference,
+}
+
+impl Named<'_> {
+    /// JSON pointer of the reference in the pipeline's document (built on
+    /// demand: most references need none).
+    pub fn pointer(&self) -> String {
+        match self.index {
+            Some(i) => format!("{}/{i}", self.field.pointer()),
+            None => self.field.pointer().to_string(),
+        }
+    }
 }
 
 /// Every reference a pipeline writes, in the order of [`PeopleField`].
@@ -282,7 +293,7 @@ pub fn pipeline_references(pipeline: &Pipeline) -> Vec<Named<'_>> {
         for entry in refs.into_iter().flat_map(RefField::iter) {
             out.push(Named {
                 field,
-                pointer: entry.pointer(field.pointer()),
+                index: entry.index,
                 reference: &entry.reference,
             });
         }
@@ -304,7 +315,7 @@ pub fn pipeline_references(pipeline: &Pipeline) -> Vec<Named<'_>> {
         if let Some(reference) = reference {
             out.push(Named {
                 field,
-                pointer: field.pointer().to_string(),
+                index: None,
                 reference,
             });
         }

@@ -83,8 +83,18 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     }
     for p in &model.pipelines {
         for named in pipeline_references(&p.item) {
+            let Some(problem) = resolve(model, named.reference).problem else {
+                continue;
+            };
             let what = format!("{} of pipeline `{}`", named.field.what(), p.item.id);
-            if let Some(d) = unresolved(model, p.doc, named.pointer, named.reference, &what) {
+            if let Some(d) = unresolved(
+                model,
+                p.doc,
+                named.pointer(),
+                named.reference,
+                problem,
+                &what,
+            ) {
                 out.push(d);
             }
         }
@@ -165,17 +175,17 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A reference that names nobody, as a finding; `None` when it resolves (or
-/// names something whose document did not load: its schema findings say why).
+/// A reference that names nobody (`problem`), as a finding; `None` when it
+/// names something whose document did not load: its schema findings say why.
 fn unresolved(
     model: &Model,
     doc: DocId,
     pointer: String,
     reference: &Reference,
+    problem: Problem<'_>,
     what: &str,
 ) -> Option<Diagnostic> {
     let written = reference.to_string();
-    let problem = resolve(model, reference).problem?;
     let nobody = |message: String, help: String| {
         Diagnostic::new(
             Location::node(doc, pointer.clone()),
