@@ -1077,7 +1077,7 @@ fn named_days(message: &str) -> Vec<(NaiveDate, NaiveDate)> {
             i += 1;
             continue;
         };
-        let mut next = i + 10;
+        let mut next = i + 10 + time_at(message, i + 10);
         let mut last = first;
         if message
             .get(next..)
@@ -1086,6 +1086,7 @@ fn named_days(message: &str) -> Vec<(NaiveDate, NaiveDate)> {
             if let Some(d) = date_at(message, next + DASH.len()).filter(|d| *d >= first) {
                 last = d;
                 next += DASH.len() + 10;
+                next += time_at(message, next);
             }
         }
         if depth == 0 {
@@ -1099,6 +1100,25 @@ fn named_days(message: &str) -> Vec<(NaiveDate, NaiveDate)> {
         inside
     } else {
         outside
+    }
+}
+
+/// The length of a ` HH:MM` time of day at byte `i` (after a date, as in a
+/// timed shift "2026-12-02 09:00 – 2026-12-09 09:00 Europe/Berlin"), or 0.
+fn time_at(text: &str, i: usize) -> usize {
+    let Some(candidate) = text.get(i..).and_then(|rest| rest.get(..6)) else {
+        return 0;
+    };
+    let shape = candidate.bytes().enumerate().all(|(k, b)| match k {
+        0 => b == b' ',
+        3 => b == b':',
+        _ => b.is_ascii_digit(),
+    });
+    let digit_after = text.as_bytes().get(i + 6).is_some_and(u8::is_ascii_digit);
+    if shape && !digit_after {
+        6
+    } else {
+        0
     }
 }
 
@@ -1174,6 +1194,17 @@ mod tests {
                 (d("2026-11-30"), d("2026-12-13")),
                 (d("2026-12-21"), d("2026-12-21"))
             ]
+        );
+        // Timed ranges (rotations with a handoff time or a time zone).
+        assert_eq!(
+            named_days("john is primary of rotation `r` on 2026-12-02 09:00 – 2026-12-09 09:00 Europe/Berlin while on leave (2026-12-07 – 2026-12-08)"),
+            [(d("2026-12-02"), d("2026-12-09"))]
+        );
+        assert_eq!(
+            named_days(
+                "Wednesday 2026-12-02 08:00 – 09:00 Europe/Berlin: `month-close` needs on-call"
+            ),
+            [(d("2026-12-02"), d("2026-12-02"))]
         );
         // Not dates: longer numbers, impossible days, a range running backwards.
         assert_eq!(
