@@ -317,7 +317,7 @@ pub fn resolve_in(
     let relative = workspace
         .files
         .get(file)
-        .map(|f| PathBuf::from(&f.repo_relative))
+        .map(|f| PathBuf::from(f.repo_relative()))
         .unwrap_or_default();
     let yaml_dir = root
         .join(relative)

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::finding::{Diagnostic, Finding, Location, Severity};
 use crate::load::yaml::Comment;
 use crate::rules::on_call::list;
-use crate::source::{FileId, SourceFile, Span};
+use crate::source::{FileId, Span};
 use crate::workspace::Workspace;
 
 /// One `rule` or `rule(person)` of a suppression comment.
@@ -135,22 +135,23 @@ pub fn parse_comment(text: &str) -> Option<(Vec<Entry>, Option<String>)> {
     Some((entries, reason))
 }
 
-/// Finds the suppression comments of one file.
-pub fn collect(file_id: FileId, file: &SourceFile, comments: &[Comment]) -> Vec<Suppression> {
+/// Finds the suppression comments of one file (placed while it was parsed:
+/// its text is not needed).
+pub fn collect(file_id: FileId, comments: &[Comment]) -> Vec<Suppression> {
     let mut out = Vec::new();
     for comment in comments {
         let Some((entries, reason)) = parse_comment(&comment.text) else {
             continue;
         };
-        let at = file.line_col(comment.span.start);
-        let alone = file
-            .line_span(at.line)
-            .and_then(|line| file.text.get(line.start..comment.span.start))
-            .is_some_and(|before| before.trim().is_empty());
+        let alone = comment.alone;
         out.push(Suppression {
             file: file_id,
             span: comment.span,
-            target_line: if alone { at.line + 1 } else { at.line },
+            target_line: if alone {
+                comment.line + 1
+            } else {
+                comment.line
+            },
             alone,
             entries,
             reason,

@@ -321,7 +321,7 @@ proptest! {
             .chain(instance.also.iter().flatten().map(|p| PEOPLE[*p].to_string()))
             .collect();
         for f in outcome.findings.iter().filter(|f| REFERENCE_RULES.contains(&f.rule.as_str())) {
-            let text = &outcome.workspace.files[f.file].text;
+            let text = outcome.workspace.files[f.file].text().unwrap_or_default();
             let spanned = text.get(f.span.start..f.span.end).unwrap_or_default();
             prop_assert!(
                 written.contains(spanned),

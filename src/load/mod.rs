@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::document::Refs;
 use crate::finding::{Diagnostic, Location};
 use crate::model::{item_of, Item};
-use crate::source::{FileKind, SourceFile, Span};
+use crate::source::{FileKind, Lost, SourceFile, Span, Stamp};
 use crate::workspace::{Document, Kind, LoadProblem, LoadRule, Workspace};
 use yaml::{ProblemKind, YamlLimits};
 
@@ -298,17 +298,18 @@ fn read_all(
     // in memory until merged); merge in the sorted candidate order so the
     // result does not depend on thread scheduling.
     for (chunk, real) in candidates.chunks(256).zip(unique_real.chunks(256)) {
-        let processed: Vec<Processed> = chunk
+        let processed: Vec<(Processed, bool)> = chunk
             .par_iter()
             .zip(real)
             .map(|(c, real)| match overlay.get(real) {
-                Some(text) => process_bytes(text.as_bytes().to_vec(), options),
-                None => process(&c.path, options),
+                // An editor's buffer exists only here: its text is kept.
+                Some(text) => (process_bytes(text.as_bytes().to_vec(), options), true),
+                None => (process(&c.path, options), false),
             })
             .collect();
         let documents: usize = processed
             .iter()
-            .map(|p| match p {
+            .map(|(p, _)| match p {
                 Processed::Parsed { docs, .. } => docs.len(),
                 _ => 0,
             })
@@ -316,8 +317,8 @@ fn read_all(
         workspace.documents.reserve_exact(documents);
         workspace.items.reserve_exact(documents);
         workspace.files.reserve_exact(processed.len());
-        for (candidate, processed) in chunk.iter().zip(processed) {
-            merge(&mut workspace, candidate, &cwd, processed);
+        for (candidate, (processed, keep_text)) in chunk.iter().zip(processed) {
+            merge(&mut workspace, candidate, &cwd, processed, keep_text);
         }
     }
     workspace
@@ -595,6 +596,8 @@ enum Processed {
     },
     Parsed {
         text: String,
+        /// The bytes as read, to notice a change before the text is read again.
+        stamp: Stamp,
         comments: Vec<yaml::Comment>,
         docs: Vec<LocalDoc>,
         /// Locations are local: file 0, document indices within this file.
@@ -649,6 +652,7 @@ fn process_bytes(bytes: Vec<u8>, options: &LoadOptions) -> Processed {
     if !contains(&bytes, b"steward/") && !is_utf16(&bytes) && !mentions_a_kind(&bytes) {
         return Processed::Skip;
     }
+    let stamp = Stamp::of(&bytes);
     let text = match decode(bytes) {
         Decoded::Text(text) => text,
         Decoded::Invalid(lossy, reason) => {
@@ -718,6 +722,7 @@ fn process_bytes(bytes: Vec<u8>, options: &LoadOptions) -> Processed {
     }
     Processed::Parsed {
         text,
+        stamp,
         comments: parsed.comments,
         docs,
         problems,
@@ -741,7 +746,7 @@ pub fn document_values(
     let parsed: Vec<(usize, Vec<Value>)> = files
         .par_iter()
         .filter_map(|file| {
-            let text = &workspace.files.get(*file)?.text;
+            let text = workspace.files.get(*file)?.text()?;
             let values = yaml::parse(text, &YamlLimits::default())
                 .documents
                 .into_iter()
@@ -780,29 +785,34 @@ pub fn reload(workspace: &Workspace, file: usize, text: &str, options: &LoadOpti
     let cwd = current_dir();
     for (id, source) in workspace.files.iter().enumerate() {
         let bytes = if id == file {
-            text
+            Some(text)
         } else {
-            source.text.as_str()
+            source.text()
         };
         let candidate = Candidate {
-            path: source.path.clone(),
+            path: source.path().to_path_buf(),
             root: workspace.file_roots.get(id).copied().unwrap_or(0),
-            repo_relative: source.repo_relative.clone(),
+            repo_relative: source.repo_relative().to_string(),
             reported: workspace.reported.get(id).copied().unwrap_or(true),
         };
-        let processed = if bytes.is_empty() {
+        let processed = match bytes {
+            Some(bytes) if !bytes.is_empty() => process_bytes(bytes.as_bytes().to_vec(), options),
             // A file that could not be read keeps its place (and its id).
-            Processed::Unusable {
+            _ => Processed::Unusable {
                 text: String::new(),
                 span: Span::empty(0),
-                message: format!("`{}` was not read", source.display),
+                message: match source.lost() {
+                    Some(Lost::Changed) => {
+                        format!("`{}` changed since it was checked", source.display())
+                    }
+                    _ => format!("`{}` was not read", source.display()),
+                },
                 label: None,
                 help: None,
-            }
-        } else {
-            process_bytes(bytes.as_bytes().to_vec(), options)
+            },
         };
-        merge(&mut out, &candidate, &cwd, processed);
+        // Its text is in hand: the reloaded workspace keeps it.
+        merge(&mut out, &candidate, &cwd, processed, true);
     }
     out
 }
@@ -833,7 +843,8 @@ pub fn load_sources(
         })
         .collect();
     for (candidate, processed) in processed {
-        merge(&mut workspace, &candidate, &cwd, processed);
+        // Given in memory: the texts are kept.
+        merge(&mut workspace, &candidate, &cwd, processed, true);
     }
     workspace
 }
@@ -879,13 +890,22 @@ pub fn load_files(
         })
         .collect();
     for (candidate, processed) in processed {
-        merge(&mut workspace, &candidate, &cwd, processed);
+        // Given in memory: the texts are kept.
+        merge(&mut workspace, &candidate, &cwd, processed, true);
     }
     workspace
 }
 
 /// Adds a processed file to the workspace: documents, comments, problems.
-fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed: Processed) {
+/// Without `keep_text`, a parsed file's text is dropped and read again from
+/// disk if a finding needs it.
+fn merge(
+    workspace: &mut Workspace,
+    candidate: &Candidate,
+    cwd: &Path,
+    processed: Processed,
+    keep_text: bool,
+) {
     let path = &candidate.path;
     let new_file = |_: &Workspace, text: String| {
         SourceFile::new(
@@ -896,7 +916,7 @@ fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed
             text,
         )
     };
-    let (text, comments, docs, problems) = match processed {
+    let (file, comments, docs, problems) = match processed {
         Processed::Skip => return,
         Processed::Unusable {
             text,
@@ -918,12 +938,26 @@ fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed
         }
         Processed::Parsed {
             text,
+            stamp,
             comments,
             docs,
             problems,
-        } => (text, comments, docs, problems),
+        } => {
+            let file = if keep_text {
+                new_file(workspace, text)
+            } else {
+                SourceFile::on_disk(
+                    path.clone(),
+                    display_path(path, cwd),
+                    candidate.repo_relative.clone(),
+                    FileKind::Yaml,
+                    stamp,
+                )
+            };
+            (file, comments, docs, problems)
+        }
     };
-    let file = workspace.add_file(new_file(workspace, text), candidate.root);
+    let file = workspace.add_file(file, candidate.root);
     workspace.reported[file] = candidate.reported;
     workspace.comments[file] = comments;
     for local in docs {
@@ -1093,6 +1127,34 @@ fn analyse_document(
         item,
         schema,
     }
+}
+
+/// The text of a file checked earlier, read again: `Lost::Changed` unless
+/// its bytes are still `stamp`. Decoded as when it was loaded, so that spans
+/// found then still hold.
+pub(crate) fn read_again(path: &Path, stamp: Stamp) -> Result<String, Lost> {
+    let unreadable = |e: std::io::Error| Lost::Unreadable(io_reason(&e));
+    // Check before opening: opening a FIFO would block.
+    let meta = fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(Lost::Unreadable("not a regular file".to_string()));
+    }
+    if meta.len() != stamp.len {
+        return Err(Lost::Changed);
+    }
+    let file = fs::File::open(path).map_err(unreadable)?;
+    let expected = usize::try_from(stamp.len).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
+    // One byte past the size: a file that grew since `metadata` differs.
+    file.take(stamp.len.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if Stamp::of(&bytes) != stamp {
+        return Err(Lost::Changed);
+    }
+    Ok(match decode(bytes) {
+        Decoded::Text(text) | Decoded::Invalid(text, _) => text,
+    })
 }
 
 enum ReadOutcome {

@@ -263,7 +263,7 @@ pub fn resolve(
         }
         Location::Span { .. } => (String::new(), None),
     };
-    let repo_path = format!("{}{}", workspace.repository_prefix, source.repo_relative);
+    let repo_path = format!("{}{}", workspace.repository_prefix, source.repo_relative());
     let fingerprint = fingerprint::of(&fingerprint::Key {
         rule: &finding.rule,
         repo_path: &repo_path,
@@ -282,8 +282,8 @@ pub fn resolve(
             let source = workspace.files.get(file)?;
             Some(ResolvedLabel {
                 file,
-                path: source.display.clone(),
-                repo_path: format!("{}{}", workspace.repository_prefix, source.repo_relative),
+                path: source.display().to_string(),
+                repo_path: format!("{}{}", workspace.repository_prefix, source.repo_relative()),
                 span,
                 start: source.line_col(span.start),
                 end: source.line_col(span.end),
@@ -297,7 +297,7 @@ pub fn resolve(
         message: finding.message,
         help: finding.help,
         file,
-        path: source.display.clone(),
+        path: source.display().to_string(),
         repo_path,
         span,
         start: source.line_col(span.start),

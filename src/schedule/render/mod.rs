@@ -86,7 +86,7 @@ impl<'a> View<'a> {
                     .workspace
                     .doc(rs.doc)
                     .and_then(|d| self.workspace.files.get(d.file))
-                    .map(|f| f.display.clone())
+                    .map(|f| f.display().to_string())
                     .unwrap_or_default();
                 let range = self.range(rs);
                 let unmatched = rs
