@@ -114,7 +114,13 @@ impl Combined {
                 }
             }
             combined.checked.extend(checked_files(&outcome.workspace));
-            combined.files.append(&mut outcome.workspace.files);
+            if combined.files.is_empty() {
+                // Moved, not copied: `append` would copy a large table and
+                // leave its old buffer to the `forget` below.
+                combined.files = std::mem::take(&mut outcome.workspace.files);
+            } else {
+                combined.files.append(&mut outcome.workspace.files);
+            }
             for mut finding in std::mem::take(&mut outcome.findings) {
                 finding.file += offset;
                 for label in &mut finding.labels {

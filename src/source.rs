@@ -70,6 +70,26 @@ enum Name {
     Own(Box<str>),
 }
 
+/// A path string of a file, as given to [`SourceFile`]: a tail of its path
+/// from a byte offset, or a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathName {
+    Tail(usize),
+    Text(String),
+}
+
+impl From<String> for PathName {
+    fn from(text: String) -> Self {
+        PathName::Text(text)
+    }
+}
+
+impl From<&str> for PathName {
+    fn from(text: &str) -> Self {
+        PathName::Text(text.to_string())
+    }
+}
+
 /// The size and a hash of the bytes of a file as it was checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Stamp {
@@ -168,8 +188,8 @@ impl SourceFile {
     /// A file whose text is kept in memory.
     pub fn new(
         path: PathBuf,
-        display: String,
-        repo_relative: String,
+        display: impl Into<PathName>,
+        repo_relative: impl Into<PathName>,
         kind: FileKind,
         text: String,
     ) -> Self {
@@ -183,21 +203,30 @@ impl SourceFile {
     /// must then still be `stamp`.
     pub fn on_disk(
         path: PathBuf,
-        display: String,
-        repo_relative: String,
+        display: impl Into<PathName>,
+        repo_relative: impl Into<PathName>,
         kind: FileKind,
         stamp: Stamp,
     ) -> Self {
         let path = path.into_boxed_path();
         let whole = path.to_str().unwrap_or("");
-        let name = |text: String| match whole.strip_suffix(text.as_str()) {
-            Some(head) if !text.is_empty() && (head.is_empty() || head.ends_with('/')) => {
-                u32::try_from(head.len()).map_or_else(|_| Name::Own(text.into()), Name::Suffix)
+        let name = |name: PathName| {
+            let text = match name {
+                PathName::Tail(at) => match (whole.get(at..), u32::try_from(at)) {
+                    (Some(_), Ok(at)) => return Name::Suffix(at),
+                    (tail, _) => tail.unwrap_or("").to_string(),
+                },
+                PathName::Text(text) => text,
+            };
+            match whole.strip_suffix(text.as_str()) {
+                Some(head) if !text.is_empty() && (head.is_empty() || head.ends_with('/')) => {
+                    u32::try_from(head.len()).map_or_else(|_| Name::Own(text.into()), Name::Suffix)
+                }
+                _ => Name::Own(text.into_boxed_str()),
             }
-            _ => Name::Own(text.into_boxed_str()),
         };
-        let display = name(display);
-        let repo_relative = name(repo_relative);
+        let display = name(display.into());
+        let repo_relative = name(repo_relative.into());
         SourceFile {
             path,
             display,
@@ -392,8 +421,8 @@ mod tests {
     fn file(text: &str) -> SourceFile {
         SourceFile::new(
             "f".into(),
-            "f".into(),
-            "f".into(),
+            "f".to_string(),
+            "f".to_string(),
             FileKind::Yaml,
             text.into(),
         )
@@ -512,6 +541,28 @@ mod tests {
                 character: 4
             }
         );
+    }
+
+    /// Report paths that are tails of the file's path are stored as such,
+    /// and read back the same either way.
+    #[test]
+    fn names_are_tails_of_the_path_or_their_own() {
+        let path = PathBuf::from("/repo/teams/a.yaml");
+        let f = SourceFile::on_disk(
+            path.clone(),
+            PathName::Tail(6),
+            "teams/a.yaml".to_string(),
+            FileKind::Yaml,
+            Stamp::default(),
+        );
+        assert_eq!(
+            (f.display(), f.repo_relative()),
+            ("teams/a.yaml", "teams/a.yaml")
+        );
+        assert!(matches!(f.display, Name::Suffix(6)) && matches!(f.repo_relative, Name::Suffix(6)));
+        let f = SourceFile::new(path, "../a.yaml", "s/a.yaml", FileKind::Yaml, String::new());
+        assert_eq!((f.display(), f.repo_relative()), ("../a.yaml", "s/a.yaml"));
+        assert_eq!(f.path(), Path::new("/repo/teams/a.yaml"));
     }
 
     #[test]

@@ -63,6 +63,14 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Room for `more` files in every per-file table, exactly.
+    pub fn reserve_files(&mut self, more: usize) {
+        self.files.reserve_exact(more);
+        self.comments.reserve_exact(more);
+        self.file_roots.reserve_exact(more);
+        self.reported.reserve_exact(more);
+    }
+
     pub fn add_file(&mut self, file: SourceFile, root: usize) -> FileId {
         self.files.push(file);
         self.comments.push(Vec::new());
