@@ -272,8 +272,10 @@ pub struct Pipeline {
     pub sla: Option<Sla>,
     #[serde(default, deserialize_with = "lenient")]
     pub escalation: Option<Escalation>,
+    /// Boxed: most pipelines have none, and inline it would make every
+    /// pipeline a third larger.
     #[serde(default, deserialize_with = "lenient")]
-    pub raci: Option<Raci>,
+    pub raci: Option<Box<Raci>>,
 }
 
 /// A malformed owner reference fails the pipeline, as a wrongly typed owner

@@ -92,7 +92,7 @@ impl<'de> Deserialize<'de> for Reference {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefEntry {
     /// `None` when the field is a single string.
-    pub index: Option<usize>,
+    pub index: Option<u32>,
     pub reference: Reference,
 }
 
@@ -109,16 +109,27 @@ impl RefEntry {
 /// A field that takes a reference or a list of references.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RefField {
-    pub entries: Vec<RefEntry>,
+    /// The first reference, inline: most fields hold exactly one, and a
+    /// pipeline's owners are most of a large model's allocations otherwise.
+    first: Option<RefEntry>,
+    /// The references after the first, in order.
+    rest: Vec<RefEntry>,
 }
 
 impl RefField {
     pub fn iter(&self) -> impl Iterator<Item = &RefEntry> {
-        self.entries.iter()
+        self.first.iter().chain(&self.rest)
     }
 
     pub fn first(&self) -> Option<&Reference> {
-        self.entries.first().map(|e| &e.reference)
+        self.first.as_ref().map(|e| &e.reference)
+    }
+
+    fn push(&mut self, entry: RefEntry) {
+        match self.first {
+            None => self.first = Some(entry),
+            Some(_) => self.rest.push(entry),
+        }
     }
 }
 
@@ -131,25 +142,29 @@ impl<'de> Deserialize<'de> for RefField {
             Value::String(text) => {
                 let reference = Reference::parse(&text).ok_or_else(|| bad(&text))?;
                 Ok(RefField {
-                    entries: vec![RefEntry {
+                    first: Some(RefEntry {
                         index: None,
                         reference,
-                    }],
+                    }),
+                    rest: Vec::new(),
                 })
             }
             Value::Array(items) => {
-                let mut entries = Vec::with_capacity(items.len());
+                let mut field = RefField {
+                    first: None,
+                    rest: Vec::with_capacity(items.len().saturating_sub(1)),
+                };
                 for (i, item) in items.iter().enumerate() {
                     let text = item
                         .as_str()
                         .ok_or_else(|| serde::de::Error::custom("a reference is a string"))?;
                     let reference = Reference::parse(text).ok_or_else(|| bad(text))?;
-                    entries.push(RefEntry {
-                        index: Some(i),
+                    field.push(RefEntry {
+                        index: Some(u32::try_from(i).map_err(serde::de::Error::custom)?),
                         reference,
                     });
                 }
-                Ok(RefField { entries })
+                Ok(field)
             }
             _ => Err(serde::de::Error::custom(
                 "expected a reference or a list of references",
@@ -188,13 +203,12 @@ mod tests {
     #[test]
     fn a_field_remembers_whether_it_was_a_list() {
         let one: RefField = serde_json::from_value(serde_json::json!("team:a")).expect("one");
-        assert_eq!(one.entries[0].pointer("/owners/primary"), "/owners/primary");
+        let first = one.iter().next().expect("one entry");
+        assert_eq!(first.pointer("/owners/primary"), "/owners/primary");
         let list: RefField =
             serde_json::from_value(serde_json::json!(["a", "team:b/c"])).expect("list");
-        assert_eq!(
-            list.entries[1].pointer("/owners/primary"),
-            "/owners/primary/1"
-        );
+        let pointers: Vec<String> = list.iter().map(|e| e.pointer("/owners/primary")).collect();
+        assert_eq!(pointers, ["/owners/primary/0", "/owners/primary/1"]);
         assert!(serde_json::from_value::<RefField>(serde_json::json!(["a", 3])).is_err());
         assert!(serde_json::from_value::<RefField>(serde_json::json!({"a": 1})).is_err());
         assert!(serde_json::from_value::<RefField>(serde_json::json!("team:")).is_err());
