@@ -375,7 +375,13 @@ pub fn analyse_with(
     timer.lap("model");
     let schedule = schedule::build(&model);
     timer.lap("schedule");
-    let runbooks = runbooks(&workspace, &model);
+    // What a runbook created by a fix holds: the sections the policy requires.
+    let required = policy
+        .setting("runbook-sections")
+        .and_then(|s| s.params.get("required"))
+        .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
+        .unwrap_or_default();
+    let runbooks = runbooks(&workspace, &model).requiring(required);
     timer.lap("runbooks");
     Ok(Loaded {
         workspace,
@@ -481,14 +487,7 @@ fn check_loaded(
     options: &CheckOptions,
     base: Option<&Loaded>,
 ) -> Result<Outcome, CheckError> {
-    let timer = Timings::start();
-    let context = Context {
-        base,
-        ..loaded.context(options.today)
-    };
-    let mut findings = run_rules(&context, &loaded.policy);
-    findings.extend(run_custom_rules(&loaded.workspace, &loaded.policy));
-    timer.lap("rules");
+    let (resolved, summary) = judge_with(&loaded, options.today, base);
     let Loaded {
         workspace,
         policy,
@@ -497,8 +496,6 @@ fn check_loaded(
         schedule,
         ..
     } = loaded;
-    let (resolved, summary) = finish(&workspace, &policy, findings);
-    timer.lap("report");
     Ok(Outcome {
         workspace,
         model,
@@ -509,6 +506,31 @@ fn check_loaded(
         judged,
         base: None,
     })
+}
+
+/// The findings of a loaded workspace, as `steward check` reports them
+/// (suppressions applied, sorted), and their counts.
+pub fn judge(loaded: &Loaded, today: NaiveDate) -> (Vec<ResolvedFinding>, Summary) {
+    judge_with(loaded, today, None)
+}
+
+/// [`judge`] with the workspace at a base revision (`--base`).
+pub fn judge_with(
+    loaded: &Loaded,
+    today: NaiveDate,
+    base: Option<&Loaded>,
+) -> (Vec<ResolvedFinding>, Summary) {
+    let timer = Timings::start();
+    let context = Context {
+        base,
+        ..loaded.context(today)
+    };
+    let mut findings = run_rules(&context, &loaded.policy);
+    findings.extend(run_custom_rules(&loaded.workspace, &loaded.policy));
+    timer.lap("rules");
+    let judged = finish(&loaded.workspace, &loaded.policy, findings);
+    timer.lap("report");
+    judged
 }
 
 pub fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {

@@ -14,6 +14,8 @@ use crate::check::{self, CheckError, CheckOptions};
 use crate::did_you_mean::did_you_mean;
 use crate::document::Kind;
 use crate::finding::Severity;
+use crate::fix;
+use crate::init;
 use crate::load::LoadOptions;
 use crate::plan;
 use crate::policy::Policy;
@@ -63,6 +65,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Plan a rotation that passes every rotation rule: print it, or --write it.
     Suggest(SuggestArgs),
+    /// Write a small commented workspace that passes `steward check`, to start from.
+    Init(InitArgs),
     /// Print the JSON Schema of a document kind (for editors), or list the kinds.
     Schema {
         /// Team, Pipeline, Rotation, Holidays or Policy.
@@ -186,6 +190,16 @@ pub struct CheckArgs {
     /// findings with --baseline FILE.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Apply the safe fixes, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Apply the unsafe fixes too (implies --fix, or widens --diff).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing; exit 1 when there
+    /// is something to fix.
+    #[arg(long, conflicts_with_all = ["format", "also_write", "write_baseline"])]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]
@@ -285,6 +299,30 @@ pub struct SuggestArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Example:
+  steward init data --team data-eng --members emily,john,priya,david --calendar us-federal
+
+Never overwrites: if any file it would write exists, it writes nothing (exit 2).")]
+pub struct InitArgs {
+    /// The directory to write the workspace in (created if missing).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// The team's id (lower-kebab-case).
+    #[arg(long, value_name = "ID")]
+    pub team: String,
+    /// The team's member ids, comma-separated: at least 4, the rotation's roster.
+    #[arg(long, value_name = "ID,ID,…", value_delimiter = ',', required = true)]
+    pub members: Vec<String>,
+    /// A builtin holiday calendar for the rotation (us-federal, us-major)
+    /// instead of a calendar of the team's own.
+    #[arg(long, value_name = "NAME")]
+    pub calendar: Option<String>,
+    /// The date "today": the rotation starts on its week's Monday [default: the local date].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Debug, Args)]
 #[command(
     after_help = "Editors start it and speak the Language Server Protocol over stdin and stdout; see the README, \"Editor integration\".\nExit status: 0 after the client's shutdown and exit, 1 when the client exits or goes away without shutdown."
 )]
@@ -301,7 +339,7 @@ pub struct RulesArgs {
     pub json: bool,
 }
 
-/// `0.1.0 (tzdb 2025b)`: the time zone database compiled in decides every handoff.
+/// `0.2.0 (tzdb 2025b)`: the time zone database compiled in decides every handoff.
 fn version_text() -> &'static str {
     static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     TEXT.get_or_init(|| {
@@ -349,6 +387,7 @@ pub fn main() -> ExitCode {
         Command::Schedule(args) => run_schedule(&args),
         Command::Diff(args) => run_diff(&args),
         Command::Suggest(args) => run_suggest(&args),
+        Command::Init(args) => run_init(args),
         Command::Schema { kind } => run_schema(kind.as_deref()),
         Command::Completions { shell } => run_completions(shell),
         Command::Man { command } => run_man(command.as_deref()),
@@ -409,6 +448,20 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     };
     if let Some(message) = colliding_outputs(args) {
         return fatal(&message);
+    }
+    if args.diff {
+        return match fix::run::diff(&options, args.unsafe_fixes, args.output.as_deref()) {
+            Ok(code) => code,
+            Err(message) => fatal(&message),
+        };
+    }
+    if args.fix || args.unsafe_fixes {
+        match fix::run::apply(&options, args.unsafe_fixes) {
+            Ok(notes) => eprint!("{notes}"),
+            Err(CheckError::Fatal(message)) => return fatal(&message),
+            // The check below reports the invalid policy.
+            Err(CheckError::InvalidPolicy(_)) => {}
+        }
     }
     let mut baseline = match args.baseline.as_deref().map(Baseline::read).transpose() {
         Ok(baseline) => baseline,
@@ -762,6 +815,10 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
             "steward: warning: {skipped} rotation document(s) are invalid and not shown; run `steward check` for details"
         );
     }
+    let findings = match args.format {
+        ScheduleFormat::Html => check::judge(&loaded, today).0,
+        _ => Vec::new(),
+    };
     let view = schedule_render::View {
         workspace: &loaded.workspace,
         model: &loaded.model,
@@ -770,6 +827,7 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
         to: args.to,
         today,
         zone: args.time_zone,
+        findings: &findings,
     };
     let text = schedule_render::render(&view, args.format);
     match &args.output {
@@ -839,6 +897,23 @@ pub fn run_suggest(args: &SuggestArgs) -> u8 {
         }
     }
     u8::from(!suggestion.passes())
+}
+
+/// Runs `init`: 0 written, 2 not (a bad flag or a file in the way).
+fn run_init(args: InitArgs) -> u8 {
+    let options = init::Options {
+        dir: args.dir,
+        team: args.team,
+        members: args.members,
+        calendar: args.calendar,
+        today: args
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+    };
+    match init::run(&options) {
+        Ok(text) => print(&text),
+        Err(message) => fatal(&message),
+    }
 }
 
 #[cfg(test)]

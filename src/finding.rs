@@ -7,6 +7,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::document::DocId;
+use crate::fix::Fix;
 use crate::source::{FileId, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -94,6 +95,9 @@ pub struct Finding {
     /// The person the finding is about, when it is about one: a suppression
     /// can be scoped to them (`ignore[rule(person)]`).
     pub subject: Option<String>,
+    /// What `check --fix` (or `--unsafe-fixes`) would change (boxed: most
+    /// findings have none, and findings are moved around a lot).
+    pub fix: Option<Box<Fix>>,
 }
 
 /// What a rule reports: a finding without rule id and severity, which the
@@ -107,6 +111,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// See [`Finding::subject`].
     pub subject: Option<String>,
+    /// See [`Finding::fix`].
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
@@ -118,6 +124,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             subject: None,
+            fix: None,
         }
     }
 
@@ -147,11 +154,20 @@ impl Diagnostic {
         self
     }
 
+    /// The fix `check --fix` applies (a safe one) or `--unsafe-fixes` does.
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(Box::new(fix));
+        self
+    }
+
     /// See [`Location::rebase`].
     pub fn rebase(mut self, file: FileId, doc_base: DocId) -> Self {
         self.location.rebase(file, doc_base);
         for label in &mut self.labels {
             label.location.rebase(file, doc_base);
+        }
+        if let Some(fix) = &mut self.fix {
+            fix.change.rebase(file, doc_base);
         }
         self
     }
@@ -166,6 +182,7 @@ impl Diagnostic {
             labels: self.labels,
             help: self.help,
             subject: self.subject,
+            fix: self.fix,
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::document::{DocId, Document, Kind};
 use crate::finding::{Diagnostic, Location};
 use crate::reference::{RefField, Reference};
 use crate::schedule::time::{self, Step};
+use crate::schedule::window::Window;
 
 /// A whole number of minutes, written `30m`, `24h`, `7d` or `2w`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -276,6 +277,101 @@ pub struct Pipeline {
     /// pipeline a third larger.
     #[serde(default, deserialize_with = "lenient")]
     pub raci: Option<Box<Raci>>,
+    /// When someone must be on call for it (§10); `None`: the default for
+    /// its audience (see [`Pipeline::on_call`]).
+    #[serde(default, rename = "on_call", deserialize_with = "lenient")]
+    pub on_call_written: Option<OnCall>,
+}
+
+impl Pipeline {
+    /// When the pipeline needs someone on call: as written, else `always`
+    /// for `audience: investors` and `none` otherwise (§10).
+    pub fn on_call(&self) -> OnCall {
+        match &self.on_call_written {
+            Some(written) => written.clone(),
+            None if self.audience == Audience::Investors => OnCall::Always,
+            None => OnCall::None,
+        }
+    }
+}
+
+/// A pipeline's `on_call` (§10): `none`, `always`, or a window with an
+/// optional zone (default: the zone of the covering rotation on call).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnCall {
+    None,
+    Always,
+    Window {
+        window: Window,
+        /// IANA name as written; an unknown one is a `schema` finding.
+        time_zone: Option<String>,
+    },
+}
+
+impl OnCall {
+    /// The window needed; `None` for `on_call: none`.
+    pub fn window(&self) -> Option<Window> {
+        match self {
+            OnCall::None => None,
+            OnCall::Always => Window::new(None, None, None).ok(),
+            OnCall::Window { window, .. } => Some(window.clone()),
+        }
+    }
+
+    /// The zone the window is read in, when given and known.
+    pub fn zone(&self) -> Option<time::Tz> {
+        match self {
+            OnCall::Window {
+                time_zone: Some(name),
+                ..
+            } => time::zone(name),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OnCall {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match Value::deserialize(deserializer)? {
+            Value::String(s) if s == "none" => Ok(OnCall::None),
+            Value::String(s) if s == "always" => Ok(OnCall::Always),
+            Value::Object(mut map) => {
+                let time_zone = match map.remove("time_zone") {
+                    None => None,
+                    Some(Value::String(name)) => Some(name),
+                    Some(_) => return Err(D::Error::custom("`time_zone` is not a string")),
+                };
+                let window = Window::deserialize(Value::Object(map)).map_err(D::Error::custom)?;
+                Ok(OnCall::Window { window, time_zone })
+            }
+            _ => Err(D::Error::custom(
+                "`on_call` is `none`, `always` or a window",
+            )),
+        }
+    }
+}
+
+/// `sla.report_due` (§10): the report is due at the end of that local day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportDue {
+    /// Every Sunday.
+    EndOfWeek,
+    /// The last day of every month.
+    EndOfMonth,
+    /// March 31, June 30, September 30 and December 31.
+    EndOfQuarter,
+}
+
+impl ReportDue {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportDue::EndOfWeek => "end-of-week",
+            ReportDue::EndOfMonth => "end-of-month",
+            ReportDue::EndOfQuarter => "end-of-quarter",
+        }
+    }
 }
 
 /// A malformed owner reference fails the pipeline, as a wrongly typed owner
@@ -308,6 +404,8 @@ pub struct Sla {
     pub alarm_after: Option<Duration>,
     #[serde(default, deserialize_with = "lenient")]
     pub resolve_within: Option<Duration>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub report_due: Option<ReportDue>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -342,19 +440,31 @@ pub struct Rotation {
     /// A meeting of this length ends at each handoff between different primaries.
     #[serde(default, deserialize_with = "lenient")]
     pub handoff_meeting: Option<Duration>,
+    /// When within a shift duty applies (§10); `None`: always. A malformed
+    /// window is a `schema` finding and leaves the rotation on call always.
+    #[serde(default, deserialize_with = "lenient")]
+    pub coverage: Option<Window>,
 }
 
 impl Rotation {
     /// Whether the rotation uses times of day (§9): a zone, a handoff time or
-    /// meeting, an elapsed shift length, or a start written as a date-time.
+    /// meeting, coverage `hours`, an elapsed shift length, or a start written
+    /// as a date-time.
     /// Without them it hands over at midnight UTC and reads as in 0.1.
     pub fn uses_time_of_day(&self) -> bool {
         self.time_zone.is_some()
             || self.handoff_time.is_some()
+            || self.coverage.as_ref().is_some_and(|w| w.hours().is_some())
             || self.handoff_meeting.is_some()
             || matches!(self.shift_length.step(), Some(Step::Minutes(_)))
             || self.shifts.iter().flatten().any(|s| s.start.time.is_some())
             || self.overrides.iter().any(|o| o.start.time.is_some())
+    }
+
+    /// Whether the rotation's `coverage` leaves any time out: without it,
+    /// every shift is duty all through.
+    pub fn has_window(&self) -> bool {
+        self.coverage.as_ref().is_some_and(|w| !w.is_always())
     }
 
     /// The rotation's zone; `None` when `time_zone` names no IANA zone.
@@ -403,7 +513,7 @@ pub struct HolidaySpec {
     pub nth: Option<i32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum WeekdayName {
     Mon,
@@ -587,7 +697,10 @@ pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
                     item: *team,
                 });
             }
-            Some(Item::Pipeline(item)) => model.pipelines.push(Entry { doc: id, item }),
+            Some(Item::Pipeline(item)) => {
+                check_pipeline(&mut model.problems, id, &item);
+                model.pipelines.push(Entry { doc: id, item });
+            }
             Some(Item::Rotation(item)) => {
                 check_rotation(&mut model.problems, id, &item);
                 model.rotations.push(Entry {
@@ -655,23 +768,65 @@ fn check_rotation(problems: &mut Vec<Diagnostic>, doc: DocId, rotation: &Rotatio
             );
         }
     }
+    if let Some(name) = &rotation.time_zone {
+        check_zone(
+            problems,
+            Location::node(doc, "/time_zone"),
+            name,
+            &format!("rotation `{}`", rotation.id),
+        );
+    }
+    if let Some(window) = &rotation.coverage {
+        check_window(problems, doc, "/coverage", window);
+    }
+}
+
+/// A `time_zone` that names no IANA zone, with the closest name.
+fn check_zone(problems: &mut Vec<Diagnostic>, at: Location, name: &str, whose: &str) {
     // An empty name is the schema's `minLength` finding already.
-    if let Some(name) = rotation.time_zone.as_ref().filter(|n| !n.is_empty()) {
-        if time::zone(name).is_none() {
-            let mut help = format!(
-                "a time zone is an IANA name such as `Europe/Berlin`, `America/Los_Angeles` or `UTC` (tz database {})",
-                time::TZDB_VERSION
-            );
-            if let Some(best) = time::closest_zone(name) {
-                help = format!("did you mean `{best}`? {help}");
-            }
-            problems.push(
-                Diagnostic::new(
-                    Location::node(doc, "/time_zone"),
-                    format!("unknown time zone `{name}` in rotation `{}`", rotation.id),
-                )
-                .label("not an IANA time zone")
-                .help(help),
+    if name.is_empty() || time::zone(name).is_some() {
+        return;
+    }
+    let mut help = format!(
+        "a time zone is an IANA name such as `Europe/Berlin`, `America/Los_Angeles` or `UTC` (tz database {})",
+        time::TZDB_VERSION
+    );
+    if let Some(best) = time::closest_zone(name) {
+        help = format!("did you mean `{best}`? {help}");
+    }
+    problems.push(
+        Diagnostic::new(at, format!("unknown time zone `{name}` in {whose}"))
+            .label("not an IANA time zone")
+            .help(help),
+    );
+}
+
+/// Hours with equal start and end (§14.14): neither nothing nor the whole
+/// day is what anyone means by them.
+fn check_window(problems: &mut Vec<Diagnostic>, doc: DocId, pointer: &str, window: &Window) {
+    if !window.has_empty_hours() {
+        return;
+    }
+    let text = window.spec.hours.as_deref().unwrap_or_default();
+    problems.push(
+        Diagnostic::new(
+            Location::node(doc, format!("{pointer}/hours")),
+            format!("`{}.hours`: `{text}` starts and ends at the same time", &pointer[1..]),
+        )
+        .label("empty or the whole day?")
+        .help("leave out `hours` for the whole day; otherwise end at another time, like `\"09:00-17:00\"` (`\"22:00-06:00\"` runs past midnight, `\"17:00-24:00\"` to midnight)"),
+    );
+}
+
+fn check_pipeline(problems: &mut Vec<Diagnostic>, doc: DocId, pipeline: &Pipeline) {
+    if let Some(OnCall::Window { window, time_zone }) = &pipeline.on_call_written {
+        check_window(problems, doc, "/on_call", window);
+        if let Some(name) = time_zone {
+            check_zone(
+                problems,
+                Location::node(doc, "/on_call/time_zone"),
+                name,
+                &format!("the `on_call` of pipeline `{}`", pipeline.id),
             );
         }
     }

@@ -86,6 +86,11 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 pub struct RunbookIndex {
     /// Per `model.pipelines` entry: `None` when it names no runbook.
     entries: Vec<Option<Result<Runbook, RunbookProblem>>>,
+    /// Per entry, the runbook's real path when it was read.
+    paths: Vec<Option<PathBuf>>,
+    /// The sections the active policy requires (`runbook-sections`): what a
+    /// runbook created by a fix holds.
+    required: Vec<String>,
 }
 
 impl RunbookIndex {
@@ -96,26 +101,125 @@ impl RunbookIndex {
     /// [`RunbookIndex::build`] with the runbooks read from `files` (a git
     /// revision for `--base`) instead of the disk.
     pub fn build_from(workspace: &Workspace, model: &Model, files: &dyn Files) -> RunbookIndex {
-        let entries = model
+        let read: Vec<(Option<_>, Option<PathBuf>)> = model
             .pipelines
             .par_iter()
             .map(|p| {
-                let path = p.item.runbook.as_ref()?;
-                Some(
-                    resolve_in(workspace, p.doc, path, files).and_then(|resolved| {
-                        let text = files.read(&resolved)?;
-                        Ok(Runbook::new(&headings(&text)))
-                    }),
-                )
+                let Some(path) = p.item.runbook.as_ref() else {
+                    return (None, None);
+                };
+                let mut real = None;
+                let entry = resolve_in(workspace, p.doc, path, files).and_then(|resolved| {
+                    let text = files.read(&resolved)?;
+                    real = Some(resolved);
+                    Ok(Runbook::new(&headings(&text)))
+                });
+                (Some(entry), real)
             })
             .collect();
-        RunbookIndex { entries }
+        let (entries, paths) = read.into_iter().unzip();
+        RunbookIndex {
+            entries,
+            paths,
+            required: Vec::new(),
+        }
+    }
+
+    /// Sets the sections the active policy requires.
+    pub fn requiring(mut self, sections: Vec<String>) -> RunbookIndex {
+        self.required = sections;
+        self
     }
 
     /// The runbook of the pipeline at `index` in `model.pipelines`.
     pub fn get(&self, index: usize) -> Option<&Result<Runbook, RunbookProblem>> {
         self.entries.get(index)?.as_ref()
     }
+
+    /// The real path of the runbook of the pipeline at `index`, when it was read.
+    pub fn path(&self, index: usize) -> Option<&Path> {
+        self.paths.get(index)?.as_deref()
+    }
+
+    /// The sections a new runbook needs: the policy's, else the default ones.
+    pub fn required_sections(&self) -> Vec<String> {
+        if self.required.is_empty() {
+            DEFAULT_SECTIONS.iter().map(|s| s.to_string()).collect()
+        } else {
+            self.required.clone()
+        }
+    }
+}
+
+/// The sections of the builtin default policy (`policies/default.yaml`).
+pub const DEFAULT_SECTIONS: [&str; 5] =
+    ["overview", "metrics", "common issues", "sla", "escalation"];
+
+/// A section name as a heading: "common issues" -> "Common issues"; short
+/// names are acronyms: "sla" -> "SLA".
+pub fn section_heading(name: &str) -> String {
+    if name.chars().count() <= 3 {
+        return name.to_uppercase();
+    }
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The line under a section heading written by a fix or `steward init`:
+/// what the section should answer, to be replaced by the answer.
+pub fn section_placeholder(name: &str) -> &'static str {
+    match words(name).collect::<Vec<_>>().join(" ").as_str() {
+        "overview" => "TODO: what the pipeline produces, for whom, and from which sources.",
+        "metrics" => "TODO: the metrics it computes and the signals that show it is healthy.",
+        "common issues" => "TODO: the ways it fails and how to fix each.",
+        "sla" => "TODO: when the data is due and how fast problems must be resolved.",
+        "escalation" => "TODO: who takes over after whom, and where to notify.",
+        _ => "TODO: write this section.",
+    }
+}
+
+/// Markdown for one section: its heading at `level` and its placeholder.
+pub fn section_text(name: &str, level: usize, newline: &str) -> String {
+    format!(
+        "{} {}{newline}{newline}{}{newline}",
+        "#".repeat(level.clamp(1, 6)),
+        section_heading(name),
+        section_placeholder(name)
+    )
+}
+
+/// A new runbook: a title and a section for each of `sections`.
+pub fn template(title: &str, sections: &[String]) -> String {
+    let mut out = format!(
+        "# Runbook: {title}\n\n<!-- A heading for each section the policy requires \
+         (`steward explain runbook-sections`).\n     Replace each TODO with the answer. -->\n"
+    );
+    for section in sections {
+        out.push('\n');
+        out.push_str(&section_text(section, 2, "\n"));
+    }
+    out
+}
+
+/// The heading level new sections of `markdown` get: that of its last
+/// heading below the title, else 2.
+pub fn section_level(markdown: &str) -> usize {
+    let markdown = markdown.strip_prefix('\u{feff}').unwrap_or(markdown);
+    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    let mut level = 2;
+    for event in Parser::new_ext(markdown, options) {
+        if let Event::Start(Tag::Heading { level: l, .. }) = event {
+            let l = l as usize;
+            if l > 1 {
+                level = l;
+            }
+        }
+    }
+    level
 }
 
 /// Runbooks larger than this are read only up to it.
@@ -140,6 +244,8 @@ pub enum RunbookProblem {
         root: String,
     },
     Missing {
+        /// Where the file was looked for (absolute).
+        path: PathBuf,
         resolved: String,
         /// The same path taken from the root, when a file is there: what
         /// the author most likely meant, relative to the YAML file.
@@ -286,6 +392,7 @@ pub fn resolve_in(
     files: &dyn Files,
 ) -> Result<PathBuf, RunbookProblem> {
     let document = workspace.doc(doc).ok_or(RunbookProblem::Missing {
+        path: PathBuf::from(runbook),
         resolved: runbook.to_string(),
         from_yaml_file: None,
     })?;
@@ -338,6 +445,7 @@ pub fn resolve_in(
         Ok(path) => path,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(RunbookProblem::Missing {
+                path: joined.clone(),
                 resolved: display,
                 from_yaml_file: from_root(&root, &yaml_dir, candidate, files),
             })

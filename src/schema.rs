@@ -7,8 +7,9 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
-use crate::did_you_mean::did_you_mean;
+use crate::did_you_mean::{did_you_mean, only_close};
 use crate::finding::{Diagnostic, Location};
+use crate::fix::{Change, Fix};
 use crate::load::yaml::escape_pointer_token;
 use crate::reference;
 use crate::workspace::{DocId, Kind, Workspace};
@@ -197,6 +198,19 @@ fn describe_error(
                 .and_then(Value::as_str);
             for key in unexpected {
                 let key_pointer = format!("{pointer}/{}", escape_pointer_token(key));
+                // Unsafe: the only close allowed key is likely what was meant.
+                let rename = only_close(key, allowed.iter().map(String::as_str))
+                    .filter(|best| instance.get(*best).is_none())
+                    .map(|best| {
+                        Fix::unsafe_(
+                            format!("rename `{key}` to `{best}`"),
+                            Change::RenameKey {
+                                doc: id,
+                                pointer: key_pointer.clone(),
+                                to: best.to_string(),
+                            },
+                        )
+                    });
                 let d = match noun {
                     Some(noun) => {
                         let mut help = format!("run `steward {noun}s` for the list");
@@ -217,7 +231,10 @@ fn describe_error(
                     .label("not allowed here")
                     .help(unknown_key_help(key, &allowed)),
                 };
-                out.push(d);
+                out.push(match rename {
+                    Some(fix) => d.fix(fix),
+                    None => d,
+                });
             }
             return;
         }
@@ -437,6 +454,11 @@ fn pattern_explanation(pattern: &str, field: &str, found: &str) -> (String, Stri
             format!("{field}: `{found}` is not a date or a local date-time"),
             "write a date like `2026-01-05` (the rotation's handoff time that day) or a local date-time like `2026-01-05T09:00`"
                 .to_string(),
+        )
+    } else if pattern.ends_with("|24:00)$") {
+        (
+            format!("{field}: `{found}` is not a range of hours"),
+            "write local times as \"HH:MM-HH:MM\" in quotes, like `\"09:00-17:00\"`; `\"22:00-06:00\"` runs past midnight, `\"17:00-24:00\"` ends at midnight".to_string(),
         )
     } else if pattern.ends_with("):[0-5][0-9]$") {
         (

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::{Diagnostic, Finding, Location, Severity};
+use crate::fix::{Change, Fix, Removal};
 use crate::load::yaml::Comment;
 use crate::rules::on_call::list;
 use crate::source::{FileId, Span};
@@ -52,6 +53,11 @@ pub struct Suppression {
     pub alone: bool,
     pub entries: Vec<Entry>,
     pub reason: Option<String>,
+    /// The items of the `ignore[…]` list as written (`a`, `b(x, y)`), with
+    /// their spans in the file; empty when they could not be located.
+    pub items: Vec<(Span, String)>,
+    /// Per entry, the index of the item it was written in.
+    pub item_of: Vec<usize>,
 }
 
 impl Suppression {
@@ -66,8 +72,16 @@ impl Suppression {
     }
 }
 
-/// Splits at commas outside parentheses.
-fn split_top_level(text: &str) -> Vec<&str> {
+/// One item of an `ignore[…]` list: where it is in the comment's text and
+/// the entries it holds (`b(x, y)` holds two).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub range: std::ops::Range<usize>,
+    pub entries: Vec<Entry>,
+}
+
+/// Splits at commas outside parentheses, with each part's offset.
+fn split_top_level(text: &str) -> Vec<(usize, &str)> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
@@ -76,13 +90,13 @@ fn split_top_level(text: &str) -> Vec<&str> {
             '(' => depth += 1,
             ')' => depth = depth.saturating_sub(1),
             ',' if depth == 0 => {
-                parts.push(&text[start..i]);
+                parts.push((start, &text[start..i]));
                 start = i + 1;
             }
             _ => {}
         }
     }
-    parts.push(&text[start..]);
+    parts.push((start, &text[start..]));
     parts
 }
 
@@ -119,20 +133,35 @@ fn parse_entry(item: &str, out: &mut Vec<Entry>) {
 
 /// Parses `steward: ignore[a, b(person)] reason` from a comment's text (after `#`).
 pub fn parse_comment(text: &str) -> Option<(Vec<Entry>, Option<String>)> {
+    let (items, reason) = parse_items(text)?;
+    Some((items.into_iter().flat_map(|i| i.entries).collect(), reason))
+}
+
+/// [`parse_comment`], item by item, with each item's place in `text`.
+pub fn parse_items(text: &str) -> Option<(Vec<Item>, Option<String>)> {
     let rest = text.trim_start().strip_prefix("steward:")?.trim_start();
     let rest = rest.strip_prefix("ignore")?.trim_start();
     let rest = rest.strip_prefix('[')?;
     let (inside, after) = rest.split_once(']')?;
-    let mut entries = Vec::new();
-    for item in split_top_level(inside) {
-        let item = item.trim();
-        if !item.is_empty() {
-            parse_entry(item, &mut entries);
+    // `inside` is a suffix of `text` minus the suffix after it.
+    let base = text.len() - rest.len();
+    let mut items = Vec::new();
+    for (offset, item) in split_top_level(inside) {
+        let trimmed = item.trim();
+        if trimmed.is_empty() {
+            continue;
         }
+        let start = base + offset + (item.len() - item.trim_start().len());
+        let mut entries = Vec::new();
+        parse_entry(trimmed, &mut entries);
+        items.push(Item {
+            range: start..start + trimmed.len(),
+            entries,
+        });
     }
     let reason = after.trim();
     let reason = (!reason.is_empty()).then(|| reason.to_string());
-    Some((entries, reason))
+    Some((items, reason))
 }
 
 /// Finds the suppression comments of one file (placed while it was parsed:
@@ -140,10 +169,23 @@ pub fn parse_comment(text: &str) -> Option<(Vec<Entry>, Option<String>)> {
 pub fn collect(file_id: FileId, comments: &[Comment]) -> Vec<Suppression> {
     let mut out = Vec::new();
     for comment in comments {
-        let Some((entries, reason)) = parse_comment(&comment.text) else {
+        let Some((parsed, reason)) = parse_items(&comment.text) else {
             continue;
         };
         let alone = comment.alone;
+        // Item spans in the file, when the comment's text is its source after `#`.
+        let text_start = comment.span.start + 1;
+        let mut entries = Vec::new();
+        let mut items = Vec::new();
+        let mut item_of = Vec::new();
+        for (index, item) in parsed.into_iter().enumerate() {
+            if comment.verbatim {
+                let span = Span::new(text_start + item.range.start, text_start + item.range.end);
+                items.push((span, comment.text[item.range.clone()].to_string()));
+            }
+            item_of.extend(std::iter::repeat_n(index, item.entries.len()));
+            entries.extend(item.entries);
+        }
         out.push(Suppression {
             file: file_id,
             span: comment.span,
@@ -155,6 +197,8 @@ pub fn collect(file_id: FileId, comments: &[Comment]) -> Vec<Suppression> {
             alone,
             entries,
             reason,
+            items,
+            item_of,
         });
     }
     out
@@ -175,6 +219,56 @@ struct Usage {
     /// Subjects (`None`: no subject) of findings of the entry's rule on its
     /// line that a scoped entry did not match, for the `unused-ignore` help.
     missed: BTreeSet<Option<String>>,
+}
+
+/// The safe fix of an unused entry: its item goes (with a separator), or
+/// the item keeps only the people it is used for, or, when nothing in the
+/// comment suppresses anything, the whole comment goes.
+fn removal(s: &Suppression, usage: &[Usage], entry: usize) -> Option<Fix> {
+    let item = *s.item_of.get(entry)?;
+    let (_, written) = s.items.get(item)?;
+    let used = |i: usize| usage.get(i).is_some_and(|u| u.used);
+    let entries_of = |item: usize| {
+        s.item_of
+            .iter()
+            .enumerate()
+            .filter(move |(_, of)| **of == item)
+            .map(|(i, _)| i)
+    };
+    let unused: Vec<usize> = (0..s.items.len())
+        .filter(|&i| entries_of(i).all(|e| !used(e)))
+        .collect();
+    let change = |removal| Change::RemoveSuppression {
+        file: s.file,
+        comment: s.span,
+        removal,
+    };
+    if unused.len() == s.items.len() {
+        return Some(Fix::safe(
+            "remove the suppression comment",
+            change(Removal::Comment),
+        ));
+    }
+    if unused.contains(&item) {
+        return Some(Fix::safe(
+            format!("remove `{written}` from the suppression"),
+            change(Removal::Item {
+                index: item,
+                unused,
+            }),
+        ));
+    }
+    // A scoped item used for some of its people keeps those.
+    let rule = &s.entries.get(entry)?.rule;
+    let kept: Vec<&str> = entries_of(item)
+        .filter(|&e| used(e))
+        .filter_map(|e| s.entries.get(e)?.subject.as_deref())
+        .collect();
+    let text = format!("{rule}({})", kept.join(", "));
+    Some(Fix::safe(
+        format!("write `{text}` instead of `{written}`"),
+        change(Removal::Rewrite { index: item, text }),
+    ))
 }
 
 /// Tracks which suppressions were used while findings are matched.
@@ -329,14 +423,23 @@ impl Suppressions {
                 out.push(
                     Diagnostic::new(location.clone(), "suppression names no rule")
                         .label("empty `ignore[]`")
-                        .help("name the rules to suppress: `# steward: ignore[rule-id] reason`"),
+                        .help("name the rules to suppress: `# steward: ignore[rule-id] reason`")
+                        .fix(Fix::safe(
+                            "remove the suppression comment",
+                            Change::RemoveSuppression {
+                                file: s.file,
+                                comment: s.span,
+                                removal: Removal::Comment,
+                            },
+                        )),
                 );
                 continue;
             }
-            for (entry, u) in s.entries.iter().zip(usage) {
+            for (index, (entry, u)) in s.entries.iter().zip(usage).enumerate() {
                 if u.used {
                     continue;
                 }
+                let fix = removal(s, usage, index);
                 let rule = &entry.rule;
                 let written = entry.display();
                 let remove = format!("remove `{written}` from this comment");
@@ -392,11 +495,13 @@ impl Suppressions {
                         remove,
                     )
                 };
-                out.push(
-                    Diagnostic::new(location.clone(), message)
-                        .label("suppresses nothing")
-                        .help(help),
-                );
+                let mut d = Diagnostic::new(location.clone(), message)
+                    .label("suppresses nothing")
+                    .help(help);
+                if let Some(fix) = fix {
+                    d = d.fix(fix);
+                }
+                out.push(d);
             }
         }
         out

@@ -20,11 +20,14 @@ actions/checkout does on a pull request: a shallow clone (one commit) of an
 "origin" repository holding the base commit and the change, so the action
 has to fetch the base itself.
 
-The one `uses:` step, actions/cache, is simulated: with STEWARD_ACTION_BIN set
+The `uses:` steps are simulated. actions/upload-artifact records the
+uploaded files. actions/cache: with STEWARD_ACTION_BIN set
 to a built steward binary it is a cache hit (the binary is placed at the cached
 path, and the real install step then takes its "cached build" branch);
 without it, it is a miss and the install step runs the real
 `cargo install --locked --path "$GITHUB_ACTION_PATH"` (a release build: slow).
+actions/upload-artifact: the file at `path` (relative to the workspace) must
+exist; it is recorded under the artifact's `name`.
 
 Usage: python3 tests/action_harness.py   (from anywhere; needs PyYAML)
 Prints one line per scenario and closes with `N passed, N failed`.
@@ -111,6 +114,7 @@ class Runner:
         self.stdout = ""
         self.stderr = ""
         self.event = event or {"name": "push"}
+        self.artifacts = {}
 
     # ------------------------------------------------------------ expressions
 
@@ -182,10 +186,31 @@ class Runner:
             env["PATH"] = os.pathsep.join(self.path_additions[::-1] + [env.get("PATH", "")])
         return env
 
-    def simulate_cache(self, step):
+    def simulate_uses(self, step):
         uses = step["uses"]
-        if not uses.startswith("actions/cache@"):
-            raise HarnessError(f"the harness cannot simulate `uses: {uses}`")
+        if uses.startswith("actions/cache@"):
+            return self.simulate_cache(step)
+        if uses.startswith("actions/upload-artifact@"):
+            return self.simulate_upload(step)
+        raise HarnessError(f"the harness cannot simulate `uses: {uses}`")
+
+    def simulate_upload(self, step):
+        known = {"name", "path", "if-no-files-found"}
+        given = step.get("with", {})
+        if set(given) - known:
+            raise HarnessError(f"upload-artifact inputs the harness does not know: {sorted(set(given) - known)}")
+        name = self.substitute(given.get("name", "artifact"))
+        path = self.substitute(given.get("path", ""))
+        full = os.path.join(self.workspace, path)
+        if not path or not os.path.isfile(full):
+            if self.substitute(given.get("if-no-files-found", "warn")) == "error":
+                raise HarnessError(f"upload-artifact: no file at `{path}`")
+        else:
+            with open(full, encoding="utf-8") as f:
+                self.artifacts[name] = (path, f.read())
+        return {"artifact-id": str(len(self.artifacts))}
+
+    def simulate_cache(self, step):
         path = self.substitute(step.get("with", {}).get("path", ""))
         self.substitute(step.get("with", {}).get("key", ""))
         if not path:
@@ -202,7 +227,7 @@ class Runner:
             self.steps[name] = {"outputs": {}, "skipped": True}
             return 0
         if "uses" in step:
-            self.steps[name] = {"outputs": self.simulate_cache(step)}
+            self.steps[name] = {"outputs": self.simulate_uses(step)}
             return 0
         if step.get("shell") != "bash":
             raise HarnessError(f"step {name}: only `shell: bash` is simulated")
@@ -252,16 +277,18 @@ class Runner:
         }
         with open(self.summary, encoding="utf-8") as f:
             summary = f.read()
-        return Result(status, self.stdout, self.stderr, summary, outputs)
+        return Result(status, self.stdout, self.stderr, summary, outputs, self.artifacts)
 
 
 class Result:
-    def __init__(self, status, stdout, stderr, summary, outputs):
+    def __init__(self, status, stdout, stderr, summary, outputs, artifacts):
         self.status = status
         self.stdout = stdout
         self.stderr = stderr
         self.summary = summary
         self.outputs = outputs
+        # name -> (path, text) of each uploaded artifact
+        self.artifacts = artifacts
 
     def annotations(self):
         return [l for l in self.stdout.splitlines() if l.startswith(("::error ", "::warning "))]
@@ -270,6 +297,7 @@ class Result:
         return (
             f"exit {self.status}\n--- stdout\n{self.stdout}--- stderr\n{self.stderr}"
             f"--- summary\n{self.summary}--- outputs\n{self.outputs}\n"
+            f"--- artifacts\n{sorted(self.artifacts)}\n"
         )
 
 
@@ -438,6 +466,7 @@ def scenario_clean(env):
     expect(r.outputs["findings"] == "0", "findings=0", r)
     expect(r.outputs["errors"] == "0" and r.outputs["warnings"] == "0", "counts", r)
     expect(r.outputs["sarif"] == "", "no sarif output without the input", r)
+    expect(r.outputs["schedule-page"] == "" and r.artifacts == {}, "no schedule page without the input", r)
 
 
 def scenario_broken(env):
@@ -502,6 +531,28 @@ def scenario_policy(env):
     )
     expect(r.status == 0, "the policy input turns the rule off", r)
     expect(r.outputs["findings"] == "0", "no findings", r)
+
+
+def scenario_schedule_page(env):
+    r = run_action({"paths": "acme", "schedule-page": "reports/schedule.html"}, env.prebuilt, env.temp)
+    expect(r.status == 0, "the clean example passes with a page", r)
+    expect(r.outputs["schedule-page"] == "reports/schedule.html", "the output names the page", r)
+    expect(list(r.artifacts) == ["steward-schedule-page"], "the page is uploaded as an artifact", r)
+    path, page = r.artifacts["steward-schedule-page"]
+    expect(path == "reports/schedule.html", "the artifact is the page, its directory created", r)
+    expect(page.startswith("<!DOCTYPE html>\n") and "Data pipelines on-call" in page, "the page", r)
+    expect(r.outputs["findings"] == "0", "the check ran too", r)
+    # Findings fail the check, not the page: it is written and uploaded first.
+    broken = run_action({"paths": "broken", "schedule-page": "schedule.html"}, env.prebuilt, env.temp)
+    expect(broken.status == 1, "findings still fail the step", broken)
+    expect("steward-schedule-page" in broken.artifacts, "the page of a broken workspace is uploaded", broken)
+    expect('class="finding error"' in broken.artifacts["steward-schedule-page"][1], "with its findings", broken)
+    # A page steward cannot write is a warning, and the check still runs.
+    bad = run_action({"paths": "acme", "schedule-page": "acme/team.yaml/page.html"}, env.prebuilt, env.temp)
+    expect(bad.status == 0, "a page that cannot be written does not fail the check", bad)
+    expect("::warning title=steward::the schedule page was not written" in bad.stdout, "it warns", bad)
+    expect(bad.artifacts == {} and bad.outputs["schedule-page"] == "", "and uploads nothing", bad)
+    expect(bad.outputs["findings"] == "0", "the check ran", bad)
 
 
 def summary_line(result):
@@ -672,6 +723,7 @@ SCENARIOS = [
     ("strict input", scenario_strict),
     ("policy input", scenario_policy),
     ("several paths", scenario_several_paths),
+    ("schedule-page input: written and uploaded", scenario_schedule_page),
     ("exit status 2 is passed on", scenario_cannot_run),
     ("path inputs are not globbed", scenario_no_glob_expansion),
     ("pull request: base fetched, diff in the summary, schedule-change annotations", scenario_pull_request),

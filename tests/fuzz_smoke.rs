@@ -61,6 +61,10 @@ fn check(files: Vec<Vec<u8>>) {
         ] {
             steward::report::render(format, &report, &render, &mut sink).expect("render");
         }
+        // Every fix is planned too (edits, re-parse, diff; nothing is written).
+        let plan = steward::fix::run::plan(std::slice::from_ref(&outcome), true);
+        let _ = plan.diff();
+        let _ = plan.summary(false);
     }
 }
 

@@ -453,3 +453,51 @@ roster: [a, b, c, d]
         "{capped:?}"
     );
 }
+
+#[test]
+fn centuries_long_shifts_with_a_coverage_window_are_bounded() {
+    // 40 overlapping explicit shifts of 9,999 weeks (almost two centuries
+    // each), on duty in working hours: two million duty intervals if
+    // computed naively. Past a budget the remaining shifts count as duty
+    // all through, as without a window.
+    let mut text = String::from(
+        "apiVersion: steward/v1
+kind: Team
+id: t
+members:
+  - { id: a, name: A }
+  - { id: b, name: B }
+---
+apiVersion: steward/v1
+kind: Pipeline
+id: p
+name: P
+area: x
+audience: investors
+owners: { primary: a, secondary: b }
+on_call: { month_days: [-7, -6, -5, -4, -3, -2, -1], hours: \"22:00-06:00\" }
+sla: { resolve_within: 2d, report_due: end-of-week }
+---
+apiVersion: steward/v1
+kind: Rotation
+id: forever
+covers: [p]
+time_zone: Europe/Berlin
+coverage: { weekdays: [mon, tue, wed, thu, fri], hours: \"09:00-17:00\" }
+shift_length: 9999w
+start: 2026-01-05
+shifts:
+",
+    );
+    for i in 0..40 {
+        let person = if i % 2 == 0 { "a" } else { "b" };
+        text.push_str(&format!("  - {{ start: 2026-01-05, primary: {person} }}\n"));
+    }
+    let (code, found) = check_bytes(text.as_bytes());
+    assert_eq!(code, Some(1), "{found:?}");
+    let overlaps = found
+        .iter()
+        .filter(|f| f.starts_with("coverage-gap"))
+        .count();
+    assert_eq!(overlaps, 39, "{found:?}");
+}

@@ -765,25 +765,35 @@ fn code_actions_suppress_a_finding_on_its_line() {
     );
 
     // A line with another comment: the suppression goes on the line above.
+    // The finding's own fix comes first: the only member one letter off.
     let actions = client.request(
         "textDocument/codeAction",
         json!({ "textDocument": { "uri": rotation }, "range": range(8, 0, 10, 70),
                 "context": { "diagnostics": [] } }),
     );
-    assert_eq!(actions.as_array().map(Vec::len), Some(1));
+    assert_eq!(actions.as_array().map(Vec::len), Some(2));
     assert_eq!(
         actions[0]["title"],
+        "Replace `emilly` with `emily` (unsafe)"
+    );
+    assert_eq!(actions[0]["isPreferred"], false);
+    assert_eq!(
+        actions[0]["edit"]["changes"][&rotation],
+        json!([{ "range": range(10, 60, 10, 66), "newText": "emily" }])
+    );
+    assert_eq!(
+        actions[1]["title"],
         "Suppress `unknown-reference` on this line"
     );
     assert_eq!(
-        actions[0]["edit"]["changes"][&rotation],
+        actions[1]["edit"]["changes"][&rotation],
         json!([{ "range": range(10, 0, 10, 0), "newText": "  # steward: ignore[unknown-reference]\n" }])
     );
-    apply(&mut client, &rotation, 3, &actions[0]);
+    apply(&mut client, &rotation, 3, &actions[1]);
     assert_eq!(client.diagnostics(&rotation), Vec::<Value>::new());
 
     // A line with a suppression comment: the rule joins its list. The
-    // unused suppression itself is fixed by editing the comment: no action.
+    // unused suppression's own fix removes it (preferred: a safe fix).
     client.open(&ws, "pipelines/profit.yaml");
     assert_eq!(
         brief(&client.diagnostics(&pipeline)),
@@ -797,16 +807,38 @@ fn code_actions_suppress_a_finding_on_its_line() {
         json!({ "textDocument": { "uri": pipeline }, "range": range(8, 0, 8, 47),
                 "context": { "diagnostics": [] } }),
     );
-    assert_eq!(actions.as_array().map(Vec::len), Some(1));
+    assert_eq!(actions.as_array().map(Vec::len), Some(2));
     assert_eq!(
         actions[0]["edit"]["changes"][&pipeline],
         json!([{ "range": range(8, 46, 8, 46), "newText": ", unknown-reference" }])
+    );
+    assert_eq!(actions[1]["title"], "Remove the suppression comment");
+    assert_eq!(actions[1]["isPreferred"], true);
+    assert_eq!(
+        actions[1]["edit"]["changes"][&pipeline],
+        json!([{ "range": range(8, 16, 8, 47), "newText": "" }])
     );
     apply(&mut client, &pipeline, 2, &actions[0]);
     assert_eq!(
         brief(&client.diagnostics(&pipeline)),
         [("unused-ignore".to_string(), range(8, 18, 8, 66))]
     );
+    // Now one of its two rules is used: the fix removes the other.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": pipeline }, "range": range(8, 18, 8, 18),
+                "context": { "diagnostics": [] } }),
+    );
+    assert_eq!(
+        actions[0]["title"],
+        "Remove `owner-load` from the suppression"
+    );
+    assert_eq!(
+        actions[0]["edit"]["changes"][&pipeline],
+        json!([{ "range": range(8, 36, 8, 48), "newText": "" }])
+    );
+    apply(&mut client, &pipeline, 3, &actions[0]);
+    assert_eq!(client.diagnostics(&pipeline), Vec::<Value>::new());
 
     // Only quick fixes are offered.
     let only_refactors = client.request(

@@ -418,12 +418,12 @@ fn a_where_path_no_document_of_the_kind_can_have_is_reported_at_the_key() {
     );
     assert_eq!(
         findings_with_help(dir.path(), "schema", &[]),
-        "schema steward.yaml:6:40 custom rule `investor-sla` selects on `audiance`, which no Pipeline has | did you mean `audience`? Pipeline fields: `area`, `audience`, `escalation`, `id`, `name`, `owners`, `raci`, `runbook`, `sla` (dotted paths reach inside fields)\n\
+        "schema steward.yaml:6:40 custom rule `investor-sla` selects on `audiance`, which no Pipeline has | did you mean `audience`? Pipeline fields: `area`, `audience`, `escalation`, `id`, `name`, `on_call`, `owners`, `raci`, `runbook`, `sla` (dotted paths reach inside fields)\n\
          schema steward.yaml:12:9 custom rule `owned` selects on `owners.primry`, which no Pipeline has | did you mean `owners.primary`? `owners` has `primary`, `secondary`\n\
          schema steward.yaml:14:9 custom rule `owned` selects on `area.name`, which no Pipeline has | `area` is a single value with nothing inside it: select on `area` itself\n\
          schema steward.yaml:17:36 custom rule `listed` selects on `members.idd`, which no Team has | did you mean `members.id`? `members` has `areas`, `email`, `id`, `name`, `roles`, `unavailable`\n\
          schema steward.yaml:20:50 custom rule `nested` selects on `owners.primry`, which no Pipeline has | did you mean `owners.primary`? `owners` has `primary`, `secondary`\n\
-         schema steward.yaml:23:40 custom rule `outer` selects on `ownres.primary`, which no Pipeline has | did you mean `owners`? Pipeline fields: `area`, `audience`, `escalation`, `id`, `name`, `owners`, `raci`, `runbook`, `sla` (dotted paths reach inside fields)\n"
+         schema steward.yaml:23:40 custom rule `outer` selects on `ownres.primary`, which no Pipeline has | did you mean `owners`? Pipeline fields: `area`, `audience`, `escalation`, `id`, `name`, `on_call`, `owners`, `raci`, `runbook`, `sla` (dotted paths reach inside fields)\n"
     );
     // The misspelt rules select nothing; the check fails on the policy.
     let (code, _) = run(dir.path(), &[]);

@@ -72,12 +72,11 @@ fn judged(rule: &str, relative: &Path) -> Vec<steward::report::ResolvedFinding> 
     let dir = common::repo().join(relative);
     let repo = common::repo_with_base(&base, &dir);
     let real = std::fs::canonicalize(repo.path()).expect("canonical");
-    let shown = |path: &str| {
-        path.replace(
-            &format!("{}/", real.display()),
-            &format!("{}/", relative.display()),
-        )
-    };
+    // Reports show the temporary repository relative to the current
+    // directory (`../../tmp…` or absolute): show the fixture's path instead.
+    let cwd = std::fs::canonicalize(std::env::current_dir().expect("cwd")).expect("cwd");
+    let prefix = format!("{}/", steward::load::display_path(&real, &cwd));
+    let shown = |path: &str| path.replace(&prefix, &format!("{}/", relative.display()));
     common::check_with_base(std::slice::from_ref(&real), "HEAD")
         .findings
         .into_iter()
@@ -130,6 +129,13 @@ fn fired(rule: &str, fixture: &Path) -> String {
             }
             if let Some(help) = &f.help {
                 out.push_str(&format!("    help: {help}\n"));
+            }
+            if let Some(fix) = &f.fix {
+                out.push_str(&format!(
+                    "    fix ({}): {}\n",
+                    fix.safety.as_str(),
+                    fix.title
+                ));
             }
             out
         })

@@ -7,8 +7,8 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
 use steward::model::{
-    Duration, Entry, Leave, Member, Model, Override, Rotation, RotationHolidays, ShiftLength,
-    ShiftSpec, Team,
+    Duration, Entry, Leave, Member, Model, Override, Pipeline, Rotation, RotationHolidays,
+    ShiftLength, ShiftSpec, Team,
 };
 use steward::rules::{self, Context, Params};
 use steward::schedule::{self, Schedule, MAX_SHIFTS};
@@ -44,7 +44,43 @@ fn generated(n: usize, days: u64, start: u64, span: u64) -> Rotation {
         time_zone: None,
         handoff_time: None,
         handoff_meeting: None,
+        coverage: None,
     }
+}
+
+/// A coverage window as YAML would hold it: any weekdays, month days from
+/// either end, hours that wrap or end at 24:00 (equal ones included: a
+/// `schema` finding, not a panic), and sometimes a time zone.
+fn window() -> impl Strategy<Value = Value> {
+    (
+        proptest::option::of(proptest::sample::subsequence(
+            vec!["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            0..=7,
+        )),
+        proptest::option::of(proptest::collection::vec(-33i32..33, 0..10)),
+        proptest::option::of((0u32..24, 0u32..=24)),
+        proptest::option::of(prop_oneof![
+            Just("Europe/Berlin"),
+            Just("Pacific/Apia"),
+            Just("Nowhere")
+        ]),
+    )
+        .prop_map(|(weekdays, month_days, hours, zone)| {
+            let mut w = Map::new();
+            if let Some(days) = weekdays {
+                w.insert("weekdays".into(), json!(days));
+            }
+            if let Some(days) = month_days {
+                w.insert("month_days".into(), json!(days));
+            }
+            if let Some((s, e)) = hours {
+                w.insert("hours".into(), json!(format!("{s:02}:00-{e:02}:00")));
+            }
+            if let Some(zone) = zone {
+                w.insert("time_zone".into(), json!(zone));
+            }
+            Value::Object(w)
+        })
 }
 
 fn model_of(rotations: Vec<Rotation>, teams: Vec<Team>) -> Model {
@@ -199,6 +235,13 @@ proptest! {
         handoff in proptest::option::of(0u32..1440),
         meeting in proptest::option::of(1u64..3000),
         timed_starts in any::<bool>(),
+        coverage in proptest::option::of(window()),
+        on_call in proptest::option::of(prop_oneof![
+            Just(json!("none")),
+            Just(json!("always")),
+            window().prop_map(|w| json!(w)),
+        ]),
+        report_due in proptest::option::of(prop_oneof![Just("end-of-week"), Just("end-of-month"), Just("end-of-quarter")]),
     ) {
         let n = 1 + shifts.len() % 8;
         let mut rotation = generated(n, 1, start, span);
@@ -209,6 +252,13 @@ proptest! {
         rotation.time_zone = zone.map(str::to_string);
         rotation.handoff_time = handoff.and_then(|m| chrono::NaiveTime::from_hms_opt(m / 60, m % 60, 0));
         rotation.handoff_meeting = meeting.map(|minutes| Duration { minutes });
+        rotation.coverage = coverage.and_then(|mut w| {
+            if let Some(map) = w.as_object_mut() {
+                map.remove("time_zone");
+            }
+            serde_json::from_value(w).ok()
+        });
+        rotation.covers = vec!["p".into()];
         // A date-time start at 02:30, inside or near daylight-saving changes.
         let local = |date: NaiveDate| steward::model::LocalStart {
             date,
@@ -263,7 +313,19 @@ proptest! {
         let team = Team { id: "t".into(), name: None, lead: None, areas: None, also: Vec::new(), members };
         let mut other = generated(4, 7, 0, 800);
         other.id = "other".into();
-        let model = model_of(vec![rotation, other], vec![team]);
+        let mut model = model_of(vec![rotation, other], vec![team]);
+        // A pipeline the rotation covers, needing on-call by a window and
+        // due at a deadline: the window rules run too.
+        let mut pipeline = json!({
+            "id": "p", "name": "P", "area": "a", "audience": "investors",
+            "owners": { "primary": "john", "secondary": "emily" },
+            "sla": { "report_due": report_due },
+        });
+        if let Some(on_call) = on_call {
+            pipeline["on_call"] = on_call;
+        }
+        let pipeline: Pipeline = serde_json::from_value(pipeline).expect("a pipeline");
+        model.pipelines.push(Entry { doc: 50, item: Box::new(pipeline) });
         let schedule: Schedule = schedule::build(&model);
         prop_assert!(schedule.rotations.iter().all(|r| r.shifts.len() <= MAX_SHIFTS));
         let defaults = json!({ "max_spread": 1, "min_engineers": 2, "min_weeks": 13, "min_members": 4 });

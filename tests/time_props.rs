@@ -64,6 +64,7 @@ fn rotation(
         time_zone: Some(zone.to_string()),
         handoff_time: Some(handoff),
         handoff_meeting: None,
+        coverage: None,
     }
 }
 

@@ -240,6 +240,9 @@ pub struct Comment {
     /// Whether only whitespace precedes it on its line (a comment on a
     /// line of its own applies to the next line).
     pub alone: bool,
+    /// Whether `text` is the source after `#` as is, so offsets into it are
+    /// offsets into the file.
+    pub verbatim: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -366,6 +369,8 @@ fn place_comments(text: &str, comments: &mut [Comment]) {
         comment.alone = text
             .get(line_start..comment.span.start)
             .is_some_and(|before| before.trim().is_empty());
+        comment.verbatim =
+            text.get(comment.span.start + 1..comment.span.end) == Some(comment.text.as_str());
     }
 }
 
@@ -437,6 +442,7 @@ impl Builder<'_> {
                 text: text.into_owned(),
                 line: 0,
                 alone: false,
+                verbatim: false,
             }),
             Event::Scalar(text, style, anchor, tag) => {
                 let value = resolve_scalar(&text, style, tag.as_deref());

@@ -1,5 +1,5 @@
-//! Code actions for a finding: "suppress on this line", and the hook where
-//! `steward check --fix`'s fixes (SPEC §12) will be offered.
+//! Code actions for a finding: its `steward check --fix` fix (SPEC §12), and
+//! "suppress on this line".
 
 use crate::load::yaml;
 use crate::report::ResolvedFinding;
@@ -33,11 +33,44 @@ pub fn actions(analysis: &Analysis, finding: &ResolvedFinding) -> Vec<Action> {
     out
 }
 
-/// The hook for `--fix` (SPEC §12): when fixes exist, turn each of the
-/// finding's fixes into an action here — safe ones `preferred`, unsafe ones
-/// titled "(unsafe)". None exist yet.
-fn fixes(_analysis: &Analysis, _finding: &ResolvedFinding) -> Vec<Action> {
-    Vec::new()
+/// The finding's `--fix` fix (SPEC §12), when its edits are in the
+/// finding's own file and the result holds what the fix means: safe ones
+/// `preferred`, unsafe ones titled "(unsafe)". (A fix of another file, a
+/// runbook, is left to `steward check --fix`.)
+fn fixes(analysis: &Analysis, finding: &ResolvedFinding) -> Vec<Action> {
+    let Some(fix) = finding.fix.as_deref() else {
+        return Vec::new();
+    };
+    let Ok(edits) = crate::fix::edits::checked_edits(&analysis.outcome.workspace, fix) else {
+        return Vec::new();
+    };
+    if edits.target != crate::fix::edits::Target::File(finding.file) {
+        return Vec::new();
+    }
+    let mut title = fix.title.clone();
+    if let Some(first) = title.get(..1) {
+        title = format!(
+            "{}{}",
+            first.to_uppercase(),
+            title.get(1..).unwrap_or_default()
+        );
+    }
+    let safe = fix.safety == crate::fix::Safety::Safe;
+    if !safe {
+        title.push_str(" (unsafe)");
+    }
+    vec![Action {
+        title,
+        edits: edits
+            .edits
+            .into_iter()
+            .map(|e| Edit {
+                span: e.span,
+                text: e.replacement,
+            })
+            .collect(),
+        preferred: safe,
+    }]
 }
 
 /// `# steward: ignore[rule]` (or `ignore[rule(subject)]` for a finding about

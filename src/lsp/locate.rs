@@ -345,6 +345,7 @@ mod tests {
             text: text.to_string(),
             line: 1,
             alone: false,
+            verbatim: true,
         }
     }
 

@@ -3,17 +3,21 @@
 //! and an explicit `shifts:` list goes where the first of them was. Every
 //! other byte of the file (comments, other documents, quoting, flow or block
 //! style) is kept. The result is re-parsed and compared with what was meant
-//! before anyone sees it.
-
-use std::io::Write;
-use std::path::{Path, PathBuf};
+//! before anyone sees it. The byte-range edits, the style helpers, the
+//! verification and the atomic write are the shared editing layer
+//! ([`crate::edit`]), which `check --fix` uses too.
 
 use chrono::NaiveDate;
-use granit_parser::ScalarStyle;
 use serde_json::{Map, Value};
 
+use crate::edit::{
+    self, block_entry_range, block_indent, document_newline, flow_entry_range, line_end,
+    line_start, only_a_comma_between, TextEdit,
+};
 use crate::load::yaml::{self, YamlLimits};
 use crate::source::Span;
+
+pub use crate::edit::{scalar, write_atomically};
 
 /// The keys a suggestion replaces.
 pub const SCHEDULE_KEYS: [&str; 4] = ["roster", "until", "overrides", "shifts"];
@@ -165,8 +169,7 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
         })
         .collect();
     let mut dropped_comments: Vec<(String, String)> = Vec::new();
-    // (start, end, replacement), applied back to front.
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut edits: Vec<TextEdit> = Vec::new();
     if flow {
         // Neighbouring entries to remove go as one, with one comma, so
         // that two of them never claim the comma between them.
@@ -177,7 +180,10 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
                 dropped_comments.push((name.clone(), c));
             }
             if n == 0 {
-                edits.push((key.start, end, flow_shifts(shifts)));
+                edits.push(TextEdit::replace(
+                    Span::new(key.start, end),
+                    flow_shifts(shifts),
+                ));
             } else {
                 groups.push((key.start, end));
             }
@@ -192,7 +198,7 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
         }
         for (start, end) in merged {
             let (start, end) = flow_entry_range(text, start, end);
-            edits.push((start, end, String::new()));
+            edits.push(TextEdit::delete(Span::new(start, end)));
         }
     } else {
         let indent = block_indent(text, first.1.start)
@@ -211,24 +217,20 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
             } else {
                 String::new()
             };
-            edits.push((start, end, replacement));
+            edits.push(TextEdit::replace(Span::new(start, end), replacement));
         }
     }
-    edits.sort_by_key(|e| e.0);
-    for pair in edits.windows(2) {
-        if let [a, b] = pair {
-            if a.1 > b.0 {
-                return Err("the schedule entries overlap; cannot edit them in place".into());
-            }
+    let mut out = edit::apply(text, &edits).map_err(|e| {
+        if edits
+            .iter()
+            .enumerate()
+            .any(|(i, a)| edits[i + 1..].iter().any(|b| a.conflicts(b)))
+        {
+            "the schedule entries overlap; cannot edit them in place".to_string()
+        } else {
+            e
         }
-    }
-    let mut out = text.to_string();
-    for (start, end, replacement) in edits.iter().rev() {
-        if !out.is_char_boundary(*start) || !out.is_char_boundary(*end) {
-            return Err("an edit would split a character".into());
-        }
-        out.replace_range(*start..*end, replacement);
-    }
+    })?;
     if !flow && !text.is_empty() && !text.ends_with('\n') && out.ends_with(newline) {
         // The last entry had no line break: do not add one.
         out.truncate(out.len() - newline.len());
@@ -251,36 +253,18 @@ fn verify(
     original: &Value,
     shifts: &[ShiftOut],
 ) -> Result<String, String> {
-    let limits = YamlLimits::default();
-    let old = yaml::parse(before, &limits);
-    let new = yaml::parse(after, &limits);
-    if let Some(problem) = new.problems.first() {
-        return Err(format!(
-            "the edited file would not parse ({}); nothing was changed",
-            problem.message
-        ));
-    }
-    if old.documents.len() != new.documents.len() {
-        return Err("the edit would change the number of documents; nothing was changed".into());
-    }
+    let old = yaml::parse(before, &YamlLimits::default());
     let mut expected: Map<String, Value> = original.as_object().cloned().unwrap_or_default();
     for key in SCHEDULE_KEYS {
         expected.remove(key);
     }
     expected.insert("shifts".into(), shifts_value(shifts));
-    for (i, (a, b)) in old.documents.iter().zip(&new.documents).enumerate() {
-        let same = if i == index {
-            b.value.as_object() == Some(&expected)
-        } else {
-            a.value == b.value
-        };
-        if !same {
-            return Err(format!(
-                "the edit would change document {} unexpectedly; nothing was changed",
-                i + 1
-            ));
-        }
+    let mut values: Vec<Value> = old.documents.into_iter().map(|d| d.value).collect();
+    match values.get_mut(index) {
+        Some(value) => *value = Value::Object(expected),
+        None => return Err("the rotation's document is missing after the edit".into()),
     }
+    let new = edit::verify_values(after, &values)?;
     let doc = new
         .documents
         .get(index)
@@ -309,19 +293,6 @@ fn shifts_value(shifts: &[ShiftOut]) -> Value {
             })
             .collect(),
     )
-}
-
-/// A scalar as written: plain when YAML reads it back as the same string.
-pub fn scalar(text: &str) -> String {
-    let plain = !text.is_empty()
-        && !text.contains([':', '#', ',', '[', ']', '{', '}', '"', '\'', '\n', '\r'])
-        && text.trim() == text
-        && yaml::resolve_scalar(text, ScalarStyle::Plain, None) == Value::String(text.to_string());
-    if plain {
-        text.to_string()
-    } else {
-        serde_json::to_string(text).unwrap_or_else(|_| format!("\"{text}\""))
-    }
 }
 
 fn flow_item(s: &ShiftOut) -> String {
@@ -364,172 +335,6 @@ fn block_shifts(shifts: &[ShiftOut], indent: &str, newline: &str, comment: &[Str
 fn flow_shifts(shifts: &[ShiftOut]) -> String {
     let items: Vec<String> = shifts.iter().map(flow_item).collect();
     format!("shifts: [{}]", items.join(", "))
-}
-
-/// The line ending of the document starting at `start`: that of its first
-/// line (a file may mix documents with different line endings); the file's
-/// first one for a document on a single unterminated line.
-fn document_newline(text: &str, start: usize) -> &'static str {
-    let first_break = |t: &str| {
-        t.find('\n')
-            .map(|i| i > 0 && t.as_bytes().get(i - 1) == Some(&b'\r'))
-    };
-    let crlf = text
-        .get(start..)
-        .and_then(first_break)
-        .or_else(|| first_break(text))
-        .unwrap_or(false);
-    if crlf {
-        "\r\n"
-    } else {
-        "\n"
-    }
-}
-
-fn line_start(text: &str, at: usize) -> usize {
-    text.get(..at)
-        .and_then(|t| t.rfind(['\n', '\r']))
-        .map_or(0, |i| i + 1)
-}
-
-/// The offset after the line break ending the line that holds `at`.
-fn line_end(text: &str, at: usize) -> usize {
-    let Some(rest) = text.get(at..) else {
-        return text.len();
-    };
-    match rest.find(['\n', '\r']) {
-        Some(i) => {
-            let end = at + i;
-            if text.get(end..end + 2) == Some("\r\n") {
-                end + 2
-            } else {
-                end + 1
-            }
-        }
-        None => text.len(),
-    }
-}
-
-/// The indentation before a key, when only spaces precede it on its line.
-fn block_indent(text: &str, key: usize) -> Option<String> {
-    let start = line_start(text, key);
-    let before = text.get(start..key)?;
-    before.chars().all(|c| c == ' ').then(|| before.to_string())
-}
-
-/// Whole lines from the key's line to the end of the value's last line,
-/// when nothing but a comment follows the value there.
-fn block_entry_range(text: &str, key: usize, value_end: usize) -> Option<(usize, usize)> {
-    block_indent(text, key)?;
-    let end = line_end(text, value_end);
-    let tail = text.get(value_end..end)?.trim();
-    if !(tail.is_empty() || tail.starts_with('#')) {
-        return None;
-    }
-    Some((line_start(text, key), end))
-}
-
-/// Whether only whitespace and one comma separate `from` and `to`.
-fn only_a_comma_between(text: &str, from: usize, to: usize) -> bool {
-    text.get(from..to)
-        .is_some_and(|between| between.trim_matches(|c: char| c.is_ascii_whitespace()) == ",")
-}
-
-/// An entry of a flow mapping with the comma that separates it from the
-/// next entry, or from the previous one when it is the last.
-fn flow_entry_range(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let bytes = text.as_bytes();
-    let mut after = end;
-    while bytes.get(after).is_some_and(|b| b.is_ascii_whitespace()) {
-        after += 1;
-    }
-    if bytes.get(after) == Some(&b',') {
-        after += 1;
-        while bytes.get(after).is_some_and(|b| *b == b' ' || *b == b'\t') {
-            after += 1;
-        }
-        return (start, after);
-    }
-    let mut before = start;
-    while before > 0
-        && bytes
-            .get(before - 1)
-            .is_some_and(|b| b.is_ascii_whitespace())
-    {
-        before -= 1;
-    }
-    if before > 0 && bytes.get(before - 1) == Some(&b',') {
-        return (before - 1, end);
-    }
-    (start, end)
-}
-
-/// Writes `text` to `path` atomically: a temporary file in the same
-/// directory, flushed, given the original's permissions, renamed over it.
-/// `expected` is what the file held when it was read; a file changed since
-/// is left alone.
-pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), String> {
-    let target = std::fs::canonicalize(path)
-        .map_err(|e| format!("cannot resolve `{}`: {e}", path.display()))?;
-    let current =
-        std::fs::read(&target).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let (bom, body) = match current.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        Some(rest) => (true, rest),
-        None => (false, current.as_slice()),
-    };
-    if body != expected.as_bytes() {
-        return Err(format!(
-            "`{}` changed since it was read, or is not UTF-8; nothing was written",
-            path.display()
-        ));
-    }
-    let dir = target
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "rotation.yaml".into());
-    let permissions = std::fs::metadata(&target).map(|m| m.permissions()).ok();
-    let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(
-            ".{name}.steward-{}-{attempt}.tmp",
-            std::process::id()
-        ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(file) => break (tmp, file),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
-            }
-            Err(e) => {
-                return Err(format!(
-                    "cannot create a temporary file in `{}`: {e}",
-                    dir.display()
-                ))
-            }
-        }
-    };
-    let written = (|| -> std::io::Result<()> {
-        if bom {
-            file.write_all(&[0xEF, 0xBB, 0xBF])?;
-        }
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Some(p) = permissions {
-            std::fs::set_permissions(&tmp, p)?;
-        }
-        std::fs::rename(&tmp, &target)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(format!("cannot write `{}`: {e}", path.display()));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use miette::{
 
 use super::{RenderOptions, Report, ResolvedFinding};
 use crate::finding::Severity;
+use crate::fix::{Fix, Safety};
 
 /// A borrowed, named source for miette.
 struct Named<'a> {
@@ -114,10 +115,13 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        let fix = self.finding.fix.as_deref().map(fix_line);
+        match (&self.finding.help, fix) {
+            (Some(help), Some(fix)) => Some(Box::new(format!("{help}\n{fix}"))),
+            (Some(help), None) => Some(Box::new(help)),
+            (None, Some(fix)) => Some(Box::new(fix)),
+            (None, None) => None,
+        }
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -207,11 +211,42 @@ pub fn render(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write)
         out.write_all(text.as_bytes())?;
         writeln!(out)?;
     }
+    // What fixes would do comes just before the summary, so the summary
+    // keeps its place (scripts read it).
+    if let Some(line) = fixable_line(report) {
+        writeln!(out, "{line}")?;
+    }
     writeln!(out, "{}", report.summary_line())?;
     if let Some(note) = report.summary.stale_note() {
         writeln!(out, "note: {note}")?;
     }
     Ok(())
+}
+
+/// Under a finding's help: what would fix it, and with which flag.
+fn fix_line(fix: &Fix) -> String {
+    match fix.safety {
+        Safety::Safe => format!("fix available: --fix ({})", fix.title),
+        Safety::Unsafe => format!("unsafe fix available: --unsafe-fixes ({})", fix.title),
+    }
+}
+
+/// `3 fixable with --fix (2 more with --unsafe-fixes)`, when any is.
+fn fixable_line(report: &Report<'_>) -> Option<String> {
+    let count = |safety| {
+        report
+            .visible()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.safety == safety))
+            .count()
+    };
+    match (count(Safety::Safe), count(Safety::Unsafe)) {
+        (0, 0) => None,
+        (0, unsafe_) => Some(format!("{unsafe_} fixable with --unsafe-fixes")),
+        (safe, 0) => Some(format!("{safe} fixable with --fix")),
+        (safe, unsafe_) => Some(format!(
+            "{safe} fixable with --fix ({unsafe_} more with --unsafe-fixes)"
+        )),
+    }
 }
 
 /// Splits a line into words at spaces outside `code spans`, so wrapping never

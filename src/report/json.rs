@@ -64,6 +64,15 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     labels: Vec<JsonLabel<'a>>,
+    /// What `check --fix` (`safe`) or `--unsafe-fixes` (`unsafe`) would do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    safety: &'a str,
 }
 
 #[derive(Serialize)]
@@ -90,6 +99,10 @@ fn finding(f: &ResolvedFinding) -> JsonFinding<'_> {
         subject: f.subject.as_deref(),
         help: f.help.as_deref(),
         labels: f.labels.iter().map(label).collect(),
+        fix: f.fix.as_ref().map(|x| JsonFix {
+            title: &x.title,
+            safety: x.safety.as_str(),
+        }),
     }
 }
 

@@ -55,6 +55,8 @@ pub struct ResolvedFinding {
     /// Identity across runs and revisions, without line numbers
     /// (`--only-new`, baselines, SARIF `partialFingerprints`).
     pub fingerprint: fingerprint::Fingerprint,
+    /// What `check --fix` would change (ids are the finding's workspace's).
+    pub fix: Option<Box<crate::fix::Fix>>,
 }
 
 /// One line of the rule catalog, for formats that describe rules (SARIF).
@@ -308,6 +310,7 @@ pub fn resolve(
         subject: finding.subject,
         suppressed,
         fingerprint,
+        fix: finding.fix,
     })
 }
 

@@ -3,14 +3,16 @@ use std::collections::BTreeMap;
 use super::on_call::{self, at, list};
 use super::{Context, Params, Rule};
 use crate::finding::Diagnostic;
-use crate::schedule::Origin;
+use crate::schedule::{Origin, Shift};
 
 pub static RULE: Rule = Rule {
     id: "back-to-back",
     summary: "Someone is primary in two consecutive shifts of a rotation",
     explanation: r#"## What it checks
 For every two consecutive shifts of a rotation (in date order, after
-overrides), the primary differs. A generated rotation does this by itself
+overrides), the primary differs. With a `coverage` window, only shifts
+that have duty count: shifts in between that hold no duty are skipped, so
+someone primary of two month-ends in a row is reported. A generated rotation does this by itself
 unless the roster lists someone in adjacent entries (or has one person);
 an override that hands someone the shift right before or after their own
 breaks it.
@@ -39,10 +41,17 @@ or fix the roster order.
 };
 
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
-    for (rs, _) in on_call::expanded(ctx) {
-        // Blamed origin -> (person, other origin, runs).
-        let mut groups: BTreeMap<Origin, (String, Origin, Vec<String>)> = BTreeMap::new();
-        for pair in rs.shifts.windows(2) {
+    for (rs, rot) in on_call::expanded(ctx) {
+        let shifts = if rot.has_window() {
+            "duty shifts"
+        } else {
+            "shifts"
+        };
+        // Blamed origin -> (person, other origin, runs, whether off-duty shifts lie between).
+        let mut groups: BTreeMap<Origin, (String, Origin, Vec<String>, bool)> = BTreeMap::new();
+        // Shifts without duty need nobody: they sit between duty shifts (§14.19).
+        let duty: Vec<&Shift> = rs.shifts.iter().filter(|s| s.has_duty()).collect();
+        for pair in duty.windows(2) {
             let [a, b] = pair else { continue };
             if a.primary.person != b.primary.person {
                 continue;
@@ -53,27 +62,35 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 } else {
                     (b.primary.origin, a.primary.origin)
                 };
-            groups
+            let group = groups
                 .entry(blame)
-                .or_insert_with(|| (b.primary.person.clone(), other, Vec::new()))
-                .2
-                .push(rs.clock.range(a.begins, b.ends));
+                .or_insert_with(|| (b.primary.person.clone(), other, Vec::new(), false));
+            if a.ends == b.begins {
+                group.2.push(rs.clock.range(a.begins, b.ends));
+            } else {
+                // Duty shifts with off-duty shifts between them.
+                group.2.push(format!("{} then {}", a.dates(), b.dates()));
+                group.3 = true;
+            }
         }
-        for (blame, (person, other, runs)) in groups {
+        for (blame, (person, other, runs, apart)) in groups {
             let message = if runs.len() == 1 {
                 format!(
-                    "{person} is primary of rotation `{}` two shifts in a row, {}",
+                    "{person} is primary of rotation `{}` two {shifts} in a row, {}",
                     rs.id, runs[0]
                 )
             } else {
                 format!(
-                    "{person} is primary of rotation `{}` two shifts in a row {} times: {}",
+                    "{person} is primary of rotation `{}` two {shifts} in a row {} times: {}",
                     rs.id,
                     runs.len(),
                     list(&runs, 3)
                 )
             };
             let help = match blame {
+                Origin::Roster(_) if apart => format!(
+                    "the shifts between hold no duty under the rotation's `coverage`, so the roster order brings `{person}` back for the next duty; make shifts as long as the duty comes round (`shift_length: 1mo` for month-end coverage), or add an override giving one of the two to someone else"
+                ),
                 Origin::Roster(_) => format!(
                     "shift i's primary is roster[i mod n]: `{person}` is in adjacent roster entries, or alone in the roster; reorder or extend the roster"
                 ),

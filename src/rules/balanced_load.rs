@@ -11,7 +11,10 @@ and fires when the most-loaded member has more than `max_spread` shifts more
 than the least-loaded one. The roster of a generated rotation is its
 `roster`; the roster of an explicit rotation is everyone who is on call in
 one of its shifts. People brought in by an override who are not in a
-generated roster are not counted.
+generated roster are not counted. With a `coverage` window only shifts that
+have duty count, and a member with none counts 0: a weekly rotation with
+month-end coverage that gives one person most month-ends is reported (use
+`shift_length: 1mo` so everyone gets one month-end in turn).
 
 The finding points at the most-loaded member's roster entry (the `shifts`
 key for an explicit rotation) and labels the least-loaded one; the message
@@ -59,18 +62,30 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let (most, least) = (s.most, s.least);
+        // Under a coverage window only shifts with duty are counted (§14.19).
+        let shifts = if rot.has_window() {
+            "primary shifts with duty"
+        } else {
+            "primary shifts"
+        };
         out.push(on_call::uneven(
             rs,
             rot,
             &s,
             format!(
-                "primary shifts of rotation `{}` are uneven: {most} has {}, {least} {}, a spread of {spread} (max_spread {max_spread}); counts: {}",
+                "{shifts} of rotation `{}` are uneven: {most} has {}, {least} {}, a spread of {spread} (max_spread {max_spread}); counts: {}",
                 rs.id, s.high, s.low, s.all
             ),
-            format!("{most}: {} primary shifts", s.high),
-            format!(
-                "give some of {most}'s shifts to {least} (overrides with a `reason`), and list each person once in the roster"
-            ),
+            format!("{most}: {} {shifts}", s.high),
+            if rot.has_window() {
+                format!(
+                    "give some of {most}'s shifts with duty to {least} (overrides with a `reason`), or make shifts as long as the duty comes round (`shift_length: 1mo` for month-end coverage) so the roster shares it in turn"
+                )
+            } else {
+                format!(
+                    "give some of {most}'s shifts to {least} (overrides with a `reason`), and list each person once in the roster"
+                )
+            },
             format!("{least}: {}", s.low),
         ));
     }

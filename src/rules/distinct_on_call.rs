@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     summary: "A shift's primary and secondary are the same person",
     explanation: r#"## What it checks
 In every expanded shift, after overrides, the secondary is a different person
-from the primary. In a generated rotation the secondary of shift i is
+from the primary, whether or not the shift has duty under a `coverage`
+window: the pair is wrong either way. In a generated rotation the secondary of shift i is
 `roster[(i+1) mod n]`, so a roster that lists someone twice in a row (or
 first and last) pairs them with themselves; an override can do the same.
 

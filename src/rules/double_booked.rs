@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use super::on_call::{at, list};
 use super::{Context, Params, Rule};
 use crate::finding::Diagnostic;
+use crate::schedule::window::{self, Interval};
 use crate::schedule::Origin;
 
 pub static RULE: Rule = Rule {
@@ -12,7 +13,9 @@ pub static RULE: Rule = Rule {
     summary: "Someone is primary in two rotations at overlapping times",
     explanation: r#"## What it checks
 Across all rotations, nobody is primary of two rotations at the same time.
-Shifts are compared as instants, so rotations in different time zones or
+With `coverage` windows, the duties of the two shifts must overlap (§10):
+primary of a working-hours rotation and of a night rotation the same week
+is not double-booked. Shifts are compared as instants, so rotations in different time zones or
 with different handoff times are compared correctly; rotations without
 times of day hand over at midnight UTC, so they overlap on the same days.
 Being secondary of one rotation while primary of another is allowed.
@@ -51,18 +54,20 @@ struct Overlaps<'a> {
     shown: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
-struct Slot {
+struct Slot<'a> {
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     rotation: usize,
     origin: Origin,
+    /// The shift's duty (§10): only duty against duty is double-booked.
+    duty: &'a [Interval],
 }
 
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let rotations = &ctx.schedule.rotations;
     let mut by_person: BTreeMap<&str, Vec<Slot>> = BTreeMap::new();
     for (r, rs) in rotations.iter().enumerate() {
-        for shift in &rs.shifts {
+        for shift in rs.shifts.iter().filter(|s| s.has_duty()) {
             by_person
                 .entry(shift.primary.person.as_str())
                 .or_default()
@@ -71,6 +76,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                     end: shift.ends,
                     rotation: r,
                     origin: shift.primary.origin,
+                    duty: &shift.duty,
                 });
         }
     }
@@ -95,8 +101,11 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 } else {
                     (slot, *a)
                 };
-                let from = later.start.max(earlier.start);
-                let to = later.end.min(earlier.end);
+                // From the first to the end of the last instant both duties hold.
+                let both = window::intersect(later.duty, earlier.duty);
+                let (Some(&(from, _)), Some(&(_, to))) = (both.first(), both.last()) else {
+                    continue;
+                };
                 let group = groups
                     .entry((
                         later.rotation,

@@ -1,5 +1,6 @@
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
+use crate::fix::{Change, Fix};
 use crate::model::Audience;
 use crate::resolve::team_of;
 
@@ -49,18 +50,30 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
             .and_then(|r| team_of(ctx.model, r))
             .and_then(|t| t.item.lead.clone());
         let target = lead
+            .as_ref()
             .map(|l| format!(", major_incident: {l}"))
             .unwrap_or_default();
-        out.push(
-            Diagnostic::new(
-                Location::node(p.doc, "/audience"),
-                format!(
-                    "pipeline `{}` reports to investors but declares no escalation",
-                    p.item.id
-                ),
-            )
-            .label("reports to investors")
-            .help(format!("add `escalation: {{ after: 30m{target} }}`")),
-        );
+        let mut d = Diagnostic::new(
+            Location::node(p.doc, "/audience"),
+            format!(
+                "pipeline `{}` reports to investors but declares no escalation",
+                p.item.id
+            ),
+        )
+        .label("reports to investors")
+        .help(format!("add `escalation: {{ after: 30m{target} }}`"));
+        // Unsafe: 30 minutes and the lead are a guess at the team's practice.
+        if let Some(lead) = lead {
+            d = d.fix(Fix::unsafe_(
+                format!("add `escalation: {{ after: 30m{target} }}`"),
+                Change::AddEntry {
+                    doc: p.doc,
+                    pointer: String::new(),
+                    key: "escalation".into(),
+                    value: serde_json::json!({ "after": "30m", "major_incident": lead }),
+                },
+            ));
+        }
+        out.push(d);
     }
 }

@@ -15,7 +15,9 @@ shifts must have at least `min_engineers` distinct engineers on call that
 are not on declared leave that day. A shift has a primary and a secondary,
 so the most it can have is 2. Holidays are whole local days in the
 rotation's `time_zone`; with a `handoff_time`, a holiday on a handoff day is
-in both shifts and checked in each. A rotation's `holidays.min_engineers`
+in both shifts and checked in each. With a `coverage` window only holidays
+that fall in a shift's duty count, and the engineers of that shift are
+counted: a holiday outside duty needs nobody. A rotation's `holidays.min_engineers`
 overrides the policy's. A Holidays document whose id is `us-federal` or
 `us-major` replaces the builtin calendar of that name.
 

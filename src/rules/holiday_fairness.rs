@@ -16,7 +16,9 @@ each roster member is primary (after overrides) and fires when one member
 has more than one holiday more than another. It also fires when a member is
 primary on the same holiday (by name) in two consecutive years. A holiday
 counts for the primary the schedule names, even one on leave that day
-(`unavailable-on-call` and `holiday-coverage` report that).
+(`unavailable-on-call` and `holiday-coverage` report that). With a
+`coverage` window, a holiday counts only in a shift whose duty it falls in;
+a member with no such holiday counts 0.
 
 Uneven duty is reported at the most-loaded member's roster entry (the
 `shifts` key for an explicit rotation); a repeated holiday at the entry that

@@ -16,6 +16,8 @@ mod back_to_back;
 mod balanced_load;
 pub(crate) mod broad_ignore;
 mod coverage_gap;
+mod coverage_window;
+mod deadline_coverage;
 mod distinct_on_call;
 mod distinct_owners;
 mod double_booked;
@@ -128,6 +130,9 @@ pub static RULES: &[&Rule] = &[
     &raci_required::RULE,
     // 0.2: time zones and handoffs (§9).
     &handoff_meeting::RULE,
+    // 0.2: coverage windows (§10).
+    &coverage_window::RULE,
+    &deadline_coverage::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

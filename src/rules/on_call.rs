@@ -54,7 +54,7 @@ pub(crate) fn roster_location(rs: &RotationSchedule) -> Location {
 }
 
 /// Roster members who could take `role` in a shift: not on call in it, not on
-/// leave during it, and for the primary, not primary of the shifts next to it.
+/// leave during its duty, and for the primary, not primary of the shifts next to it.
 pub(crate) fn free_people(
     ctx: &Context<'_>,
     rs: &RotationSchedule,
@@ -75,13 +75,7 @@ pub(crate) fn free_people(
         .iter()
         .filter(|p| shift.assignments().all(|(_, a)| &a.person != *p))
         .filter(|p| !neighbours.contains(&p.as_str()))
-        .filter(|p| {
-            ctx.schedule
-                .leave
-                .during(p, shift.start, shift.end)
-                .next()
-                .is_none()
-        })
+        .filter(|p| ctx.schedule.leave.during_duty(p, shift).next().is_none())
         .cloned()
         .collect()
 }
@@ -116,7 +110,7 @@ pub(crate) fn swap_partner(
     let leave = &ctx.schedule.leave;
     let free = |who: &str, shift: &Shift| {
         shift.assignments().all(|(_, a)| a.person != who)
-            && leave.during(who, shift.start, shift.end).next().is_none()
+            && leave.during_duty(who, shift).next().is_none()
     };
     let trades = |j: usize| {
         // A shift that is over cannot be traded any more.

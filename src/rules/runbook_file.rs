@@ -1,5 +1,6 @@
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
+use crate::fix::{Change, Fix};
 use crate::runbook::{Escape, RunbookProblem};
 
 pub static RULE: Rule = Rule {
@@ -85,6 +86,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 ))
             }
             RunbookProblem::Missing {
+                path: missing,
                 resolved,
                 from_yaml_file,
             } => {
@@ -92,14 +94,32 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 if let Some(better) = from_yaml_file {
                     help.push_str(&format!(": did you mean `{better}`?"));
                 }
-                Diagnostic::new(
+                let d = Diagnostic::new(
                     at,
                     format!(
                         "runbook `{path}` of pipeline `{id}` does not exist (looked for `{resolved}`)"
                     ),
                 )
                 .label("no such file")
-                .help(help)
+                .help(help);
+                // A runbook elsewhere that the path probably means is not
+                // replaced by a new, empty one.
+                if from_yaml_file.is_some() {
+                    d
+                } else {
+                    let sections = ctx.runbooks.required_sections();
+                    d.fix(Fix::safe(
+                        format!(
+                            "create `{resolved}` with the required sections ({})",
+                            sections.join(", ")
+                        ),
+                        Change::CreateRunbook {
+                            path: missing.clone(),
+                            title: p.item.name.clone(),
+                            sections,
+                        },
+                    ))
+                }
             }
             RunbookProblem::NotAFile { what } => {
                 Diagnostic::new(at, format!("runbook `{path}` of pipeline `{id}` is {what}"))

@@ -1,5 +1,7 @@
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
+use crate::fix::{Change, Fix};
+use crate::runbook::section_heading;
 
 pub static RULE: Rule = Rule {
     id: "runbook-sections",
@@ -70,31 +72,35 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         };
         let example = missing
             .iter()
-            .map(|s| format!("`## {}`", title_case(s)))
+            .map(|s| format!("`## {}`", section_heading(s)))
             .collect::<Vec<_>>()
             .join(", ");
-        out.push(
-            Diagnostic::new(
-                Location::node(p.doc, "/runbook"),
+        let mut d = Diagnostic::new(
+            Location::node(p.doc, "/runbook"),
+            format!(
+                "runbook `{path}` of pipeline `{}` lacks the {noun} {list}",
+                p.item.id
+            ),
+        )
+        .label(format!("missing {}", missing.join(", ")))
+        .help(format!("add the {heading_noun} {example} to `{path}`"));
+        if let Some(file) = ctx.runbooks.path(index) {
+            let names = missing
+                .iter()
+                .map(|s| format!("`{}`", section_heading(s)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            d = d.fix(Fix::safe(
                 format!(
-                    "runbook `{path}` of pipeline `{}` lacks the {noun} {list}",
-                    p.item.id
+                    "append the {heading_noun} {names} to `{path}`, with a placeholder line under {}",
+                    if missing.len() == 1 { "it" } else { "each" }
                 ),
-            )
-            .label(format!("missing {}", missing.join(", ")))
-            .help(format!("add the {heading_noun} {example} to `{path}`")),
-        );
-    }
-}
-
-/// "common issues" -> "Common issues"; short words are acronyms: "sla" -> "SLA".
-fn title_case(text: &str) -> String {
-    if text.len() <= 3 {
-        return text.to_uppercase();
-    }
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+                Change::AppendSections {
+                    path: file.to_path_buf(),
+                    sections: missing.iter().map(|s| s.to_string()).collect(),
+                },
+            ));
+        }
+        out.push(d);
     }
 }

@@ -3,8 +3,9 @@ use chrono::NaiveDate;
 use super::on_call::{self, count};
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
-use crate::schedule::time;
-use crate::schedule::Form;
+use crate::fix::{Change, Fix};
+use crate::schedule::time::{self, Step};
+use crate::schedule::{Form, MAX_SHIFTS};
 
 pub static RULE: Rule = Rule {
     id: "schedule-horizon",
@@ -53,7 +54,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     };
     let through = time::day_before(horizon);
     let weeks = count(usize::try_from(min_weeks).unwrap_or(usize::MAX), "week");
-    for (rs, _) in on_call::expanded(ctx) {
+    for (rs, rot) in on_call::expanded(ctx) {
         if rs.truncated.is_some() {
             continue;
         }
@@ -104,12 +105,51 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             Form::Generated => format!("move `until` to {horizon} or later"),
             Form::Explicit => format!("add shifts through {through}"),
         };
-        out.push(
-            Diagnostic::new(location, message)
-                .label(format!("last shift ends {ends}"))
-                .help(help),
-        );
+        let mut d = Diagnostic::new(location, message)
+            .label(format!("last shift ends {ends}"))
+            .help(help);
+        if let (Form::Generated, Some(until), Some(to)) =
+            (rs.form, rot.until, extended(rot, horizon))
+        {
+            let title = if to == horizon {
+                format!("move `until` to {to}")
+            } else {
+                format!("move `until` to {to}, the first shift start after {horizon}")
+            };
+            d = d.fix(Fix::safe(
+                title,
+                Change::Replace {
+                    doc: rs.doc,
+                    pointer: "/until".into(),
+                    from: until.to_string(),
+                    to: to.to_string(),
+                },
+            ));
+        }
+        out.push(d);
     }
+}
+
+/// The first shift start (a local date) of a generated rotation on or after
+/// `horizon`: as `until`, its last shift ends there or later. `None` for
+/// shifts of hours or minutes, or when the rotation would outgrow the
+/// expansion limit.
+fn extended(rot: &crate::model::Rotation, horizon: NaiveDate) -> Option<NaiveDate> {
+    let step = rot.shift_length.step()?;
+    let limit = MAX_SHIFTS as u64;
+    let n = match step {
+        Step::Days(days) if days > 0 => {
+            let span = u64::try_from(time::days_between(rot.start, horizon)).ok()?;
+            span.div_ceil(days).max(1)
+        }
+        Step::Months(_) => (1..=limit)
+            .find(|n| time::step_date(rot.start, step, *n).is_some_and(|d| d >= horizon))?,
+        _ => return None,
+    };
+    if n > limit {
+        return None;
+    }
+    time::step_date(rot.start, step, n)
 }
 
 /// The days from `from` up to `to_exclusive` in weeks and days: "5 weeks",

@@ -14,7 +14,9 @@ Nobody is primary or secondary of a shift (after overrides) that overlaps
 their declared leave (`unavailable` in the Team, inclusive dates) by even
 one day. Leave days are whole local days in the rotation's `time_zone`: with
 `handoff_time: "09:00"`, leave ending on the day a shift starts, or starting
-on the day it ends, overlaps it.
+on the day it ends, overlaps it. With a `coverage` window only the shift's
+duty counts: leave on days the window leaves out (a weekend of a
+working-hours rotation, the first weeks of a month-end one) is no conflict.
 
 The finding points at the entry that puts the person on call (the roster
 entry of a generated rotation, the shift or override of an explicit one),
@@ -58,8 +60,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
         let mut groups: BTreeMap<Key, Group<'_>> = BTreeMap::new();
         for (i, shift) in rs.shifts.iter().enumerate() {
             for (role, a) in shift.assignments() {
-                let periods: Vec<&LeavePeriod> =
-                    leave.during(&a.person, shift.start, shift.end).collect();
+                let periods: Vec<&LeavePeriod> = leave.during_duty(&a.person, shift).collect();
                 if periods.is_empty() {
                     continue;
                 }

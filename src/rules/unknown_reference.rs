@@ -1,7 +1,8 @@
 use super::{Context, Params, Rule};
-use crate::did_you_mean::did_you_mean;
+use crate::did_you_mean::{did_you_mean, only_close};
 use crate::document::DocId;
 use crate::finding::{Diagnostic, Location};
+use crate::fix::{Change, Fix};
 use crate::model::Model;
 use crate::reference::Reference;
 use crate::resolve::{pipeline_references, resolve, roles_in, Problem};
@@ -226,10 +227,19 @@ fn unresolved(
                 ),
                 None => format!("team `{}`'s roles: {}; {add}", team.item.id, ticked(&roles)),
             };
-            nobody(
+            let d = nobody(
                 format!("team `{}` has no member with role `{role}`", team.item.id),
                 help,
-            )
+            );
+            match only_close(role, roles.iter().copied()) {
+                Some(best) => d.fix(replacement(
+                    doc,
+                    &pointer,
+                    &written,
+                    &format!("team:{}/{best}", team.item.id),
+                )),
+                None => d,
+            }
         }
         (Problem::NoRole(_), _) => return None,
     })
@@ -254,12 +264,28 @@ fn unknown_member(model: &Model, doc: DocId, pointer: String, id: &str, what: &s
         model.known.members.keys().map(String::as_str),
     );
     if model.known.teams.contains_key(id) {
-        // A team written where a person was meant (or `team:` forgotten).
-        return d.help(format!(
+        // A team written where a person was meant (or `team:` forgotten):
+        // no member is the likely meaning.
+        let mut d = d.help(format!(
             "`{id}` is a team: write `team:{id}` for all its members"
         ));
+        d.fix = None;
+        return d;
     }
     d
+}
+
+/// The unsafe fix that writes `to` where `written` is.
+fn replacement(doc: DocId, pointer: &str, written: &str, to: &str) -> Fix {
+    Fix::unsafe_(
+        format!("replace `{written}` with `{to}`"),
+        Change::Replace {
+            doc,
+            pointer: pointer.to_string(),
+            from: written.to_string(),
+            to: to.to_string(),
+        },
+    )
 }
 
 /// `written` names a `noun` with id `id` that does not exist.
@@ -288,12 +314,26 @@ fn unknown<'a>(
             format!("known {noun}s: {}{more}", shown.join(", "))
         }
     };
-    Diagnostic::new(
-        Location::node(doc, pointer),
+    // The only close id, written where the unknown one is (in a `team:`
+    // reference, the team part).
+    let fixed = only_close(id, sorted.iter().copied()).and_then(|best| {
+        if written == id {
+            Some(best.to_string())
+        } else {
+            let rest = written.strip_prefix("team:")?.strip_prefix(id)?;
+            Some(format!("team:{best}{rest}"))
+        }
+    });
+    let d = Diagnostic::new(
+        Location::node(doc, pointer.clone()),
         format!("{what} is `{written}`, but no {noun} `{id}` is defined"),
     )
     .label(format!("unknown {noun}"))
-    .help(help)
+    .help(help);
+    match fixed {
+        Some(to) => d.fix(replacement(doc, &pointer, written, &to)),
+        None => d,
+    }
 }
 
 #[cfg(test)]

@@ -53,6 +53,9 @@ pub fn rotation(
         },
     }
     apply_overrides(rot, &mut out);
+    if let Some(window) = rot.coverage.as_ref().filter(|_| rot.has_window()) {
+        duty(window, &mut out);
+    }
     out.roster = roster(rot, &out);
     out.calendar = rot
         .holidays
@@ -63,6 +66,9 @@ pub fn rotation(
         let mut hits = Vec::with_capacity(dates.len());
         for h in dates {
             for shift in out.shifts_on(h.date) {
+                if !out.shifts.get(shift).is_some_and(|s| s.duty_on(h.date)) {
+                    continue;
+                }
                 hits.push(HolidayOnCall {
                     date: h.date,
                     name: h.name.clone(),
@@ -79,6 +85,25 @@ pub fn rotation(
     }
     out.load = Load::of_shifts(&out, 0..out.shifts.len());
     out
+}
+
+/// Local days of shifts scanned for duty per rotation: more than two
+/// centuries of shifts (10,000 weekly shifts are 70,000 days). Past it
+/// (shifts centuries long, or overlapping) the remaining shifts keep the
+/// whole shift as duty, as without a window, so nothing hangs.
+const DUTY_DAYS: u64 = 100_000;
+
+/// Each shift's duty: the parts of it inside the rotation's coverage window,
+/// in the rotation's zone (§10).
+fn duty(window: &super::window::Window, out: &mut RotationSchedule) {
+    let zone = out.clock.zone;
+    let mut budget = DUTY_DAYS;
+    for shift in &mut out.shifts {
+        match window.intervals_within(zone, shift.begins, shift.ends, &mut budget) {
+            Some(duty) => shift.duty = duty,
+            None => break,
+        }
+    }
 }
 
 /// A user calendar shadows a builtin one of the same id: defining it is deliberate.
@@ -112,6 +137,7 @@ fn shift(
         secondary,
         source,
         overrides: Vec::new(),
+        duty: vec![(begins, ends)],
     }
 }
 
@@ -316,6 +342,7 @@ mod tests {
             time_zone: None,
             handoff_time: None,
             handoff_meeting: None,
+            coverage: None,
         }
     }
 

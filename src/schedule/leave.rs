@@ -99,6 +99,17 @@ impl LeaveIndex {
             .filter(move |p| p.to >= from)
     }
 
+    /// Leave of `person` overlapping the duty of `shift` (§10): leave
+    /// outside duty keeps nobody from being on call.
+    pub fn during_duty<'a>(
+        &'a self,
+        person: &str,
+        shift: &'a super::Shift,
+    ) -> impl Iterator<Item = &'a LeavePeriod> + 'a {
+        self.during(person, shift.start, shift.end)
+            .filter(move |p| shift.duty_meets_days(p.from, p.to.succ_opt().unwrap_or(p.to)))
+    }
+
     /// The first leave of `person` covering `date`.
     pub fn on(&self, person: &str, date: NaiveDate) -> Option<&LeavePeriod> {
         self.by_person

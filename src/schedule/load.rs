@@ -38,7 +38,7 @@ pub struct Load {
 }
 
 impl Load {
-    /// The load of the shifts `range` of a rotation.
+    /// The load of the shifts `range` of a rotation: the shifts with duty.
     pub fn of_shifts(rs: &RotationSchedule, range: Range<usize>) -> Load {
         let mut people: BTreeMap<String, PersonLoad> = rs
             .roster
@@ -49,6 +49,10 @@ impl Load {
             let Some(shift) = rs.shifts.get(i) else {
                 break;
             };
+            // Only shifts with duty are load (§14.19).
+            if !shift.has_duty() {
+                continue;
+            }
             let holidays = u32::try_from(rs.holidays_in(i).len()).unwrap_or(u32::MAX);
             let p = people.entry(shift.primary.person.clone()).or_default();
             p.primary = p.primary.saturating_add(1);

@@ -2,12 +2,14 @@
 //! declared leave and load statistics. No rule logic lives here; rules and the
 //! `steward schedule` renderers read the result.
 
+pub mod coverage;
 pub mod expand;
 pub mod holidays;
 pub mod leave;
 pub mod load;
 pub mod render;
 pub mod time;
+pub mod window;
 
 use std::fmt;
 
@@ -19,6 +21,7 @@ use holidays::Calendar;
 use leave::LeaveIndex;
 use load::Load;
 use time::Clock;
+use window::Interval;
 
 /// At most this many shifts are expanded per rotation, so a rotation written
 /// as `shift_length: 1d` over a thousand years stays cheap; `coverage-gap`
@@ -89,10 +92,10 @@ pub enum ShiftSource {
     Explicit(usize),
 }
 
-/// One expanded shift: `[begins, ends)` as instants, and the whole local
-/// days of its rotation's zone it overlaps, `[start, end)` (§14.12: what
-/// leave and holidays are checked against). For a rotation handing over at
-/// midnight UTC these are the shift's dates, as in 0.1.
+/// One expanded shift: `[begins, ends)` as instants, the whole local days
+/// of its rotation's zone it overlaps, `[start, end)` (§14.12: what leave and
+/// holidays are checked against), and its duty (§10). For a rotation handing
+/// over at midnight UTC these are the shift's dates, as in 0.1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shift {
     /// The first local day the shift overlaps.
@@ -109,6 +112,10 @@ pub struct Shift {
     pub source: ShiftSource,
     /// Indices of the overrides applied to this shift, in document order.
     pub overrides: Vec<usize>,
+    /// Duty (§10): the parts of the shift inside the rotation's `coverage`
+    /// window, sorted and disjoint; without a window, the whole shift. Rules
+    /// that judge on-call time read this, never the window.
+    pub duty: Vec<Interval>,
 }
 
 impl Shift {
@@ -154,6 +161,25 @@ impl Shift {
 
     pub fn holds(&self, at: DateTime<Utc>) -> bool {
         self.begins <= at && at < self.ends
+    }
+
+    /// Whether anyone is needed in the shift: it has duty (§10). Every
+    /// shift of a rotation without a coverage window does.
+    pub fn has_duty(&self) -> bool {
+        !self.duty.is_empty()
+    }
+
+    /// Whether the shift's duty meets the whole local days `[from, after)`
+    /// of its rotation's zone (leave and holidays are whole days, §14.12).
+    pub fn duty_meets_days(&self, from: NaiveDate, after: NaiveDate) -> bool {
+        let (start, _) = self.clock.day(from);
+        let (end, _) = self.clock.day(after);
+        window::meets(&self.duty, start, end)
+    }
+
+    /// Whether the shift's duty meets local day `date`.
+    pub fn duty_on(&self, date: NaiveDate) -> bool {
+        self.duty_meets_days(date, date.succ_opt().unwrap_or(date))
     }
 }
 
@@ -208,7 +234,7 @@ pub struct Truncation {
     pub first_dropped_at: DateTime<Utc>,
 }
 
-/// A holiday that falls in a shift.
+/// A holiday that falls in a shift's duty (§14.18).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HolidayOnCall {
     pub date: NaiveDate,
@@ -238,8 +264,8 @@ pub struct RotationSchedule {
     pub truncated: Option<Truncation>,
     /// The calendar named by `holidays.calendar`, when it resolves.
     pub calendar: Option<Calendar>,
-    /// Holidays falling in a shift, by date (a holiday on a handoff day is
-    /// in both shifts).
+    /// Holidays falling in a shift's duty, by shift (a holiday on a handoff
+    /// day is in both shifts); holidays outside duty need nobody (§14.18).
     pub holidays: Vec<HolidayOnCall>,
     /// Handoff meetings, by time; empty without `handoff_meeting`.
     pub meetings: Vec<Meeting>,
@@ -295,7 +321,7 @@ impl RotationSchedule {
         self.meetings.get(i)
     }
 
-    /// Holidays falling in shift `i`.
+    /// Holidays falling in the duty of shift `i`.
     pub fn holidays_in(&self, shift: usize) -> &[HolidayOnCall] {
         let from = self.holidays.partition_point(|h| h.shift < shift);
         let to = self.holidays.partition_point(|h| h.shift <= shift);

@@ -1,5 +1,6 @@
 //! `--format ics`: an iCalendar (RFC 5545) file with one event per shift and
-//! role, summary "On call: NAME (primary)": all-day for rotations in whole
+//! role (per duty interval under a coverage window, none for a shift
+//! without duty), summary "On call: NAME (primary)": all-day for rotations in whole
 //! days, timed in UTC (`DTSTART:20260105T080000Z`) for rotations with times
 //! of day or under `--time-zone`, plus one event per handoff meeting naming
 //! both primaries. Every event has a UID built from the rotation, the
@@ -12,6 +13,7 @@ use icalendar::{Calendar, Component, Event, EventLike, Property};
 
 use super::{Row, Section, View};
 use crate::schedule::time::Clock;
+use crate::schedule::window::Interval;
 use crate::schedule::{Assignment, Meeting, Role};
 
 pub fn render(view: &View<'_>) -> String {
@@ -33,7 +35,14 @@ pub fn render(view: &View<'_>) -> String {
                 cal.push(meeting_event(view, s, clock, meeting, outgoing, &row));
             }
             for (role, a) in row.shift.assignments() {
-                cal.push(event(view, s, clock, &row, role, a));
+                if row.windowed {
+                    // One event per duty interval (§9): none without duty.
+                    for &duty in &row.shift.duty {
+                        cal.push(event(view, s, clock, &row, role, a, Some(duty)));
+                    }
+                } else {
+                    cal.push(event(view, s, clock, &row, role, a, None));
+                }
             }
         }
     }
@@ -49,6 +58,8 @@ fn utc_stamp(at: DateTime<Utc>) -> String {
     at.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
+/// The event of a person's role in a shift: the whole shift, or one of its
+/// duty intervals under a coverage window.
 fn event(
     view: &View<'_>,
     s: &Section<'_>,
@@ -56,8 +67,15 @@ fn event(
     row: &Row<'_>,
     role: Role,
     a: &Assignment,
+    duty: Option<Interval>,
 ) -> Event {
     let shift = row.shift;
+    let (begins, ends) = duty.unwrap_or((shift.begins, shift.ends));
+    // Whole local days for rotations without times of day.
+    let (first_day, after_last) = match duty {
+        Some((from, to)) => clock.days(from, to),
+        None => (shift.start, shift.end),
+    };
     let name = view.name(&a.person);
     let mut description = vec![format!("Rotation: {}", s.rs.id)];
     if let Some(title) = &s.rot.name {
@@ -72,6 +90,9 @@ fn event(
         shift.dates()
     };
     description.push(format!("Shift: {dates}"));
+    if let Some((from, to)) = duty {
+        description.push(format!("Duty: {}", clock.range(from, to)));
+    }
     let other = match role {
         Role::Primary => shift.secondary.as_ref().map(|o| ("Secondary", o)),
         Role::Secondary => Some(("Primary", &shift.primary)),
@@ -94,27 +115,27 @@ fn event(
             .uid(&format!(
                 "{}-{}-{}@steward",
                 s.rs.id,
-                utc_stamp(shift.begins),
+                utc_stamp(begins),
                 role
             ))
-            .timestamp(shift.begins)
-            .starts(shift.begins)
-            .ends(shift.ends);
+            .timestamp(begins)
+            .starts(begins)
+            .ends(ends);
     } else {
         event
             .uid(&format!(
                 "{}-{}-{}@steward",
                 s.rs.id,
-                shift.start.format("%Y%m%d"),
+                first_day.format("%Y%m%d"),
                 role
             ))
-            .timestamp(stamp(shift.start));
+            .timestamp(stamp(first_day));
     }
     event
         .summary(&format!("On call: {name} ({role})"))
         .description(&description.join("\n"));
     if !clock.timed {
-        event.starts(shift.start).ends(shift.end);
+        event.starts(first_day).ends(after_last);
     }
     event
         .add_property("TRANSP", "TRANSPARENT")

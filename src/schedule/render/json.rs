@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
-use super::{counted_shifts, View};
+use super::{counted_shifts, with_duty, View};
 use crate::schedule::load::Load;
 use crate::schedule::time::Clock;
 use crate::schedule::{Form, NotExpanded};
@@ -93,6 +93,26 @@ pub fn render(view: &View<'_>) -> String {
                         "reason": l.reason,
                     })).collect::<Vec<_>>(),
                 });
+                if row.windowed {
+                    // Duty intervals, end exclusive: date-times with times of
+                    // day, else dates.
+                    let duty: Vec<Value> = shift
+                        .duty
+                        .iter()
+                        .map(|&(a, b)| {
+                            let (start, end) = if clock.timed {
+                                (rfc3339(clock, a), rfc3339(clock, b))
+                            } else {
+                                let (first, after) = clock.days(a, b);
+                                (first.to_string(), after.to_string())
+                            };
+                            json!({ "start": start, "end": end })
+                        })
+                        .collect();
+                    if let Some(map) = value.as_object_mut() {
+                        map.insert("duty".into(), Value::Array(duty));
+                    }
+                }
                 if clock.timed && rot.handoff_meeting.is_some() {
                     let meeting = row.meeting.map(|(m, outgoing)| json!({
                         "start": rfc3339(clock, m.begins),
@@ -156,6 +176,18 @@ pub fn render(view: &View<'_>) -> String {
                 "min_engineers": h.min_engineers,
             }))),
         );
+        if let Some(window) = rot.coverage.as_ref().filter(|_| rot.has_window()) {
+            r.insert(
+                "coverage".into(),
+                json!({
+                    "weekdays": window.spec.weekdays,
+                    "month_days": window.spec.month_days,
+                    "hours": window.spec.hours,
+                    "description": window.describe(),
+                }),
+            );
+            r.insert("shifts_with_duty".into(), json!(with_duty(rs)));
+        }
         r.insert("total_shifts".into(), json!(rs.shifts.len()));
         r.insert(
             "not_expanded".into(),
@@ -193,7 +225,7 @@ pub fn render(view: &View<'_>) -> String {
         r.insert("unmatched_overrides".into(), Value::Array(unmatched));
         r.insert(
             "load".into(),
-            load(view, &rs.load, "rotation", rs.shifts.len()),
+            load(view, &rs.load, "rotation", with_duty(rs)),
         );
         rotations.push(Value::Object(r));
     }

@@ -1,6 +1,7 @@
 //! `steward schedule`: each rotation's shifts with holidays and leave, then
 //! load per person. One module per output format; all read the same [`View`].
 
+mod html;
 mod ics;
 mod json;
 mod text;
@@ -12,8 +13,10 @@ use chrono::NaiveDate;
 use super::leave::LeavePeriod;
 use super::load::Load;
 use super::time::{Clock, Tz};
+use super::window::Interval;
 use super::{HolidayOnCall, Meeting, RotationSchedule, Schedule, Shift};
 use crate::model::{Model, Override, Rotation};
+use crate::report::ResolvedFinding;
 use crate::workspace::Workspace;
 
 /// Output formats of `steward schedule`.
@@ -28,6 +31,8 @@ pub enum ScheduleFormat {
     /// An iCalendar file: one event per shift and role (all-day, or timed in
     /// UTC for rotations with times of day), and one per handoff meeting.
     Ics,
+    /// One self-contained HTML page: a month calendar per rotation, load bars, findings.
+    Html,
 }
 
 /// What to show: the loaded schedule, restricted to a window of days.
@@ -43,6 +48,10 @@ pub struct View<'a> {
     /// `--time-zone`: show every rotation's times in this zone; `None`: each
     /// in its own (whole days for rotations without times of day).
     pub zone: Option<Tz>,
+    /// The findings of `steward check` on the same files; only the HTML page
+    /// shows them (those located in a rotation's document), so the other
+    /// formats are given none.
+    pub findings: &'a [ResolvedFinding],
 }
 
 /// One rotation restricted to the window.
@@ -61,12 +70,14 @@ struct Section<'a> {
 struct Row<'a> {
     shift: &'a Shift,
     holidays: &'a [HolidayOnCall],
-    /// Roster members and people on call with leave overlapping the shift.
+    /// Roster members and people on call with leave overlapping the shift's duty.
     away: Vec<(&'a str, &'a LeavePeriod)>,
     /// `reason`s of the overrides applied to the shift (empty when none given).
     overrides: Vec<Option<&'a str>>,
     /// The handoff meeting ending as the shift starts, with the outgoing primary.
     meeting: Option<(&'a Meeting, &'a str)>,
+    /// Whether the rotation has a coverage window: its shifts show their duty.
+    windowed: bool,
 }
 
 impl Row<'_> {
@@ -167,7 +178,7 @@ impl<'a> View<'a> {
                     if away.iter().any(|(p, _)| *p == person) {
                         continue;
                     }
-                    if let Some(period) = leave.during(person, shift.start, shift.end).next() {
+                    if let Some(period) = leave.during_duty(person, shift).next() {
                         away.push((person, period));
                     }
                 }
@@ -192,6 +203,7 @@ impl<'a> View<'a> {
                     away,
                     overrides,
                     meeting,
+                    windowed: section.rot.has_window(),
                 })
             })
             .collect()
@@ -213,9 +225,58 @@ impl<'a> View<'a> {
     }
 }
 
-/// Shifts counted in a load: every expanded shift of the rotations.
+/// How many of a rotation's shifts have duty.
+fn with_duty(rs: &RotationSchedule) -> usize {
+    rs.shifts.iter().filter(|s| s.has_duty()).count()
+}
+
+/// Shifts counted in a load: every expanded shift of the rotations that
+/// has duty (all of them without coverage windows).
 fn counted_shifts(sections: &[Section<'_>]) -> usize {
-    sections.iter().map(|s| s.rs.shifts.len()).sum()
+    sections.iter().map(|s| with_duty(s.rs)).sum()
+}
+
+/// What a shift of a rotation with a coverage window holds: "no duty", its
+/// duty interval, "duty 09:00–17:00 on 5 days (2026-06-01 – 2026-06-05)"
+/// when the intervals repeat, else both of two or the count and extent.
+fn duty_note(clock: Clock, shift: &Shift) -> String {
+    let duty = &shift.duty;
+    let (Some(&(first, _)), Some(&(_, last))) = (duty.first(), duty.last()) else {
+        return "no duty".to_string();
+    };
+    if let [(a, b)] = duty.as_slice() {
+        return format!("duty {}", clock.range(*a, *b));
+    }
+    // Local times of day, an end at midnight read as 24:00.
+    let times = |(a, b): Interval| {
+        let (a, b) = (clock.local(a), clock.local(b));
+        let end = if b.time() == chrono::NaiveTime::MIN {
+            "24:00".to_string()
+        } else {
+            b.format("%H:%M").to_string()
+        };
+        (a.format("%H:%M").to_string(), end, a.date())
+    };
+    let shown: Vec<(String, String, NaiveDate)> = duty.iter().map(|&i| times(i)).collect();
+    let same = shown
+        .windows(2)
+        .all(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1);
+    match (same, shown.first(), shown.last()) {
+        (true, Some((from, to, day)), Some((.., last_day))) => format!(
+            "duty {from}–{to} on {} days ({day} – {last_day})",
+            duty.len()
+        ),
+        _ if duty.len() == 2 => {
+            let ranges: Vec<String> = duty.iter().map(|&(a, b)| clock.range(a, b)).collect();
+            format!("duty {}", ranges.join(", "))
+        }
+        _ => format!(
+            "duty in {} intervals, {} – {}",
+            duty.len(),
+            clock.show(first),
+            clock.show(last)
+        ),
+    }
 }
 
 /// "override of 2026-12-23 not applied (secondary john, reason: swap): …".
@@ -241,6 +302,7 @@ pub fn render(view: &View<'_>, format: ScheduleFormat) -> String {
         ScheduleFormat::Markdown => text::markdown(view),
         ScheduleFormat::Json => json::render(view),
         ScheduleFormat::Ics => ics::render(view),
+        ScheduleFormat::Html => html::render(view),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{bar, counted_shifts, score, unmatched_note, Row, Section, View};
+use super::{bar, counted_shifts, duty_note, score, unmatched_note, with_duty, Row, Section, View};
 use crate::schedule::load::Load;
 use crate::schedule::time::{day_before, Clock};
 use crate::schedule::{Form, NotExpanded, RotationSchedule, MAX_SHIFTS};
@@ -76,6 +76,17 @@ fn facts(view: &View<'_>, s: &Section<'_>) -> Vec<(&'static str, String)> {
         ),
     };
     facts.push(("shifts", shifts));
+    if let Some(window) = rot.coverage.as_ref().filter(|_| rot.has_window()) {
+        facts.push((
+            "coverage",
+            format!(
+                "{}: duty in {} of {} shifts",
+                window.describe(),
+                with_duty(rs),
+                rs.shifts.len()
+            ),
+        ));
+    }
     if let Some(t) = rs.truncated {
         let through = if clock.timed {
             format!("until {}", clock.moment(t.first_dropped_at))
@@ -155,6 +166,9 @@ fn notes(view: &View<'_>, clock: Clock, row: &Row<'_>) -> Vec<String> {
     let mut notes = Vec::new();
     if row.shift.contains(view.today) {
         notes.push("today".to_string());
+    }
+    if row.windowed {
+        notes.push(duty_note(clock, row.shift));
     }
     if let Some((meeting, outgoing)) = row.meeting {
         let (from, to) = (clock.local(meeting.begins), clock.local(meeting.ends));
@@ -241,21 +255,28 @@ fn shifts(n: usize) -> String {
     }
 }
 
-/// What a rotation's load counts: all its shifts, whatever the window.
-fn rotation_scope(clock: Clock, rs: &RotationSchedule) -> String {
+/// What a rotation's load counts: all its shifts, whatever the window
+/// shown; under a coverage window, those with duty.
+fn rotation_scope(clock: Clock, rs: &RotationSchedule, windowed: bool) -> String {
+    let counted = if windowed {
+        format!("{} with duty", shifts(with_duty(rs)))
+    } else {
+        shifts(rs.shifts.len())
+    };
     match rs.span() {
-        Some((first, end)) => format!(
-            "the whole rotation: {}, {}",
-            shifts(rs.shifts.len()),
-            clock.range(first, end)
-        ),
+        Some((first, end)) => format!("the whole rotation: {counted}, {}", clock.range(first, end)),
         None => "the whole rotation: no shifts".to_string(),
     }
 }
 
 /// What the load of all rotations counts.
 fn total_scope(sections: &[Section<'_>]) -> String {
-    format!("each whole rotation: {}", shifts(counted_shifts(sections)))
+    let counted = shifts(counted_shifts(sections));
+    if sections.iter().any(|s| s.rot.has_window()) {
+        format!("each whole rotation: {counted} with duty")
+    } else {
+        format!("each whole rotation: {counted}")
+    }
 }
 
 fn load_rows(view: &View<'_>, load: &Load) -> (Vec<Vec<String>>, u32) {
@@ -336,7 +357,11 @@ pub fn table(view: &View<'_>) -> String {
             let _ = writeln!(out, "  {}", unmatched_note(o));
         }
         out.push('\n');
-        let _ = writeln!(out, "  load over {}", rotation_scope(clock, s.rs));
+        let _ = writeln!(
+            out,
+            "  load over {}",
+            rotation_scope(clock, s.rs, s.rot.has_window())
+        );
         load_table(view, &s.rs.load, &mut out);
         out.push('\n');
     }
@@ -438,7 +463,11 @@ pub fn markdown(view: &View<'_>) -> String {
         out.push('\n');
         markdown_notes(s, &mut out);
         let _ = writeln!(out, "### Load\n");
-        let _ = writeln!(out, "Over {}.\n", md(&rotation_scope(clock, s.rs)));
+        let _ = writeln!(
+            out,
+            "Over {}.\n",
+            md(&rotation_scope(clock, s.rs, s.rot.has_window()))
+        );
         markdown_load(view, &s.rs.load, &mut out);
     }
     if sections.len() > 1 {
