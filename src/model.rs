@@ -278,16 +278,17 @@ pub struct Pipeline {
     #[serde(default, deserialize_with = "lenient")]
     pub raci: Option<Box<Raci>>,
     /// When someone must be on call for it (§10); `None`: the default for
-    /// its audience (see [`Pipeline::on_call`]).
+    /// its audience (see [`Pipeline::on_call`]). Boxed like `raci`: a window
+    /// is 136 bytes, and most pipelines write none.
     #[serde(default, rename = "on_call", deserialize_with = "lenient")]
-    pub on_call_written: Option<OnCall>,
+    pub on_call_written: Option<Box<OnCall>>,
 }
 
 impl Pipeline {
     /// When the pipeline needs someone on call: as written, else `always`
     /// for `audience: investors` and `none` otherwise (§10).
     pub fn on_call(&self) -> OnCall {
-        match &self.on_call_written {
+        match self.on_call_written.as_deref() {
             Some(written) => written.clone(),
             None if self.audience == Audience::Investors => OnCall::Always,
             None => OnCall::None,
@@ -819,7 +820,7 @@ fn check_window(problems: &mut Vec<Diagnostic>, doc: DocId, pointer: &str, windo
 }
 
 fn check_pipeline(problems: &mut Vec<Diagnostic>, doc: DocId, pipeline: &Pipeline) {
-    if let Some(OnCall::Window { window, time_zone }) = &pipeline.on_call_written {
+    if let Some(OnCall::Window { window, time_zone }) = pipeline.on_call_written.as_deref() {
         check_window(problems, doc, "/on_call", window);
         if let Some(name) = time_zone {
             check_zone(
