@@ -1,9 +1,11 @@
 //! Runbooks: resolving a pipeline's `runbook:` path safely inside the
 //! repository root, and reading its section headings.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -15,18 +17,15 @@ use crate::workspace::{DocId, Workspace};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Runbook {
     /// Every heading as its lowercase words joined by spaces, one heading per
-    /// line: one allocation per runbook.
-    pub headings: Box<str>,
+    /// line: one string per runbook, shared by runbooks with the same
+    /// headings (most follow one template).
+    pub headings: Arc<str>,
 }
 
 impl Runbook {
     pub fn new(headings: &[String]) -> Runbook {
-        let lines: Vec<String> = headings
-            .iter()
-            .map(|h| words(h).collect::<Vec<_>>().join(" "))
-            .collect();
         Runbook {
-            headings: lines.join("\n").into_boxed_str(),
+            headings: heading_lines(headings).into(),
         }
     }
 
@@ -73,6 +72,15 @@ impl Runbook {
     }
 }
 
+/// The headings as [`Runbook::headings`] holds them.
+fn heading_lines(headings: &[String]) -> String {
+    let lines: Vec<String> = headings
+        .iter()
+        .map(|h| words(h).collect::<Vec<_>>().join(" "))
+        .collect();
+    lines.join("\n")
+}
+
 /// The lowercase words of `text`: its runs of letters and digits.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
@@ -84,13 +92,20 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// rules run: rules never touch the filesystem themselves.
 #[derive(Debug, Default)]
 pub struct RunbookIndex {
-    /// Per `model.pipelines` entry: `None` when it names no runbook.
-    entries: Vec<Option<Result<Runbook, RunbookProblem>>>,
-    /// Per entry, the runbook's real path when it was read.
-    paths: Vec<Option<PathBuf>>,
+    /// The pipelines that name a runbook, by ascending index in
+    /// `model.pipelines` (most name none: no slot for those). A problem is
+    /// boxed: rare, and several times the size of a runbook.
+    entries: Vec<(usize, Result<ReadRunbook, Box<RunbookProblem>>)>,
     /// The sections the active policy requires (`runbook-sections`): what a
     /// runbook created by a fix holds.
     required: Vec<String>,
+}
+
+/// A runbook that was read, and its real path (where a fix writes).
+#[derive(Debug)]
+struct ReadRunbook {
+    runbook: Runbook,
+    path: Box<Path>,
 }
 
 impl RunbookIndex {
@@ -101,26 +116,42 @@ impl RunbookIndex {
     /// [`RunbookIndex::build`] with the runbooks read from `files` (a git
     /// revision for `--base`) instead of the disk.
     pub fn build_from(workspace: &Workspace, model: &Model, files: &dyn Files) -> RunbookIndex {
-        let read: Vec<(Option<_>, Option<PathBuf>)> = model
+        let shared: Mutex<HashSet<Arc<str>>> = Mutex::new(HashSet::new());
+        let share = |lines: String| -> Arc<str> {
+            let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
+            match shared.get(lines.as_str()) {
+                Some(known) => Arc::clone(known),
+                None => {
+                    let lines: Arc<str> = lines.into();
+                    shared.insert(Arc::clone(&lines));
+                    lines
+                }
+            }
+        };
+        // Shown like every other path: relative to the current directory.
+        let cwd = shown_from();
+        let entries = model
             .pipelines
             .par_iter()
-            .map(|p| {
-                let Some(path) = p.item.runbook.as_ref() else {
-                    return (None, None);
-                };
-                let mut real = None;
-                let entry = resolve_in(workspace, p.doc, path, files).and_then(|resolved| {
-                    let text = files.read(&resolved)?;
-                    real = Some(resolved);
-                    Ok(Runbook::new(&headings(&text)))
-                });
-                (Some(entry), real)
+            .enumerate()
+            .filter_map(|(index, p)| {
+                let path = p.item.runbook.as_ref()?;
+                let read = resolve_from(workspace, p.doc, path, files, &cwd)
+                    .and_then(|resolved| {
+                        let text = files.read(&resolved)?;
+                        Ok(ReadRunbook {
+                            runbook: Runbook {
+                                headings: share(heading_lines(&headings(&text))),
+                            },
+                            path: resolved.into_boxed_path(),
+                        })
+                    })
+                    .map_err(Box::new);
+                Some((index, read))
             })
             .collect();
-        let (entries, paths) = read.into_iter().unzip();
         RunbookIndex {
             entries,
-            paths,
             required: Vec::new(),
         }
     }
@@ -131,14 +162,23 @@ impl RunbookIndex {
         self
     }
 
-    /// The runbook of the pipeline at `index` in `model.pipelines`.
-    pub fn get(&self, index: usize) -> Option<&Result<Runbook, RunbookProblem>> {
-        self.entries.get(index)?.as_ref()
+    fn entry(&self, index: usize) -> Option<&Result<ReadRunbook, Box<RunbookProblem>>> {
+        let at = self.entries.binary_search_by_key(&index, |e| e.0).ok()?;
+        self.entries.get(at).map(|e| &e.1)
+    }
+
+    /// The runbook of the pipeline at `index` in `model.pipelines`: `None`
+    /// when it names none.
+    pub fn get(&self, index: usize) -> Option<Result<&Runbook, &RunbookProblem>> {
+        Some(match self.entry(index)? {
+            Ok(read) => Ok(&read.runbook),
+            Err(problem) => Err(problem),
+        })
     }
 
     /// The real path of the runbook of the pipeline at `index`, when it was read.
     pub fn path(&self, index: usize) -> Option<&Path> {
-        self.paths.get(index)?.as_deref()
+        self.entry(index)?.as_ref().ok().map(|read| &*read.path)
     }
 
     /// The sections a new runbook needs: the policy's, else the default ones.
@@ -391,6 +431,24 @@ pub fn resolve_in(
     runbook: &str,
     files: &dyn Files,
 ) -> Result<PathBuf, RunbookProblem> {
+    resolve_from(workspace, doc, runbook, files, &shown_from())
+}
+
+/// The directory paths are shown relative to: the current one, canonical.
+fn shown_from() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    fs::canonicalize(&cwd).unwrap_or(cwd)
+}
+
+/// [`resolve_in`] with paths shown relative to `cwd` ([`shown_from`], asked
+/// once for all runbooks: two system calls and a path walk each otherwise).
+fn resolve_from(
+    workspace: &Workspace,
+    doc: DocId,
+    runbook: &str,
+    files: &dyn Files,
+    cwd: &Path,
+) -> Result<PathBuf, RunbookProblem> {
     let document = workspace.doc(doc).ok_or(RunbookProblem::Missing {
         path: PathBuf::from(runbook),
         resolved: runbook.to_string(),
@@ -403,10 +461,7 @@ pub fn resolve_in(
         .and_then(|r| workspace.roots.get(*r))
         .cloned()
         .unwrap_or_default();
-    // Shown like every other path: relative to the current directory.
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let cwd = fs::canonicalize(&cwd).unwrap_or(cwd);
-    let shown_root = || relative_path(&root, &cwd);
+    let shown_root = || relative_path(&root, cwd);
     if is_url(runbook) {
         return Err(RunbookProblem::Url {
             inside: Boundary::of(&root),
@@ -439,7 +494,7 @@ pub fn resolve_in(
             root: shown_root(),
         });
     }
-    let display = crate::load::display_path(&joined, &cwd);
+    let display = crate::load::display_path(&joined, cwd);
     // Follows symlinks without opening the target.
     let canonical = match files.canonicalize(&joined) {
         Ok(path) => path,
