@@ -176,8 +176,8 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
 
     let as_written = |s: &crate::schedule::Shift| ShiftOut {
         start: s.start,
-        primary: s.primary.person.clone(),
-        secondary: s.secondary.as_ref().map(|a| a.person.clone()),
+        primary: s.primary.person.to_string(),
+        secondary: s.secondary.as_ref().map(|a| a.person.to_string()),
         ..ShiftOut::default()
     };
     let mut shifts: Vec<ShiftOut> = rs

@@ -390,12 +390,17 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         let at = later.partition_point(|s| s.start < shift.start);
         match later.get(at).filter(|s| s.start == shift.start) {
             Some(existing) => {
-                pref_primary.push(index.get(&existing.primary.person).copied().unwrap_or(NONE));
+                pref_primary.push(
+                    index
+                        .get(existing.primary.person.as_str())
+                        .copied()
+                        .unwrap_or(NONE),
+                );
                 pref_secondary.push(
                     existing
                         .secondary
                         .as_ref()
-                        .and_then(|a| index.get(&a.person).copied())
+                        .and_then(|a| index.get(a.person.as_str()).copied())
                         .unwrap_or(NONE),
                 );
             }
@@ -514,11 +519,11 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         pref_secondary,
         prev_primary: kept
             .last()
-            .and_then(|s| index.get(&s.primary.person).copied())
+            .and_then(|s| index.get(s.primary.person.as_str()).copied())
             .unwrap_or(NONE),
         next_primary: after
             .first()
-            .and_then(|s| index.get(&s.primary.person).copied())
+            .and_then(|s| index.get(s.primary.person.as_str()).copied())
             .unwrap_or(NONE),
         kept: counts,
         kept_presence: Vec::new(),

@@ -7,8 +7,8 @@ use super::holidays::{Calendar, BUILTIN_CALENDARS};
 use super::load::Load;
 use super::time::{self, Clock, Step, Tz};
 use super::{
-    Assignment, Form, HolidayOnCall, Meeting, NotExpanded, Origin, Role, RotationSchedule, Shift,
-    ShiftSource, Truncation, MAX_SHIFTS,
+    Assignment, Form, HolidayOnCall, Meeting, NotExpanded, Origin, People, Role, RotationSchedule,
+    Shift, ShiftSource, Truncation, MAX_SHIFTS,
 };
 use crate::model::{Duration, Entry, Model, Rotation};
 
@@ -44,15 +44,16 @@ pub fn rotation(
         meetings: Vec::new(),
         load: Load::default(),
     };
+    let mut people = People::default();
     match (zone, rot.shift_length.step()) {
         (None, _) => out.not_expanded = Some(NotExpanded::UnknownZone),
         (_, None) => out.not_expanded = Some(NotExpanded::ZeroLength),
         (Some(_), Some(step)) => match out.form {
-            Form::Generated => generated(rot, step, &mut out),
-            Form::Explicit => explicit(rot, step, &mut out),
+            Form::Generated => generated(rot, step, &mut out, &mut people),
+            Form::Explicit => explicit(rot, step, &mut out, &mut people),
         },
     }
-    apply_overrides(rot, &mut out);
+    apply_overrides(rot, &mut out, &mut people);
     if let Some(window) = rot.coverage.as_ref().filter(|_| rot.has_window()) {
         duty(window, &mut out);
     }
@@ -141,7 +142,7 @@ fn shift(
     }
 }
 
-fn generated(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
+fn generated(rot: &Rotation, step: Step, out: &mut RotationSchedule, people: &mut People) {
     let (Some(roster), Some(until)) = (rot.roster.as_ref(), rot.until) else {
         return;
     };
@@ -168,8 +169,8 @@ fn generated(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
         let Some(ends) = next else {
             break;
         };
-        let person = |k: usize| Assignment {
-            person: roster[k].clone(),
+        let mut person = |k: usize| Assignment {
+            person: people.get(&roster[k]),
             origin: Origin::Roster(k),
         };
         out.shifts.push(shift(
@@ -195,7 +196,7 @@ fn generated(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
     }
 }
 
-fn explicit(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
+fn explicit(rot: &Rotation, step: Step, out: &mut RotationSchedule, people: &mut People) {
     let Some(specs) = rot.shifts.as_ref() else {
         return;
     };
@@ -216,11 +217,11 @@ fn explicit(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
             begins,
             ends,
             Assignment {
-                person: spec.primary.clone(),
+                person: people.get(&spec.primary),
                 origin: Origin::Shift(i, Role::Primary),
             },
             spec.secondary.as_ref().map(|s| Assignment {
-                person: s.clone(),
+                person: people.get(s),
                 origin: Origin::Shift(i, Role::Secondary),
             }),
             ShiftSource::Explicit(i),
@@ -239,7 +240,7 @@ fn explicit(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
     out.shifts = shifts;
 }
 
-fn apply_overrides(rot: &Rotation, out: &mut RotationSchedule) {
+fn apply_overrides(rot: &Rotation, out: &mut RotationSchedule, people: &mut People) {
     if out.not_expanded.is_some() {
         return;
     }
@@ -257,13 +258,13 @@ fn apply_overrides(rot: &Rotation, out: &mut RotationSchedule) {
         };
         if let Some(p) = &o.primary {
             shift.primary = Assignment {
-                person: p.clone(),
+                person: people.get(p),
                 origin: Origin::Override(j, Role::Primary),
             };
         }
         if let Some(s) = &o.secondary {
             shift.secondary = Some(Assignment {
-                person: s.clone(),
+                person: people.get(s),
                 origin: Origin::Override(j, Role::Secondary),
             });
         }
@@ -299,17 +300,17 @@ fn meetings(shifts: &[Shift], length: Duration) -> Vec<Meeting> {
 fn roster(rot: &Rotation, out: &RotationSchedule) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
     let mut list = Vec::new();
-    let mut add = |id: &String| {
-        if seen.insert(id.clone()) {
-            list.push(id.clone());
+    let mut add = |id: &str| {
+        if seen.insert(id.to_string()) {
+            list.push(id.to_string());
         }
     };
     match out.form {
-        Form::Generated => rot.roster.iter().flatten().for_each(&mut add),
+        Form::Generated => rot.roster.iter().flatten().for_each(|id| add(id)),
         Form::Explicit => {
             for shift in &out.shifts {
                 for (_, a) in shift.assignments() {
-                    add(&a.person);
+                    add(a.person.as_str());
                 }
             }
         }
@@ -357,8 +358,8 @@ mod tests {
             .map(|s| {
                 (
                     s.start.to_string(),
-                    s.primary.person.clone(),
-                    s.secondary.as_ref().map(|a| a.person.clone()),
+                    s.primary.person.to_string(),
+                    s.secondary.as_ref().map(|a| a.person.to_string()),
                 )
             })
             .collect()

@@ -79,8 +79,90 @@ impl Origin {
 /// A person on call in a shift, and where that was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
-    pub person: String,
+    pub person: Person,
     pub origin: Origin,
+}
+
+/// A person's id as shifts hold it: one string per person and rotation,
+/// shared by all their shifts (a large schedule has a hundred thousand
+/// shifts and a few hundred people).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Person(std::sync::Arc<str>);
+
+impl Person {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Person {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Person {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Person {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl From<&Person> for String {
+    fn from(person: &Person) -> String {
+        person.0.to_string()
+    }
+}
+
+impl From<&str> for Person {
+    fn from(id: &str) -> Person {
+        Person(id.into())
+    }
+}
+
+impl PartialEq<str> for Person {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Person {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Person {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+/// Hands out one [`Person`] per distinct id.
+#[derive(Debug, Default)]
+pub struct People(std::collections::HashSet<Person>);
+
+impl People {
+    pub fn get(&mut self, id: &str) -> Person {
+        if let Some(known) = self.0.get(id) {
+            return known.clone();
+        }
+        let person = Person::from(id);
+        self.0.insert(person.clone());
+        person
+    }
 }
 
 /// Where an expanded shift comes from.
