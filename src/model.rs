@@ -271,8 +271,9 @@ pub struct Pipeline {
     pub runbook: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub sla: Option<Sla>,
+    /// Boxed: 56 bytes inline, and only pipelines for investors need one.
     #[serde(default, deserialize_with = "lenient")]
-    pub escalation: Option<Escalation>,
+    pub escalation: Option<Box<Escalation>>,
     /// Boxed: most pipelines have none, and inline it would make every
     /// pipeline a third larger.
     #[serde(default, deserialize_with = "lenient")]
@@ -562,9 +563,11 @@ pub struct Model {
     pub pipelines: Vec<Entry<Box<Pipeline>>>,
     pub rotations: Vec<Entry<Rotation>>,
     pub calendars: Vec<Entry<Holidays>>,
-    /// Pipeline ids covered by any rotation, including rotations that failed
-    /// to load: an investor pipeline they cover is not reported as uncovered.
-    pub covered: std::collections::HashSet<String>,
+    /// Per document, whether it is a pipeline whose id some rotation
+    /// covers, including rotations that failed to load (see
+    /// [`Model::is_covered`]). Flags, not a set of id strings: a large
+    /// workspace covers a hundred thousand pipelines.
+    covered: Vec<bool>,
     /// First definition of each member id among valid teams.
     pub members: BTreeMap<String, MemberRef>,
     /// First team entry of each team id.
@@ -585,6 +588,16 @@ pub struct KnownIds {
 }
 
 impl Model {
+    /// Whether any rotation, including one that failed to load, covers the
+    /// pipeline `id`: an investor pipeline it covers is not reported as
+    /// uncovered.
+    pub fn is_covered(&self, id: &str) -> bool {
+        self.known
+            .pipelines
+            .get(id)
+            .is_some_and(|&d| self.covered.get(d) == Some(&true))
+    }
+
     pub fn member(&self, id: &str) -> Option<&Member> {
         let r = self.members.get(id)?;
         self.teams.get(r.team)?.item.members.get(r.member)
@@ -680,8 +693,21 @@ pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
                     known.calendars.entry(cid.clone()).or_insert(id);
                 }
             }
-            Some(Kind::Rotation) => model.covered.extend(doc.refs().covers.iter().cloned()),
             _ => {}
+        }
+    }
+    // After every pipeline id is known: a rotation may come first.
+    model.covered = vec![false; documents.len()];
+    for doc in documents.iter().filter(|d| d.kind == Some(Kind::Rotation)) {
+        for id in &doc.refs().covers {
+            if let Some(flag) = model
+                .known
+                .pipelines
+                .get(id)
+                .and_then(|&d| model.covered.get_mut(d))
+            {
+                *flag = true;
+            }
         }
     }
     let count = |kind: Kind| documents.iter().filter(|d| d.kind == Some(kind)).count();

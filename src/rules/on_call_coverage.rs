@@ -41,7 +41,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     for p in &model.pipelines {
         let on_call = p.item.on_call();
-        if on_call == OnCall::None || model.covered.contains(&p.item.id) {
+        if on_call == OnCall::None || model.is_covered(&p.item.id) {
             continue;
         }
         let help = match model.rotations.first() {
