@@ -7,8 +7,8 @@ use super::holidays::{Calendar, BUILTIN_CALENDARS};
 use super::load::Load;
 use super::time::{self, Clock, Step, Tz};
 use super::{
-    Assignment, Form, HolidayOnCall, Meeting, NotExpanded, Origin, People, Role, RotationSchedule,
-    Shift, ShiftSource, Truncation, MAX_SHIFTS,
+    Assignment, Duty, Form, HolidayOnCall, Meeting, NotExpanded, Origin, People, Role,
+    RotationSchedule, Shift, ShiftSource, Truncation, MAX_SHIFTS,
 };
 use crate::model::{Duration, Entry, Model, Rotation};
 
@@ -101,7 +101,7 @@ fn duty(window: &super::window::Window, out: &mut RotationSchedule) {
     let mut budget = DUTY_DAYS;
     for shift in &mut out.shifts {
         match window.intervals_within(zone, shift.begins, shift.ends, &mut budget) {
-            Some(duty) => shift.duty = duty,
+            Some(duty) => shift.duty = duty.into(),
             None => break,
         }
     }
@@ -138,7 +138,7 @@ fn shift(
         secondary,
         source,
         overrides: Vec::new(),
-        duty: vec![(begins, ends)],
+        duty: Duty::One((begins, ends)),
     }
 }
 

@@ -174,6 +174,54 @@ pub enum ShiftSource {
     Explicit(usize),
 }
 
+/// A shift's duty intervals. Most shifts have one (the whole shift, or one
+/// stretch of a window): held inline, not as an allocation per shift.
+#[derive(Debug, Clone, Eq)]
+pub enum Duty {
+    One(Interval),
+    Many(Vec<Interval>),
+}
+
+/// Equal when the intervals are, however they are held.
+impl PartialEq for Duty {
+    fn eq(&self, other: &Duty) -> bool {
+        **self == **other
+    }
+}
+
+impl PartialEq<Vec<Interval>> for Duty {
+    fn eq(&self, other: &Vec<Interval>) -> bool {
+        **self == **other
+    }
+}
+
+impl From<Vec<Interval>> for Duty {
+    fn from(intervals: Vec<Interval>) -> Duty {
+        match intervals.as_slice() {
+            [one] => Duty::One(*one),
+            _ => Duty::Many(intervals),
+        }
+    }
+}
+
+impl std::ops::Deref for Duty {
+    type Target = [Interval];
+    fn deref(&self) -> &[Interval] {
+        match self {
+            Duty::One(one) => std::slice::from_ref(one),
+            Duty::Many(many) => many,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Duty {
+    type Item = &'a Interval;
+    type IntoIter = std::slice::Iter<'a, Interval>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// One expanded shift: `[begins, ends)` as instants, the whole local days
 /// of its rotation's zone it overlaps, `[start, end)` (§14.12: what leave and
 /// holidays are checked against), and its duty (§10). For a rotation handing
@@ -197,7 +245,7 @@ pub struct Shift {
     /// Duty (§10): the parts of the shift inside the rotation's `coverage`
     /// window, sorted and disjoint; without a window, the whole shift. Rules
     /// that judge on-call time read this, never the window.
-    pub duty: Vec<Interval>,
+    pub duty: Duty,
 }
 
 impl Shift {

@@ -244,7 +244,7 @@ fn duty_note(clock: Clock, shift: &Shift) -> String {
     let (Some(&(first, _)), Some(&(_, last))) = (duty.first(), duty.last()) else {
         return "no duty".to_string();
     };
-    if let [(a, b)] = duty.as_slice() {
+    if let [(a, b)] = &**duty {
         return format!("duty {}", clock.range(*a, *b));
     }
     // Local times of day, an end at midnight read as 24:00.
