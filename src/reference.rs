@@ -89,6 +89,15 @@ impl<'de> Deserialize<'de> for Reference {
 }
 
 /// One reference of a field, with its place in the list when the field is one.
+/// The pointer of the entry at `index` of `field` ([`RefEntry::pointer`]),
+/// for callers that keep the index rather than the entry.
+pub fn entry_pointer(field: &str, index: Option<u32>) -> String {
+    match index {
+        Some(i) => format!("{field}/{i}"),
+        None => field.to_string(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefEntry {
     /// `None` when the field is a single string.
@@ -99,10 +108,7 @@ pub struct RefEntry {
 impl RefEntry {
     /// The JSON pointer of this reference, given the field's pointer.
     pub fn pointer(&self, field: &str) -> String {
-        match self.index {
-            Some(i) => format!("{field}/{i}"),
-            None => field.to_string(),
-        }
+        entry_pointer(field, self.index)
     }
 }
 

@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
+use crate::reference::entry_pointer;
 
 pub static RULE: Rule = Rule {
     id: "owner-load",
@@ -45,8 +46,10 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let limit = params
         .get::<usize>("max_primary")
         .unwrap_or_else(|| pipelines.div_ceil(members) + 1);
-    // Member id -> (pipeline index, pointer of the reference naming them).
-    let mut owned: BTreeMap<&str, Vec<(usize, String)>> = BTreeMap::new();
+    // Member id -> (pipeline index, index of the reference naming them):
+    // pointers are built only for findings (one string per pipeline was
+    // the largest allocation of the rules on a large workspace).
+    let mut owned: BTreeMap<&str, Vec<(usize, Option<u32>)>> = BTreeMap::new();
     for (i, p) in model.pipelines.iter().enumerate() {
         for entry in p.item.owners.primary.iter() {
             let Some(id) = entry.reference.member() else {
@@ -55,7 +58,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             let list = owned.entry(id).or_default();
             // A member named twice in one list still owns the pipeline once.
             if list.last().is_none_or(|(last, _)| *last != i) {
-                list.push((i, entry.pointer("/owners/primary")));
+                list.push((i, entry.index));
             }
         }
     }
@@ -80,10 +83,10 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             .take(3)
             .map(|(n, m)| format!("{m} ({n})"))
             .collect();
-        for (number, (i, pointer)) in list.iter().enumerate().skip(limit) {
-            let p = &model.pipelines[*i];
+        for (number, &(i, index)) in list.iter().enumerate().skip(limit) {
+            let p = &model.pipelines[i];
             let mut d = Diagnostic::new(
-                Location::node(p.doc, pointer.clone()),
+                Location::node(p.doc, entry_pointer("/owners/primary", index)),
                 format!(
                     "{owner} is primary owner of {} pipelines, more than the limit of {limit}: {}",
                     list.len(),
@@ -102,7 +105,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             if let Some((first, at)) = list.first() {
                 let f = &model.pipelines[*first];
                 d = d.with(
-                    Location::node(f.doc, at.clone()),
+                    Location::node(f.doc, entry_pointer("/owners/primary", *at)),
                     format!("{owner}'s first pipeline"),
                 );
             }
