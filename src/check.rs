@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde_json::Map;
 
 use crate::document::DocId;
@@ -535,24 +536,27 @@ pub fn judge_with(
 
 pub fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {
     let empty = Map::new();
-    let mut findings = Vec::new();
-    for rule in RULES {
-        let setting = policy.setting(rule.id);
-        let Some(severity) = setting.and_then(|s| s.severity) else {
-            continue;
-        };
-        let params = Params::new(setting.map_or(&empty, |s| &s.params));
-        let mut diagnostics = Vec::new();
-        let timer = Timings::start();
-        (rule.check)(context, &params, &mut diagnostics);
-        timer.lap(rule.id);
-        findings.extend(
+    // Rules only read the context: they run in parallel, and their findings
+    // are joined in rule order, as if run one after another.
+    let per_rule: Vec<Vec<Finding>> = RULES
+        .par_iter()
+        .map(|rule| {
+            let setting = policy.setting(rule.id);
+            let Some(severity) = setting.and_then(|s| s.severity) else {
+                return Vec::new();
+            };
+            let params = Params::new(setting.map_or(&empty, |s| &s.params));
+            let mut diagnostics = Vec::new();
+            let timer = Timings::start();
+            (rule.check)(context, &params, &mut diagnostics);
+            timer.lap(rule.id);
             diagnostics
                 .into_iter()
-                .map(|d| d.into_finding(Cow::Borrowed(rule.id), severity)),
-        );
-    }
-    findings
+                .map(|d| d.into_finding(Cow::Borrowed(rule.id), severity))
+                .collect()
+        })
+        .collect();
+    per_rule.into_iter().flatten().collect()
 }
 
 fn run_custom_rules(workspace: &Workspace, policy: &Policy) -> Vec<Finding> {
