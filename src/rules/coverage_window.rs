@@ -60,12 +60,15 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let schedule = ctx.schedule;
+    let covering_all = coverage::covering_all(ctx.model, schedule);
     for p in &ctx.model.pipelines {
         let on_call = p.item.on_call();
         let Some(need) = on_call.window() else {
             continue;
         };
-        let covering = coverage::covering(ctx.model, schedule, &p.item.id);
+        let covering = covering_all
+            .get(p.item.id.as_str())
+            .map_or(&[][..], Vec::as_slice);
         let Some(first) = covering.first().and_then(|&r| schedule.rotations.get(r)) else {
             continue;
         };
@@ -74,7 +77,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let gaps = coverage::uncovered(schedule, &covering, &need, zone, ahead);
+        let gaps = coverage::uncovered(schedule, covering, &need, zone, ahead);
         let Some(gap) = gaps.first() else {
             continue;
         };

@@ -68,10 +68,13 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let schedule = ctx.schedule;
+    let covering_all = coverage::covering_all(ctx.model, schedule);
     for p in &ctx.model.pipelines {
         let Some(sla) = &p.item.sla else { continue };
         let Some(due) = sla.report_due else { continue };
-        let covering = coverage::covering(ctx.model, schedule, &p.item.id);
+        let covering = covering_all
+            .get(p.item.id.as_str())
+            .map_or(&[][..], Vec::as_slice);
         if covering.is_empty() {
             continue;
         }
@@ -79,7 +82,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         let zone = p.item.on_call_written.as_ref().and_then(|o| o.zone());
         let missed = coverage::unmet_deadlines(
             schedule,
-            &covering,
+            covering,
             due,
             resolve.minutes,
             zone,
