@@ -11,7 +11,6 @@
 //! written atomically (a temporary file in the same directory, renamed).
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -144,8 +143,7 @@ impl Baseline {
 
     /// Writes `--write-baseline FILE` atomically.
     pub fn write(&self, path: &Path) -> Result<(), String> {
-        write_atomically(path, self.to_json().as_bytes())
-            .map_err(|e| format!("cannot write baseline `{}`: {e}", path.display()))
+        crate::edit::replace(path, self.to_json().as_bytes()).map_err(|e| format!("baseline: {e}"))
     }
 
     /// Hides the findings the baseline records (each occurrence once) and
@@ -204,45 +202,6 @@ impl Scope {
             Scope::Under(prefixes) => prefixes.iter().any(|p| git::is_within(file, p)),
         }
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory
-/// and a rename: a reader never sees half a file, and a failure leaves the
-/// old file as it was.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "baseline".into(), |n| n.to_string_lossy().into_owned());
-    let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(
-            ".{name}.steward-{}-{attempt}.tmp",
-            std::process::id()
-        ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(file) => break (tmp, file),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
-            }
-            Err(e) => return Err(e),
-        }
-    };
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }
 
 #[cfg(test)]
@@ -318,21 +277,5 @@ mod tests {
         assert!(scope.contains("team.yaml"));
         assert!(!scope.contains("opsx/a.yaml"));
         assert!(Scope::Under(vec![".".to_string()]).contains("x.yaml"));
-    }
-
-    #[test]
-    fn writing_replaces_the_file_and_leaves_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("steward-baseline-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let path = dir.join("baseline.json");
-        write_atomically(&path, b"one").expect("write");
-        write_atomically(&path, b"two").expect("rewrite");
-        assert_eq!(std::fs::read(&path).expect("read"), b"two");
-        let names: Vec<String> = std::fs::read_dir(&dir)
-            .expect("list")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["baseline.json"]);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -15,7 +15,7 @@ use crate::load::{self, LoadOptions};
 use crate::model::{self, Model};
 use crate::policy::{self, Policy};
 use crate::report::{self, Judged, ResolvedFinding, RuleInfo, Summary};
-use crate::rules::{Context, Params, RULES};
+use crate::rules::{Context, Params, Rule, RULES};
 use crate::runbook::RunbookIndex;
 use crate::schedule::{self, Schedule};
 use crate::schema::{self, SchemaReport};
@@ -345,10 +345,23 @@ pub fn analyse_in(
 /// [`analyse_in`] with the runbooks read by `runbooks` (from a git revision
 /// for `--base`) instead of from disk.
 pub fn analyse_with(
+    workspace: Workspace,
+    options: &CheckOptions,
+    root: Option<&Root>,
+    runbooks: &dyn Fn(&Workspace, &Model) -> RunbookIndex,
+) -> Result<Loaded, CheckError> {
+    analyse_reusing(workspace, options, root, runbooks, None)
+}
+
+/// [`analyse_with`], with `schedule` instead of one built from the model
+/// when given: the caller knows the model's rotations, teams and calendars
+/// are those it was built from (`steward lsp` after an edit of pipelines).
+pub fn analyse_reusing(
     mut workspace: Workspace,
     options: &CheckOptions,
     root: Option<&Root>,
     runbooks: &dyn Fn(&Workspace, &Model) -> RunbookIndex,
+    schedule: Option<Schedule>,
 ) -> Result<Loaded, CheckError> {
     let timer = Timings::start();
     // Documents were validated and deserialised while their files loaded.
@@ -374,7 +387,7 @@ pub fn analyse_with(
     };
     let model = model::build(&workspace.documents, items);
     timer.lap("model");
-    let schedule = schedule::build(&model);
+    let schedule = schedule.unwrap_or_else(|| schedule::build(&model));
     timer.lap("schedule");
     // What a runbook created by a fix holds: the sections the policy requires.
     let required = policy
@@ -535,41 +548,64 @@ pub fn judge_with(
 }
 
 pub fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {
-    let empty = Map::new();
     // Rules only read the context: they run in parallel, and their findings
     // are joined in rule order, as if run one after another.
     let per_rule: Vec<Vec<Finding>> = RULES
         .par_iter()
-        .map(|rule| {
-            let setting = policy.setting(rule.id);
-            let Some(severity) = setting.and_then(|s| s.severity) else {
-                return Vec::new();
-            };
-            let params = Params::new(setting.map_or(&empty, |s| &s.params));
-            let mut diagnostics = Vec::new();
-            let timer = Timings::start();
-            (rule.check)(context, &params, &mut diagnostics);
-            timer.lap(rule.id);
-            diagnostics
-                .into_iter()
-                .map(|d| d.into_finding(Cow::Borrowed(rule.id), severity))
-                .collect()
-        })
+        .map(|rule| run_rule(context, policy, rule))
         .collect();
     per_rule.into_iter().flatten().collect()
 }
 
+/// One builtin rule's findings, at its severity in `policy` (none when off).
+pub fn run_rule(context: &Context<'_>, policy: &Policy, rule: &Rule) -> Vec<Finding> {
+    let empty = Map::new();
+    let setting = policy.setting(rule.id);
+    let Some(severity) = setting.and_then(|s| s.severity) else {
+        return Vec::new();
+    };
+    let params = Params::new(setting.map_or(&empty, |s| &s.params));
+    let mut diagnostics = Vec::new();
+    let timer = Timings::start();
+    (rule.check)(context, &params, &mut diagnostics);
+    timer.lap(rule.id);
+    diagnostics
+        .into_iter()
+        .map(|d| d.into_finding(Cow::Borrowed(rule.id), severity))
+        .collect()
+}
+
 fn run_custom_rules(workspace: &Workspace, policy: &Policy) -> Vec<Finding> {
+    run_custom_rules_on(workspace, policy, &|_| true)
+}
+
+/// The policy's custom rules on the documents `wanted` accepts (each
+/// finding is about the one document it validates).
+pub fn run_custom_rules_on(
+    workspace: &Workspace,
+    policy: &Policy,
+    wanted: &dyn Fn(DocId) -> bool,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     if policy.custom.is_empty() {
         return findings;
     }
-    // Values are not kept after loading: parse the selected kinds again.
+    // Values are not kept after loading (unless asked): parse the selected
+    // kinds again where they were not.
     let kinds: Vec<Kind> = policy.custom.iter().map(|c| c.kind).collect();
-    let values = load::document_values(workspace, &kinds);
+    let missing = workspace.documents.iter().enumerate().any(|(id, d)| {
+        d.value.is_none() && d.kind.is_some_and(|k| kinds.contains(&k)) && wanted(id)
+    });
+    let values = match missing {
+        true => load::document_values(workspace, &kinds),
+        false => std::collections::HashMap::new(),
+    };
     for rule in &policy.custom {
-        for (doc_id, _) in workspace.documents_of(rule.kind) {
-            let Some(value) = values.get(&doc_id) else {
+        for (doc_id, doc) in workspace.documents_of(rule.kind) {
+            if !wanted(doc_id) {
+                continue;
+            }
+            let Some(value) = doc.value.as_deref().or_else(|| values.get(&doc_id)) else {
                 continue;
             };
             if !rule.selects(value) {
@@ -601,6 +637,15 @@ fn run_custom_rules(workspace: &Workspace, policy: &Policy) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// [`judge`] with the rules' findings given (`steward lsp` keeps some
+/// between checks): suppressions apply, findings resolve, sort and count.
+pub fn conclude(loaded: &Loaded, findings: Vec<Finding>) -> (Vec<ResolvedFinding>, Summary) {
+    let timer = Timings::start();
+    let judged = finish(&loaded.workspace, &loaded.policy, findings);
+    timer.lap("report");
+    judged
 }
 
 /// Applies suppressions, adds `unused-ignore` and `broad-ignore`, resolves locations, sorts and counts.

@@ -391,7 +391,10 @@ pub fn main() -> ExitCode {
         Command::Schema { kind } => run_schema(kind.as_deref()),
         Command::Completions { shell } => run_completions(shell),
         Command::Man { command } => run_man(command.as_deref()),
-        Command::Lsp(args) => crate::lsp::run(crate::lsp::Options { today: args.today }),
+        Command::Lsp(args) => crate::lsp::run(crate::lsp::Options {
+            today: args.today,
+            from_scratch: false,
+        }),
     };
     ExitCode::from(code)
 }
@@ -537,8 +540,8 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         if let Err(e) = report::render(also.format, &report, &file_options, &mut buffer) {
             return fatal(&format!("cannot render the report: {e}"));
         }
-        if let Err(e) = fs::write(&also.path, &buffer) {
-            return fatal(&format!("cannot write `{}`: {e}", also.path.display()));
+        if let Err(e) = crate::edit::replace(&also.path, &buffer) {
+            return fatal(&e);
         }
     }
     let mut buffer = Vec::new();
@@ -546,9 +549,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         return fatal(&format!("cannot render the report: {e}"));
     }
     let written = match &args.output {
-        Some(path) => {
-            fs::write(path, &buffer).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
-        }
+        Some(path) => crate::edit::replace(path, &buffer),
         None => {
             let mut stdout = io::stdout().lock();
             stdout
@@ -831,9 +832,9 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
     };
     let text = schedule_render::render(&view, args.format);
     match &args.output {
-        Some(path) => match fs::write(path, text) {
+        Some(path) => match crate::edit::replace(path, text.as_bytes()) {
             Ok(()) => 0,
-            Err(e) => fatal(&format!("cannot write `{}`: {e}", path.display())),
+            Err(e) => fatal(&e),
         },
         None => print(&text),
     }
@@ -854,9 +855,9 @@ pub fn run_diff(args: &DiffArgs) -> u8 {
         Err(CheckError::InvalidPolicy(_)) => return fatal("the policy file is invalid"),
     }
     match &args.output {
-        Some(path) => match fs::write(path, &buffer) {
+        Some(path) => match crate::edit::replace(path, &buffer) {
             Ok(()) => 0,
-            Err(e) => fatal(&format!("cannot write `{}`: {e}", path.display())),
+            Err(e) => fatal(&e),
         },
         None => print(&String::from_utf8_lossy(&buffer)),
     }

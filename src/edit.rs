@@ -281,6 +281,36 @@ pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), S
     Ok(())
 }
 
+/// Writes `bytes` to `path`, created or replaced, atomically: a temporary
+/// file in the same directory, flushed, given the old file's permissions and
+/// renamed over it, so a reader never sees half a file and a failure leaves
+/// the old one as it was. For the outputs a user names (`--output`,
+/// `--also-write`, `--write-baseline`); a link is followed, and what is not a
+/// regular file (`/dev/stdout`, a pipe) is written to directly.
+pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let cannot = |e: std::io::Error| format!("cannot write `{}`: {e}", path.display());
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let existing = std::fs::metadata(&target).ok();
+    if existing.as_ref().is_some_and(|m| !m.is_file()) {
+        return std::fs::write(&target, bytes).map_err(cannot);
+    }
+    let (tmp, mut file) =
+        temporary(&target).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    let written = (|| -> std::io::Result<()> {
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        if let Some(m) = &existing {
+            std::fs::set_permissions(&tmp, m.permissions())?;
+        }
+        std::fs::rename(&tmp, &target)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(cannot(e));
+    }
+    Ok(())
+}
+
 /// Creates `path` holding `text`, atomically and never over an existing
 /// file: the text is written to a temporary file in the same directory and
 /// linked into place, which fails if anything appeared there meanwhile.
@@ -361,6 +391,34 @@ fn temporary(target: &Path) -> Result<(PathBuf, std::fs::File), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replace_writes_whole_files_keeps_permissions_and_leaves_no_temporary() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        replace(&path, b"one").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        replace(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        // A link is followed: the file it names is replaced, the link stays.
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        replace(&link, b"three").unwrap();
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(&path).unwrap(), b"three");
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["link.json", "report.json"]);
+        // A missing directory is an error naming the file.
+        let err = replace(&dir.path().join("missing/report.json"), b"x").unwrap_err();
+        assert!(err.contains("missing"), "{err}");
+    }
 
     #[test]
     fn edits_apply_in_place_and_conflicts_are_refused() {

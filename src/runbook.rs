@@ -88,6 +88,10 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
+/// One pipeline's runbook as the index holds it: `None` when it names none
+/// (the language server keeps these between checks).
+pub type RunbookEntry = Option<Result<ReadRunbook, Box<RunbookProblem>>>;
+
 /// Every pipeline's runbook, resolved and read once (in parallel) before the
 /// rules run: rules never touch the filesystem themselves.
 #[derive(Debug, Default)]
@@ -96,16 +100,60 @@ pub struct RunbookIndex {
     /// `model.pipelines` (most name none: no slot for those). A problem is
     /// boxed: rare, and several times the size of a runbook.
     entries: Vec<(usize, Result<ReadRunbook, Box<RunbookProblem>>)>,
+    /// How many pipelines the index is for (entries past the last runbook
+    /// are `None`).
+    pipelines: usize,
     /// The sections the active policy requires (`runbook-sections`): what a
     /// runbook created by a fix holds.
     required: Vec<String>,
 }
 
 /// A runbook that was read, and its real path (where a fix writes).
-#[derive(Debug)]
-struct ReadRunbook {
+#[derive(Debug, Clone)]
+pub struct ReadRunbook {
     runbook: Runbook,
     path: Box<Path>,
+}
+
+/// Headings shared by the runbooks of one index (most follow one template).
+#[derive(Default)]
+struct SharedHeadings(Mutex<HashSet<Arc<str>>>);
+
+impl SharedHeadings {
+    fn share(&self, lines: String) -> Arc<str> {
+        let mut shared = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match shared.get(lines.as_str()) {
+            Some(known) => Arc::clone(known),
+            None => {
+                let lines: Arc<str> = lines.into();
+                shared.insert(Arc::clone(&lines));
+                lines
+            }
+        }
+    }
+}
+
+/// The runbook `runbook` named by the pipeline document `doc`, read, its
+/// headings made by `share`; paths shown relative to `cwd`.
+fn read_runbook(
+    workspace: &Workspace,
+    doc: DocId,
+    runbook: &str,
+    files: &dyn Files,
+    cwd: &Path,
+    share: &(dyn Fn(String) -> Arc<str> + Sync),
+) -> Result<ReadRunbook, Box<RunbookProblem>> {
+    resolve_from(workspace, doc, runbook, files, cwd)
+        .and_then(|resolved| {
+            let text = files.read(&resolved)?;
+            Ok(ReadRunbook {
+                runbook: Runbook {
+                    headings: share(heading_lines(&headings(&text))),
+                },
+                path: resolved.into_boxed_path(),
+            })
+        })
+        .map_err(Box::new)
 }
 
 impl RunbookIndex {
@@ -116,18 +164,8 @@ impl RunbookIndex {
     /// [`RunbookIndex::build`] with the runbooks read from `files` (a git
     /// revision for `--base`) instead of the disk.
     pub fn build_from(workspace: &Workspace, model: &Model, files: &dyn Files) -> RunbookIndex {
-        let shared: Mutex<HashSet<Arc<str>>> = Mutex::new(HashSet::new());
-        let share = |lines: String| -> Arc<str> {
-            let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
-            match shared.get(lines.as_str()) {
-                Some(known) => Arc::clone(known),
-                None => {
-                    let lines: Arc<str> = lines.into();
-                    shared.insert(Arc::clone(&lines));
-                    lines
-                }
-            }
-        };
+        let shared = SharedHeadings::default();
+        let share = |lines: String| shared.share(lines);
         // Shown like every other path: relative to the current directory.
         let cwd = shown_from();
         let entries = model
@@ -135,24 +173,81 @@ impl RunbookIndex {
             .par_iter()
             .enumerate()
             .filter_map(|(index, p)| {
-                let path = p.item.runbook.as_ref()?;
-                let read = resolve_from(workspace, p.doc, path, files, &cwd)
-                    .and_then(|resolved| {
-                        let text = files.read(&resolved)?;
-                        Ok(ReadRunbook {
-                            runbook: Runbook {
-                                headings: share(heading_lines(&headings(&text))),
-                            },
-                            path: resolved.into_boxed_path(),
-                        })
-                    })
-                    .map_err(Box::new);
-                Some((index, read))
+                let path = p.item.runbook.as_deref()?;
+                Some((
+                    index,
+                    read_runbook(workspace, p.doc, path, files, &cwd, &share),
+                ))
             })
             .collect();
         RunbookIndex {
             entries,
+            pipelines: model.pipelines.len(),
             required: Vec::new(),
+        }
+    }
+
+    /// What the index holds for the pipeline document `doc` naming
+    /// `runbook`.
+    pub fn entry(
+        workspace: &Workspace,
+        doc: DocId,
+        runbook: Option<&str>,
+        files: &dyn Files,
+    ) -> RunbookEntry {
+        let path = runbook?;
+        Some(read_runbook(
+            workspace,
+            doc,
+            path,
+            files,
+            &shown_from(),
+            &|lines: String| lines.into(),
+        ))
+    }
+
+    /// The index of these entries, one per `model.pipelines` entry (the
+    /// language server keeps them between checks).
+    pub fn from_entries(entries: Vec<RunbookEntry>) -> RunbookIndex {
+        let pipelines = entries.len();
+        RunbookIndex {
+            entries: entries
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, entry)| Some((i, entry?)))
+                .collect(),
+            pipelines,
+            required: Vec::new(),
+        }
+    }
+
+    /// The entries, one per `model.pipelines` entry.
+    pub fn into_entries(self) -> Vec<RunbookEntry> {
+        let mut all: Vec<RunbookEntry> = Vec::with_capacity(self.pipelines);
+        for (i, entry) in self.entries {
+            all.resize_with(i, || None);
+            all.push(Some(entry));
+        }
+        all.resize_with(self.pipelines, || None);
+        all
+    }
+
+    /// The entry of the pipeline at `index`, copied (headings shared).
+    pub fn cloned_entry(&self, index: usize) -> RunbookEntry {
+        self.slot(index).cloned()
+    }
+
+    /// The index of a model holding only the pipelines at `indices`, in
+    /// that order.
+    pub fn subset(&self, indices: &[usize]) -> RunbookIndex {
+        RunbookIndex {
+            entries: indices
+                .iter()
+                .enumerate()
+                .filter_map(|(new, &old)| Some((new, self.slot(old)?.clone())))
+                .collect(),
+            pipelines: indices.len(),
+            required: self.required.clone(),
         }
     }
 
@@ -162,7 +257,7 @@ impl RunbookIndex {
         self
     }
 
-    fn entry(&self, index: usize) -> Option<&Result<ReadRunbook, Box<RunbookProblem>>> {
+    fn slot(&self, index: usize) -> Option<&Result<ReadRunbook, Box<RunbookProblem>>> {
         let at = self.entries.binary_search_by_key(&index, |e| e.0).ok()?;
         self.entries.get(at).map(|e| &e.1)
     }
@@ -170,7 +265,7 @@ impl RunbookIndex {
     /// The runbook of the pipeline at `index` in `model.pipelines`: `None`
     /// when it names none.
     pub fn get(&self, index: usize) -> Option<Result<&Runbook, &RunbookProblem>> {
-        Some(match self.entry(index)? {
+        Some(match self.slot(index)? {
             Ok(read) => Ok(&read.runbook),
             Err(problem) => Err(problem),
         })
@@ -178,7 +273,7 @@ impl RunbookIndex {
 
     /// The real path of the runbook of the pipeline at `index`, when it was read.
     pub fn path(&self, index: usize) -> Option<&Path> {
-        self.entry(index)?.as_ref().ok().map(|read| &*read.path)
+        self.slot(index)?.as_ref().ok().map(|read| &*read.path)
     }
 
     /// The sections a new runbook needs: the policy's, else the default ones.

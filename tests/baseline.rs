@@ -4,7 +4,6 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use serde_json::Value;
 
@@ -26,21 +25,7 @@ audience: internal
 owners: { primary: john, secondary: john }
 ";
 
-fn run(dir: &Path, args: &[&str]) -> std::process::Output {
-    let mut all = args.to_vec();
-    all.extend(["--today", common::TODAY]);
-    common::steward(dir, &all)
-}
-
-fn json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\n{}",
-            common::stdout(output),
-            common::stderr(output)
-        )
-    })
-}
+use common::{json, steward_today as run};
 
 fn findings(report: &Value) -> Vec<String> {
     report["findings"]

@@ -25,15 +25,7 @@ fn check(cwd: &Path, path: &str, format: &str) -> Output {
     run(cwd, &["check", path, "--format", format])
 }
 
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\nstderr:\n{}",
-            common::stdout(output),
-            common::stderr(output)
-        )
-    })
-}
+use common::json;
 
 /// The official SARIF 2.1.0 schema, beside the repository in `../shared/data`.
 fn sarif_schema() -> Value {

@@ -119,3 +119,40 @@ fn crlf_files_have_the_same_positions() {
         "{got:?}"
     );
 }
+
+/// The human report's `[file:line:column]` names the column every other
+/// format does (characters), not miette's byte count: on a line with an
+/// emoji (4 bytes), `ë` (2) and CJK (3 each), the two would differ by 8.
+#[test]
+fn the_human_header_counts_characters_like_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let team = "apiVersion: steward/v1\nkind: Team\nid: data-eng\nmembers:\n  - { id: david, name: \"🎂 Zoë 日本\", éxtra: 1 }\n";
+    fs::write(dir.path().join("team.yaml"), team).expect("write");
+    let run = |format: &str| {
+        let out = common::steward(
+            dir.path(),
+            &[
+                "check",
+                ".",
+                "--today",
+                common::TODAY,
+                "--color",
+                "never",
+                "--format",
+                format,
+            ],
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let finding = &json["findings"][0];
+    assert_eq!(
+        (&finding["line"], &finding["column"]),
+        (&5.into(), &36.into())
+    );
+    let human = run("human");
+    assert!(
+        human.contains("╭─[team.yaml:5:36]"),
+        "the header of the snippet: {human}"
+    );
+}

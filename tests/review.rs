@@ -50,21 +50,7 @@ fn git_state(dir: &Path) -> (String, Vec<u8>) {
     (common::git(dir, &["status", "--porcelain"]), index)
 }
 
-fn run(dir: &Path, args: &[&str]) -> std::process::Output {
-    let mut all = args.to_vec();
-    all.extend(["--today", common::TODAY]);
-    common::steward(dir, &all)
-}
-
-fn json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\n{}",
-            common::stdout(output),
-            common::stderr(output)
-        )
-    })
-}
+use common::{json, steward_today as run};
 
 fn rules_and_messages(report: &Value) -> Vec<String> {
     report["findings"]
@@ -542,4 +528,55 @@ fn a_nested_workspace_stays_apart_at_the_base_too() {
     let diff = json(&run(repo.path(), &["diff", "HEAD", "--format", "json"]));
     assert_eq!(diff["summary"]["findings_fixed"], 0, "{diff:#}");
     assert_eq!(diff["summary"]["findings_introduced"], 0, "{diff:#}");
+}
+
+#[test]
+fn a_moved_handoff_is_a_schedule_change_with_the_same_people() {
+    // Same roster, handoff 09:00 -> 13:00 Berlin: nobody is reassigned, but
+    // every shift now runs four hours later.
+    let timed = ROTATION.replace(
+        "shift_length: 1w",
+        "time_zone: Europe/Berlin\nhandoff_time: \"09:00\"\nshift_length: 1w",
+    );
+    let repo = tempfile::tempdir().expect("tempdir");
+    common::init_repo(repo.path());
+    write(repo.path(), "steward.yaml", POLICY);
+    write(repo.path(), "team.yaml", TEAM);
+    write(repo.path(), "rotation.yaml", &timed);
+    common::commit_all(repo.path(), "on-call");
+    write(
+        repo.path(),
+        "rotation.yaml",
+        &timed.replace("\"09:00\"", "\"13:00\""),
+    );
+    let output = run(
+        repo.path(),
+        &["check", "--base", "HEAD", "--format", "json"],
+    );
+    let changes: Vec<String> = rules_and_messages(&json(&output))
+        .into_iter()
+        .filter(|f| f.contains("schedule-change"))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "rotation.yaml:6 schedule-change david's primary shift 2026-05-25 09:00 – 2026-06-01 09:00 Europe/Berlin now runs 2026-05-25 13:00 – 2026-06-01 13:00 Europe/Berlin while it is under way",
+            "rotation.yaml:6 schedule-change emily's primary shift 2026-06-08 09:00 – 2026-06-15 09:00 Europe/Berlin now runs 2026-06-08 13:00 – 2026-06-15 13:00 Europe/Berlin with 7 days' notice",
+            "rotation.yaml:6 schedule-change john's primary shift 2026-06-01 09:00 – 2026-06-08 09:00 Europe/Berlin now runs 2026-06-01 13:00 – 2026-06-08 13:00 Europe/Berlin with no notice (it starts today)",
+        ]
+    );
+    let diff = json(&run(repo.path(), &["diff", "HEAD", "--format", "json"]));
+    let shifts = diff["shifts"].as_array().expect("shifts");
+    assert_eq!(shifts.len(), 18, "{shifts:#?}");
+    let first = &shifts[0];
+    assert_eq!(first["before"], first["after"]);
+    assert_eq!(
+        first["times"]["after"],
+        "2026-05-25 13:00 – 2026-06-01 13:00 Europe/Berlin"
+    );
+    let human = common::stdout(&run(repo.path(), &["diff", "HEAD"]));
+    assert!(
+        human.contains("emily: times 2026-06-08 09:00 – 2026-06-15 09:00 Europe/Berlin → 2026-06-08 13:00 – 2026-06-15 13:00 Europe/Berlin"),
+        "{human}"
+    );
 }

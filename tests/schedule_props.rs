@@ -103,9 +103,41 @@ fn model_of(rotations: Vec<Rotation>, teams: Vec<Team>) -> Model {
     model
 }
 
-/// Runs a builtin rule on a model (no workspace: rules only read the model
-/// and the schedule, and point at documents by id).
-fn run(rule: &str, model: &Model, params: Value) -> Vec<String> {
+/// Everyone in [`PEOPLE`] in one team, with `leave` as (person, first day
+/// offset, length in days).
+fn team_with_leave(leave: &[(usize, u64, u64)]) -> Team {
+    let members = PEOPLE
+        .iter()
+        .map(|id| Member {
+            id: id.to_string(),
+            name: id.to_string(),
+            email: None,
+            areas: None,
+            roles: Vec::new(),
+            unavailable: leave
+                .iter()
+                .filter(|(p, ..)| PEOPLE[*p] == *id)
+                .map(|(_, from, len)| Leave {
+                    from: day(*from),
+                    to: day(from + len),
+                    reason: None,
+                })
+                .collect(),
+        })
+        .collect();
+    Team {
+        id: "t".into(),
+        name: None,
+        lead: None,
+        areas: None,
+        also: Vec::new(),
+        members,
+    }
+}
+
+/// A builtin rule's diagnostics on a model (no workspace: rules only read
+/// the model and the schedule, and point at documents by id).
+fn diagnostics(rule: &str, model: &Model, params: Value) -> Vec<steward::finding::Diagnostic> {
     let rule = rules::find(rule).expect("registered rule");
     let schedule = schedule::build(model);
     let workspace = Workspace::default();
@@ -123,11 +155,98 @@ fn run(rule: &str, model: &Model, params: Value) -> Vec<String> {
     let map: Map<String, Value> = params.as_object().cloned().unwrap_or_default();
     let mut out = Vec::new();
     (rule.check)(&ctx, &Params::new(&map), &mut out);
-    out.into_iter().map(|d| d.message).collect()
+    out
+}
+
+/// A builtin rule's messages on a model.
+fn run(rule: &str, model: &Model, params: Value) -> Vec<String> {
+    diagnostics(rule, model, params)
+        .into_iter()
+        .map(|d| d.message)
+        .collect()
+}
+
+/// A builtin rule's findings as (rule, location, subject): what a verdict
+/// is, whatever the wording.
+fn verdict(rule: &str, model: &Model, params: Value) -> Vec<String> {
+    let mut verdict: Vec<String> = diagnostics(rule, model, params)
+        .into_iter()
+        .map(|d| format!("{rule} {:?} {:?}", d.location, d.subject))
+        .collect();
+    verdict.sort();
+    verdict
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// A window that holds every instant but is not `always` (every month
+    /// day written out) sends every rule down its duty path: the verdicts
+    /// must be those without a window (§10: no window, no change).
+    #[test]
+    fn a_window_holding_everything_changes_no_verdict(
+        explicit in any::<bool>(),
+        n in 1usize..=6,
+        days in 1u64..=14,
+        span in 1u64..400,
+        shifts in proptest::collection::vec((0u64..400, 0usize..8, proptest::option::of(0usize..8)), 1..20),
+        overrides in proptest::collection::vec((0u64..420, 0usize..8, proptest::option::of(0usize..8)), 0..6),
+        leave in proptest::collection::vec((0usize..8, 0u64..420, 0u64..30), 0..8),
+        calendar in proptest::option::of(prop_oneof![Just("us-federal"), Just("us-major")]),
+    ) {
+        let mut rotation = generated(n, days, 0, span);
+        if explicit {
+            rotation.until = None;
+            rotation.roster = None;
+            let mut list: Vec<ShiftSpec> = shifts
+                .iter()
+                .map(|(o, p, s)| ShiftSpec {
+                    start: day(*o).into(),
+                    primary: PEOPLE[*p].to_string(),
+                    secondary: s.map(|s| PEOPLE[s].to_string()),
+                })
+                .collect();
+            list.sort_by_key(|s| s.start.date);
+            list.dedup_by_key(|s| s.start.date);
+            rotation.shifts = Some(list);
+        }
+        rotation.overrides = overrides
+            .iter()
+            .map(|(o, p, s)| Override {
+                start: day(*o).into(),
+                primary: Some(PEOPLE[*p].to_string()),
+                secondary: s.map(|s| PEOPLE[s].to_string()),
+                reason: None,
+            })
+            .collect();
+        rotation.holidays = calendar.map(|c| RotationHolidays {
+            calendar: c.to_string(),
+            min_engineers: Some(2),
+        });
+        let team = team_with_leave(&leave);
+        let mut other = generated(4, 7, 0, 400);
+        other.id = "other".into();
+        let mut windowed = rotation.clone();
+        windowed.coverage = Some(
+            serde_json::from_value(json!({ "month_days": (1..=31).collect::<Vec<i32>>() }))
+                .expect("a window"),
+        );
+        prop_assert!(windowed.has_window());
+        let plain = model_of(vec![rotation, other.clone()], vec![team.clone()]);
+        let with = model_of(vec![windowed, other], vec![team]);
+        let params = json!({ "max_spread": 1, "min_engineers": 2, "min_weeks": 13, "min_members": 4 });
+        for rule in [
+            "on-call-coverage", "coverage-gap", "distinct-on-call", "back-to-back",
+            "double-booked", "unavailable-on-call", "balanced-load", "holiday-coverage",
+            "holiday-fairness", "roster-size", "schedule-horizon",
+        ] {
+            prop_assert_eq!(
+                verdict(rule, &plain, params.clone()),
+                verdict(rule, &with, params.clone()),
+                "{}", rule
+            );
+        }
+    }
 
     #[test]
     fn generated_expansion_tiles_the_window(
@@ -291,26 +410,7 @@ proptest! {
             calendar: c.to_string(),
             min_engineers: min,
         });
-        let members = PEOPLE
-            .iter()
-            .map(|id| Member {
-                id: id.to_string(),
-                name: id.to_string(),
-                email: None,
-                areas: None,
-                roles: Vec::new(),
-                unavailable: leave
-                    .iter()
-                    .filter(|(p, ..)| PEOPLE[*p] == *id)
-                    .map(|(_, from, len)| Leave {
-                        from: day(*from),
-                        to: day(from + len),
-                        reason: None,
-                    })
-                    .collect(),
-            })
-            .collect();
-        let team = Team { id: "t".into(), name: None, lead: None, areas: None, also: Vec::new(), members };
+        let team = team_with_leave(&leave);
         let mut other = generated(4, 7, 0, 800);
         other.id = "other".into();
         let mut model = model_of(vec![rotation, other], vec![team]);

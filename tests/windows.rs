@@ -282,24 +282,197 @@ fn steward_schema_documents_the_window_fields() {
     );
 }
 
+/// `steward suggest --rotation ROT . --today TODAY` in `dir`: (code, stdout, stderr).
+fn suggest(dir: &Path, rotation: &str, today: &str) -> (i32, String, String) {
+    run_in(
+        dir,
+        &["suggest", "--rotation", rotation, ".", "--today", today],
+    )
+}
+
+/// The `{ start: …, primary: … }` shift lines of a suggestion, trimmed.
+fn shift_lines(yaml: &str) -> Vec<String> {
+    yaml.lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("- { start:"))
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
-fn suggest_refuses_rotations_with_a_coverage_window() {
-    // `month-end` is whole days in UTC, which suggest plans, but it would
-    // balance shifts where the rules now balance duty.
+fn suggest_ignores_leave_outside_duty() {
+    // Weekday duty: anna's weekend away in her week is no conflict, so the
+    // roster order stands (0.1's whole-shift view would move her).
+    let team = "apiVersion: steward/v1
+kind: Team
+id: t
+members:
+  - { id: anna, name: Anna, unavailable: [{ from: 2026-06-06, to: 2026-06-07 }] }
+  - { id: ben, name: Ben }
+  - { id: cleo, name: Cleo }
+  - { id: dev, name: Dev }
+";
+    let rotation = "apiVersion: steward/v1
+kind: Rotation
+id: weekdays
+covers: []
+coverage: { weekdays: [mon, tue, wed, thu, fri] }
+shift_length: 1w
+start: 2026-06-01
+until: 2026-08-24
+roster: [anna, ben, cleo, dev]
+";
+    let dir = workspace(&[("team.yaml", team), ("rotation.yaml", rotation)]);
+    let (code, out, err) = suggest(dir.path(), "weekdays", "2026-05-25");
+    assert_eq!(code, 0, "{err}");
+    let roster = ["anna", "ben", "cleo", "dev"];
+    let expected: Vec<String> = (0..12)
+        .map(|week| {
+            let start = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date")
+                + chrono::Days::new(7 * week as u64);
+            format!(
+                "- {{ start: {start}, primary: {}, secondary: {} }}",
+                roster[week % 4],
+                roster[(week + 1) % 4]
+            )
+        })
+        .collect();
+    assert_eq!(shift_lines(&out), expected, "{err}");
+    // Leave inside duty still moves her.
+    let dir = workspace(&[
+        (
+            "team.yaml",
+            &team.replace("2026-06-06, to: 2026-06-07", "2026-06-04, to: 2026-06-04"),
+        ),
+        ("rotation.yaml", rotation),
+    ]);
+    let (code, out, err) = suggest(dir.path(), "weekdays", "2026-05-25");
+    assert_eq!(code, 0, "{err}");
+    let first = shift_lines(&out).into_iter().next().unwrap_or_default();
+    assert!(
+        first.starts_with("- { start: 2026-06-01,") && !first.contains("anna"),
+        "{first}\n{err}"
+    );
+}
+
+#[test]
+fn suggest_balances_month_end_duty_and_keeps_shifts_without_duty() {
+    // The seed 002 rotation: weekly shifts, duty in the last week of the
+    // month. The roster order gives the month-end unevenly (balanced-load,
+    // holiday-fairness, holiday-coverage); suggest balances the duty shifts
+    // and leaves the shifts without duty as they were.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = common::repo().join("examples/seed-002");
+    common::copy_dir(&seed, dir.path());
+    let today = "2026-12-02";
+    let rotation_rules = |dir: &Path| -> Vec<(String, String)> {
+        let (_, out, err) = run_in(dir, &["check", ".", "--format", "json", "--today", today]);
+        let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| {
+                f["file"]
+                    .as_str()
+                    .is_some_and(|p| p.contains("data-oncall"))
+            })
+            .map(|f| {
+                let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                (text("rule"), text("message"))
+            })
+            .collect()
+    };
+    let before = rotation_rules(dir.path());
+    for rule in ["balanced-load", "holiday-fairness"] {
+        assert!(before.iter().any(|(r, _)| r == rule), "{rule}: {before:?}");
+    }
+    let duty_before = duty_shifts(dir.path(), today);
+
     let (code, _, err) = run_in(
-        &common::repo(),
+        dir.path(),
         &[
             "suggest",
             "--rotation",
-            "month-end",
-            WORKSPACE,
+            "data-oncall",
+            ".",
             "--today",
-            "2026-03-20",
+            today,
+            "--write",
         ],
     );
-    assert_eq!(code, 2, "{err}");
+    assert!(code == 0 || code == 1, "{err}");
     assert!(
-        err.contains("rotation `month-end` has a coverage window (`coverage`); suggest plans rotations on duty all through for now"),
+        err.contains("33 of them hold no duty under the rotation's `coverage`"),
         "{err}"
     );
+    let after = rotation_rules(dir.path());
+    // What is left is in the kept past (before 2026-12-07), which suggest
+    // does not change.
+    for (rule, message) in &after {
+        assert_eq!(rule, "back-to-back", "{message}");
+        assert!(!message.contains("2027"), "{message}");
+    }
+    // Shifts without duty from 2026-12-07 on keep their people; the duty
+    // shifts are shared within balanced-load's max_spread of 1.
+    let duty_after = duty_shifts(dir.path(), today);
+    let mut counts: std::collections::BTreeMap<String, i32> = Default::default();
+    for ((start, has_duty, primary), (start_before, _, primary_before)) in
+        duty_after.iter().zip(&duty_before)
+    {
+        assert_eq!(start, start_before);
+        if !has_duty && start.as_str() >= "2026-12-07" {
+            assert_eq!(primary, primary_before, "{start}");
+        }
+        if *has_duty {
+            *counts.entry(primary.clone()).or_default() += 1;
+        }
+    }
+    let (min, max) = (counts.values().min(), counts.values().max());
+    assert!(
+        max.zip(min).is_some_and(|(max, min)| max - min <= 1),
+        "{counts:?}"
+    );
+}
+
+/// `data-oncall`'s shifts from `steward schedule --format json`: (start,
+/// whether it has duty, primary).
+fn duty_shifts(dir: &Path, today: &str) -> Vec<(String, bool, String)> {
+    let (code, out, err) = run_in(
+        dir,
+        &[
+            "schedule",
+            ".",
+            "--format",
+            "json",
+            "--today",
+            today,
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2028-01-03",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let rotations = json["rotations"].as_array().expect("rotations");
+    let rotation = rotations
+        .iter()
+        .find(|r| r["id"] == "data-oncall")
+        .expect("data-oncall");
+    rotation["shifts"]
+        .as_array()
+        .expect("shifts")
+        .iter()
+        .map(|s| {
+            (
+                s["start"].as_str().unwrap_or_default().to_string(),
+                s["duty"].as_array().is_some_and(|d| !d.is_empty()),
+                s["primary"]["person"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect()
 }

@@ -419,17 +419,17 @@ pub fn diff(
         }
     })?;
     let text = plan.diff();
-    let written = match output {
-        Some(path) => std::fs::write(path, &text),
+    match output {
+        Some(path) => edit::replace(path, text.as_bytes())?,
         None => {
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();
             stdout
                 .write_all(text.as_bytes())
                 .and_then(|()| stdout.flush())
+                .map_err(|e| format!("cannot write the diff: {e}"))?;
         }
-    };
-    written.map_err(|e| format!("cannot write the diff: {e}"))?;
+    }
     eprint!("{}", plan.summary(false));
     Ok(u8::from(!plan.files.is_empty()))
 }

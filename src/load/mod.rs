@@ -4,6 +4,7 @@
 //! skipped); files are read once, decoded, parsed once, and only documents with
 //! `apiVersion: steward/v1` are kept.
 
+pub mod incremental;
 pub mod root;
 pub mod yaml;
 
@@ -114,7 +115,7 @@ fn tail_after(path: &Path, dir: &Path) -> Option<usize> {
 }
 
 /// What the walk of one directory found.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Walked {
     candidates: Vec<Candidate>,
     /// Unreadable entries, symlinks leaving the root, loops; whether reported.
@@ -173,21 +174,35 @@ pub fn load_workspace_overlaid(
     options: &LoadOptions,
     overlay: &Overlay,
 ) -> LoadedRoot {
-    let mut workspace = Workspace {
+    let workspace = empty_workspace(root, options);
+    let mut walked = walk_root(root, asked);
+    let nested = add_unsaved(&mut walked, root, asked, overlay.keys());
+    let workspace = read_all(workspace, walked, options, overlay);
+    LoadedRoot { workspace, nested }
+}
+
+/// The workspace at `root` before any file is read.
+fn empty_workspace(root: &root::Root, options: &LoadOptions) -> Workspace {
+    Workspace {
         yaml_limits: options.yaml,
         roots: vec![root.dir.clone()],
+        // SARIF locates files from the repository, which may lie above the root.
+        repository_prefix: root
+            .repository
+            .as_deref()
+            .and_then(|repo| root.dir.strip_prefix(repo).ok())
+            .map(slash_path)
+            .filter(|p| p != ".")
+            .map(|p| p + "/")
+            .unwrap_or_default(),
         ..Workspace::default()
-    };
+    }
+}
+
+/// The walk of the root's files and of the asked paths (the disk part of
+/// [`load_workspace_overlaid`]).
+fn walk_root(root: &root::Root, asked: &[PathBuf]) -> Walked {
     let mut walked = Walked::default();
-    // SARIF locates files from the repository, which may lie above the root.
-    workspace.repository_prefix = root
-        .repository
-        .as_deref()
-        .and_then(|repo| root.dir.strip_prefix(repo).ok())
-        .map(slash_path)
-        .filter(|p| p != ".")
-        .map(|p| p + "/")
-        .unwrap_or_default();
     add_path(&root.dir, &root.dir, 0, true, &mut walked);
     // An asked path the root's walk skips (a hidden directory, `target/`, a
     // file named explicitly) is read too: the user asked for it.
@@ -196,11 +211,22 @@ pub fn load_workspace_overlaid(
             add_path(path, &root.dir, 0, true, &mut walked);
         }
     }
+    walked
+}
+
+/// Adds the unsaved buffers to a walk, marks what is reported, and returns
+/// the nested workspaces under the asked paths.
+fn add_unsaved<'a>(
+    walked: &mut Walked,
+    root: &root::Root,
+    asked: &[PathBuf],
+    unsaved: impl IntoIterator<Item = &'a PathBuf>,
+) -> Vec<PathBuf> {
     // So is an unsaved buffer the walk did not meet (a new file); one it
     // met is read once (`read_all` keeps one candidate per real path).
-    for path in overlay.keys() {
+    for path in unsaved {
         if path.starts_with(&root.dir) {
-            add_path(path, &root.dir, 0, true, &mut walked);
+            add_path(path, &root.dir, 0, true, walked);
         }
     }
     for candidate in &mut walked.candidates {
@@ -211,14 +237,12 @@ pub fn load_workspace_overlaid(
     for (path, _, reported) in &mut walked.errors {
         *reported = asked.iter().any(|a| path.starts_with(a));
     }
-    let nested: Vec<PathBuf> = walked
+    walked
         .nested
         .iter()
         .filter(|n| asked.iter().any(|a| n.starts_with(a)))
         .cloned()
-        .collect();
-    let workspace = read_all(workspace, walked, options, overlay);
-    LoadedRoot { workspace, nested }
+        .collect()
 }
 
 fn cannot_read(path: &Path, e: &std::io::Error) -> LoadError {
@@ -245,65 +269,26 @@ fn add_path(path: &Path, root: &Path, root_index: usize, nested_roots: bool, wal
     }
 }
 
+/// The files a walk found, each real file once, in the order they are read.
+#[derive(Debug, Clone)]
+struct Listing {
+    candidates: Vec<Candidate>,
+    /// Entries that could not be read; whether reported.
+    errors: Vec<(PathBuf, String, bool)>,
+}
+
 /// Reads every candidate once (the same real file reached twice, through a
 /// symlink or two PATHs, is read once, under the path that is not a link);
 /// a file in `overlay` is read from there.
 fn read_all(
-    mut workspace: Workspace,
+    workspace: Workspace,
     walked: Walked,
     options: &LoadOptions,
     overlay: &Overlay,
 ) -> Workspace {
     let cwd = current_dir();
-    let Walked {
-        candidates, errors, ..
-    } = walked;
-    let candidates = read_once(candidates);
-
-    // An asked directory is walked after its root, and a linked directory
-    // beside its target: the same entry can come twice. Report it once, under
-    // its real path when that was met, and wherever one of them is reported.
-    let mut unique_errors: Vec<(PathBuf, String, bool)> = Vec::new();
-    let mut by_real: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
-    for (path, error, reported) in errors {
-        let real = path
-            .parent()
-            .and_then(|p| fs::canonicalize(p).ok())
-            .zip(path.file_name())
-            .map_or_else(|| path.clone(), |(dir, name)| dir.join(name));
-        match by_real.get(&real) {
-            Some(&i) => {
-                let kept = &mut unique_errors[i];
-                kept.2 |= reported;
-                if path == real {
-                    kept.0 = path;
-                    kept.1 = error;
-                }
-            }
-            None => {
-                by_real.insert(real, unique_errors.len());
-                unique_errors.push((path, error, reported));
-            }
-        }
-    }
-    for (path, error, reported) in unique_errors {
-        let root = workspace.roots.first().cloned().unwrap_or_default();
-        let file = workspace.add_file(
-            SourceFile::new(
-                path.clone(),
-                display_path(&path, &cwd),
-                repo_relative(&path, &root),
-                FileKind::Yaml,
-                String::new(),
-            ),
-            0,
-        );
-        workspace.reported[file] = reported;
-        workspace.problems.push(LoadProblem {
-            rule: LoadRule::IoError,
-            diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), error),
-        });
-    }
+    let Listing { candidates, errors } = Listing::of(walked);
+    let mut workspace = add_errors(workspace, &errors, &cwd);
     // Read and parse in parallel, a chunk at a time (a chunk's results wait
     // in memory until merged); merge in the sorted candidate order so the
     // result does not depend on thread scheduling. Per-file tables are
@@ -372,6 +357,17 @@ struct Read {
 }
 
 impl Read {
+    /// A file of the language server's workspace at `root`: its text stays
+    /// in memory (positions, hovers and edits need it at each keystroke).
+    fn kept(candidate: Candidate, cwd: &Path, root: &Path, processed: Processed) -> Read {
+        Read {
+            names: candidate.names(cwd, root),
+            candidate,
+            processed,
+            keep_text: true,
+        }
+    }
+
     /// A file given in memory, with its repository-relative path.
     fn in_memory(candidate: Candidate, cwd: &Path, processed: Processed) -> Read {
         Read {
@@ -421,6 +417,77 @@ fn read_once(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
         kept_at[index - 1].is_none()
     });
     candidates
+}
+
+impl Listing {
+    /// One candidate per real file, and each unreadable entry once.
+    fn of(walked: Walked) -> Listing {
+        let Walked {
+            candidates, errors, ..
+        } = walked;
+        Listing {
+            candidates: read_once(candidates),
+            errors: unique_errors(errors),
+        }
+    }
+}
+
+/// An asked directory is walked after its root, and a linked directory
+/// beside its target: the same entry can come twice. Report it once, under
+/// its real path when that was met, and wherever one of them is reported.
+fn unique_errors(errors: Vec<(PathBuf, String, bool)>) -> Vec<(PathBuf, String, bool)> {
+    let mut unique_errors: Vec<(PathBuf, String, bool)> = Vec::new();
+    let mut by_real: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for (path, error, reported) in errors {
+        let real = path
+            .parent()
+            .and_then(|p| fs::canonicalize(p).ok())
+            .zip(path.file_name())
+            .map_or_else(|| path.clone(), |(dir, name)| dir.join(name));
+        match by_real.get(&real) {
+            Some(&i) => {
+                let kept = &mut unique_errors[i];
+                kept.2 |= reported;
+                if path == real {
+                    kept.0 = path;
+                    kept.1 = error;
+                }
+            }
+            None => {
+                by_real.insert(real, unique_errors.len());
+                unique_errors.push((path, error, reported));
+            }
+        }
+    }
+    unique_errors
+}
+
+/// The entries that could not be read, as files with an `io-error`
+/// problem: the first files of the workspace.
+fn add_errors(
+    mut workspace: Workspace,
+    errors: &[(PathBuf, String, bool)],
+    cwd: &Path,
+) -> Workspace {
+    for (path, error, reported) in errors {
+        let root = workspace.roots.first().cloned().unwrap_or_default();
+        let file = workspace.add_file(
+            SourceFile::new(
+                path.clone(),
+                display_path(path, cwd),
+                repo_relative(path, &root),
+                FileKind::Yaml,
+                String::new(),
+            ),
+            0,
+        );
+        workspace.reported[file] = *reported;
+        workspace.problems.push(LoadProblem {
+            rule: LoadRule::IoError,
+            diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), error.clone()),
+        });
+    }
+    workspace
 }
 
 /// The current directory, canonical (report paths are relative to it).
@@ -999,7 +1066,30 @@ fn merge(workspace: &mut Workspace, read: Read) {
         processed,
         keep_text,
     } = read;
+    let (root, reported) = (candidate.root, candidate.reported);
     let (path, kind) = (candidate.path, FileKind::Yaml);
+    merge_as(
+        workspace,
+        root,
+        reported,
+        processed,
+        |text, stamp| match stamp.filter(|_| !keep_text) {
+            Some(stamp) => SourceFile::on_disk(path, display, repo_relative, kind, stamp),
+            None => SourceFile::new(path, display, repo_relative, kind, text),
+        },
+    )
+}
+
+/// [`merge`], the file made by `new_file` from its text and, for a parsed
+/// file, the stamp of its bytes (the language server gives back the file it
+/// kept).
+fn merge_as(
+    workspace: &mut Workspace,
+    root: usize,
+    reported: bool,
+    processed: Processed,
+    new_file: impl FnOnce(String, Option<Stamp>) -> SourceFile,
+) {
     let (file, comments, docs, problems) = match processed {
         Processed::Skip => return,
         Processed::Unusable {
@@ -1009,9 +1099,8 @@ fn merge(workspace: &mut Workspace, read: Read) {
             label,
             help,
         } => {
-            let file = SourceFile::new(path, display, repo_relative, kind, text);
-            let file = workspace.add_file(file, candidate.root);
-            workspace.reported[file] = candidate.reported;
+            let file = workspace.add_file(new_file(text, None), root);
+            workspace.reported[file] = reported;
             let mut diagnostic = Diagnostic::new(Location::span(file, span), message);
             diagnostic.primary_label = label.map(str::to_string);
             diagnostic.help = help.map(str::to_string);
@@ -1027,17 +1116,10 @@ fn merge(workspace: &mut Workspace, read: Read) {
             comments,
             docs,
             problems,
-        } => {
-            let file = if keep_text {
-                SourceFile::new(path, display, repo_relative, kind, text)
-            } else {
-                SourceFile::on_disk(path, display, repo_relative, kind, stamp)
-            };
-            (file, comments, docs, problems)
-        }
+        } => (new_file(text, Some(stamp)), comments, docs, problems),
     };
-    let file = workspace.add_file(file, candidate.root);
-    workspace.reported[file] = candidate.reported;
+    let file = workspace.add_file(file, root);
+    workspace.reported[file] = reported;
     workspace.comments[file] = comments;
     for local in docs {
         // A document's diagnostics point at document 0: rebase them onto its DocId.

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use lsp_types::{
@@ -21,14 +22,14 @@ use super::symbols::Index;
 
 pub struct Analysis {
     pub outcome: Outcome,
-    pub index: Index,
+    /// Built on first use: a keystroke's check does not need it.
+    index: OnceLock<Index>,
     pub today: NaiveDate,
 }
 
-/// Checks the workspace at `root` with `overlay`'s texts instead of the
-/// files on disk: the same load and check as `steward check` at the root.
-pub fn analyse(root: &Root, overlay: &Overlay, today: NaiveDate) -> Result<Analysis, String> {
-    let options = CheckOptions {
+/// How the language server checks the workspace at `root`.
+pub fn options(root: &Root, today: NaiveDate) -> CheckOptions {
+    CheckOptions {
         paths: vec![root.dir.clone()],
         policy: None,
         today,
@@ -37,7 +38,16 @@ pub fn analyse(root: &Root, overlay: &Overlay, today: NaiveDate) -> Result<Analy
             keep_values: true,
             ..LoadOptions::default()
         },
-    };
+    }
+}
+
+/// Checks the workspace at `root` with `overlay`'s texts instead of the
+/// files on disk: the same load and check as `steward check` at the root,
+/// from scratch. The server's incremental engine (`engine.rs`) must give
+/// the same diagnostics; the tests and the latency benchmark compare it
+/// with this.
+pub fn analyse(root: &Root, overlay: &Overlay, today: NaiveDate) -> Result<Analysis, String> {
+    let options = options(root, today);
     let loaded = load::load_workspace_overlaid(
         root,
         std::slice::from_ref(&root.dir),
@@ -49,15 +59,24 @@ pub fn analyse(root: &Root, overlay: &Overlay, today: NaiveDate) -> Result<Analy
             check::CheckError::Fatal(message) => message,
             check::CheckError::InvalidPolicy(_) => "the policy is invalid".to_string(),
         })?;
-    let index = Index::build(&outcome.workspace);
-    Ok(Analysis {
-        outcome,
-        index,
-        today,
-    })
+    Ok(Analysis::new(outcome, today))
 }
 
 impl Analysis {
+    pub fn new(outcome: Outcome, today: NaiveDate) -> Analysis {
+        Analysis {
+            outcome,
+            index: OnceLock::new(),
+            today,
+        }
+    }
+
+    /// Every definition and reference of the workspace.
+    pub fn index(&self) -> &Index {
+        self.index
+            .get_or_init(|| Index::build(&self.outcome.workspace))
+    }
+
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
         self.outcome
             .workspace

@@ -79,7 +79,7 @@ pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Option<(Vec
         return None;
     };
     let items = analysis
-        .index
+        .index()
         .candidates(expect, at.doc, &analysis.outcome.model)
         .into_iter()
         .map(|(id, definition)| {

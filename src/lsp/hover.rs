@@ -45,7 +45,7 @@ pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<(String
     if at.part != Part::Value {
         return None;
     }
-    let occurrence = analysis.index.at(at.doc, &at.pointer)?;
+    let occurrence = analysis.index().at(at.doc, &at.pointer)?;
     let mut text = describe(analysis, &occurrence.symbol)?;
     // A team or role reference: whom it names, by the shared resolver.
     let written = workspace
@@ -71,7 +71,7 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
     if symbol.kind == SymbolKind::Calendar && BUILTIN_CALENDARS.contains(&symbol.id.as_str()) {
         return Some(format!("`{}`: a builtin holiday calendar", symbol.id));
     }
-    let definition = analysis.index.definition(symbol)?;
+    let definition = analysis.index().definition(symbol)?;
     let workspace = &analysis.outcome.workspace;
     let value = workspace.doc(definition.doc)?.value.as_deref()?;
     let id = symbol.id.as_str();
@@ -89,7 +89,7 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
             let also: Vec<&str> = analysis
-                .index
+                .index()
                 .occurrences_of(symbol, false)
                 .filter(|o| o.pointer.starts_with("/also/"))
                 .filter_map(|o| workspace.doc(o.doc)?.id())
@@ -134,7 +134,7 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
                 lines.push(format!("- owners: {}", owners.join(", ")));
             }
             let mut rotations: Vec<&str> = analysis
-                .index
+                .index()
                 .occurrences_of(symbol, false)
                 .filter(|o| workspace.doc(o.doc).and_then(|d| d.kind) == Some(Kind::Rotation))
                 .filter_map(|o| workspace.doc(o.doc)?.id())

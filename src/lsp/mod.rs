@@ -1,7 +1,8 @@
 //! `steward lsp`: a Language Server over stdio (SPEC §12). Findings are
 //! pushed as diagnostics for every file of each workspace an open document
 //! lies in, computed by the same load and check as `steward check`, with the
-//! editor's unsaved buffers read instead of the files on disk. Hover, go to
+//! editor's unsaved buffers read instead of the files on disk, incrementally
+//! (`engine.rs`: what an edit cannot change is kept). Hover, go to
 //! definition, references and completion read the checked workspace's span
 //! trees and values; code actions suppress a finding on its line.
 //!
@@ -10,8 +11,9 @@
 //! "Language server".
 
 mod actions;
-mod analysis;
+pub mod analysis;
 mod complete;
+pub mod engine;
 mod hover;
 mod locate;
 mod server;
@@ -26,6 +28,9 @@ use lsp_server::Connection;
 pub struct Options {
     /// "Today" for time-relative rules; `None`: the local date at each check.
     pub today: Option<NaiveDate>,
+    /// Check each workspace from scratch at every change instead of
+    /// incrementally (the engine's reference: benches/lsp.rs compares them).
+    pub from_scratch: bool,
 }
 
 /// Serves the client on stdin/stdout until it exits. Returns the process

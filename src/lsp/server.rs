@@ -21,8 +21,8 @@ use lsp_types::{
     CompletionTextEdit, Diagnostic, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidChangeWatchedFilesRegistrationOptions, DidChangeWorkspaceFoldersParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    FileSystemWatcher, GlobPattern, GotoDefinitionParams, GotoDefinitionResponse, Hover,
-    HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
+    FileChangeType, FileSystemWatcher, GlobPattern, GotoDefinitionParams, GotoDefinitionResponse,
+    Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
     Location, MarkupContent, MarkupKind, MessageType, OneOf, PositionEncodingKind,
     PublishDiagnosticsParams, ReferenceParams, Registration, RegistrationParams, SaveOptions,
     ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability,
@@ -37,7 +37,8 @@ use crate::load::root::{self, Marker, Root};
 use crate::load::Overlay;
 use crate::source::{Encoding, FileId, FileKind, SourceFile};
 
-use super::analysis::{self, offset, range, Analysis};
+use super::analysis::{offset, range, Analysis};
+use super::engine::Engine;
 use super::locate::{self, Part};
 use super::symbols::SymbolKind;
 use super::{actions, complete, hover, uri, Options};
@@ -49,11 +50,24 @@ struct Document {
     text: String,
 }
 
-/// One workspace (SPEC §7 root) and its latest check.
+/// One workspace (SPEC §7 root), checked incrementally, and the
+/// diagnostics of its latest check.
 struct RootState {
-    root: Root,
-    analysis: Option<Analysis>,
+    engine: Engine,
+    /// Whether its latest check succeeded.
+    checked: bool,
     diagnostics: BTreeMap<PathBuf, Vec<Diagnostic>>,
+}
+
+/// A change on disk the client reported (or may have happened unsaid).
+enum DiskEvent {
+    /// The file's content changed.
+    Changed(PathBuf),
+    /// Files were created or deleted here.
+    CreatedOrDeleted(PathBuf),
+    /// A document was opened, saved or closed: what changed on disk
+    /// unreported (a client without file watching) is noticed then.
+    Revalidate,
 }
 
 struct Server<'c> {
@@ -73,6 +87,8 @@ struct Server<'c> {
     roots: BTreeMap<PathBuf, RootState>,
     /// Paths changed since the last check: their workspaces are checked again.
     changed: BTreeSet<PathBuf>,
+    /// What changed on disk since the last check, for the engines.
+    disk: Vec<DiskEvent>,
     /// Paths opened since the last publish: published even without findings.
     announce: BTreeSet<PathBuf>,
     /// What the client was last sent, per file.
@@ -112,6 +128,7 @@ pub fn serve(connection: &Connection, options: Options) -> u8 {
         folders: initial_folders(&params),
         roots: BTreeMap::new(),
         changed: BTreeSet::new(),
+        disk: Vec::new(),
         announce: BTreeSet::new(),
         published: BTreeMap::new(),
         last_error: None,
@@ -294,6 +311,7 @@ impl Server<'_> {
                         }
                         self.changed.insert(path.clone());
                         self.announce.insert(path.clone());
+                        self.disk.push(DiskEvent::Revalidate);
                         self.documents.insert(
                             path,
                             Document {
@@ -336,14 +354,15 @@ impl Server<'_> {
                         // The file on disk counts again.
                         self.documents.remove(&path);
                         self.changed.insert(path);
+                        self.disk.push(DiskEvent::Revalidate);
                     }
                 }
             }
             DidSaveTextDocument::METHOD => {
                 if let Some(p) = params::<DidSaveTextDocumentParams>(&n) {
                     if let Some(path) = file_path(&p.text_document.uri) {
-                        // A saved runbook is read from disk by the check.
                         self.changed.insert(path);
+                        self.disk.push(DiskEvent::Revalidate);
                     }
                 }
             }
@@ -351,6 +370,10 @@ impl Server<'_> {
                 if let Some(p) = params::<DidChangeWatchedFilesParams>(&n) {
                     for change in p.changes {
                         if let Some(path) = file_path(&change.uri) {
+                            self.disk.push(match change.typ {
+                                FileChangeType::CHANGED => DiskEvent::Changed(path.clone()),
+                                _ => DiskEvent::CreatedOrDeleted(path.clone()),
+                            });
                             self.changed.insert(path);
                         }
                     }
@@ -416,95 +439,85 @@ impl Server<'_> {
         // A workspace that is no longer one (its steward.yaml was removed):
         // its diagnostics go with it, unless the new workspace has them.
         self.roots
-            .retain(|dir, state| current.get(dir).is_some_and(|r| *r == state.root));
+            .retain(|dir, state| current.get(dir).is_some_and(|r| r == state.engine.root()));
+        // Every engine hears of the disk, checked now or later.
+        let disk = std::mem::take(&mut self.disk);
+        for state in self.roots.values_mut() {
+            tell(&mut state.engine, &disk);
+        }
         for (dir, root) in current {
-            let stale = !self.roots.contains_key(&dir)
-                || self.changed.iter().any(|path| path.starts_with(&dir));
-            if !stale {
-                continue;
+            let state = match self.roots.entry(dir.clone()) {
+                std::collections::btree_map::Entry::Occupied(e) => {
+                    let state = e.into_mut();
+                    if !self.changed.iter().any(|path| path.starts_with(&dir)) {
+                        continue;
+                    }
+                    state
+                }
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(RootState {
+                    engine: match self.options.from_scratch {
+                        true => Engine::from_scratch(root),
+                        false => Engine::new(root),
+                    },
+                    checked: false,
+                    diagnostics: BTreeMap::new(),
+                }),
+            };
+            let overlay = overlay(&self.documents, &self.folders, &state.engine.root().clone());
+            let today = self
+                .options
+                .today
+                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            let engine = &mut state.engine;
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                engine.update(&overlay, today).map(|_| ())
+            }));
+            let error = match result {
+                Ok(Ok(())) => None,
+                Ok(Err(message)) => Some(message),
+                Err(_) => Some("steward failed while checking it".to_string()),
+            };
+            state.checked = error.is_none();
+            state.diagnostics = match (&error, state.engine.analysis()) {
+                (None, Some(analysis)) => {
+                    let documents = &self.documents;
+                    analysis.diagnostics(self.encoding, &|p| uri_of(documents, p))
+                }
+                _ => BTreeMap::new(),
+            };
+            match error {
+                None => self.last_error = None,
+                Some(error) => {
+                    let message = format!(
+                        "steward cannot check the workspace at `{}`: {error}",
+                        dir.display()
+                    );
+                    // Once, not at every keystroke while it stays broken.
+                    if self.last_error.as_ref() != Some(&message) {
+                        let _ = self.connection.sender.send(
+                            Notification::new(
+                                ShowMessage::METHOD.to_string(),
+                                ShowMessageParams {
+                                    typ: MessageType::ERROR,
+                                    message: message.clone(),
+                                },
+                            )
+                            .into(),
+                        );
+                        self.last_error = Some(message);
+                    }
+                }
             }
-            let state = self.analyse(root);
-            self.roots.insert(dir, state);
         }
         self.changed.clear();
         self.publish();
-    }
-
-    fn analyse(&mut self, root: Root) -> RootState {
-        let overlay = self.overlay(&root);
-        let today = self
-            .options
-            .today
-            .unwrap_or_else(|| chrono::Local::now().date_naive());
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            analysis::analyse(&root, &overlay, today)
-        }));
-        let error = match result {
-            Ok(Ok(analysis)) => {
-                let diagnostics = analysis.diagnostics(self.encoding, &|p| self.uri_of(p));
-                self.last_error = None;
-                return RootState {
-                    root,
-                    analysis: Some(analysis),
-                    diagnostics,
-                };
-            }
-            Ok(Err(message)) => message,
-            Err(_) => "steward failed while checking it".to_string(),
-        };
-        let message = format!(
-            "steward cannot check the workspace at `{}`: {error}",
-            root.dir.display()
-        );
-        // Once, not at every keystroke while it stays broken.
-        if self.last_error.as_ref() != Some(&message) {
-            self.notify::<ShowMessage>(ShowMessageParams {
-                typ: MessageType::ERROR,
-                message: message.clone(),
-            });
-            self.last_error = Some(message);
-        }
-        RootState {
-            root,
-            analysis: None,
-            diagnostics: BTreeMap::new(),
-        }
     }
 
     /// The workspace root of a directory (SPEC §7), where the editor's
     /// innermost workspace folder holding it stands for the current
     /// directory.
     fn root_of(&self, dir: &Path) -> Root {
-        let found = root::discover(dir);
-        if found.marker != Marker::Path {
-            return found;
-        }
-        match self
-            .folders
-            .iter()
-            .filter(|f| dir.starts_with(f))
-            .max_by_key(|f| f.components().count())
-        {
-            Some(folder) => Root {
-                dir: folder.clone(),
-                marker: Marker::Path,
-                repository: None,
-            },
-            None => found,
-        }
-    }
-
-    /// The open YAML documents of this workspace (not of one nested in it).
-    fn overlay(&self, root: &Root) -> Overlay {
-        self.documents
-            .iter()
-            .filter(|(path, _)| path.starts_with(&root.dir) && is_yaml(path))
-            .filter(|(path, _)| {
-                path.parent()
-                    .is_some_and(|d| self.root_of(d).dir == root.dir)
-            })
-            .map(|(path, doc)| (path.clone(), doc.text.clone()))
-            .collect()
+        root_in(&self.folders, dir)
     }
 
     /// Sends every file whose diagnostics differ from what the client has,
@@ -538,17 +551,14 @@ impl Server<'_> {
 
     /// The client's own URI for an open document, else the path's.
     fn uri_of(&self, path: &Path) -> Uri {
-        match self.documents.get(path) {
-            Some(doc) => doc.uri.clone(),
-            None => uri::from_path(path),
-        }
+        uri_of(&self.documents, path)
     }
 
     /// The checked file a URI names, with its analysis.
     fn find(&self, uri: &Uri) -> Option<(&Analysis, FileId, &SourceFile)> {
         let path = file_path(uri)?;
         self.roots.values().find_map(|state| {
-            let analysis = state.analysis.as_ref()?;
+            let analysis = state.engine.analysis().filter(|_| state.checked)?;
             let id = analysis.file_id(&path)?;
             Some((analysis, id, analysis.file(id)?))
         })
@@ -586,8 +596,8 @@ impl Server<'_> {
         if node.part != Part::Value {
             return None;
         }
-        let symbol = &analysis.index.at(node.doc, &node.pointer)?.symbol;
-        let definition = analysis.index.definition(symbol)?;
+        let symbol = &analysis.index().at(node.doc, &node.pointer)?.symbol;
+        let definition = analysis.index().definition(symbol)?;
         let location = self.location(analysis, definition.doc, &definition.pointer)?;
         Some(GotoDefinitionResponse::Scalar(location))
     }
@@ -600,10 +610,10 @@ impl Server<'_> {
         if node.part != Part::Value {
             return None;
         }
-        let symbol = &analysis.index.at(node.doc, &node.pointer)?.symbol;
+        let symbol = &analysis.index().at(node.doc, &node.pointer)?.symbol;
         Some(
             analysis
-                .index
+                .index()
                 .occurrences_of(symbol, p.context.include_declaration)
                 .filter_map(|o| self.location(analysis, o.doc, &o.pointer))
                 .collect(),
@@ -692,6 +702,70 @@ impl Server<'_> {
         }
         Some(out)
     }
+}
+
+/// The workspace root of a directory (SPEC §7), where the innermost of
+/// `folders` holding it stands for the current directory.
+fn root_in(folders: &BTreeSet<PathBuf>, dir: &Path) -> Root {
+    let found = root::discover(dir);
+    if found.marker != Marker::Path {
+        return found;
+    }
+    match folders
+        .iter()
+        .filter(|f| dir.starts_with(f))
+        .max_by_key(|f| f.components().count())
+    {
+        Some(folder) => Root {
+            dir: folder.clone(),
+            marker: Marker::Path,
+            repository: None,
+        },
+        None => found,
+    }
+}
+
+/// Tells an engine what changed on disk under its root.
+fn tell(engine: &mut Engine, events: &[DiskEvent]) {
+    for event in events {
+        match event {
+            DiskEvent::Changed(path) if path.starts_with(&engine.root().dir) => {
+                engine.changed_on_disk(path)
+            }
+            DiskEvent::CreatedOrDeleted(path) if path.starts_with(&engine.root().dir) => {
+                engine.changed_on_disk(path);
+                engine.created_or_deleted();
+            }
+            DiskEvent::Revalidate => engine.revalidate(),
+            _ => {}
+        }
+    }
+}
+
+/// The client's own URI for an open document, else the path's.
+fn uri_of(documents: &BTreeMap<PathBuf, Document>, path: &Path) -> Uri {
+    match documents.get(path) {
+        Some(doc) => doc.uri.clone(),
+        None => uri::from_path(path),
+    }
+}
+
+/// The open YAML documents of the workspace at `root` (not of one nested in
+/// it), where the editor's folders stand for the current directory.
+fn overlay(
+    documents: &BTreeMap<PathBuf, Document>,
+    folders: &BTreeSet<PathBuf>,
+    root: &Root,
+) -> Overlay {
+    documents
+        .iter()
+        .filter(|(path, _)| path.starts_with(&root.dir) && is_yaml(path))
+        .filter(|(path, _)| {
+            path.parent()
+                .is_some_and(|d| root_in(folders, d).dir == root.dir)
+        })
+        .map(|(path, doc)| (path.clone(), doc.text.clone()))
+        .collect()
 }
 
 /// Parses a request's params and runs its handler.

@@ -2,6 +2,8 @@
 //! which constraints cannot all hold (with dates, people and rules), and what
 //! the real rules say about the result.
 
+use chrono::{Days, NaiveDate};
+
 use super::problem::{Aspect, Problem, NONE};
 use super::solver::{self, Change, Solution, State};
 use super::{FromDefault, Reported, Window};
@@ -38,11 +40,13 @@ pub fn report(input: &Input<'_>) -> String {
         .get(input.target)
         .map_or("?", |r| r.id.as_str());
     let mut out = String::new();
-    let new = pb.shifts.len();
-    let last = pb
-        .shifts
+    // Every new shift, with duty or not: `pb.shifts` are the ones with duty.
+    let new = w.starts.len();
+    let last = w
+        .starts
         .last()
-        .map_or(w.from, |s| s.end.pred_opt().unwrap_or(s.end));
+        .and_then(|s| s.checked_add_days(Days::new(w.days)))
+        .map_or(w.from, |end| end.pred_opt().unwrap_or(end));
     out.push_str(&format!(
         "Suggested rotation `{id}`: {} from {} to {}",
         plural(new, "new shift"),
@@ -67,6 +71,13 @@ pub fn report(input: &Input<'_>) -> String {
         (None, None) => {}
     }
     out.push('\n');
+    let idle = pb.shifts.iter().filter(|s| !s.duty).count();
+    if idle > 0 {
+        out.push_str(&format!(
+            "  {} no duty under the rotation's `coverage`: only duty counts for leave, holidays and load\n",
+            if idle == 1 { "1 of them holds".to_string() } else { format!("{idle} of them hold") },
+        ));
+    }
     let first = pb
         .shifts
         .first()
@@ -91,10 +102,14 @@ pub fn report(input: &Input<'_>) -> String {
         None => {}
     }
     // New shifts that are over: only an explicit --from plans those.
-    let over: Vec<&super::problem::FreeShift> =
-        pb.shifts.iter().take_while(|s| s.end <= w.today).collect();
-    if let (Some(a), Some(b)) = (over.first(), over.last()) {
-        let dates = date_range(a.start, b.end.pred_opt().unwrap_or(b.end));
+    let over: Vec<NaiveDate> = w
+        .starts
+        .iter()
+        .filter_map(|s| s.checked_add_days(Days::new(w.days)))
+        .take_while(|end| *end <= w.today)
+        .collect();
+    if let (Some(a), Some(b)) = (w.starts.first(), over.last()) {
+        let dates = date_range(*a, b.pred_opt().unwrap_or(*b));
         let what = if over.len() == 1 {
             "1 of the new shifts".to_string()
         } else {
@@ -124,8 +139,16 @@ pub fn report(input: &Input<'_>) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // Under a coverage window only shifts with duty are load (§14.19).
+    let windowed = input
+        .loaded
+        .model
+        .rotations
+        .get(input.target)
+        .is_some_and(|r| r.item.has_window());
+    let with_duty = if windowed { " with duty" } else { "" };
     out.push_str(&format!(
-        "  primary shifts:   {}",
+        "  primary shifts{with_duty}:   {}",
         counts(state.primary_counts())
     ));
     if pb.settings.on(Aspect::Balance) {
@@ -133,7 +156,7 @@ pub fn report(input: &Input<'_>) -> String {
     }
     out.push('\n');
     out.push_str(&format!(
-        "  secondary shifts: {}\n",
+        "  secondary shifts{with_duty}: {}\n",
         counts(state.secondary_counts())
     ));
     if pb.settings.fairness {
@@ -646,15 +669,16 @@ fn aspect_reason(
     };
     match aspect {
         Aspect::BackToBack => {
-            let before = i
-                .checked_sub(1)
-                .map_or(pb.prev_primary, |j| state.primary[j]);
-            let after = match state.primary.get(i + 1) {
+            // Neighbours with duty: shifts without duty between are skipped.
+            let prev = pb.prev_duty(i);
+            let next = pb.next_duty(i);
+            let before = prev.map_or(pb.prev_primary, |j| state.primary[j]);
+            let after = match state.primary.get(next) {
                 Some(p) => *p,
                 None => pb.next_primary,
             };
             if before == who {
-                let when = i.checked_sub(1).map_or_else(
+                let when = prev.map_or_else(
                     || "the last kept shift".to_string(),
                     |j| format!("the shift of {}", date(j)),
                 );
@@ -662,8 +686,8 @@ fn aspect_reason(
                     "{name} is primary of {when}, the one before [back-to-back]"
                 ))
             } else if after == who {
-                let when = if i + 1 < state.primary.len() {
-                    format!("the shift of {}", date(i + 1))
+                let when = if next < state.primary.len() {
+                    format!("the shift of {}", date(next))
                 } else {
                     let resume = input.window.resume.unwrap_or(input.window.until);
                     format!("the kept shift of {resume}")
@@ -843,9 +867,9 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
         }
     }
     if on(Aspect::BackToBack) {
-        for i in 0..pb.shifts.len() {
+        for i in (0..pb.shifts.len()).filter(|i| pb.shifts[*i].duty) {
             let here = &pb.free_primary[i];
-            let before: Option<u16> = match i.checked_sub(1) {
+            let before: Option<u16> = match pb.prev_duty(i) {
                 None => Some(pb.prev_primary).filter(|p| *p != NONE),
                 Some(j) => match pb.free_primary[j].as_slice() {
                     [one] => Some(*one),
@@ -858,7 +882,7 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
                         "only {} can be primary, shifts in a row [back-to-back]",
                         pb.name_of(*only)
                     );
-                    let first = i.saturating_sub(1);
+                    let first = pb.prev_duty(i).unwrap_or(i);
                     match runs.last_mut() {
                         Some((_, last, t)) if *last + 1 >= first && *last < i && *t == text => {
                             *last = i
@@ -871,7 +895,7 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
     }
     // The last new shift next to the first one kept after the window.
     if on(Aspect::BackToBack) && pb.next_primary != NONE {
-        if let Some(last) = pb.shifts.len().checked_sub(1) {
+        if let Some(last) = pb.prev_duty(pb.shifts.len()) {
             if pb.free_primary[last].as_slice() == [pb.next_primary] {
                 let name = pb.name_of(pb.next_primary);
                 let text = format!(
@@ -1034,10 +1058,10 @@ fn tradeoff(state: &mut State<'_>, i: usize, aspect: Aspect) -> String {
             moves.push(vec![(i, state.primary[i], q)]);
         }
     }
-    if aspect == Aspect::BackToBack && i > 0 {
+    if let Some(prev) = pb.prev_duty(i).filter(|_| aspect == Aspect::BackToBack) {
         for q in 0..pb.n() as u16 {
-            if pb.is_eligible(q) && q != state.primary[i - 1] {
-                moves.push(vec![state.with_primary(i - 1, q)]);
+            if pb.is_eligible(q) && q != state.primary[prev] {
+                moves.push(vec![state.with_primary(prev, q)]);
             }
         }
     }

@@ -319,12 +319,6 @@ fn window(
             "rotation `{id}` uses a time zone, a handoff time, date-time starts or an hour, minute or month shift length; suggest plans whole-day shifts in UTC for now"
         ));
     }
-    if rot.has_window() {
-        // The rules judge duty (§10); the planner still balances whole shifts.
-        return Err(format!(
-            "rotation `{id}` has a coverage window (`coverage`); suggest plans rotations on duty all through for now"
-        ));
-    }
     if rs.truncated.is_some() {
         return Err(format!(
             "rotation `{id}` has more than {MAX_SHIFTS} shifts; shorten it before planning"

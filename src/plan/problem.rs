@@ -18,7 +18,9 @@ use crate::finding::Severity;
 use crate::model::{Model, Rotation};
 use crate::policy::Policy;
 use crate::rules::Params;
-use crate::schedule::{Form, RotationSchedule, Schedule, Shift};
+use crate::schedule::expand::{shift_duty, DUTY_DAYS};
+use crate::schedule::window::Interval;
+use crate::schedule::{duty_meets_days, Form, RotationSchedule, Schedule, Shift};
 
 /// "Nobody": no person in this slot.
 pub const NONE: u16 = u16::MAX;
@@ -84,6 +86,11 @@ pub struct FreeShift {
     pub end: NaiveDate,
     /// Indices into `Problem::hits`.
     pub hits: Range<usize>,
+    /// Whether it holds duty under the rotation's coverage window (§10).
+    /// A shift without duty needs nobody: only who appears in it counts
+    /// (the roster of an explicit rotation); leave, holidays, load and
+    /// `back-to-back` skip it, as the rules do.
+    pub duty: bool,
 }
 
 impl FreeShift {
@@ -143,6 +150,9 @@ pub struct Problem {
     /// Team members: only they may take new shifts (their leave is known).
     pub eligible: Vec<bool>,
     pub shifts: Vec<FreeShift>,
+    /// Per shift: the next shift with duty after it (`shifts.len()` for
+    /// none): `back-to-back` pairs shifts with duty, skipping the others.
+    pub next_duty: Vec<usize>,
     pub hits: Vec<Hit>,
     pub names: Vec<String>,
     /// Per shift: eligible people not on leave during it (secondary candidates).
@@ -199,6 +209,18 @@ impl Problem {
             .get(h * self.n() + usize::from(p))
             .copied()
             .unwrap_or(false)
+    }
+
+    /// The shift with duty before shift `i`, if any: its `back-to-back`
+    /// neighbour (shifts without duty between are skipped).
+    pub fn prev_duty(&self, i: usize) -> Option<usize> {
+        self.shifts.get(..i)?.iter().rposition(|s| s.duty)
+    }
+
+    /// The shift with duty after shift `i`; `shifts.len()` for none (the
+    /// first shift kept after the window).
+    pub fn next_duty(&self, i: usize) -> usize {
+        self.next_duty.get(i).copied().unwrap_or(i + 1)
     }
 
     pub fn is_eligible(&self, p: u16) -> bool {
@@ -315,23 +337,84 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         ));
     }
 
-    // New shifts.
+    // New shifts, with their duty (§10) computed as the expansion does.
     let days = chrono::Days::new(spec.days);
-    let mut shifts = Vec::with_capacity(spec.starts.len());
+    let clock = rs.clock;
+    let mut budget = DUTY_DAYS;
+    let mut proposed: Vec<(FreeShift, Vec<Interval>)> = Vec::with_capacity(spec.starts.len());
     for &start in spec.starts {
         let end = start
             .checked_add_days(days)
             .ok_or_else(|| format!("a shift starting {start} ends past the calendar"))?;
-        shifts.push(FreeShift {
+        let duty = shift_duty(
+            rot,
+            clock.zone,
+            clock.day(start).0,
+            clock.day(end).0,
+            &mut budget,
+        );
+        let shift = FreeShift {
             start,
             end,
             hits: 0..0,
-        });
+            duty: !duty.is_empty(),
+        };
+        proposed.push((shift, duty));
     }
 
-    // Leave, other rotations' primary slots, candidates.
+    // Preferences: the current schedule where it has a shift on that day,
+    // the roster order past its end.
+    let later = rs.shifts.get(spec.kept..).unwrap_or(&[]);
+    let preference = |start: NaiveDate| -> (u16, u16) {
+        let at = later.partition_point(|s| s.start < start);
+        match later.get(at).filter(|s| s.start == start) {
+            Some(existing) => (
+                index
+                    .get(existing.primary.person.as_str())
+                    .copied()
+                    .unwrap_or(NONE),
+                existing
+                    .secondary
+                    .as_ref()
+                    .and_then(|a| index.get(a.person.as_str()).copied())
+                    .unwrap_or(NONE),
+            ),
+            None if cycle_ids.is_empty() => (NONE, NONE),
+            None => {
+                let m = cycle_ids.len();
+                let g = usize::try_from((start - rot.start).num_days())
+                    .unwrap_or(0)
+                    .checked_div(usize::try_from(spec.days).unwrap_or(1))
+                    .unwrap_or(0);
+                let secondary = if m > 1 { cycle_ids[(g + 1) % m] } else { NONE };
+                (cycle_ids[g % m], secondary)
+            }
+        }
+    };
+
+    let mut shifts = Vec::with_capacity(proposed.len());
+    let mut duties = Vec::with_capacity(proposed.len());
+    let mut pref_primary = Vec::with_capacity(proposed.len());
+    let mut pref_secondary = Vec::with_capacity(proposed.len());
+    for (shift, duty) in proposed {
+        let (primary, secondary) = preference(shift.start);
+        pref_primary.push(primary);
+        pref_secondary.push(secondary);
+        shifts.push(shift);
+        duties.push(duty);
+    }
+    let mut next_duty = vec![shifts.len(); shifts.len()];
+    let mut next = shifts.len();
+    for i in (0..shifts.len()).rev() {
+        next_duty[i] = next;
+        if shifts[i].duty {
+            next = i;
+        }
+    }
+
+    // Leave during duty, other rotations' primary duty, candidates.
     let leave_index = &spec.schedule.leave;
-    let mut slots: BTreeMap<&str, Vec<(NaiveDate, NaiveDate)>> = BTreeMap::new();
+    let mut slots: BTreeMap<&str, Vec<Interval>> = BTreeMap::new();
     for (r, other) in spec.schedule.rotations.iter().enumerate() {
         if r == spec.rotation {
             continue;
@@ -340,7 +423,7 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
             slots
                 .entry(s.primary.person.as_str())
                 .or_default()
-                .push((s.start, s.end));
+                .extend(s.duty.iter().copied());
         }
     }
     for list in slots.values_mut() {
@@ -350,21 +433,23 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
     let mut busy = vec![false; shifts.len() * n];
     let mut free = Vec::with_capacity(shifts.len());
     let mut free_primary = Vec::with_capacity(shifts.len());
-    for (i, shift) in shifts.iter().enumerate() {
+    for (i, (shift, duty)) in shifts.iter().zip(&duties).enumerate() {
         let mut f = Vec::new();
         let mut fp = Vec::new();
         for (p, person) in people.iter().enumerate() {
             let away = leave_index
-                .during(person, shift.start, shift.end)
+                .during_duty_of(person, &clock, shift.start, shift.end, duty)
                 .next()
                 .is_some();
             let taken = slots.get(person.as_str()).is_some_and(|list| {
-                // Slots starting before the shift ends; any of them still running?
-                let upto = list.partition_point(|(s, _)| *s < shift.end);
-                list.get(..upto)
-                    .unwrap_or(&[])
-                    .iter()
-                    .any(|(_, e)| *e > shift.start)
+                duty.iter().any(|&(from, to)| {
+                    // Slots starting before this duty ends; any of them still running?
+                    let upto = list.partition_point(|(s, _)| *s < to);
+                    list.get(..upto)
+                        .unwrap_or(&[])
+                        .iter()
+                        .any(|(_, e)| *e > from)
+                })
             });
             leave[i * n + p] = away;
             busy[i * n + p] = taken;
@@ -381,50 +466,17 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         free_primary.push(fp);
     }
 
-    // Preferences: the current schedule where it has a shift on that day,
-    // the roster order past its end.
-    let mut pref_primary = Vec::with_capacity(shifts.len());
-    let mut pref_secondary = Vec::with_capacity(shifts.len());
-    let later = rs.shifts.get(spec.kept..).unwrap_or(&[]);
-    for shift in &shifts {
-        let at = later.partition_point(|s| s.start < shift.start);
-        match later.get(at).filter(|s| s.start == shift.start) {
-            Some(existing) => {
-                pref_primary.push(
-                    index
-                        .get(existing.primary.person.as_str())
-                        .copied()
-                        .unwrap_or(NONE),
-                );
-                pref_secondary.push(
-                    existing
-                        .secondary
-                        .as_ref()
-                        .and_then(|a| index.get(a.person.as_str()).copied())
-                        .unwrap_or(NONE),
-                );
-            }
-            None if cycle_ids.is_empty() => {
-                pref_primary.push(NONE);
-                pref_secondary.push(NONE);
-            }
-            None => {
-                let m = cycle_ids.len();
-                let g = usize::try_from((shift.start - rot.start).num_days())
-                    .unwrap_or(0)
-                    .checked_div(usize::try_from(spec.days).unwrap_or(1))
-                    .unwrap_or(0);
-                pref_primary.push(cycle_ids[g % m]);
-                pref_secondary.push(if m > 1 { cycle_ids[(g + 1) % m] } else { NONE });
-            }
-        }
-    }
-
     // Holidays over the whole new rotation, mapped to shifts as the expansion
     // does: kept shifts before, new ones, kept shifts after, in date order.
-    let mut all: Vec<(NaiveDate, NaiveDate)> = kept.iter().map(|s| (s.start, s.end)).collect();
-    all.extend(shifts.iter().map(|s| (s.start, s.end)));
-    all.extend(after.iter().map(|s| (s.start, s.end)));
+    let mut all: Vec<(NaiveDate, NaiveDate, &[Interval])> =
+        kept.iter().map(|s| (s.start, s.end, &*s.duty)).collect();
+    all.extend(
+        shifts
+            .iter()
+            .zip(&duties)
+            .map(|(s, d)| (s.start, s.end, d.as_slice())),
+    );
+    all.extend(after.iter().map(|s| (s.start, s.end, &*s.duty)));
     let mut names: Vec<String> = Vec::new();
     let mut hits: Vec<Hit> = Vec::new();
     // (index into `fixed`, hit).
@@ -436,11 +488,17 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         all.iter().map(|s| s.1).max(),
     ) {
         for h in calendar.dates(first, last) {
-            let after = all.partition_point(|(s, _)| *s <= h.date);
+            let after = all.partition_point(|(s, _, _)| *s <= h.date);
             let Some(i) = after.checked_sub(1) else {
                 continue;
             };
-            if !all.get(i).is_some_and(|(s, e)| *s <= h.date && h.date < *e) {
+            // Holidays outside duty need nobody (§14.18).
+            let on_duty = |(s, e, duty): &(NaiveDate, NaiveDate, &[Interval])| {
+                *s <= h.date
+                    && h.date < *e
+                    && duty_meets_days(&clock, duty, h.date, h.date.succ_opt().unwrap_or(h.date))
+            };
+            if !all.get(i).is_some_and(on_duty) {
                 continue;
             }
             let name = match names.iter().position(|n| *n == h.name) {
@@ -496,12 +554,14 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
     };
     let id = |person: &str| usize::from(index.get(person).copied().unwrap_or(0));
     for shift in &fixed {
+        // Everyone in a shift is in the roster; only duty is load (§14.19).
+        let load = i32::from(shift.has_duty());
         let p = id(&shift.primary.person);
-        counts.primary[p] += 1;
+        counts.primary[p] += load;
         counts.appear[p] += 1;
         if let Some(s) = &shift.secondary {
             let s = id(&s.person);
-            counts.secondary[s] += 1;
+            counts.secondary[s] += load;
             counts.appear[s] += 1;
         }
     }
@@ -511,18 +571,23 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         index: index.clone(),
         eligible,
         shifts,
+        next_duty,
         hits,
         names,
         free,
         free_primary,
         pref_primary,
         pref_secondary,
+        // `back-to-back` compares shifts with duty, skipping the others.
         prev_primary: kept
-            .last()
+            .iter()
+            .rev()
+            .find(|s| s.has_duty())
             .and_then(|s| index.get(s.primary.person.as_str()).copied())
             .unwrap_or(NONE),
         next_primary: after
-            .first()
+            .iter()
+            .find(|s| s.has_duty())
             .and_then(|s| index.get(s.primary.person.as_str()).copied())
             .unwrap_or(NONE),
         kept: counts,

@@ -243,15 +243,18 @@ impl<'a> State<'a> {
         t
     }
 
-    /// `back-to-back` between shift `i` and the one before it: the last shift
-    /// kept before the window for `i == 0`, the first kept after it for
-    /// `i == len`.
+    /// `back-to-back` between shift `i` and the shift with duty before it:
+    /// the last shift kept before the window when there is none, the first
+    /// kept after it for `i == len`.
     pub fn pair(&self, i: usize) -> Tally {
         let mut t = Tally::default();
-        if self.len() == 0 {
+        let pb = self.problem;
+        // Shifts without duty are skipped: `i` pairs with the shift with
+        // duty before it.
+        if self.len() == 0 || pb.shifts.get(i).is_some_and(|s| !s.duty) {
             return t;
         }
-        let before = match i.checked_sub(1) {
+        let before = match pb.prev_duty(i) {
             Some(j) => self.primary.get(j).copied().unwrap_or(NONE),
             None => self.problem.prev_primary,
         };
@@ -357,14 +360,13 @@ impl<'a> State<'a> {
         let (Some(&old_p), Some(&old_s)) = (self.primary.get(i), self.secondary.get(i)) else {
             return;
         };
-        let hits = self
-            .problem
-            .shifts
-            .get(i)
-            .map_or(0..0, |shift| shift.hits.clone());
+        let (hits, load) = self.problem.shifts.get(i).map_or((0..0, 0), |shift| {
+            (shift.hits.clone(), i32::from(shift.duty))
+        });
+        // Everyone in a shift is in the rotation; only duty is load (§14.19).
         if old_p != NONE {
             let q = usize::from(old_p);
-            self.prim[q] -= 1;
+            self.prim[q] -= load;
             self.appear[q] -= 1;
             self.hol[q] -= hits.len() as i32;
             for h in hits.clone() {
@@ -373,12 +375,12 @@ impl<'a> State<'a> {
         }
         if old_s != NONE {
             let q = usize::from(old_s);
-            self.sec[q] -= 1;
+            self.sec[q] -= load;
             self.appear[q] -= 1;
         }
         if p != NONE {
             let q = usize::from(p);
-            self.prim[q] += 1;
+            self.prim[q] += load;
             self.appear[q] += 1;
             self.hol[q] += hits.len() as i32;
             for h in hits {
@@ -387,7 +389,7 @@ impl<'a> State<'a> {
         }
         if s != NONE {
             let q = usize::from(s);
-            self.sec[q] += 1;
+            self.sec[q] += load;
             self.appear[q] += 1;
         }
         self.primary[i] = p;
@@ -418,7 +420,7 @@ impl<'a> State<'a> {
         for (k, &(i, _, _)) in changes.iter().take(2).enumerate() {
             shifts[k] = i;
             pairs[2 * k] = i;
-            pairs[2 * k + 1] = i + 1;
+            pairs[2 * k + 1] = self.problem.next_duty(i);
         }
         pairs.sort_unstable();
         let mut keys = std::mem::take(&mut self.keys);
@@ -530,7 +532,7 @@ impl<'a> State<'a> {
         out.clear();
         let pb = self.problem;
         for i in 0..self.len() {
-            let t = self.local(i) + self.pair(i) + self.pair(i + 1);
+            let t = self.local(i) + self.pair(i) + self.pair(pb.next_duty(i));
             let found = score(pb, &t);
             let mut bad = found.errors > 0 || found.warnings > 0;
             if !bad && pb.settings.on(Aspect::HolidayRepeat) {
@@ -615,7 +617,8 @@ pub fn uneven_by_arithmetic(pb: &Problem) -> Option<(i64, usize)> {
     if !pb.settings.on(Aspect::Balance) || pb.settings.max_spread != 0 || pb.shifts.is_empty() {
         return None;
     }
-    let total = i64::from(pb.kept.primary.iter().sum::<i32>()) + pb.shifts.len() as i64;
+    let duty = pb.shifts.iter().filter(|s| s.duty).count();
+    let total = i64::from(pb.kept.primary.iter().sum::<i32>()) + duty as i64;
     let people = (0..pb.n())
         .filter(|&q| pb.kept.appear[q] > 0 || pb.eligible[q])
         .count()
@@ -730,10 +733,16 @@ fn initial(pb: &Problem) -> (Vec<u16>, Vec<u16>) {
     let fallback = (0..pb.n() as u16)
         .find(|q| pb.is_eligible(*q))
         .unwrap_or(NONE);
+    let mut prev_duty = pb.prev_primary;
     for i in 0..len {
-        let prev = primary.last().copied().unwrap_or(pb.prev_primary);
-        // The last new shift also borders the first shift kept after it.
-        let next = if i + 1 == len { pb.next_primary } else { NONE };
+        let duty = pb.shifts.get(i).is_some_and(|s| s.duty);
+        // The last new shift with duty also borders the first shift kept after it.
+        let next = if duty && pb.next_duty(i) == len {
+            pb.next_primary
+        } else {
+            NONE
+        };
+        let prev = if duty { prev_duty } else { NONE };
         let want = pb.pref_primary[i];
         let fits = |q: u16| {
             pb.is_eligible(q) && !pb.on_leave(i, q) && !pb.busy(i, q) && q != prev && q != next
@@ -764,14 +773,17 @@ fn initial(pb: &Problem) -> (Vec<u16>, Vec<u16>) {
                 .min_by_key(|q| (sec[usize::from(*q)], *q))
                 .unwrap_or(NONE)
         };
-        if p != NONE {
+        if p != NONE && duty {
             prim[usize::from(p)] += 1;
         }
-        if s != NONE {
+        if s != NONE && duty {
             sec[usize::from(s)] += 1;
         }
         primary.push(p);
         secondary.push(s);
+        if duty {
+            prev_duty = p;
+        }
     }
     (primary, secondary)
 }

@@ -12,6 +12,7 @@ use miette::{
 use super::{RenderOptions, Report, ResolvedFinding};
 use crate::finding::Severity;
 use crate::fix::{Fix, Safety};
+use crate::source::floor_char_boundary;
 
 /// A borrowed, named source for miette.
 struct Named<'a> {
@@ -27,15 +28,26 @@ impl SourceCode for Named<'_> {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
+        // miette counts the column (of the `[file:line:column]` header) in
+        // bytes; every other format counts characters.
+        let column = char_column(self.text, inner.span().offset(), inner.column());
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
             *inner.span(),
             inner.line(),
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }
+}
+
+/// The 0-based character column of `offset`, `byte_column` bytes after its
+/// line's start.
+fn char_column(text: &str, offset: usize, byte_column: usize) -> usize {
+    let end = floor_char_boundary(text, offset.min(text.len()));
+    let start = floor_char_boundary(text, end.saturating_sub(byte_column));
+    text[start..end].chars().count()
 }
 
 struct Rendered<'a> {

@@ -2,7 +2,7 @@
 //! the same rotation at the base revision. `schedule-change` reports the
 //! near-term changes; `steward diff` lists all of them.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::schedule::{Assignment, Role, RotationSchedule, Shift};
 
@@ -19,6 +19,10 @@ pub struct Reassignment<'a> {
     pub before: Option<&'a Assignment>,
     /// Who has it now (`None`: nobody).
     pub after: Option<&'a Assignment>,
+    /// The same people, at other times: the shift now starts or ends at
+    /// another moment than the base shift holding its start (a moved
+    /// handoff, zone, start or shift length). Reported once, as primary.
+    pub retimed: bool,
 }
 
 impl Reassignment<'_> {
@@ -34,6 +38,14 @@ impl Reassignment<'_> {
         self.shift
             .or(self.before_shift)
             .map_or_else(String::new, Shift::dates)
+    }
+
+    /// For a retimed shift, its times at the base and now.
+    pub fn times(&self) -> Option<(String, String)> {
+        match (self.retimed, self.before_shift, self.shift) {
+            (true, Some(before), Some(now)) => Some((before.dates(), now.dates())),
+            _ => None,
+        }
     }
 
     pub fn before_person(&self) -> Option<&str> {
@@ -58,16 +70,17 @@ fn person(shift: Option<&Shift>, role: Role) -> Option<&Assignment> {
     }
 }
 
-/// The shift of `rotation` holding `date`.
-fn at(rotation: Option<&RotationSchedule>, date: NaiveDate) -> Option<&Shift> {
+/// The shift of `rotation` holding instant `at`.
+fn at(rotation: Option<&RotationSchedule>, at: DateTime<Utc>) -> Option<&Shift> {
     let rotation = rotation?;
-    rotation.shifts.get(rotation.shift_at(date)?)
+    rotation.shifts.get(rotation.shift_holding(at)?)
 }
 
 /// Every role of every shift not over by `from` whose person differs from
-/// the base, in shift order, primary before secondary; then the shifts the
-/// base had that no longer exist. A shift is compared with the base shift
-/// holding the same moment (its start, or `from` when it is under way), so
+/// the base, in shift order, primary before secondary, and every shift whose
+/// people are the same but whose times differ; then the shifts the base had
+/// that no longer exist. A shift is compared with the base shift holding the
+/// same instant (its start, or the start of `from` when it is under way), so
 /// a re-phased rotation compares what people are actually on call for.
 /// A rotation only at the base (`after` is `None`) yields its shifts as
 /// removed, one only now as added.
@@ -77,24 +90,51 @@ pub fn reassignments<'a>(
     from: NaiveDate,
 ) -> Vec<Reassignment<'a>> {
     let mut out = Vec::new();
-    let live = |shift: &&Shift| shift.end > from;
-    for shift in after.iter().flat_map(|r| r.shifts.iter()).filter(live) {
-        let was = at(before, shift.start.max(from));
+    // The first instant of `from` in each side's own zone.
+    let start = |rs: Option<&RotationSchedule>| {
+        rs.map_or(DateTime::<Utc>::MIN_UTC, |r| r.clock.day(from).0)
+    };
+    let (from_before, from_after) = (start(before), start(after));
+    for shift in after
+        .iter()
+        .flat_map(|r| r.shifts.iter())
+        .filter(|s| s.ends > from_after)
+    {
+        let was = at(before, shift.begins.max(from_after));
+        let mut people_changed = false;
         for role in [Role::Primary, Role::Secondary] {
             let (old, new) = (person(was, role), person(Some(shift), role));
             if old.map(|a| &a.person) != new.map(|a| &a.person) {
+                people_changed = true;
                 out.push(Reassignment {
                     role,
                     shift: Some(shift),
                     before_shift: was,
                     before: old,
                     after: new,
+                    retimed: false,
                 });
             }
         }
+        if let Some(was) =
+            was.filter(|w| !people_changed && (w.begins, w.ends) != (shift.begins, shift.ends))
+        {
+            out.push(Reassignment {
+                role: Role::Primary,
+                shift: Some(shift),
+                before_shift: Some(was),
+                before: Some(&was.primary),
+                after: Some(&shift.primary),
+                retimed: true,
+            });
+        }
     }
-    for shift in before.iter().flat_map(|r| r.shifts.iter()).filter(live) {
-        if at(after, shift.start.max(from)).is_some() {
+    for shift in before
+        .iter()
+        .flat_map(|r| r.shifts.iter())
+        .filter(|s| s.ends > from_before)
+    {
+        if at(after, shift.begins.max(from_before)).is_some() {
             continue;
         }
         for role in [Role::Primary, Role::Secondary] {
@@ -105,6 +145,7 @@ pub fn reassignments<'a>(
                     before_shift: Some(shift),
                     before: Some(old),
                     after: None,
+                    retimed: false,
                 });
             }
         }

@@ -59,6 +59,8 @@ pub struct ShiftChange {
     pub notice_days: i64,
     /// Within the `schedule-change` notice period (or under way).
     pub short_notice: bool,
+    /// Same people, other times: the shift's times at the base and now.
+    pub times: Option<(String, String)>,
 }
 
 /// A rotation that exists on one side only.
@@ -260,6 +262,7 @@ fn shift_change(
         after: r.after_person().map(str::to_string),
         notice_days: days,
         short_notice: days < notice,
+        times: r.times(),
     }
 }
 
@@ -299,10 +302,15 @@ impl Diff {
     /// Shifts whose people changed (a shift with both roles changed counts once).
     pub fn shifts_reassigned(&self) -> usize {
         let mut seen: BTreeSet<(&str, &str, NaiveDate)> = BTreeSet::new();
-        for s in &self.shifts {
+        for s in self.shifts.iter().filter(|s| s.times.is_none()) {
             seen.insert((&s.file, &s.rotation, s.start));
         }
         seen.len()
+    }
+
+    /// Shifts with the same people at other times.
+    pub fn shifts_retimed(&self) -> usize {
+        self.shifts.iter().filter(|s| s.times.is_some()).count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -324,11 +332,23 @@ impl Diff {
 
     /// The headline: "3 shifts reassigned, 1 rotation added, 2 findings
     /// introduced, 1 fixed".
+    fn section_title(&self) -> &'static str {
+        match (self.shifts_reassigned() > 0, self.shifts_retimed() > 0) {
+            (true, true) => "Shifts reassigned or retimed",
+            (false, true) => "Shifts retimed",
+            _ => "Shifts reassigned",
+        }
+    }
+
     pub fn headline(&self) -> String {
         let mut parts = Vec::new();
         let shifts = self.shifts_reassigned();
         if shifts > 0 {
             parts.push(format!("{} reassigned", count(shifts, "shift")));
+        }
+        let retimed = self.shifts_retimed();
+        if retimed > 0 {
+            parts.push(format!("{} retimed", count(retimed, "shift")));
         }
         if !self.added.is_empty() {
             parts.push(format!("{} added", count(self.added.len(), "rotation")));
@@ -404,7 +424,8 @@ fn human(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
     if !diff.shifts.is_empty() {
         writeln!(
             out,
-            "\nShifts reassigned (! = sooner than the schedule-change notice period):"
+            "\n{} (! = sooner than the schedule-change notice period):",
+            diff.section_title()
         )?;
         let header =
             ["shift", "rotation", "role", "before → after", "starts", ""].map(String::from);
@@ -414,7 +435,12 @@ fn human(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
                     dates(s.start, s.end),
                     s.rotation.clone(),
                     s.role.to_string(),
-                    format!("{} → {}", person(&s.before), person(&s.after)),
+                    match &s.times {
+                        Some((was, now)) => {
+                            format!("{}: times {was} → {now}", person(&s.after))
+                        }
+                        None => format!("{} → {}", person(&s.before), person(&s.after)),
+                    },
                     notice_words(s.notice_days),
                     if s.short_notice { "!" } else { "" }.to_string(),
                 ]
@@ -521,7 +547,7 @@ fn markdown(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
         diff.today
     )?;
     if !diff.shifts.is_empty() {
-        writeln!(out, "\n### Shifts reassigned\n")?;
+        writeln!(out, "\n### {}\n", diff.section_title())?;
         writeln!(out, "| Shift | Rotation | Role | Before | After | Notice |")?;
         writeln!(out, "| --- | --- | --- | --- | --- | --- |")?;
         for s in diff.shifts.iter().take(SHOWN) {
@@ -535,8 +561,14 @@ fn markdown(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
                 dates(s.start, s.end),
                 cell(&code(&s.rotation)),
                 s.role,
-                cell(person(&s.before)),
-                cell(person(&s.after)),
+                cell(&match &s.times {
+                    Some((was, _)) => format!("{} ({was})", person(&s.before)),
+                    None => person(&s.before).to_string(),
+                }),
+                cell(&match &s.times {
+                    Some((_, now)) => format!("{} ({now})", person(&s.after)),
+                    None => person(&s.after).to_string(),
+                }),
                 notice
             )?;
         }
@@ -644,6 +676,15 @@ struct JsonShift<'a> {
     after: Option<&'a str>,
     notice_days: i64,
     short_notice: bool,
+    /// Same people, other times: `{ "before": …, "after": … }`; else absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    times: Option<JsonTimes<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTimes<'a> {
+    before: &'a str,
+    after: &'a str,
 }
 
 #[derive(Serialize)]
@@ -689,6 +730,7 @@ struct JsonFinding<'a> {
 #[derive(Serialize)]
 struct JsonSummary {
     shifts_reassigned: usize,
+    shifts_retimed: usize,
     rotations_added: usize,
     rotations_removed: usize,
     people_with_new_load: usize,
@@ -741,6 +783,10 @@ fn json(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
                 after: s.after.as_deref(),
                 notice_days: s.notice_days,
                 short_notice: s.short_notice,
+                times: s
+                    .times
+                    .as_ref()
+                    .map(|(before, after)| JsonTimes { before, after }),
             })
             .collect(),
         rotations: JsonRotations {
@@ -762,6 +808,7 @@ fn json(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
         },
         summary: JsonSummary {
             shifts_reassigned: diff.shifts_reassigned(),
+            shifts_retimed: diff.shifts_retimed(),
             rotations_added: diff.added.len(),
             rotations_removed: diff.removed.len(),
             people_with_new_load: diff.load.len(),

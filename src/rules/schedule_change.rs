@@ -20,7 +20,12 @@ at REV is reported, naming both people, the shift and the notice they get:
     emily's primary shift 2026-12-07 – 2026-12-13 moves to john with 6 days' notice
 
 The finding points at the node that made the change: the override, the
-roster entry, or the explicit shift that now names the person. A shift that
+roster entry, or the explicit shift that now names the person. A shift
+with the same people at other times (a moved `handoff_time`, `time_zone`,
+`start` or `shift_length`: shifts are compared by instant) is reported at
+the field that sets the rotation's times:
+
+    john's primary shift 2026-06-01 09:00 – 2026-06-08 09:00 Europe/Berlin now runs 2026-06-01 13:00 – 2026-06-08 13:00 Europe/Berlin with no notice (it starts today) A shift that
 exists only now (the rotation was extended or started earlier) is reported
 too. The help line counts every future shift the change reassigns, near or
 not; `steward diff REV` lists them all, with shifts that no longer exist and
@@ -83,7 +88,11 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             starts.len()
         };
         for change in all.iter().filter(|r| r.first_day() < horizon) {
-            out.push(diagnostic(ctx.today, rs, change, shifts_changed, notice));
+            let diagnostic = match change.times() {
+                Some(times) => retimed(ctx, rs, change, times, shifts_changed, notice),
+                None => diagnostic(ctx.today, rs, change, shifts_changed, notice),
+            };
+            out.push(diagnostic);
         }
     }
 }
@@ -165,6 +174,46 @@ fn diagnostic(
         diagnostic = diagnostic.subject(subject);
     }
     diagnostic
+}
+
+/// The same people at other times: a moved handoff, zone, start or shift
+/// length. Reported at the field that sets the rotation's times.
+fn retimed(
+    ctx: &Context<'_>,
+    rs: &RotationSchedule,
+    change: &Reassignment<'_>,
+    (before, now): (String, String),
+    shifts_changed: usize,
+    notice: u64,
+) -> Diagnostic {
+    let person = change.after_person().unwrap_or_default();
+    let when = notice_text(change.notice_days(ctx.today));
+    let message = format!("{person}'s primary shift {before} now runs {now} {when}");
+    let rotation = ctx.model.rotations.get(rs.rotation).map(|r| &r.item);
+    let pointer = match rotation {
+        Some(r) if r.handoff_time.is_some() => "/handoff_time",
+        Some(r) if r.time_zone.is_some() => "/time_zone",
+        _ => "/shift_length",
+    };
+    let mut people: Vec<&str> = change.shift.map_or_else(Vec::new, |s| {
+        s.assignments().map(|(_, a)| a.person.as_str()).collect()
+    });
+    people.dedup();
+    let mut help = format!(
+        "agree the new times with {} first, or make the change start at least {} from today",
+        on_call::list(&people, 2),
+        count(usize::try_from(notice).unwrap_or(usize::MAX), "day")
+    );
+    if shifts_changed > 1 {
+        help.push_str(&format!(
+            "; in all, the change moves people or times in {shifts_changed} shifts of `{}` (`steward diff REV` lists them)",
+            rs.id
+        ));
+    }
+    Diagnostic::new(Location::node(rs.doc, pointer), message)
+        .label("the rotation's times come from here")
+        .help(help)
+        .subject(person)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveTime, Utc};
 use super::holidays::{Calendar, BUILTIN_CALENDARS};
 use super::load::Load;
 use super::time::{self, Clock, Step, Tz};
+use super::window::Interval;
 use super::{
     Assignment, Duty, Form, HolidayOnCall, Meeting, NotExpanded, Origin, People, Role,
     RotationSchedule, Shift, ShiftSource, Truncation, MAX_SHIFTS,
@@ -92,7 +93,7 @@ pub fn rotation(
 /// centuries of shifts (10,000 weekly shifts are 70,000 days). Past it
 /// (shifts centuries long, or overlapping) the remaining shifts keep the
 /// whole shift as duty, as without a window, so nothing hangs.
-const DUTY_DAYS: u64 = 100_000;
+pub const DUTY_DAYS: u64 = 100_000;
 
 /// Each shift's duty: the parts of it inside the rotation's coverage window,
 /// in the rotation's zone (§10).
@@ -100,11 +101,37 @@ fn duty(window: &super::window::Window, out: &mut RotationSchedule) {
     let zone = out.clock.zone;
     let mut budget = DUTY_DAYS;
     for shift in &mut out.shifts {
-        match window.intervals_within(zone, shift.begins, shift.ends, &mut budget) {
-            Some(duty) => shift.duty = duty.into(),
-            None => break,
-        }
+        shift.duty = duty_within(window, zone, shift.begins, shift.ends, &mut budget).into();
     }
+}
+
+/// The duty of a shift `[begins, ends)` of `rot` in `zone` (§10), as
+/// [`rotation`] computes it for its shifts: for the shifts the planner
+/// proposes. Without a window, or once `budget` (local days scanned) is
+/// spent, the whole shift.
+pub fn shift_duty(
+    rot: &Rotation,
+    zone: Tz,
+    begins: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    budget: &mut u64,
+) -> Vec<Interval> {
+    match rot.coverage.as_ref().filter(|_| rot.has_window()) {
+        Some(window) => duty_within(window, zone, begins, ends, budget),
+        None => vec![(begins, ends)],
+    }
+}
+
+fn duty_within(
+    window: &super::window::Window,
+    zone: Tz,
+    begins: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    budget: &mut u64,
+) -> Vec<Interval> {
+    window
+        .intervals_within(zone, begins, ends, budget)
+        .unwrap_or_else(|| vec![(begins, ends)])
 }
 
 /// A user calendar shadows a builtin one of the same id: defining it is deliberate.

@@ -106,8 +106,22 @@ impl LeaveIndex {
         person: &str,
         shift: &'a super::Shift,
     ) -> impl Iterator<Item = &'a LeavePeriod> + 'a {
-        self.during(person, shift.start, shift.end)
-            .filter(move |p| shift.duty_meets_days(p.from, p.to.succ_opt().unwrap_or(p.to)))
+        self.during_duty_of(person, &shift.clock, shift.start, shift.end, &shift.duty)
+    }
+
+    /// [`LeaveIndex::during_duty`] for a shift overlapping the local days
+    /// `[start, end)` with `duty`: a shift the planner proposes.
+    pub fn during_duty_of<'a>(
+        &'a self,
+        person: &str,
+        clock: &'a super::time::Clock,
+        start: NaiveDate,
+        end: NaiveDate,
+        duty: &'a [super::window::Interval],
+    ) -> impl Iterator<Item = &'a LeavePeriod> + 'a {
+        self.during(person, start, end).filter(move |p| {
+            super::duty_meets_days(clock, duty, p.from, p.to.succ_opt().unwrap_or(p.to))
+        })
     }
 
     /// The first leave of `person` covering `date`.

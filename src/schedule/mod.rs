@@ -302,15 +302,26 @@ impl Shift {
     /// Whether the shift's duty meets the whole local days `[from, after)`
     /// of its rotation's zone (leave and holidays are whole days, §14.12).
     pub fn duty_meets_days(&self, from: NaiveDate, after: NaiveDate) -> bool {
-        let (start, _) = self.clock.day(from);
-        let (end, _) = self.clock.day(after);
-        window::meets(&self.duty, start, end)
+        duty_meets_days(&self.clock, &self.duty, from, after)
     }
 
     /// Whether the shift's duty meets local day `date`.
     pub fn duty_on(&self, date: NaiveDate) -> bool {
         self.duty_meets_days(date, date.succ_opt().unwrap_or(date))
     }
+}
+
+/// Whether `duty` meets the whole local days `[from, after)` of `clock`'s
+/// zone: [`Shift::duty_meets_days`] for a shift the planner proposes.
+pub fn duty_meets_days(
+    clock: &Clock,
+    duty: &[Interval],
+    from: NaiveDate,
+    after: NaiveDate,
+) -> bool {
+    let (start, _) = clock.day(from);
+    let (end, _) = clock.day(after);
+    window::meets(duty, start, end)
 }
 
 /// A handoff meeting (§9): `handoff_meeting` long, ending at the handoff

@@ -49,6 +49,24 @@ pub fn steward(cwd: &Path, args: &[&str]) -> Output {
         .expect("run steward")
 }
 
+/// The real binary with `--today` [`TODAY`] appended.
+pub fn steward_today(cwd: &Path, args: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    all.extend(["--today", TODAY]);
+    steward(cwd, &all)
+}
+
+/// Stdout parsed as JSON; a panic showing both streams otherwise.
+pub fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\n{}\nstderr:\n{}",
+            stdout(output),
+            stderr(output)
+        )
+    })
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
