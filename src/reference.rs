@@ -3,7 +3,9 @@
 //! (`team:finance/profit-analyst`). This is the syntax only; what a reference
 //! resolves to is `resolve`'s job.
 
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -19,8 +21,9 @@ pub const FORMS: &str = "a reference is a member id (`emily`), a team (`team:fin
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reference {
-    /// `emily`
-    Member(String),
+    /// `emily`: shared with every other reference to the same id (a large
+    /// workspace names each member from many pipelines).
+    Member(Arc<str>),
     /// `team:finance`
     Team(String),
     /// `team:finance/profit-analyst`
@@ -34,7 +37,7 @@ impl Reference {
     /// with a second `/` is no reference at all.
     pub fn parse(text: &str) -> Option<Reference> {
         let Some(rest) = text.strip_prefix("team:") else {
-            return Some(Reference::Member(text.to_string()));
+            return Some(Reference::Member(member_id(text)));
         };
         let (team, role) = match rest.split_once('/') {
             Some((team, role)) => (team, Some(role)),
@@ -67,6 +70,34 @@ impl Reference {
             _ => None,
         }
     }
+}
+
+/// The member ids references hold, one string per id: 200,000 owner
+/// references of a 100k-pipeline workspace name 10,000 people.
+static MEMBER_IDS: LazyLock<Mutex<Interned>> = LazyLock::new(Mutex::default);
+
+#[derive(Default)]
+struct Interned {
+    ids: HashSet<Arc<str>>,
+    /// Size after the last sweep: the next comes when it has doubled.
+    swept: usize,
+}
+
+/// The shared string for the member id `text`. Ids nothing else holds any
+/// more are dropped now and then, so a long-running language server does
+/// not keep every id ever typed.
+fn member_id(text: &str) -> Arc<str> {
+    let mut interned = MEMBER_IDS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(id) = interned.ids.get(text) {
+        return Arc::clone(id);
+    }
+    if interned.ids.len() >= 2 * interned.swept + 1024 {
+        interned.ids.retain(|id| Arc::strong_count(id) > 1);
+        interned.swept = interned.ids.len();
+    }
+    let id: Arc<str> = text.into();
+    interned.ids.insert(Arc::clone(&id));
+    id
 }
 
 /// Exactly as written: `emily`, `team:finance`, `team:finance/profit-analyst`.
