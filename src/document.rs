@@ -67,8 +67,9 @@ pub struct Document {
     pub index_in_file: usize,
     /// `None` when `kind` is missing or unknown (reported by the schema rule).
     pub kind: Option<Kind>,
-    /// The `id`, when it is a string.
-    pub id: Option<String>,
+    /// The `id`, when it is a string; shared with the model's index of
+    /// known ids.
+    pub id: Option<std::sync::Arc<str>>,
     /// Whether it is valid against its kind's schema.
     pub valid: bool,
     /// Member ids and covered pipelines; only Teams and Rotations have any.

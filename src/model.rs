@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Deserializer};
@@ -581,10 +582,11 @@ pub struct Model {
 
 #[derive(Debug, Default)]
 pub struct KnownIds {
-    pub members: HashMap<String, DocId>,
-    pub teams: HashMap<String, DocId>,
-    pub pipelines: HashMap<String, DocId>,
-    pub calendars: HashMap<String, DocId>,
+    pub members: HashMap<Arc<str>, DocId>,
+    /// Keys shared with the documents' ids.
+    pub teams: HashMap<Arc<str>, DocId>,
+    pub pipelines: HashMap<Arc<str>, DocId>,
+    pub calendars: HashMap<Arc<str>, DocId>,
 }
 
 impl Model {
@@ -677,7 +679,7 @@ pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
         match doc.kind {
             Some(Kind::Team) => {
                 for m in doc.refs().members.iter().flatten() {
-                    known.members.entry(m.clone()).or_insert(id);
+                    known.members.entry(m.as_str().into()).or_insert(id);
                 }
                 if let Some(tid) = &doc.id {
                     known.teams.entry(tid.clone()).or_insert(id);
@@ -703,7 +705,7 @@ pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
             if let Some(flag) = model
                 .known
                 .pipelines
-                .get(id)
+                .get(id.as_str())
                 .and_then(|&d| model.covered.get_mut(d))
             {
                 *flag = true;

@@ -87,7 +87,7 @@ pub fn resolve<'m>(model: &'m Model, reference: &Reference) -> Resolution<'m> {
         },
         Reference::Team(id) | Reference::Role { team: id, .. } => {
             let Some(team) = model.team(id) else {
-                let problem = if model.known.teams.contains_key(id) {
+                let problem = if model.known.teams.contains_key(id.as_str()) {
                     Problem::NotLoaded
                 } else {
                     Problem::UnknownTeam

@@ -1278,7 +1278,7 @@ fn analyse_document(
             file: 0,
             index_in_file: index,
             kind,
-            id: value.get("id").and_then(Value::as_str).map(str::to_string),
+            id: value.get("id").and_then(Value::as_str).map(Into::into),
             valid,
             refs: Some(Refs::of(kind, &value))
                 .filter(|r| *r != Refs::default())
