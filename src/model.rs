@@ -262,10 +262,14 @@ pub enum Audience {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Pipeline {
-    pub id: String,
+    /// Shared with its document's id (see `load`).
+    #[serde(deserialize_with = "shared_text")]
+    pub id: Arc<str>,
     #[serde(default)]
     pub name: String,
-    pub area: String,
+    /// Shared by the pipelines of one area.
+    #[serde(deserialize_with = "interned_text")]
+    pub area: Arc<str>,
     pub audience: Audience,
     pub owners: Owners,
     #[serde(default, deserialize_with = "lenient")]
@@ -284,6 +288,14 @@ pub struct Pipeline {
     /// is 136 bytes, and most pipelines write none.
     #[serde(default, rename = "on_call", deserialize_with = "lenient")]
     pub on_call_written: Option<Box<OnCall>>,
+}
+
+fn shared_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    String::deserialize(d).map(Into::into)
+}
+
+fn interned_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    String::deserialize(d).map(|text| crate::reference::interned(&text))
 }
 
 impl Pipeline {
@@ -625,7 +637,7 @@ impl Model {
     }
 
     pub fn pipeline(&self, id: &str) -> Option<&Entry<Box<Pipeline>>> {
-        self.pipelines.iter().find(|p| p.item.id == id)
+        self.pipelines.iter().find(|p| *p.item.id == *id)
     }
 
     pub fn calendar(&self, id: &str) -> Option<&Entry<Holidays>> {

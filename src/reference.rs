@@ -37,7 +37,7 @@ impl Reference {
     /// with a second `/` is no reference at all.
     pub fn parse(text: &str) -> Option<Reference> {
         let Some(rest) = text.strip_prefix("team:") else {
-            return Some(Reference::Member(member_id(text)));
+            return Some(Reference::Member(interned(text)));
         };
         let (team, role) = match rest.split_once('/') {
             Some((team, role)) => (team, Some(role)),
@@ -72,8 +72,9 @@ impl Reference {
     }
 }
 
-/// The member ids references hold, one string per id: 200,000 owner
-/// references of a 100k-pipeline workspace name 10,000 people.
+/// The member ids references hold (and pipelines' areas), one string per
+/// text: 200,000 owner references of a 100k-pipeline workspace name 10,000
+/// people.
 static MEMBER_IDS: LazyLock<Mutex<Interned>> = LazyLock::new(Mutex::default);
 
 #[derive(Default)]
@@ -83,10 +84,10 @@ struct Interned {
     swept: usize,
 }
 
-/// The shared string for the member id `text`. Ids nothing else holds any
-/// more are dropped now and then, so a long-running language server does
-/// not keep every id ever typed.
-fn member_id(text: &str) -> Arc<str> {
+/// The shared string for `text`. Texts nothing else holds any more are
+/// dropped now and then, so a long-running language server does not keep
+/// every id ever typed.
+pub fn interned(text: &str) -> Arc<str> {
     let mut interned = MEMBER_IDS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(id) = interned.ids.get(text) {
         return Arc::clone(id);

@@ -1271,14 +1271,21 @@ fn analyse_document(
     // The embedded schemas compile (a unit test proves it); if they ever did
     // not, every document would be reported invalid rather than panic.
     let valid = crate::schema::check_document(0, kind, &value, &mut schema).unwrap_or(false);
-    let item = kind.and_then(|k| item_of(k, &value));
+    let mut item = kind.and_then(|k| item_of(k, &value));
+    let id: Option<std::sync::Arc<str>> = value.get("id").and_then(Value::as_str).map(Into::into);
+    // One string for the pipeline's id and its document's.
+    if let (Some(Item::Pipeline(p)), Some(id)) = (&mut item, &id) {
+        if p.id == *id {
+            p.id = std::sync::Arc::clone(id);
+        }
+    }
     let keep = options.keep_values || kind == Some(Kind::Policy);
     LocalDoc {
         document: Document {
             file: 0,
             index_in_file: index,
             kind,
-            id: value.get("id").and_then(Value::as_str).map(Into::into),
+            id,
             valid,
             refs: Some(Refs::of(kind, &value))
                 .filter(|r| *r != Refs::default())

@@ -69,7 +69,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         }
         let names: Vec<&str> = list
             .iter()
-            .map(|(i, _)| model.pipelines[*i].item.id.as_str())
+            .map(|(i, _)| model.pipelines[*i].item.id.as_ref())
             .collect();
         let mut least: Vec<(usize, &str)> = model
             .members
