@@ -294,6 +294,10 @@ fn shared_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Er
     String::deserialize(d).map(Into::into)
 }
 
+fn interned_optional<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Arc<str>>, D::Error> {
+    Option::<String>::deserialize(d).map(|text| text.map(|text| crate::reference::interned(&text)))
+}
+
 fn interned_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
     String::deserialize(d).map(|text| crate::reference::interned(&text))
 }
@@ -494,8 +498,12 @@ impl Rotation {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ShiftSpec {
     pub start: LocalStart,
-    pub primary: String,
-    pub secondary: Option<String>,
+    /// Member ids, one shared string per id: a large workspace writes
+    /// hundreds of thousands of shifts naming a few thousand people.
+    #[serde(deserialize_with = "interned_text")]
+    pub primary: Arc<str>,
+    #[serde(default, deserialize_with = "interned_optional")]
+    pub secondary: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
