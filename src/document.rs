@@ -98,8 +98,9 @@ impl Document {
 /// `unknown-reference` findings from one broken document).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Refs {
-    /// A Team's member ids, by index (`None`: not a string).
-    pub members: Vec<Option<String>>,
+    /// A Team's member ids, by index (`None`: not a string); the strings
+    /// references to them share.
+    pub members: Vec<Option<std::sync::Arc<str>>>,
     /// A Rotation's `covers`.
     pub covers: Vec<String>,
 }
@@ -116,7 +117,11 @@ impl Refs {
         match kind {
             Some(Kind::Team) => Refs {
                 members: strings("members")
-                    .map(|m| m.get("id").and_then(Value::as_str).map(str::to_string))
+                    .map(|m| {
+                        m.get("id")
+                            .and_then(Value::as_str)
+                            .map(crate::reference::interned)
+                    })
                     .collect(),
                 covers: Vec::new(),
             },

@@ -699,7 +699,7 @@ pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
         match doc.kind {
             Some(Kind::Team) => {
                 for m in doc.refs().members.iter().flatten() {
-                    known.members.entry(m.as_str().into()).or_insert(id);
+                    known.members.entry(Arc::clone(m)).or_insert(id);
                 }
                 if let Some(tid) = &doc.id {
                     known.teams.entry(tid.clone()).or_insert(id);
