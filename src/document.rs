@@ -101,8 +101,8 @@ pub struct Refs {
     /// A Team's member ids, by index (`None`: not a string); the strings
     /// references to them share.
     pub members: Vec<Option<std::sync::Arc<str>>>,
-    /// A Rotation's `covers`.
-    pub covers: Vec<String>,
+    /// A Rotation's `covers` (its typed rotation shares these strings).
+    pub covers: Vec<std::sync::Arc<str>>,
 }
 
 impl Refs {
@@ -129,7 +129,7 @@ impl Refs {
                 members: Vec::new(),
                 covers: strings("covers")
                     .filter_map(Value::as_str)
-                    .map(str::to_string)
+                    .map(Into::into)
                     .collect(),
             },
             _ => Refs::default(),

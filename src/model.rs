@@ -294,6 +294,10 @@ fn shared_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Er
     String::deserialize(d).map(Into::into)
 }
 
+fn shared_texts<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Arc<str>>, D::Error> {
+    Vec::<String>::deserialize(d).map(|texts| texts.into_iter().map(Into::into).collect())
+}
+
 fn interned_optional<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Arc<str>>, D::Error> {
     Option::<String>::deserialize(d).map(|text| text.map(|text| crate::reference::interned(&text)))
 }
@@ -438,8 +442,9 @@ pub struct Escalation {
 pub struct Rotation {
     pub id: String,
     pub name: Option<String>,
-    #[serde(default)]
-    pub covers: Vec<String>,
+    /// Shared with its document's `Refs::covers` (see `load`).
+    #[serde(default, deserialize_with = "shared_texts")]
+    pub covers: Vec<Arc<str>>,
     pub shift_length: ShiftLength,
     pub start: NaiveDate,
     pub until: Option<NaiveDate>,
@@ -725,7 +730,7 @@ pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
             if let Some(flag) = model
                 .known
                 .pipelines
-                .get(id.as_str())
+                .get(&**id)
                 .and_then(|&d| model.covered.get_mut(d))
             {
                 *flag = true;

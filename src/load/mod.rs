@@ -1279,6 +1279,13 @@ fn analyse_document(
             p.id = std::sync::Arc::clone(id);
         }
     }
+    let refs = Refs::of(kind, &value);
+    // A rotation's covers once, for its document and its typed form.
+    if let Some(Item::Rotation(r)) = &mut item {
+        if r.covers == refs.covers {
+            r.covers.clone_from(&refs.covers);
+        }
+    }
     let keep = options.keep_values || kind == Some(Kind::Policy);
     LocalDoc {
         document: Document {
@@ -1287,9 +1294,7 @@ fn analyse_document(
             kind,
             id,
             valid,
-            refs: Some(Refs::of(kind, &value))
-                .filter(|r| *r != Refs::default())
-                .map(Box::new),
+            refs: Some(refs).filter(|r| *r != Refs::default()).map(Box::new),
             value: keep.then(|| Box::new(value)),
         },
         item,

@@ -90,7 +90,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
         let rot = &r.item;
         let what = |field: &str| format!("{field} of rotation `{}`", rot.id);
         for (i, id) in rot.covers.iter().enumerate() {
-            if !known.pipelines.contains_key(id.as_str()) {
+            if !known.pipelines.contains_key(&**id) {
                 out.push(unknown(
                     r.doc,
                     format!("/covers/{i}"),
