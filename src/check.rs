@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde_json::Map;
 
 use crate::document::DocId;
@@ -18,7 +19,7 @@ use crate::rules::{Context, Params, Rule, RULES};
 use crate::runbook::RunbookIndex;
 use crate::schedule::{self, Schedule};
 use crate::schema::{self, SchemaReport};
-use crate::source::SourceFile;
+use crate::source::{FileId, Lost, SourceFile, Span};
 use crate::suppress::{self, Suppressions};
 use crate::workspace::{Kind, LoadRule, Workspace};
 
@@ -114,7 +115,13 @@ impl Combined {
                 }
             }
             combined.checked.extend(checked_files(&outcome.workspace));
-            combined.files.append(&mut outcome.workspace.files);
+            if combined.files.is_empty() {
+                // Moved, not copied: `append` would copy a large table and
+                // leave its old buffer to the `forget` below.
+                combined.files = std::mem::take(&mut outcome.workspace.files);
+            } else {
+                combined.files.append(&mut outcome.workspace.files);
+            }
             for mut finding in std::mem::take(&mut outcome.findings) {
                 finding.file += offset;
                 for label in &mut finding.labels {
@@ -279,10 +286,9 @@ fn refuse_empty(paths: &[PathBuf], workspaces: &[&Workspace]) -> Result<(), Chec
         let found = workspaces.iter().any(|w| {
             let content = w.content();
             // Walked paths start at the canonical root; a named file is as given.
-            w.files
-                .iter()
-                .zip(content)
-                .any(|(f, has)| has && (f.path.starts_with(&canonical) || f.path.starts_with(path)))
+            w.files.iter().zip(content).any(|(f, has)| {
+                has && (f.path().starts_with(&canonical) || f.path().starts_with(path))
+            })
         });
         if !found {
             return Err(CheckError::Fatal(format!(
@@ -542,11 +548,13 @@ pub fn judge_with(
 }
 
 pub fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for rule in RULES {
-        findings.extend(run_rule(context, policy, rule));
-    }
-    findings
+    // Rules only read the context: they run in parallel, and their findings
+    // are joined in rule order, as if run one after another.
+    let per_rule: Vec<Vec<Finding>> = RULES
+        .par_iter()
+        .map(|rule| run_rule(context, policy, rule))
+        .collect();
+    per_rule.into_iter().flatten().collect()
 }
 
 /// One builtin rule's findings, at its severity in `policy` (none when off).
@@ -646,12 +654,13 @@ fn finish(
     policy: &Policy,
     findings: Vec<Finding>,
 ) -> (Vec<ResolvedFinding>, Summary) {
+    read_texts(workspace, &findings);
     let mut suppressions = Suppressions::new(
         workspace
-            .files
+            .comments
             .iter()
             .enumerate()
-            .flat_map(|(id, file)| suppress::collect(id, file, &workspace.comments[id]))
+            .flat_map(|(id, comments)| suppress::collect(id, comments))
             .collect(),
     );
     let mut resolved = Vec::with_capacity(findings.len());
@@ -664,6 +673,7 @@ fn finish(
     for finding in about_suppressions {
         resolved.extend(report::resolve(workspace, finding, None));
     }
+    report_lost_texts(workspace, policy, &mut resolved);
     // The whole workspace was judged; what was asked for is reported.
     resolved.retain(|f| workspace.reported.get(f.file).copied().unwrap_or(true));
     report::sort(&mut resolved);
@@ -682,6 +692,75 @@ fn finish(
     (resolved, summary)
 }
 
+/// Reads the texts of the files that findings point into (their texts are
+/// not kept after loading) and parses their span trees, in parallel, before
+/// suppressions and positions need them.
+fn read_texts(workspace: &Workspace, findings: &[Finding]) {
+    use rayon::prelude::*;
+    let mut wanted: Vec<(FileId, Option<DocId>)> = findings
+        .iter()
+        .flat_map(|f| std::iter::once(&f.location).chain(f.labels.iter().map(|l| &l.location)))
+        .filter_map(|location| match location {
+            Location::Node { doc, .. } | Location::Key { doc, .. } => {
+                Some((workspace.doc(*doc)?.file, Some(*doc)))
+            }
+            Location::Span { file, .. } => Some((*file, None)),
+        })
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup_by_key(|(file, _)| *file);
+    wanted.par_iter().for_each(|(file, doc)| match doc {
+        Some(doc) => {
+            let _ = workspace.spans(*doc);
+        }
+        None => {
+            let _ = workspace.files.get(*file).and_then(|f| f.text());
+        }
+    });
+}
+
+/// A file whose text changed (or vanished) between its check and the report
+/// cannot have its findings located or quoted: they are replaced by one
+/// `io-error` at the file saying so.
+fn report_lost_texts(workspace: &Workspace, policy: &Policy, resolved: &mut Vec<ResolvedFinding>) {
+    let lost: Vec<(FileId, &Lost)> = workspace
+        .files
+        .iter()
+        .enumerate()
+        .filter_map(|(id, file)| Some((id, file.lost()?)))
+        .collect();
+    if lost.is_empty() {
+        return;
+    }
+    let is_lost = |file: FileId| lost.iter().any(|(id, _)| *id == file);
+    resolved.retain(|f| !is_lost(f.file));
+    for finding in resolved.iter_mut() {
+        finding.labels.retain(|l| !is_lost(l.file));
+    }
+    let rule = LoadRule::IoError.rule_id();
+    let Some(severity) = policy.severity(rule) else {
+        return;
+    };
+    for (file, why) in lost {
+        let shown = workspace.files.get(file).map_or("", |f| f.display());
+        let message = match why {
+            Lost::Changed => {
+                format!("`{shown}` changed while steward was checking it, so its findings cannot be shown")
+            }
+            Lost::Unreadable(reason) => {
+                format!("`{shown}` could not be read again to show its findings: {reason}")
+            }
+        };
+        let diagnostic = Diagnostic::new(Location::span(file, Span::empty(0)), message)
+            .help("run steward again to check the file as it is now");
+        resolved.extend(report::resolve(
+            workspace,
+            diagnostic.into_finding(Cow::Borrowed(rule), severity),
+            None,
+        ));
+    }
+}
+
 /// The workspace's Policy document, if any, and where it came from;
 /// `steward.yaml`'s comes first. Schema problems of it and a second Policy are
 /// reported as `schema` findings and the default policy applies.
@@ -695,7 +774,7 @@ fn workspace_policy(
     let mut policies: Vec<(usize, &crate::document::Document)> =
         workspace.documents_of(Kind::Policy).collect();
     let is_config = |doc: &crate::document::Document| {
-        config.is_some_and(|c| workspace.files.get(doc.file).is_some_and(|f| f.path == c))
+        config.is_some_and(|c| workspace.files.get(doc.file).is_some_and(|f| f.path() == c))
     };
     policies.sort_by_key(|(_, doc)| !is_config(doc));
     for (doc_id, doc) in policies {
@@ -734,7 +813,7 @@ fn workspace_policy(
             let source = workspace
                 .files
                 .get(doc.file)
-                .map_or_else(String::new, |f| f.display.clone());
+                .map_or_else(String::new, |f| f.display().to_string());
             chosen = Some((policy, source));
         }
     }

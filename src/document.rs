@@ -67,8 +67,9 @@ pub struct Document {
     pub index_in_file: usize,
     /// `None` when `kind` is missing or unknown (reported by the schema rule).
     pub kind: Option<Kind>,
-    /// The `id`, when it is a string.
-    pub id: Option<String>,
+    /// The `id`, when it is a string; shared with the model's index of
+    /// known ids.
+    pub id: Option<std::sync::Arc<str>>,
     /// Whether it is valid against its kind's schema.
     pub valid: bool,
     /// Member ids and covered pipelines; only Teams and Rotations have any.
@@ -97,10 +98,11 @@ impl Document {
 /// `unknown-reference` findings from one broken document).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Refs {
-    /// A Team's member ids, by index (`None`: not a string).
-    pub members: Vec<Option<String>>,
-    /// A Rotation's `covers`.
-    pub covers: Vec<String>,
+    /// A Team's member ids, by index (`None`: not a string); the strings
+    /// references to them share.
+    pub members: Vec<Option<std::sync::Arc<str>>>,
+    /// A Rotation's `covers` (its typed rotation shares these strings).
+    pub covers: Vec<std::sync::Arc<str>>,
 }
 
 impl Refs {
@@ -115,7 +117,11 @@ impl Refs {
         match kind {
             Some(Kind::Team) => Refs {
                 members: strings("members")
-                    .map(|m| m.get("id").and_then(Value::as_str).map(str::to_string))
+                    .map(|m| {
+                        m.get("id")
+                            .and_then(Value::as_str)
+                            .map(crate::reference::interned)
+                    })
                     .collect(),
                 covers: Vec::new(),
             },
@@ -123,7 +129,7 @@ impl Refs {
                 members: Vec::new(),
                 covers: strings("covers")
                     .filter_map(Value::as_str)
-                    .map(str::to_string)
+                    .map(Into::into)
                     .collect(),
             },
             _ => Refs::default(),

@@ -3,9 +3,10 @@
 //! can point back at it.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
 
 use foldhash::HashMap;
-use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Deserializer};
@@ -263,31 +264,55 @@ pub enum Audience {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Pipeline {
-    pub id: String,
+    /// Shared with its document's id (see `load`).
+    #[serde(deserialize_with = "shared_text")]
+    pub id: Arc<str>,
     #[serde(default)]
     pub name: String,
-    pub area: String,
+    /// Shared by the pipelines of one area.
+    #[serde(deserialize_with = "interned_text")]
+    pub area: Arc<str>,
     pub audience: Audience,
     pub owners: Owners,
     #[serde(default, deserialize_with = "lenient")]
     pub runbook: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub sla: Option<Sla>,
+    /// Boxed: 56 bytes inline, and only pipelines for investors need one.
     #[serde(default, deserialize_with = "lenient")]
-    pub escalation: Option<Escalation>,
+    pub escalation: Option<Box<Escalation>>,
+    /// Boxed: most pipelines have none, and inline it would make every
+    /// pipeline a third larger.
     #[serde(default, deserialize_with = "lenient")]
-    pub raci: Option<Raci>,
+    pub raci: Option<Box<Raci>>,
     /// When someone must be on call for it (§10); `None`: the default for
-    /// its audience (see [`Pipeline::on_call`]).
+    /// its audience (see [`Pipeline::on_call`]). Boxed like `raci`: a window
+    /// is 136 bytes, and most pipelines write none.
     #[serde(default, rename = "on_call", deserialize_with = "lenient")]
-    pub on_call_written: Option<OnCall>,
+    pub on_call_written: Option<Box<OnCall>>,
+}
+
+fn shared_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    String::deserialize(d).map(Into::into)
+}
+
+fn shared_texts<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Arc<str>>, D::Error> {
+    Vec::<String>::deserialize(d).map(|texts| texts.into_iter().map(Into::into).collect())
+}
+
+fn interned_optional<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Arc<str>>, D::Error> {
+    Option::<String>::deserialize(d).map(|text| text.map(|text| crate::reference::interned(&text)))
+}
+
+fn interned_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    String::deserialize(d).map(|text| crate::reference::interned(&text))
 }
 
 impl Pipeline {
     /// When the pipeline needs someone on call: as written, else `always`
     /// for `audience: investors` and `none` otherwise (§10).
     pub fn on_call(&self) -> OnCall {
-        match &self.on_call_written {
+        match self.on_call_written.as_deref() {
             Some(written) => written.clone(),
             None if self.audience == Audience::Investors => OnCall::Always,
             None => OnCall::None,
@@ -419,8 +444,9 @@ pub struct Escalation {
 pub struct Rotation {
     pub id: String,
     pub name: Option<String>,
-    #[serde(default)]
-    pub covers: Vec<String>,
+    /// Shared with its document's `Refs::covers` (see `load`).
+    #[serde(default, deserialize_with = "shared_texts")]
+    pub covers: Vec<Arc<str>>,
     pub shift_length: ShiftLength,
     pub start: NaiveDate,
     pub until: Option<NaiveDate>,
@@ -479,8 +505,12 @@ impl Rotation {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ShiftSpec {
     pub start: LocalStart,
-    pub primary: String,
-    pub secondary: Option<String>,
+    /// Member ids, one shared string per id: a large workspace writes
+    /// hundreds of thousands of shifts naming a few thousand people.
+    #[serde(deserialize_with = "interned_text")]
+    pub primary: Arc<str>,
+    #[serde(default, deserialize_with = "interned_optional")]
+    pub secondary: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -561,9 +591,11 @@ pub struct Model {
     pub pipelines: Vec<Entry<Box<Pipeline>>>,
     pub rotations: Vec<Entry<Rotation>>,
     pub calendars: Vec<Entry<Holidays>>,
-    /// Pipeline ids covered by any rotation, including rotations that failed
-    /// to load: an investor pipeline they cover is not reported as uncovered.
-    pub covered: foldhash::HashSet<String>,
+    /// Per document, whether it is a pipeline whose id some rotation
+    /// covers, including rotations that failed to load (see
+    /// [`Model::is_covered`]). Flags, not a set of id strings: a large
+    /// workspace covers a hundred thousand pipelines.
+    covered: Vec<bool>,
     /// First definition of each member id among valid teams.
     pub members: BTreeMap<String, MemberRef>,
     /// First team entry of each team id.
@@ -577,13 +609,24 @@ pub struct Model {
 
 #[derive(Debug, Default)]
 pub struct KnownIds {
-    pub members: HashMap<String, DocId>,
-    pub teams: HashMap<String, DocId>,
-    pub pipelines: HashMap<String, DocId>,
-    pub calendars: HashMap<String, DocId>,
+    pub members: HashMap<Arc<str>, DocId>,
+    /// Keys shared with the documents' ids.
+    pub teams: HashMap<Arc<str>, DocId>,
+    pub pipelines: HashMap<Arc<str>, DocId>,
+    pub calendars: HashMap<Arc<str>, DocId>,
 }
 
 impl Model {
+    /// Whether any rotation, including one that failed to load, covers the
+    /// pipeline `id`: an investor pipeline it covers is not reported as
+    /// uncovered.
+    pub fn is_covered(&self, id: &str) -> bool {
+        self.known
+            .pipelines
+            .get(id)
+            .is_some_and(|&d| self.covered.get(d) == Some(&true))
+    }
+
     pub fn member(&self, id: &str) -> Option<&Member> {
         let r = self.members.get(id)?;
         self.teams.get(r.team)?.item.members.get(r.member)
@@ -609,7 +652,7 @@ impl Model {
     }
 
     pub fn pipeline(&self, id: &str) -> Option<&Entry<Box<Pipeline>>> {
-        self.pipelines.iter().find(|p| p.item.id == id)
+        self.pipelines.iter().find(|p| *p.item.id == *id)
     }
 
     pub fn calendar(&self, id: &str) -> Option<&Entry<Holidays>> {
@@ -665,7 +708,7 @@ pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
         match doc.kind {
             Some(Kind::Team) => {
                 for m in doc.refs().members.iter().flatten() {
-                    known.members.entry(m.clone()).or_insert(id);
+                    known.members.entry(Arc::clone(m)).or_insert(id);
                 }
                 if let Some(tid) = &doc.id {
                     known.teams.entry(tid.clone()).or_insert(id);
@@ -681,8 +724,21 @@ pub fn build(documents: &[Document], items: Vec<Option<Item>>) -> Model {
                     known.calendars.entry(cid.clone()).or_insert(id);
                 }
             }
-            Some(Kind::Rotation) => model.covered.extend(doc.refs().covers.iter().cloned()),
             _ => {}
+        }
+    }
+    // After every pipeline id is known: a rotation may come first.
+    model.covered = vec![false; documents.len()];
+    for doc in documents.iter().filter(|d| d.kind == Some(Kind::Rotation)) {
+        for id in &doc.refs().covers {
+            if let Some(flag) = model
+                .known
+                .pipelines
+                .get(&**id)
+                .and_then(|&d| model.covered.get_mut(d))
+            {
+                *flag = true;
+            }
         }
     }
     model.teams.reserve_exact(count(Kind::Team));
@@ -820,7 +876,7 @@ fn check_window(problems: &mut Vec<Diagnostic>, doc: DocId, pointer: &str, windo
 }
 
 fn check_pipeline(problems: &mut Vec<Diagnostic>, doc: DocId, pipeline: &Pipeline) {
-    if let Some(OnCall::Window { window, time_zone }) = &pipeline.on_call_written {
+    if let Some(OnCall::Window { window, time_zone }) = pipeline.on_call_written.as_deref() {
         check_window(problems, doc, "/on_call", window);
         if let Some(name) = time_zone {
             check_zone(

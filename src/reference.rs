@@ -3,7 +3,9 @@
 //! (`team:finance/profit-analyst`). This is the syntax only; what a reference
 //! resolves to is `resolve`'s job.
 
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -19,8 +21,9 @@ pub const FORMS: &str = "a reference is a member id (`emily`), a team (`team:fin
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reference {
-    /// `emily`
-    Member(String),
+    /// `emily`: shared with every other reference to the same id (a large
+    /// workspace names each member from many pipelines).
+    Member(Arc<str>),
     /// `team:finance`
     Team(String),
     /// `team:finance/profit-analyst`
@@ -34,7 +37,7 @@ impl Reference {
     /// with a second `/` is no reference at all.
     pub fn parse(text: &str) -> Option<Reference> {
         let Some(rest) = text.strip_prefix("team:") else {
-            return Some(Reference::Member(text.to_string()));
+            return Some(Reference::Member(interned(text)));
         };
         let (team, role) = match rest.split_once('/') {
             Some((team, role)) => (team, Some(role)),
@@ -69,6 +72,35 @@ impl Reference {
     }
 }
 
+/// The member ids references hold (and pipelines' areas), one string per
+/// text: 200,000 owner references of a 100k-pipeline workspace name 10,000
+/// people.
+static MEMBER_IDS: LazyLock<Mutex<Interned>> = LazyLock::new(Mutex::default);
+
+#[derive(Default)]
+struct Interned {
+    ids: HashSet<Arc<str>>,
+    /// Size after the last sweep: the next comes when it has doubled.
+    swept: usize,
+}
+
+/// The shared string for `text`. Texts nothing else holds any more are
+/// dropped now and then, so a long-running language server does not keep
+/// every id ever typed.
+pub fn interned(text: &str) -> Arc<str> {
+    let mut interned = MEMBER_IDS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(id) = interned.ids.get(text) {
+        return Arc::clone(id);
+    }
+    if interned.ids.len() >= 2 * interned.swept + 1024 {
+        interned.ids.retain(|id| Arc::strong_count(id) > 1);
+        interned.swept = interned.ids.len();
+    }
+    let id: Arc<str> = text.into();
+    interned.ids.insert(Arc::clone(&id));
+    id
+}
+
 /// Exactly as written: `emily`, `team:finance`, `team:finance/profit-analyst`.
 impl fmt::Display for Reference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -89,36 +121,53 @@ impl<'de> Deserialize<'de> for Reference {
 }
 
 /// One reference of a field, with its place in the list when the field is one.
+/// The pointer of the entry at `index` of `field` ([`RefEntry::pointer`]),
+/// for callers that keep the index rather than the entry.
+pub fn entry_pointer(field: &str, index: Option<u32>) -> String {
+    match index {
+        Some(i) => format!("{field}/{i}"),
+        None => field.to_string(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefEntry {
     /// `None` when the field is a single string.
-    pub index: Option<usize>,
+    pub index: Option<u32>,
     pub reference: Reference,
 }
 
 impl RefEntry {
     /// The JSON pointer of this reference, given the field's pointer.
     pub fn pointer(&self, field: &str) -> String {
-        match self.index {
-            Some(i) => format!("{field}/{i}"),
-            None => field.to_string(),
-        }
+        entry_pointer(field, self.index)
     }
 }
 
 /// A field that takes a reference or a list of references.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RefField {
-    pub entries: Vec<RefEntry>,
+    /// The first reference, inline: most fields hold exactly one, and a
+    /// pipeline's owners are most of a large model's allocations otherwise.
+    first: Option<RefEntry>,
+    /// The references after the first, in order.
+    rest: Vec<RefEntry>,
 }
 
 impl RefField {
     pub fn iter(&self) -> impl Iterator<Item = &RefEntry> {
-        self.entries.iter()
+        self.first.iter().chain(&self.rest)
     }
 
     pub fn first(&self) -> Option<&Reference> {
-        self.entries.first().map(|e| &e.reference)
+        self.first.as_ref().map(|e| &e.reference)
+    }
+
+    fn push(&mut self, entry: RefEntry) {
+        match self.first {
+            None => self.first = Some(entry),
+            Some(_) => self.rest.push(entry),
+        }
     }
 }
 
@@ -131,25 +180,29 @@ impl<'de> Deserialize<'de> for RefField {
             Value::String(text) => {
                 let reference = Reference::parse(&text).ok_or_else(|| bad(&text))?;
                 Ok(RefField {
-                    entries: vec![RefEntry {
+                    first: Some(RefEntry {
                         index: None,
                         reference,
-                    }],
+                    }),
+                    rest: Vec::new(),
                 })
             }
             Value::Array(items) => {
-                let mut entries = Vec::with_capacity(items.len());
+                let mut field = RefField {
+                    first: None,
+                    rest: Vec::with_capacity(items.len().saturating_sub(1)),
+                };
                 for (i, item) in items.iter().enumerate() {
                     let text = item
                         .as_str()
                         .ok_or_else(|| serde::de::Error::custom("a reference is a string"))?;
                     let reference = Reference::parse(text).ok_or_else(|| bad(text))?;
-                    entries.push(RefEntry {
-                        index: Some(i),
+                    field.push(RefEntry {
+                        index: Some(u32::try_from(i).map_err(serde::de::Error::custom)?),
                         reference,
                     });
                 }
-                Ok(RefField { entries })
+                Ok(field)
             }
             _ => Err(serde::de::Error::custom(
                 "expected a reference or a list of references",
@@ -188,13 +241,12 @@ mod tests {
     #[test]
     fn a_field_remembers_whether_it_was_a_list() {
         let one: RefField = serde_json::from_value(serde_json::json!("team:a")).expect("one");
-        assert_eq!(one.entries[0].pointer("/owners/primary"), "/owners/primary");
+        let first = one.iter().next().expect("one entry");
+        assert_eq!(first.pointer("/owners/primary"), "/owners/primary");
         let list: RefField =
             serde_json::from_value(serde_json::json!(["a", "team:b/c"])).expect("list");
-        assert_eq!(
-            list.entries[1].pointer("/owners/primary"),
-            "/owners/primary/1"
-        );
+        let pointers: Vec<String> = list.iter().map(|e| e.pointer("/owners/primary")).collect();
+        assert_eq!(pointers, ["/owners/primary/0", "/owners/primary/1"]);
         assert!(serde_json::from_value::<RefField>(serde_json::json!(["a", 3])).is_err());
         assert!(serde_json::from_value::<RefField>(serde_json::json!({"a": 1})).is_err());
         assert!(serde_json::from_value::<RefField>(serde_json::json!("team:")).is_err());

@@ -72,7 +72,7 @@ impl<'m> Resolution<'m> {
 /// What `reference` names in `model`.
 pub fn resolve<'m>(model: &'m Model, reference: &Reference) -> Resolution<'m> {
     match reference {
-        Reference::Member(id) => match model.members.get_key_value(id.as_str()) {
+        Reference::Member(id) => match model.members.get_key_value(&**id) {
             Some((person, _)) => Resolution {
                 people: vec![Reached {
                     person,
@@ -80,12 +80,14 @@ pub fn resolve<'m>(model: &'m Model, reference: &Reference) -> Resolution<'m> {
                 }],
                 problem: None,
             },
-            None if model.known.members.contains_key(id) => Resolution::problem(Problem::NotLoaded),
+            None if model.known.members.contains_key(&**id) => {
+                Resolution::problem(Problem::NotLoaded)
+            }
             None => Resolution::problem(Problem::UnknownMember),
         },
         Reference::Team(id) | Reference::Role { team: id, .. } => {
             let Some(team) = model.team(id) else {
-                let problem = if model.known.teams.contains_key(id) {
+                let problem = if model.known.teams.contains_key(id.as_str()) {
                     Problem::NotLoaded
                 } else {
                     Problem::UnknownTeam
@@ -119,7 +121,7 @@ pub fn team_people<'m>(model: &'m Model, team: &'m Entry<Team>) -> Vec<Reached<'
         people.entry(member.id.as_str()).or_insert(Via::Member);
     }
     for (i, id) in team.item.also.iter().enumerate() {
-        if let Some((person, _)) = model.members.get_key_value(id.as_str()) {
+        if let Some((person, _)) = model.members.get_key_value(&**id) {
             people.entry(person.as_str()).or_insert(Via::Also(i));
         }
     }
@@ -254,7 +256,7 @@ impl PeopleField {
 pub struct Named<'p> {
     pub field: PeopleField,
     /// Its index in the field's list, if the field is a list.
-    pub index: Option<usize>,
+    pub index: Option<u32>,
     pub reference: &'p Reference,
 }
 
@@ -262,10 +264,7 @@ impl Named<'_> {
     /// JSON pointer of the reference in the pipeline's document (built on
     /// demand: most references need none).
     pub fn pointer(&self) -> String {
-        match self.index {
-            Some(i) => format!("{}/{i}", self.field.pointer()),
-            None => self.field.pointer().to_string(),
-        }
+        crate::reference::entry_pointer(self.field.pointer(), self.index)
     }
 }
 
@@ -332,7 +331,7 @@ const SHOWN: usize = 3;
 /// team `finance`/`profit-analyst` (fiona); long lists end in "…".
 pub fn describe(reference: &Reference, resolution: &Resolution<'_>) -> String {
     let named = match reference {
-        Reference::Member(id) => return id.clone(),
+        Reference::Member(id) => return id.to_string(),
         Reference::Team(team) => format!("team `{team}`"),
         Reference::Role { team, role } => format!("team `{team}`/`{role}`"),
     };

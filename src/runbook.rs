@@ -1,9 +1,11 @@
 //! Runbooks: resolving a pipeline's `runbook:` path safely inside the
 //! repository root, and reading its section headings.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -15,18 +17,15 @@ use crate::workspace::{DocId, Workspace};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Runbook {
     /// Every heading as its lowercase words joined by spaces, one heading per
-    /// line: one allocation per runbook.
-    pub headings: Box<str>,
+    /// line: one string per runbook, shared by runbooks with the same
+    /// headings (most follow one template).
+    pub headings: Arc<str>,
 }
 
 impl Runbook {
     pub fn new(headings: &[String]) -> Runbook {
-        let lines: Vec<String> = headings
-            .iter()
-            .map(|h| words(h).collect::<Vec<_>>().join(" "))
-            .collect();
         Runbook {
-            headings: lines.join("\n").into_boxed_str(),
+            headings: heading_lines(headings).into(),
         }
     }
 
@@ -73,6 +72,15 @@ impl Runbook {
     }
 }
 
+/// The headings as [`Runbook::headings`] holds them.
+fn heading_lines(headings: &[String]) -> String {
+    let lines: Vec<String> = headings
+        .iter()
+        .map(|h| words(h).collect::<Vec<_>>().join(" "))
+        .collect();
+    lines.join("\n")
+}
+
 /// The lowercase words of `text`: its runs of letters and digits.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
@@ -80,21 +88,72 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-/// One pipeline's runbook (`None`: it names none), and its real path when
-/// it was read.
-pub type RunbookEntry = (Option<Result<Runbook, RunbookProblem>>, Option<PathBuf>);
+/// One pipeline's runbook as the index holds it: `None` when it names none
+/// (the language server keeps these between checks).
+pub type RunbookEntry = Option<Result<ReadRunbook, Box<RunbookProblem>>>;
 
 /// Every pipeline's runbook, resolved and read once (in parallel) before the
 /// rules run: rules never touch the filesystem themselves.
 #[derive(Debug, Default)]
 pub struct RunbookIndex {
-    /// Per `model.pipelines` entry: `None` when it names no runbook.
-    entries: Vec<Option<Result<Runbook, RunbookProblem>>>,
-    /// Per entry, the runbook's real path when it was read.
-    paths: Vec<Option<PathBuf>>,
+    /// The pipelines that name a runbook, by ascending index in
+    /// `model.pipelines` (most name none: no slot for those). A problem is
+    /// boxed: rare, and several times the size of a runbook.
+    entries: Vec<(usize, Result<ReadRunbook, Box<RunbookProblem>>)>,
+    /// How many pipelines the index is for (entries past the last runbook
+    /// are `None`).
+    pipelines: usize,
     /// The sections the active policy requires (`runbook-sections`): what a
     /// runbook created by a fix holds.
     required: Vec<String>,
+}
+
+/// A runbook that was read, and its real path (where a fix writes).
+#[derive(Debug, Clone)]
+pub struct ReadRunbook {
+    runbook: Runbook,
+    path: Box<Path>,
+}
+
+/// Headings shared by the runbooks of one index (most follow one template).
+#[derive(Default)]
+struct SharedHeadings(Mutex<HashSet<Arc<str>>>);
+
+impl SharedHeadings {
+    fn share(&self, lines: String) -> Arc<str> {
+        let mut shared = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match shared.get(lines.as_str()) {
+            Some(known) => Arc::clone(known),
+            None => {
+                let lines: Arc<str> = lines.into();
+                shared.insert(Arc::clone(&lines));
+                lines
+            }
+        }
+    }
+}
+
+/// The runbook `runbook` named by the pipeline document `doc`, read, its
+/// headings made by `share`; paths shown relative to `cwd`.
+fn read_runbook(
+    workspace: &Workspace,
+    doc: DocId,
+    runbook: &str,
+    files: &dyn Files,
+    cwd: &Path,
+    share: &(dyn Fn(String) -> Arc<str> + Sync),
+) -> Result<ReadRunbook, Box<RunbookProblem>> {
+    resolve_from(workspace, doc, runbook, files, cwd)
+        .and_then(|resolved| {
+            let text = files.read(&resolved)?;
+            Ok(ReadRunbook {
+                runbook: Runbook {
+                    headings: share(heading_lines(&headings(&text))),
+                },
+                path: resolved.into_boxed_path(),
+            })
+        })
+        .map_err(Box::new)
 }
 
 impl RunbookIndex {
@@ -105,12 +164,27 @@ impl RunbookIndex {
     /// [`RunbookIndex::build`] with the runbooks read from `files` (a git
     /// revision for `--base`) instead of the disk.
     pub fn build_from(workspace: &Workspace, model: &Model, files: &dyn Files) -> RunbookIndex {
-        let read: Vec<RunbookEntry> = model
+        let shared = SharedHeadings::default();
+        let share = |lines: String| shared.share(lines);
+        // Shown like every other path: relative to the current directory.
+        let cwd = shown_from();
+        let entries = model
             .pipelines
             .par_iter()
-            .map(|p| RunbookIndex::entry(workspace, p.doc, p.item.runbook.as_deref(), files))
+            .enumerate()
+            .filter_map(|(index, p)| {
+                let path = p.item.runbook.as_deref()?;
+                Some((
+                    index,
+                    read_runbook(workspace, p.doc, path, files, &cwd, &share),
+                ))
+            })
             .collect();
-        RunbookIndex::from_entries(read)
+        RunbookIndex {
+            entries,
+            pipelines: model.pipelines.len(),
+            required: Vec::new(),
+        }
     }
 
     /// What the index holds for the pipeline document `doc` naming
@@ -121,32 +195,46 @@ impl RunbookIndex {
         runbook: Option<&str>,
         files: &dyn Files,
     ) -> RunbookEntry {
-        let Some(path) = runbook else {
-            return (None, None);
-        };
-        let mut real = None;
-        let entry = resolve_in(workspace, doc, path, files).and_then(|resolved| {
-            let text = files.read(&resolved)?;
-            real = Some(resolved);
-            Ok(Runbook::new(&headings(&text)))
-        });
-        (Some(entry), real)
+        let path = runbook?;
+        Some(read_runbook(
+            workspace,
+            doc,
+            path,
+            files,
+            &shown_from(),
+            &|lines: String| lines.into(),
+        ))
     }
 
     /// The index of these entries, one per `model.pipelines` entry (the
     /// language server keeps them between checks).
     pub fn from_entries(entries: Vec<RunbookEntry>) -> RunbookIndex {
-        let (entries, paths) = entries.into_iter().unzip();
+        let pipelines = entries.len();
         RunbookIndex {
-            entries,
-            paths,
+            entries: entries
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, entry)| Some((i, entry?)))
+                .collect(),
+            pipelines,
             required: Vec::new(),
         }
     }
 
     /// The entries, one per `model.pipelines` entry.
     pub fn into_entries(self) -> Vec<RunbookEntry> {
-        self.entries.into_iter().zip(self.paths).collect()
+        let mut all: Vec<RunbookEntry> = Vec::with_capacity(self.pipelines);
+        for (i, entry) in self.entries {
+            all.resize_with(i, || None);
+            all.push(Some(entry));
+        }
+        all.resize_with(self.pipelines, || None);
+        all
+    }
+
+    /// The entry of the pipeline at `index`, copied (headings shared).
+    pub fn cloned_entry(&self, index: usize) -> RunbookEntry {
+        self.slot(index).cloned()
     }
 
     /// The index of a model holding only the pipelines at `indices`, in
@@ -155,12 +243,10 @@ impl RunbookIndex {
         RunbookIndex {
             entries: indices
                 .iter()
-                .map(|&i| self.entries.get(i).cloned().flatten())
+                .enumerate()
+                .filter_map(|(new, &old)| Some((new, self.slot(old)?.clone())))
                 .collect(),
-            paths: indices
-                .iter()
-                .map(|&i| self.paths.get(i).cloned().flatten())
-                .collect(),
+            pipelines: indices.len(),
             required: self.required.clone(),
         }
     }
@@ -171,14 +257,23 @@ impl RunbookIndex {
         self
     }
 
-    /// The runbook of the pipeline at `index` in `model.pipelines`.
-    pub fn get(&self, index: usize) -> Option<&Result<Runbook, RunbookProblem>> {
-        self.entries.get(index)?.as_ref()
+    fn slot(&self, index: usize) -> Option<&Result<ReadRunbook, Box<RunbookProblem>>> {
+        let at = self.entries.binary_search_by_key(&index, |e| e.0).ok()?;
+        self.entries.get(at).map(|e| &e.1)
+    }
+
+    /// The runbook of the pipeline at `index` in `model.pipelines`: `None`
+    /// when it names none.
+    pub fn get(&self, index: usize) -> Option<Result<&Runbook, &RunbookProblem>> {
+        Some(match self.slot(index)? {
+            Ok(read) => Ok(&read.runbook),
+            Err(problem) => Err(problem),
+        })
     }
 
     /// The real path of the runbook of the pipeline at `index`, when it was read.
     pub fn path(&self, index: usize) -> Option<&Path> {
-        self.paths.get(index)?.as_deref()
+        self.slot(index)?.as_ref().ok().map(|read| &*read.path)
     }
 
     /// The sections a new runbook needs: the policy's, else the default ones.
@@ -431,6 +526,24 @@ pub fn resolve_in(
     runbook: &str,
     files: &dyn Files,
 ) -> Result<PathBuf, RunbookProblem> {
+    resolve_from(workspace, doc, runbook, files, &shown_from())
+}
+
+/// The directory paths are shown relative to: the current one, canonical.
+fn shown_from() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    fs::canonicalize(&cwd).unwrap_or(cwd)
+}
+
+/// [`resolve_in`] with paths shown relative to `cwd` ([`shown_from`], asked
+/// once for all runbooks: two system calls and a path walk each otherwise).
+fn resolve_from(
+    workspace: &Workspace,
+    doc: DocId,
+    runbook: &str,
+    files: &dyn Files,
+    cwd: &Path,
+) -> Result<PathBuf, RunbookProblem> {
     let document = workspace.doc(doc).ok_or(RunbookProblem::Missing {
         path: PathBuf::from(runbook),
         resolved: runbook.to_string(),
@@ -443,10 +556,7 @@ pub fn resolve_in(
         .and_then(|r| workspace.roots.get(*r))
         .cloned()
         .unwrap_or_default();
-    // Shown like every other path: relative to the current directory.
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let cwd = fs::canonicalize(&cwd).unwrap_or(cwd);
-    let shown_root = || relative_path(&root, &cwd);
+    let shown_root = || relative_path(&root, cwd);
     if is_url(runbook) {
         return Err(RunbookProblem::Url {
             inside: Boundary::of(&root),
@@ -464,7 +574,7 @@ pub fn resolve_in(
     let relative = workspace
         .files
         .get(file)
-        .map(|f| PathBuf::from(&f.repo_relative))
+        .map(|f| PathBuf::from(f.repo_relative()))
         .unwrap_or_default();
     let yaml_dir = root
         .join(relative)
@@ -479,7 +589,7 @@ pub fn resolve_in(
             root: shown_root(),
         });
     }
-    let display = crate::load::display_path(&joined, &cwd);
+    let display = crate::load::display_path(&joined, cwd);
     // Follows symlinks without opening the target.
     let canonical = match files.canonicalize(&joined) {
         Ok(path) => path,

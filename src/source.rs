@@ -1,7 +1,10 @@
 //! Source files and the one place that turns byte offsets into line/column
 //! (for reports) and into editor positions (for the language server).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::load::yaml::SpanTree;
 
 /// A half-open byte range `[start, end)` in a source file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -38,19 +41,123 @@ pub enum FileKind {
     Markdown,
 }
 
-/// A loaded text file with a precomputed line index.
+/// A loaded file. The text of a file read from disk is not kept once it
+/// is parsed (for a large workspace that would be most of the memory): it
+/// is read again on first use, when a finding needs a snippet or a
+/// position, and must then be the bytes that were checked (`Stamp`). Texts
+/// that exist only in memory (an editor's buffers, files of a git revision,
+/// files given to `load_sources`) are kept.
 #[derive(Debug)]
 pub struct SourceFile {
     /// Path on disk, as opened.
-    pub path: PathBuf,
+    path: Box<Path>,
     /// Path shown in reports: relative to the current directory, `/`-separated.
-    pub display: String,
+    display: Name,
     /// Path relative to the repository root, `/`-separated (SARIF uses this).
-    pub repo_relative: String,
+    repo_relative: Name,
     pub kind: FileKind,
-    pub text: String,
-    /// Computed on first use: most files never need a line number.
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// The bytes of a file read from disk when it was checked.
+    stamp: Stamp,
+    /// Set when the file is built (in-memory texts) or on first use.
+    content: OnceLock<Box<Content>>,
+}
+
+/// A path string stored as the tail of the file's path when it is one (one
+/// allocation per file instead of three), else on its own.
+#[derive(Debug)]
+enum Name {
+    Suffix(u32),
+    Own(Box<str>),
+}
+
+/// A path string of a file, as given to [`SourceFile`]: a tail of its path
+/// from a byte offset, or a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathName {
+    Tail(usize),
+    Text(String),
+}
+
+impl From<String> for PathName {
+    fn from(text: String) -> Self {
+        PathName::Text(text)
+    }
+}
+
+impl From<&str> for PathName {
+    fn from(text: &str) -> Self {
+        PathName::Text(text.to_string())
+    }
+}
+
+/// The size and a hash of the bytes of a file as it was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stamp {
+    pub len: u64,
+    pub hash: u64,
+}
+
+impl Stamp {
+    pub fn of(bytes: &[u8]) -> Stamp {
+        Stamp {
+            len: bytes.len() as u64,
+            hash: content_hash(bytes),
+        }
+    }
+}
+
+/// A fast 64-bit hash of file contents, to notice a file that changed
+/// between its check and its report (not against adversaries: the size is
+/// compared too). Each step is a bijection of the state for a given word,
+/// so two inputs of the same length that differ in one place always hash
+/// differently.
+fn content_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let step = |h: u64, word: u64| (h.rotate_left(23) ^ word).wrapping_mul(K);
+    let mut h = (bytes.len() as u64) ^ 0x5851_F42D_4C95_7F2D;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        h = step(h, u64::from_le_bytes(word));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        h = step(h, u64::from_le_bytes(word));
+    }
+    h ^= h >> 32;
+    h = h.wrapping_mul(K);
+    h ^ (h >> 29)
+}
+
+/// Why the text of a file read from disk cannot be had again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lost {
+    /// Its size or contents are no longer those that were checked.
+    Changed,
+    /// It can no longer be read; the reason.
+    Unreadable(String),
+}
+
+/// What first use of a file computes: its text, line index and span trees.
+#[derive(Debug)]
+struct Content {
+    text: Result<String, Lost>,
+    line_starts: OnceLock<Vec<usize>>,
+    /// The span trees of its documents, by index in the file (YAML only).
+    span_trees: OnceLock<Vec<SpanTree>>,
+}
+
+impl Content {
+    fn new(text: Result<String, Lost>) -> Box<Content> {
+        Box::new(Content {
+            text,
+            line_starts: OnceLock::new(),
+            span_trees: OnceLock::new(),
+        })
+    }
 }
 
 /// A 1-based line and a 1-based column counted in characters.
@@ -78,31 +185,134 @@ pub struct Position {
 }
 
 impl SourceFile {
+    /// A file whose text is kept in memory.
     pub fn new(
         path: PathBuf,
-        display: String,
-        repo_relative: String,
+        display: impl Into<PathName>,
+        repo_relative: impl Into<PathName>,
         kind: FileKind,
         text: String,
     ) -> Self {
+        let file = SourceFile::on_disk(path, display, repo_relative, kind, Stamp::default());
+        // A fresh lock: setting it cannot fail.
+        let _ = file.content.set(Content::new(Ok(text)));
+        file
+    }
+
+    /// A file read from disk whose text is read again on first use, and
+    /// must then still be `stamp`.
+    pub fn on_disk(
+        path: PathBuf,
+        display: impl Into<PathName>,
+        repo_relative: impl Into<PathName>,
+        kind: FileKind,
+        stamp: Stamp,
+    ) -> Self {
+        let path = path.into_boxed_path();
+        let whole = path.to_str().unwrap_or("");
+        let name = |name: PathName| {
+            let text = match name {
+                PathName::Tail(at) => match (whole.get(at..), u32::try_from(at)) {
+                    (Some(_), Ok(at)) => return Name::Suffix(at),
+                    (tail, _) => tail.unwrap_or("").to_string(),
+                },
+                PathName::Text(text) => text,
+            };
+            match whole.strip_suffix(text.as_str()) {
+                Some(head) if !text.is_empty() && (head.is_empty() || head.ends_with('/')) => {
+                    u32::try_from(head.len()).map_or_else(|_| Name::Own(text.into()), Name::Suffix)
+                }
+                _ => Name::Own(text.into_boxed_str()),
+            }
+        };
+        let display = name(display.into());
+        let repo_relative = name(repo_relative.into());
         SourceFile {
             path,
             display,
             repo_relative,
             kind,
-            text,
-            line_starts: std::sync::OnceLock::new(),
+            stamp,
+            content: OnceLock::new(),
         }
     }
 
+    /// Path on disk, as opened.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Path shown in reports: relative to the current directory, `/`-separated.
+    pub fn display(&self) -> &str {
+        self.name(&self.display)
+    }
+
+    /// Path relative to the repository root, `/`-separated.
+    pub fn repo_relative(&self) -> &str {
+        self.name(&self.repo_relative)
+    }
+
+    fn name<'a>(&'a self, name: &'a Name) -> &'a str {
+        match name {
+            Name::Suffix(at) => self
+                .path
+                .to_str()
+                .and_then(|p| p.get(*at as usize..))
+                .unwrap_or(""),
+            Name::Own(text) => text,
+        }
+    }
+
+    fn content(&self) -> &Content {
+        self.content
+            .get_or_init(|| Content::new(crate::load::read_again(&self.path, self.stamp)))
+    }
+
+    /// The text that was checked: kept, or read again on first use; `None`
+    /// when the file changed since or can no longer be read.
+    pub fn text(&self) -> Option<&str> {
+        self.content().text.as_deref().ok()
+    }
+
+    /// Why the text was not available, once something asked for it.
+    pub fn lost(&self) -> Option<&Lost> {
+        self.content.get()?.text.as_ref().err()
+    }
+
+    /// The text of an in-memory file, or what `text` gives.
+    pub fn into_text(self) -> String {
+        match self.content.into_inner() {
+            Some(content) => content.text.unwrap_or_default(),
+            None => String::new(),
+        }
+    }
+
+    /// The span trees of the file's documents, parsed by `parse` from its
+    /// text on first use; `None` when the text is not available.
+    pub fn span_trees(&self, parse: impl FnOnce(&str) -> Vec<SpanTree>) -> Option<&[SpanTree]> {
+        let content = self.content();
+        let text = content.text.as_deref().ok()?;
+        Some(content.span_trees.get_or_init(|| parse(text)))
+    }
+
+    /// The text, or "" when it is not available (positions then clamp to
+    /// the start of the file).
+    fn text_or_empty(&self) -> &str {
+        self.text().unwrap_or("")
+    }
+
     fn starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| line_starts(&self.text))
+        let content = self.content();
+        content
+            .line_starts
+            .get_or_init(|| line_starts(content.text.as_deref().unwrap_or("")))
     }
 
     /// The offset clamped to a character boundary, its 0-based line and
     /// the line's start.
     fn locate(&self, offset: usize) -> (usize, usize, usize) {
-        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let text = self.text_or_empty();
+        let offset = floor_char_boundary(text, offset.min(text.len()));
         let starts = self.starts();
         let line_index = match starts.binary_search(&offset) {
             Ok(i) => i,
@@ -116,7 +326,7 @@ impl SourceFile {
     /// Offsets past the end or inside a UTF-8 sequence are clamped, never panic.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let (offset, line_index, line_start) = self.locate(offset);
-        let column = self.text[line_start..offset].chars().count() + 1;
+        let column = self.text_or_empty()[line_start..offset].chars().count() + 1;
         LineCol {
             line: line_index + 1,
             column,
@@ -126,7 +336,7 @@ impl SourceFile {
     /// Converts a byte offset to an editor position, clamped like `line_col`.
     pub fn position(&self, offset: usize, encoding: Encoding) -> Position {
         let (offset, line_index, line_start) = self.locate(offset);
-        let before = &self.text[line_start..offset];
+        let before = &self.text_or_empty()[line_start..offset];
         let character = match encoding {
             Encoding::Utf8 => before.len(),
             Encoding::Utf16 => before.encode_utf16().count(),
@@ -142,15 +352,16 @@ impl SourceFile {
     /// means the end of the text; a column inside a character (half of a
     /// UTF-16 surrogate pair) means that character's start.
     pub fn offset(&self, position: Position, encoding: Encoding) -> usize {
+        let text = self.text_or_empty();
         let Some(line) = usize::try_from(position.line)
             .ok()
             .and_then(|l| self.line_span(l.checked_add(1)?))
         else {
-            return self.text.len();
+            return text.len();
         };
         let wanted = usize::try_from(position.character).unwrap_or(usize::MAX);
         let mut units = 0;
-        for (i, c) in self.text[line.start..line.end].char_indices() {
+        for (i, c) in text[line.start..line.end].char_indices() {
             let width = match encoding {
                 Encoding::Utf8 => c.len_utf8(),
                 Encoding::Utf16 => c.len_utf16(),
@@ -165,10 +376,11 @@ impl SourceFile {
 
     /// Byte range of the 1-based line `line`, without its line terminator.
     pub fn line_span(&self, line: usize) -> Option<Span> {
+        let text = self.text_or_empty();
         let starts = self.starts();
         let start = *starts.get(line.checked_sub(1)?)?;
-        let mut end = starts.get(line).copied().unwrap_or(self.text.len());
-        let bytes = self.text.as_bytes();
+        let mut end = starts.get(line).copied().unwrap_or(text.len());
+        let bytes = text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
         }
@@ -180,7 +392,7 @@ impl SourceFile {
     }
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     starts.push(0);
     let bytes = text.as_bytes();
@@ -209,8 +421,8 @@ mod tests {
     fn file(text: &str) -> SourceFile {
         SourceFile::new(
             "f".into(),
-            "f".into(),
-            "f".into(),
+            "f".to_string(),
+            "f".to_string(),
             FileKind::Yaml,
             text.into(),
         )
@@ -219,7 +431,7 @@ mod tests {
     #[test]
     fn columns_count_characters_not_bytes() {
         let f = file("a: b\nnäme: jöhn\n");
-        let offset = f.text.find("jöhn").unwrap();
+        let offset = f.text().unwrap().find("jöhn").unwrap();
         assert_eq!(f.line_col(offset), LineCol { line: 2, column: 7 });
         let after = offset + "jöhn".len();
         assert_eq!(
@@ -245,8 +457,8 @@ mod tests {
     #[test]
     fn editor_positions_count_utf16_units_or_utf8_bytes() {
         let f = file("id: x\nname: \"ü李😀\" # ok\r\nlast");
-        let line = f.text.find("name").unwrap();
-        let quote = f.text.find("\"ü").unwrap() + 1;
+        let line = f.text().unwrap().find("name").unwrap();
+        let quote = f.text().unwrap().find("\"ü").unwrap() + 1;
         // (byte offset, UTF-16 column, UTF-8 column) on line 1.
         let expected = [
             (quote, 7, 7),
@@ -294,7 +506,7 @@ mod tests {
             f.position(emoji, Encoding::Utf16)
         );
         // Past the end of a CRLF line: before the CR; past the last line: the end.
-        let crlf_end = f.text.find('\r').unwrap();
+        let crlf_end = f.text().unwrap().find('\r').unwrap();
         assert_eq!(
             f.offset(
                 Position {
@@ -320,7 +532,7 @@ mod tests {
                 },
                 Encoding::Utf8
             ),
-            f.text.len()
+            f.text().unwrap().len()
         );
         assert_eq!(
             f.position(10_000, Encoding::Utf16),
@@ -329,6 +541,28 @@ mod tests {
                 character: 4
             }
         );
+    }
+
+    /// Report paths that are tails of the file's path are stored as such,
+    /// and read back the same either way.
+    #[test]
+    fn names_are_tails_of_the_path_or_their_own() {
+        let path = PathBuf::from("/repo/teams/a.yaml");
+        let f = SourceFile::on_disk(
+            path.clone(),
+            PathName::Tail(6),
+            "teams/a.yaml".to_string(),
+            FileKind::Yaml,
+            Stamp::default(),
+        );
+        assert_eq!(
+            (f.display(), f.repo_relative()),
+            ("teams/a.yaml", "teams/a.yaml")
+        );
+        assert!(matches!(f.display, Name::Suffix(6)) && matches!(f.repo_relative, Name::Suffix(6)));
+        let f = SourceFile::new(path, "../a.yaml", "s/a.yaml", FileKind::Yaml, String::new());
+        assert_eq!((f.display(), f.repo_relative()), ("../a.yaml", "s/a.yaml"));
+        assert_eq!(f.path(), Path::new("/repo/teams/a.yaml"));
     }
 
     #[test]

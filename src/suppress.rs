@@ -14,7 +14,7 @@ use crate::finding::{Diagnostic, Finding, Location, Severity};
 use crate::fix::{Change, Fix, Removal};
 use crate::load::yaml::Comment;
 use crate::rules::on_call::list;
-use crate::source::{FileId, SourceFile, Span};
+use crate::source::{FileId, Span};
 use crate::workspace::Workspace;
 
 /// One `rule` or `rule(person)` of a suppression comment.
@@ -164,36 +164,36 @@ pub fn parse_items(text: &str) -> Option<(Vec<Item>, Option<String>)> {
     Some((items, reason))
 }
 
-/// Finds the suppression comments of one file.
-pub fn collect(file_id: FileId, file: &SourceFile, comments: &[Comment]) -> Vec<Suppression> {
+/// Finds the suppression comments of one file (placed while it was parsed:
+/// its text is not needed).
+pub fn collect(file_id: FileId, comments: &[Comment]) -> Vec<Suppression> {
     let mut out = Vec::new();
     for comment in comments {
         let Some((parsed, reason)) = parse_items(&comment.text) else {
             continue;
         };
+        let alone = comment.alone;
         // Item spans in the file, when the comment's text is its source after `#`.
         let text_start = comment.span.start + 1;
-        let located = file.text.get(text_start..comment.span.end) == Some(comment.text.as_str());
         let mut entries = Vec::new();
         let mut items = Vec::new();
         let mut item_of = Vec::new();
         for (index, item) in parsed.into_iter().enumerate() {
-            if located {
+            if comment.verbatim {
                 let span = Span::new(text_start + item.range.start, text_start + item.range.end);
                 items.push((span, comment.text[item.range.clone()].to_string()));
             }
             item_of.extend(std::iter::repeat_n(index, item.entries.len()));
             entries.extend(item.entries);
         }
-        let at = file.line_col(comment.span.start);
-        let alone = file
-            .line_span(at.line)
-            .and_then(|line| file.text.get(line.start..comment.span.start))
-            .is_some_and(|before| before.trim().is_empty());
         out.push(Suppression {
             file: file_id,
             span: comment.span,
-            target_line: if alone { at.line + 1 } else { at.line },
+            target_line: if alone {
+                comment.line + 1
+            } else {
+                comment.line
+            },
             alone,
             entries,
             reason,

@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use std::sync::OnceLock;
-
 use crate::finding::{Diagnostic, Location};
 
 use crate::load::yaml::{Comment, SpanTree, YamlLimits};
@@ -57,10 +55,6 @@ pub struct Workspace {
     pub repository_prefix: String,
     /// Index into `roots` for each file.
     pub file_roots: Vec<usize>,
-    /// Per file, the span trees of its documents (by index in the file),
-    /// parsed again on first use: a check with few findings never needs
-    /// most of them, and keeping all would be most of a large run's memory.
-    pub(crate) span_trees: Vec<OnceLock<Vec<SpanTree>>>,
     /// Per file: whether its findings are reported (it lies under an asked
     /// PATH); the rest of the workspace only informs the judgement.
     pub reported: Vec<bool>,
@@ -69,12 +63,19 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Room for `more` files in every per-file table, exactly.
+    pub fn reserve_files(&mut self, more: usize) {
+        self.files.reserve_exact(more);
+        self.comments.reserve_exact(more);
+        self.file_roots.reserve_exact(more);
+        self.reported.reserve_exact(more);
+    }
+
     pub fn add_file(&mut self, file: SourceFile, root: usize) -> FileId {
         self.files.push(file);
         self.comments.push(Vec::new());
         self.file_roots.push(root);
         self.reported.push(true);
-        self.span_trees.push(OnceLock::new());
         self.files.len() - 1
     }
 
@@ -82,17 +83,19 @@ impl Workspace {
         self.documents.get(id)
     }
 
-    /// The span tree of a document, from its file parsed again on first use.
+    /// The span tree of a document, from its file parsed again on first
+    /// use (a check with few findings never needs most of them, and keeping
+    /// all would be much of a large run's memory); `None` when the file's
+    /// text is no longer the one checked.
     pub fn spans(&self, id: DocId) -> Option<&SpanTree> {
         let doc = self.documents.get(id)?;
-        let trees = self.span_trees.get(doc.file)?.get_or_init(|| {
-            let text = self.files.get(doc.file).map_or("", |f| f.text.as_str());
+        let trees = self.files.get(doc.file)?.span_trees(|text| {
             crate::load::yaml::parse(text, &self.yaml_limits)
                 .documents
                 .into_iter()
                 .map(|d| d.spans)
                 .collect()
-        });
+        })?;
         trees.get(doc.index_in_file)
     }
 

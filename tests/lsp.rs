@@ -902,9 +902,9 @@ fn an_overlay_is_judged_as_if_it_were_saved() {
             .iter()
             .map(|f| {
                 let path = files[f.file]
-                    .path
+                    .path()
                     .strip_prefix(root)
-                    .unwrap_or(&files[f.file].path);
+                    .unwrap_or(files[f.file].path());
                 format!(
                     "{}:{}:{} {} {}",
                     path.display(),

@@ -54,7 +54,7 @@ struct RaciSpec {
 
 fn reference() -> impl Strategy<Value = Reference> {
     prop_oneof![
-        (0..PEOPLE.len()).prop_map(|p| Reference::Member(PEOPLE[p].to_string())),
+        (0..PEOPLE.len()).prop_map(|p| Reference::Member(PEOPLE[p].into())),
         (0..TEAMS.len()).prop_map(|t| Reference::Team(TEAMS[t].to_string())),
         (0..TEAMS.len(), 0..ROLES.len()).prop_map(|(t, r)| Reference::Role {
             team: TEAMS[t].to_string(),
@@ -251,7 +251,7 @@ impl Instance {
 /// How a message names a reference: as written, or as `describe` does.
 fn names(message: &str, reference: &Reference) -> bool {
     let described = match reference {
-        Reference::Member(id) => id.clone(),
+        Reference::Member(id) => id.to_string(),
         Reference::Team(team) => format!("team `{team}`"),
         Reference::Role { team, role } => format!("team `{team}`/`{role}`"),
     };
@@ -321,7 +321,7 @@ proptest! {
             .chain(instance.also.iter().flatten().map(|p| PEOPLE[*p].to_string()))
             .collect();
         for f in outcome.findings.iter().filter(|f| REFERENCE_RULES.contains(&f.rule.as_str())) {
-            let text = &outcome.workspace.files[f.file].text;
+            let text = outcome.workspace.files[f.file].text().unwrap_or_default();
             let spanned = text.get(f.span.start..f.span.end).unwrap_or_default();
             prop_assert!(
                 written.contains(spanned),
@@ -330,7 +330,7 @@ proptest! {
                 f.message,
                 spanned
             );
-            let reference = Reference::parse(spanned).unwrap_or(Reference::Member(String::new()));
+            let reference = Reference::parse(spanned).unwrap_or(Reference::Member("".into()));
             prop_assert!(
                 names(&f.message, &reference),
                 "[{}] {} does not name `{}`",

@@ -202,8 +202,8 @@ proptest! {
                 .iter()
                 .map(|(o, p, s)| ShiftSpec {
                     start: day(*o).into(),
-                    primary: PEOPLE[*p].to_string(),
-                    secondary: s.map(|s| PEOPLE[s].to_string()),
+                    primary: PEOPLE[*p].into(),
+                    secondary: s.map(|s| PEOPLE[s].into()),
                 })
                 .collect();
             list.sort_by_key(|s| s.start.date);
@@ -391,8 +391,8 @@ proptest! {
                     .iter()
                     .map(|(o, p, s)| ShiftSpec {
                         start: local(day(*o)),
-                        primary: PEOPLE[*p].to_string(),
-                        secondary: s.map(|s| PEOPLE[s].to_string()),
+                        primary: PEOPLE[*p].into(),
+                        secondary: s.map(|s| PEOPLE[s].into()),
                     })
                     .collect(),
             );

@@ -380,8 +380,8 @@ fn expand(dir: &Path) -> Vec<Row> {
         .map(|s| {
             (
                 s.start,
-                s.primary.person.clone(),
-                s.secondary.as_ref().map(|a| a.person.clone()),
+                s.primary.person.to_string(),
+                s.secondary.as_ref().map(|a| a.person.to_string()),
             )
         })
         .collect()

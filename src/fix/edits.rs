@@ -201,8 +201,9 @@ pub(crate) fn prepare(workspace: &Workspace, change: &Change) -> Result<Prepared
             let text = workspace
                 .files
                 .get(*file)
-                .map(|f| f.text.as_str())
-                .ok_or(GONE)?;
+                .ok_or(GONE)?
+                .text()
+                .ok_or(CHANGED)?;
             let edits = suppression_edits(text, *comment, removal)?;
             Ok(Prepared {
                 edits: FileEdits {
@@ -259,6 +260,8 @@ pub(crate) fn prepare(workspace: &Workspace, change: &Change) -> Result<Prepared
 }
 
 const GONE: &str = "the document it is about is not in the file any more";
+/// A file read from disk whose text no longer matches what was checked.
+const CHANGED: &str = "the file changed while steward was checking it";
 
 fn yaml_fix(
     file: FileId,
@@ -286,8 +289,9 @@ fn yaml_document(
     let text = workspace
         .files
         .get(document.file)
-        .map(|f| f.text.as_str())
-        .ok_or(GONE)?;
+        .ok_or(GONE)?
+        .text()
+        .ok_or(CHANGED)?;
     let parsed = yaml::parse(text, &workspace.yaml_limits);
     if let Some(problem) = parsed.problems.first() {
         return Err(format!(

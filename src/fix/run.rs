@@ -137,8 +137,8 @@ pub fn plan(outcomes: &[Outcome], unsafe_fixes: bool) -> Plan {
             let (key, display) = match &prepared.edits.target {
                 Target::File(id) => match workspace.files.get(*id) {
                     Some(f) => (
-                        std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone()),
-                        f.display.clone(),
+                        std::fs::canonicalize(f.path()).unwrap_or_else(|_| f.path().to_path_buf()),
+                        f.display().to_string(),
                     ),
                     None => continue,
                 },

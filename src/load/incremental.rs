@@ -18,21 +18,20 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
 
-use super::yaml::SpanTree;
 use super::{
-    add_unsaved, current_dir, empty_workspace, merge, merge_as, process, process_bytes, root::Root,
-    walk_root, Candidate, Listing, LoadOptions, LocalDoc, Overlay, Processed, Walked,
+    add_errors, add_unsaved, current_dir, empty_workspace, merge, merge_as, process, process_bytes,
+    root::Root, walk_root, Candidate, Listing, LoadOptions, LocalDoc, Overlay, PathName, Processed,
+    Read, Walked,
 };
 use crate::document::{DocId, Kind};
 use crate::finding::{Label, Location};
 use crate::fix::{Change, Fix};
 use crate::model::Item;
-use crate::source::{FileId, SourceFile};
+use crate::source::{FileId, SourceFile, Stamp};
 use crate::workspace::{LoadProblem, LoadRule, Workspace};
 
 /// The kept files of the workspace at one root.
@@ -61,12 +60,12 @@ struct Entry {
     /// The unsaved text it was read from, or `None`: the file on disk, as
     /// it was at `stamp`.
     unsaved: Option<String>,
-    stamp: Option<Stamp>,
+    stamp: Option<Modified>,
     state: State,
 }
 
 /// A file's size and modification time, to notice a change on disk.
-type Stamp = (u64, Option<SystemTime>);
+type Modified = (u64, Option<SystemTime>);
 
 enum State {
     /// Not a steward file.
@@ -80,10 +79,10 @@ enum State {
 
 struct Kept {
     processed: Processed,
-    /// The file as the workspace held it (its text, paths and line index),
-    /// its text then moved out of `processed`; `None` when just read.
+    /// The file as the workspace held it (its text, paths, line index and
+    /// span trees), its text then moved out of `processed`; `None` when just
+    /// read.
     source: Option<SourceFile>,
-    span_trees: OnceLock<Vec<SpanTree>>,
     /// Its file id and first document id in the workspace it was taken
     /// from; `None` when just read.
     origin: Option<(FileId, DocId)>,
@@ -185,14 +184,15 @@ impl FileCache {
         let cwd = current_dir();
         let (unsaved, listing, relisted) = self.take_listing(overlay);
         let options = self.options;
-        let mut workspace = listing.add_errors(empty_workspace(&self.root, &options), &cwd);
+        let mut workspace =
+            add_errors(empty_workspace(&self.root, &options), &listing.errors, &cwd);
 
         // Read (again), in parallel, what has no usable entry.
-        let stale: Vec<usize> = (0..listing.real.len())
+        let stale: Vec<usize> = (0..listing.candidates.len())
             .filter(|&i| {
                 let unsaved = match overlay.is_empty() {
                     true => None,
-                    false => overlay.get(&listing.real[i]),
+                    false => overlay.get(listing.candidates[i].real()),
                 };
                 !self
                     .entries
@@ -208,14 +208,14 @@ impl FileCache {
                     })
             })
             .collect();
-        let read: Vec<(Option<Stamp>, Processed)> = stale
+        let read: Vec<(Option<Modified>, Processed)> = stale
             .par_iter()
-            .map(|&i| read(&listing.candidates[i], &listing.real[i], overlay, &options))
+            .map(|&i| read(&listing.candidates[i], overlay, &options))
             .collect();
         // An unusable file is read each time: its reading waits here.
         let mut unusable: HashMap<usize, Processed> = HashMap::new();
         for (&i, (stamp, processed)) in stale.iter().zip(read) {
-            let real = &listing.real[i];
+            let real = listing.candidates[i].real();
             let state = match processed {
                 Processed::Skip => State::Skip,
                 Processed::Unusable { .. } => {
@@ -225,7 +225,6 @@ impl FileCache {
                 Processed::Parsed { .. } => State::Parsed(Some(Box::new(Kept {
                     processed,
                     source: None,
-                    span_trees: OnceLock::new(),
                     origin: None,
                 }))),
             };
@@ -253,7 +252,6 @@ impl FileCache {
         workspace.comments.reserve(files);
         workspace.file_roots.reserve(files);
         workspace.reported.reserve(files);
-        workspace.span_trees.reserve(files);
         workspace.documents.reserve(docs);
         workspace.items.reserve(docs);
         delta.old_doc.reserve(docs);
@@ -261,49 +259,40 @@ impl FileCache {
             let Some(entry) = self.entries.get_mut(i).and_then(Option::as_mut) else {
                 continue;
             };
-            let (processed, source, span_trees, origin) = match &mut entry.state {
+            let (processed, source, origin) = match &mut entry.state {
                 State::Skip => continue,
                 State::Unusable => match unusable.remove(&i) {
-                    Some(processed) => (processed, None, None, None),
+                    Some(processed) => (processed, None, None),
                     None => continue,
                 },
                 State::Parsed(slot) => match slot.take().map(|k| *k) {
-                    Some(kept) => (
-                        kept.processed,
-                        kept.source,
-                        Some(kept.span_trees),
-                        kept.origin,
-                    ),
+                    Some(kept) => (kept.processed, kept.source, kept.origin),
                     None => continue,
                 },
             };
             let kept = matches!(entry.state, State::Parsed(_));
             let (files_before, docs_before) = (workspace.files.len(), workspace.documents.len());
+            let fresh = |processed| Read::kept(candidate.clone(), &cwd, &self.root.dir, processed);
             match source {
-                // The file as it was, if it is still listed as it was.
-                Some(source)
-                    if source.path == candidate.path
-                        && source.repo_relative == candidate.repo_relative =>
-                {
-                    merge_as(&mut workspace, candidate, processed, |_| source)
-                }
+                // The file as it was (its text, line index and span trees),
+                // if it is still listed as it was.
+                Some(source) if listed_as(&source, candidate, &cwd, &self.root.dir) => merge_as(
+                    &mut workspace,
+                    candidate.root,
+                    candidate.reported,
+                    processed,
+                    |_, _| source,
+                ),
                 Some(source) => merge(
                     &mut workspace,
-                    candidate,
-                    &cwd,
-                    with_text(processed, source.text),
+                    fresh(with_text(processed, source.into_text())),
                 ),
-                None => merge(&mut workspace, candidate, &cwd, processed),
+                None => merge(&mut workspace, fresh(processed)),
             }
             // `merge` adds one file, or none.
             if workspace.files.len() > files_before {
                 self.assembled.push(kept.then_some(i));
                 delta.old_file.push(origin.map(|(file, _)| file));
-                if let (Some(slot), Some(trees)) =
-                    (workspace.span_trees.get_mut(files_before), span_trees)
-                {
-                    *slot = trees;
-                }
             }
             for local in 0..workspace.documents.len() - docs_before {
                 let old = origin.map(|(_, first)| first + local);
@@ -413,10 +402,9 @@ impl FileCache {
         }
         let parts = (workspace.files.into_iter())
             .zip(workspace.comments)
-            .zip(workspace.span_trees)
             .zip(docs.into_iter().zip(problems).zip(first_doc))
             .enumerate();
-        for (file, (((source, comments), span_trees), ((docs, problems), first))) in parts {
+        for (file, ((source, comments), ((docs, problems), first))) in parts {
             let Some(position) = assembled[file] else {
                 continue;
             };
@@ -433,12 +421,12 @@ impl FileCache {
             entry.state = State::Parsed(Some(Box::new(Kept {
                 processed: Processed::Parsed {
                     text: String::new(),
+                    stamp: Stamp::default(),
                     comments,
                     docs,
                     problems,
                 },
                 source: Some(source),
-                span_trees,
                 origin: Some((file, first.unwrap_or(0))),
             })));
         }
@@ -472,18 +460,18 @@ impl FileCache {
         // left the workspace go.
         let mut old = std::mem::take(&mut self.entries);
         self.entries = listing
-            .real
+            .candidates
             .iter()
-            .map(|real| {
-                let i = *self.positions.get(real)?;
+            .map(|candidate| {
+                let i = *self.positions.get(candidate.real())?;
                 old.get_mut(i)?.take()
             })
             .collect();
         self.positions = listing
-            .real
+            .candidates
             .iter()
             .enumerate()
-            .map(|(i, real)| (real.clone(), i))
+            .map(|(i, candidate)| (candidate.real().to_path_buf(), i))
             .collect();
         (unsaved, listing, true)
     }
@@ -493,12 +481,14 @@ impl FileCache {
 fn with_text(processed: Processed, text: String) -> Processed {
     match processed {
         Processed::Parsed {
+            stamp,
             comments,
             docs,
             problems,
             ..
         } => Processed::Parsed {
             text,
+            stamp,
             comments,
             docs,
             problems,
@@ -510,17 +500,33 @@ fn with_text(processed: Processed, text: String) -> Processed {
 /// Reads a file from the overlay or the disk, with its stamp when from disk.
 fn read(
     candidate: &Candidate,
-    real: &Path,
     overlay: &Overlay,
     options: &LoadOptions,
-) -> (Option<Stamp>, Processed) {
+) -> (Option<Modified>, Processed) {
+    let real = candidate.real();
     match overlay.get(real) {
         Some(text) => (None, process_bytes(text.as_bytes().to_vec(), options)),
         None => (stamp(real), process(&candidate.path, options)),
     }
 }
 
-fn stamp(path: &Path) -> Option<Stamp> {
+/// Whether a kept file is still listed under the same paths.
+fn listed_as(source: &SourceFile, candidate: &Candidate, cwd: &Path, root: &Path) -> bool {
+    let name = |name: PathName| match name {
+        PathName::Tail(at) => candidate
+            .path
+            .to_str()
+            .and_then(|p| p.get(at..))
+            .map(str::to_string),
+        PathName::Text(text) => Some(text),
+    };
+    let (display, repo_relative) = candidate.names(cwd, root);
+    source.path() == candidate.path
+        && name(display).as_deref() == Some(source.display())
+        && name(repo_relative).as_deref() == Some(source.repo_relative())
+}
+
+fn stamp(path: &Path) -> Option<Modified> {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.len(), meta.modified().ok()))
 }

@@ -9,7 +9,7 @@ pub mod root;
 pub mod yaml;
 
 use std::fs;
-use std::io::Read;
+use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::document::Refs;
 use crate::finding::{Diagnostic, Location};
 use crate::model::{item_of, Item};
-use crate::source::{FileKind, SourceFile, Span};
+use crate::source::{FileKind, Lost, PathName, SourceFile, Span, Stamp};
 use crate::workspace::{Document, Kind, LoadProblem, LoadRule, Workspace};
 use yaml::{ProblemKind, YamlLimits};
 
@@ -62,21 +62,62 @@ impl std::fmt::Display for LoadError {
 #[derive(Debug, Clone)]
 struct Candidate {
     path: PathBuf,
+    /// The real (canonical) path, when it is not `path` (a link, a path as
+    /// given): each real file is read once.
+    real: Option<PathBuf>,
     root: usize,
-    /// Relative to the repository root, computed once from the walked
-    /// directory's canonical path (no per-file `canonicalize`).
-    repo_relative: String,
+    /// Relative to the repository root; `None`: computed from the real path
+    /// while the file is read (a walk of 100k files holds no string per file).
+    repo_relative: Option<String>,
     /// Whether its findings are reported (it lies under a PATH that was asked
     /// for); the rest of the workspace is loaded only to judge those.
     reported: bool,
+}
+
+impl Candidate {
+    fn real(&self) -> &Path {
+        self.real.as_deref().unwrap_or(&self.path)
+    }
+
+    /// The paths a report shows: relative to `cwd` and to the repository
+    /// root, as tails of `path` when they are (no allocation).
+    fn names(&self, cwd: &Path, root: &Path) -> (PathName, PathName) {
+        let display = match tail_after(&self.path, cwd) {
+            Some(at) => PathName::Tail(at),
+            None => PathName::Text(display_path(&self.path, cwd)),
+        };
+        let repo_relative = match (&self.repo_relative, &self.real) {
+            (Some(given), _) => PathName::Text(given.clone()),
+            (None, None) => match tail_after(&self.path, root) {
+                Some(at) => PathName::Tail(at),
+                None => PathName::Text(repo_relative(&self.path, root)),
+            },
+            (None, Some(real)) => PathName::Text(repo_relative(real, root)),
+        };
+        (display, repo_relative)
+    }
+}
+
+/// Where `path` continues below `dir` when `slash_path` of that rest is the
+/// rest itself (`/`-separated, no `.`, `..` or empty components): the
+/// common case of a walked file under the current directory, found without
+/// building a string.
+fn tail_after(path: &Path, dir: &Path) -> Option<usize> {
+    let (path, dir) = (path.to_str()?, dir.to_str()?);
+    let rest = path.strip_prefix(dir)?.strip_prefix('/')?;
+    let separators_are_slashes = !(cfg!(windows) && rest.contains('\\'));
+    let clean = !dir.is_empty()
+        && separators_are_slashes
+        && rest
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..");
+    clean.then(|| path.len() - rest.len())
 }
 
 /// What the walk of one directory found.
 #[derive(Debug, Default, Clone)]
 struct Walked {
     candidates: Vec<Candidate>,
-    /// Real (canonical) path of each candidate, for reading each file once.
-    real: Vec<PathBuf>,
     /// Unreadable entries, symlinks leaving the root, loops; whether reported.
     errors: Vec<(PathBuf, String, bool)>,
     /// Directories below the walked one that are workspaces of their own.
@@ -102,7 +143,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
             }
         };
         let root = workspace.roots[root_index].clone();
-        add_path(path, &root, &root, root_index, false, &mut walked);
+        add_path(path, &root, root_index, false, &mut walked);
     }
     Ok(read_all(workspace, walked, options, &Overlay::new()))
 }
@@ -162,13 +203,12 @@ fn empty_workspace(root: &root::Root, options: &LoadOptions) -> Workspace {
 /// [`load_workspace_overlaid`]).
 fn walk_root(root: &root::Root, asked: &[PathBuf]) -> Walked {
     let mut walked = Walked::default();
-    let relative_to = root.dir.clone();
-    add_path(&root.dir, &root.dir, &relative_to, 0, true, &mut walked);
+    add_path(&root.dir, &root.dir, 0, true, &mut walked);
     // An asked path the root's walk skips (a hidden directory, `target/`, a
     // file named explicitly) is read too: the user asked for it.
     for path in asked {
         if path.starts_with(&root.dir) && path != &root.dir {
-            add_path(path, &root.dir, &relative_to, 0, true, &mut walked);
+            add_path(path, &root.dir, 0, true, &mut walked);
         }
     }
     walked
@@ -186,13 +226,13 @@ fn add_unsaved<'a>(
     // met is read once (`read_all` keeps one candidate per real path).
     for path in unsaved {
         if path.starts_with(&root.dir) {
-            add_path(path, &root.dir, &root.dir, 0, true, walked);
+            add_path(path, &root.dir, 0, true, walked);
         }
     }
-    for (candidate, real) in walked.candidates.iter_mut().zip(&walked.real) {
+    for candidate in &mut walked.candidates {
         candidate.reported = asked
             .iter()
-            .any(|a| candidate.path.starts_with(a) || real.starts_with(a));
+            .any(|a| candidate.path.starts_with(a) || candidate.real().starts_with(a));
     }
     for (path, _, reported) in &mut walked.errors {
         *reported = asked.iter().any(|a| path.starts_with(a));
@@ -214,25 +254,18 @@ fn cannot_read(path: &Path, e: &std::io::Error) -> LoadError {
 }
 
 /// Adds a file or a walked directory to `walked`.
-fn add_path(
-    path: &Path,
-    root: &Path,
-    relative_to: &Path,
-    root_index: usize,
-    nested_roots: bool,
-    walked: &mut Walked,
-) {
+fn add_path(path: &Path, root: &Path, root_index: usize, nested_roots: bool, walked: &mut Walked) {
     if path.is_dir() {
-        walk(path, root, relative_to, root_index, nested_roots, walked);
+        walk(path, root, root_index, nested_roots, walked);
     } else {
         let real = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         walked.candidates.push(Candidate {
             path: path.to_path_buf(),
+            real: (real != path).then_some(real),
             root: root_index,
-            repo_relative: repo_relative(&real, relative_to),
+            repo_relative: None,
             reported: true,
         });
-        walked.real.push(real);
     }
 }
 
@@ -240,8 +273,6 @@ fn add_path(
 #[derive(Debug, Clone)]
 struct Listing {
     candidates: Vec<Candidate>,
-    /// Real path of each candidate.
-    real: Vec<PathBuf>,
     /// Entries that could not be read; whether reported.
     errors: Vec<(PathBuf, String, bool)>,
 }
@@ -256,123 +287,207 @@ fn read_all(
     overlay: &Overlay,
 ) -> Workspace {
     let cwd = current_dir();
-    let listing = Listing::of(walked);
-    let mut workspace = listing.add_errors(workspace, &cwd);
+    let Listing { candidates, errors } = Listing::of(walked);
+    let mut workspace = add_errors(workspace, &errors, &cwd);
     // Read and parse in parallel, a chunk at a time (a chunk's results wait
     // in memory until merged); merge in the sorted candidate order so the
-    // result does not depend on thread scheduling.
-    for (chunk, real) in listing.candidates.chunks(256).zip(listing.real.chunks(256)) {
-        let processed: Vec<Processed> = chunk
-            .par_iter()
-            .zip(real)
-            .map(|(c, real)| match overlay.get(real) {
-                Some(text) => process_bytes(text.as_bytes().to_vec(), options),
-                None => process(&c.path, options),
+    // result does not depend on thread scheduling. Per-file tables are
+    // sized once (most files hold one document); candidates are consumed
+    // as they are merged, their paths moved into the files.
+    let total = candidates.len();
+    workspace.reserve_files(total);
+    workspace.documents.reserve_exact(total);
+    workspace.items.reserve_exact(total);
+    let roots = workspace.roots.clone();
+    let mut rest = candidates.into_iter();
+    loop {
+        let chunk: Vec<Candidate> = rest.by_ref().take(256).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let processed: Vec<Read> = chunk
+            .into_par_iter()
+            .map(|candidate| {
+                let (processed, keep_text) = match overlay.get(candidate.real()) {
+                    // An editor's buffer exists only here: its text is kept.
+                    Some(text) => (process_bytes(text.as_bytes().to_vec(), options), true),
+                    None => (process(&candidate.path, options), false),
+                };
+                let root = roots
+                    .get(candidate.root)
+                    .map_or(Path::new(""), PathBuf::as_path);
+                let names = candidate.names(&cwd, root);
+                Read {
+                    candidate,
+                    names,
+                    processed,
+                    keep_text,
+                }
             })
             .collect();
         let documents: usize = processed
             .iter()
-            .map(|p| match p {
+            .map(|r| match &r.processed {
                 Processed::Parsed { docs, .. } => docs.len(),
                 _ => 0,
             })
             .sum();
-        workspace.documents.reserve_exact(documents);
-        workspace.items.reserve_exact(documents);
-        workspace.files.reserve_exact(processed.len());
-        for (candidate, processed) in chunk.iter().zip(processed) {
-            merge(&mut workspace, candidate, &cwd, processed);
+        // Beyond the estimate (files of many documents), grow by an eighth
+        // at least: little slack, and few copies of a large table.
+        let spare = workspace.documents.capacity() - workspace.documents.len();
+        if documents > spare {
+            let more = documents.max(workspace.documents.len() / 8);
+            workspace.documents.reserve_exact(more);
+            workspace.items.reserve_exact(more);
+        }
+        for read in processed {
+            merge(&mut workspace, read);
         }
     }
     workspace
 }
 
+/// A candidate after reading: its names for reports and what its file held.
+struct Read {
+    candidate: Candidate,
+    names: (PathName, PathName),
+    processed: Processed,
+    /// Whether the text stays in memory (it exists only there).
+    keep_text: bool,
+}
+
+impl Read {
+    /// A file of the language server's workspace at `root`: its text stays
+    /// in memory (positions, hovers and edits need it at each keystroke).
+    fn kept(candidate: Candidate, cwd: &Path, root: &Path, processed: Processed) -> Read {
+        Read {
+            names: candidate.names(cwd, root),
+            candidate,
+            processed,
+            keep_text: true,
+        }
+    }
+
+    /// A file given in memory, with its repository-relative path.
+    fn in_memory(candidate: Candidate, cwd: &Path, processed: Processed) -> Read {
+        Read {
+            names: candidate.names(cwd, Path::new("")),
+            candidate,
+            processed,
+            keep_text: true,
+        }
+    }
+}
+
+/// One candidate per real file (the same file reached twice, through a
+/// symlink or two PATHs, is read once, under the path that is not a link;
+/// its findings are reported when either is).
+fn read_once(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    let mut first: std::collections::HashMap<&Path, usize> =
+        std::collections::HashMap::with_capacity(candidates.len());
+    let mut kept_at: Vec<Option<usize>> = Vec::new();
+    for (i, candidate) in candidates.iter().enumerate() {
+        if let Some(&kept) = first.get(candidate.real()) {
+            kept_at.resize(candidates.len(), None);
+            kept_at[i] = Some(kept);
+        } else {
+            first.insert(candidate.real(), i);
+        }
+    }
+    drop(first);
+    if kept_at.is_empty() {
+        return candidates;
+    }
+    for (i, kept) in kept_at.iter().enumerate() {
+        let Some(kept) = *kept else { continue };
+        let reported = candidates[i].reported;
+        let is_real = candidates[i].real.is_none();
+        let path = std::mem::take(&mut candidates[i].path);
+        let keeper = &mut candidates[kept];
+        keeper.reported |= reported;
+        // Prefer the real path over a link to it.
+        if is_real && keeper.real.is_some() {
+            keeper.path = path;
+            keeper.real = None;
+        }
+    }
+    let mut index = 0;
+    candidates.retain(|_| {
+        index += 1;
+        kept_at[index - 1].is_none()
+    });
+    candidates
+}
+
 impl Listing {
+    /// One candidate per real file, and each unreadable entry once.
     fn of(walked: Walked) -> Listing {
         let Walked {
-            candidates,
-            real,
-            errors,
-            ..
+            candidates, errors, ..
         } = walked;
-        let mut index: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
-        let mut unique: Vec<Candidate> = Vec::with_capacity(candidates.len());
-        let mut unique_real: Vec<PathBuf> = Vec::new();
-        for (candidate, real) in candidates.into_iter().zip(real) {
-            match index.get(&real) {
-                Some(&i) => {
-                    let kept = &mut unique[i];
-                    kept.reported |= candidate.reported;
-                    // Prefer the real path over a link to it.
-                    if candidate.path == real && kept.path != real {
-                        kept.path = candidate.path;
-                    }
-                }
-                None => {
-                    index.insert(real.clone(), unique.len());
-                    unique.push(candidate);
-                    unique_real.push(real);
-                }
-            }
-        }
-
-        // An asked directory is walked after its root, and a linked directory
-        // beside its target: the same entry can come twice. Report it once, under
-        // its real path when that was met, and wherever one of them is reported.
-        let mut unique_errors: Vec<(PathBuf, String, bool)> = Vec::new();
-        let mut by_real: std::collections::HashMap<PathBuf, usize> =
-            std::collections::HashMap::new();
-        for (path, error, reported) in errors {
-            let real = path
-                .parent()
-                .and_then(|p| fs::canonicalize(p).ok())
-                .zip(path.file_name())
-                .map_or_else(|| path.clone(), |(dir, name)| dir.join(name));
-            match by_real.get(&real) {
-                Some(&i) => {
-                    let kept = &mut unique_errors[i];
-                    kept.2 |= reported;
-                    if path == real {
-                        kept.0 = path;
-                        kept.1 = error;
-                    }
-                }
-                None => {
-                    by_real.insert(real, unique_errors.len());
-                    unique_errors.push((path, error, reported));
-                }
-            }
-        }
         Listing {
-            candidates: unique,
-            real: unique_real,
-            errors: unique_errors,
+            candidates: read_once(candidates),
+            errors: unique_errors(errors),
         }
     }
+}
 
-    /// The entries that could not be read, as files with an `io-error`
-    /// problem: the first files of the workspace.
-    fn add_errors(&self, mut workspace: Workspace, cwd: &Path) -> Workspace {
-        for (path, error, reported) in &self.errors {
-            let root = workspace.roots.first().cloned().unwrap_or_default();
-            let file = workspace.add_file(
-                SourceFile::new(
-                    path.clone(),
-                    display_path(path, cwd),
-                    repo_relative(path, &root),
-                    FileKind::Yaml,
-                    String::new(),
-                ),
-                0,
-            );
-            workspace.reported[file] = *reported;
-            workspace.problems.push(LoadProblem {
-                rule: LoadRule::IoError,
-                diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), error.clone()),
-            });
+/// An asked directory is walked after its root, and a linked directory
+/// beside its target: the same entry can come twice. Report it once, under
+/// its real path when that was met, and wherever one of them is reported.
+fn unique_errors(errors: Vec<(PathBuf, String, bool)>) -> Vec<(PathBuf, String, bool)> {
+    let mut unique_errors: Vec<(PathBuf, String, bool)> = Vec::new();
+    let mut by_real: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for (path, error, reported) in errors {
+        let real = path
+            .parent()
+            .and_then(|p| fs::canonicalize(p).ok())
+            .zip(path.file_name())
+            .map_or_else(|| path.clone(), |(dir, name)| dir.join(name));
+        match by_real.get(&real) {
+            Some(&i) => {
+                let kept = &mut unique_errors[i];
+                kept.2 |= reported;
+                if path == real {
+                    kept.0 = path;
+                    kept.1 = error;
+                }
+            }
+            None => {
+                by_real.insert(real, unique_errors.len());
+                unique_errors.push((path, error, reported));
+            }
         }
-        workspace
     }
+    unique_errors
+}
+
+/// The entries that could not be read, as files with an `io-error`
+/// problem: the first files of the workspace.
+fn add_errors(
+    mut workspace: Workspace,
+    errors: &[(PathBuf, String, bool)],
+    cwd: &Path,
+) -> Workspace {
+    for (path, error, reported) in errors {
+        let root = workspace.roots.first().cloned().unwrap_or_default();
+        let file = workspace.add_file(
+            SourceFile::new(
+                path.clone(),
+                display_path(path, cwd),
+                repo_relative(path, &root),
+                FileKind::Yaml,
+                String::new(),
+            ),
+            0,
+        );
+        workspace.reported[file] = *reported;
+        workspace.problems.push(LoadProblem {
+            rule: LoadRule::IoError,
+            diagnostic: Diagnostic::new(Location::span(file, Span::empty(0)), error.clone()),
+        });
+    }
+    workspace
 }
 
 /// The current directory, canonical (report paths are relative to it).
@@ -393,14 +508,7 @@ fn io_reason(e: &std::io::Error) -> String {
 /// inside `root` (SPEC §7); one leaving it, or a loop, is an error entry.
 /// With `nested_roots`, a directory holding `steward.yaml` or `.git` below
 /// `dir` is a workspace of its own: recorded, not entered.
-fn walk(
-    dir: &Path,
-    root: &Path,
-    relative_to: &Path,
-    root_index: usize,
-    nested_roots: bool,
-    walked: &mut Walked,
-) {
+fn walk(dir: &Path, root: &Path, root_index: usize, nested_roots: bool, walked: &mut Walked) {
     let base = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let skipped = std::cell::RefCell::new(Vec::new());
     let nested = std::cell::RefCell::new(Vec::new());
@@ -450,19 +558,17 @@ fn walk(
                 if entry.file_type().is_file() && is_yaml_name(entry.path()) {
                     let linked = entry.path_is_symlink()
                         || linked_dirs.iter().any(|d| entry.path().starts_with(d));
-                    let real = if linked {
+                    let real = linked.then(|| {
                         fs::canonicalize(entry.path())
                             .unwrap_or_else(|_| entry.path().to_path_buf())
-                    } else {
-                        entry.path().to_path_buf()
-                    };
+                    });
                     walked.candidates.push(Candidate {
-                        repo_relative: repo_relative(&real, relative_to),
                         path: entry.into_path(),
+                        real,
                         root: root_index,
+                        repo_relative: None,
                         reported: true,
                     });
-                    walked.real.push(real);
                 }
             }
             Err(error) => {
@@ -647,6 +753,8 @@ enum Processed {
     },
     Parsed {
         text: String,
+        /// The bytes as read, to notice a change before the text is read again.
+        stamp: Stamp,
         comments: Vec<yaml::Comment>,
         docs: Vec<LocalDoc>,
         /// Locations are local: file 0, document indices within this file.
@@ -701,6 +809,7 @@ fn process_bytes(bytes: Vec<u8>, options: &LoadOptions) -> Processed {
     if !contains(&bytes, b"steward/") && !is_utf16(&bytes) && !mentions_a_kind(&bytes) {
         return Processed::Skip;
     }
+    let stamp = Stamp::of(&bytes);
     let text = match decode(bytes) {
         Decoded::Text(text) => text,
         Decoded::Invalid(lossy, reason) => {
@@ -770,6 +879,7 @@ fn process_bytes(bytes: Vec<u8>, options: &LoadOptions) -> Processed {
     }
     Processed::Parsed {
         text,
+        stamp,
         comments: parsed.comments,
         docs,
         problems,
@@ -793,7 +903,7 @@ pub fn document_values(
     let parsed: Vec<(usize, Vec<Value>)> = files
         .par_iter()
         .filter_map(|file| {
-            let text = &workspace.files.get(*file)?.text;
+            let text = workspace.files.get(*file)?.text()?;
             let values = yaml::parse(text, &YamlLimits::default())
                 .documents
                 .into_iter()
@@ -832,29 +942,35 @@ pub fn reload(workspace: &Workspace, file: usize, text: &str, options: &LoadOpti
     let cwd = current_dir();
     for (id, source) in workspace.files.iter().enumerate() {
         let bytes = if id == file {
-            text
+            Some(text)
         } else {
-            source.text.as_str()
+            source.text()
         };
         let candidate = Candidate {
-            path: source.path.clone(),
+            path: source.path().to_path_buf(),
+            real: None,
             root: workspace.file_roots.get(id).copied().unwrap_or(0),
-            repo_relative: source.repo_relative.clone(),
+            repo_relative: Some(source.repo_relative().to_string()),
             reported: workspace.reported.get(id).copied().unwrap_or(true),
         };
-        let processed = if bytes.is_empty() {
+        let processed = match bytes {
+            Some(bytes) if !bytes.is_empty() => process_bytes(bytes.as_bytes().to_vec(), options),
             // A file that could not be read keeps its place (and its id).
-            Processed::Unusable {
+            _ => Processed::Unusable {
                 text: String::new(),
                 span: Span::empty(0),
-                message: format!("`{}` was not read", source.display),
+                message: match source.lost() {
+                    Some(Lost::Changed) => {
+                        format!("`{}` changed since it was checked", source.display())
+                    }
+                    _ => format!("`{}` was not read", source.display()),
+                },
                 label: None,
                 help: None,
-            }
-        } else {
-            process_bytes(bytes.as_bytes().to_vec(), options)
+            },
         };
-        merge(&mut out, &candidate, &cwd, processed);
+        // Its text is in hand: the reloaded workspace keeps it.
+        merge(&mut out, Read::in_memory(candidate, &cwd, processed));
     }
     out
 }
@@ -876,8 +992,9 @@ pub fn load_sources(
         .into_par_iter()
         .map(|(path, bytes)| {
             let candidate = Candidate {
-                repo_relative: slash_path(&path),
+                repo_relative: Some(slash_path(&path)),
                 path,
+                real: None,
                 root: 0,
                 reported: true,
             };
@@ -885,7 +1002,8 @@ pub fn load_sources(
         })
         .collect();
     for (candidate, processed) in processed {
-        merge(&mut workspace, &candidate, &cwd, processed);
+        // Given in memory: the texts are kept.
+        merge(&mut workspace, Read::in_memory(candidate, &cwd, processed));
     }
     workspace
 }
@@ -923,42 +1041,56 @@ pub fn load_files(
         .map(|file| {
             let candidate = Candidate {
                 path: root.join(&file.relative),
+                real: None,
                 root: 0,
-                repo_relative: file.relative,
+                repo_relative: Some(file.relative),
                 reported: file.reported,
             };
             (candidate, process_bytes(file.bytes, options))
         })
         .collect();
     for (candidate, processed) in processed {
-        merge(&mut workspace, &candidate, &cwd, processed);
+        // Given in memory: the texts are kept.
+        merge(&mut workspace, Read::in_memory(candidate, &cwd, processed));
     }
     workspace
 }
 
 /// Adds a processed file to the workspace: documents, comments, problems.
-fn merge(workspace: &mut Workspace, candidate: &Candidate, cwd: &Path, processed: Processed) {
-    let path = &candidate.path;
-    merge_as(workspace, candidate, processed, |text| {
-        SourceFile::new(
-            path.clone(),
-            display_path(path, cwd),
-            candidate.repo_relative.clone(),
-            FileKind::Yaml,
-            text,
-        )
-    })
+/// Without `keep_text`, a parsed file's text is dropped and read again from
+/// disk if a finding needs it.
+fn merge(workspace: &mut Workspace, read: Read) {
+    let Read {
+        candidate,
+        names: (display, repo_relative),
+        processed,
+        keep_text,
+    } = read;
+    let (root, reported) = (candidate.root, candidate.reported);
+    let (path, kind) = (candidate.path, FileKind::Yaml);
+    merge_as(
+        workspace,
+        root,
+        reported,
+        processed,
+        |text, stamp| match stamp.filter(|_| !keep_text) {
+            Some(stamp) => SourceFile::on_disk(path, display, repo_relative, kind, stamp),
+            None => SourceFile::new(path, display, repo_relative, kind, text),
+        },
+    )
 }
 
-/// [`merge`], the file made from its text by `new_file` (the language
-/// server gives back the one it kept).
+/// [`merge`], the file made by `new_file` from its text and, for a parsed
+/// file, the stamp of its bytes (the language server gives back the file it
+/// kept).
 fn merge_as(
     workspace: &mut Workspace,
-    candidate: &Candidate,
+    root: usize,
+    reported: bool,
     processed: Processed,
-    new_file: impl FnOnce(String) -> SourceFile,
+    new_file: impl FnOnce(String, Option<Stamp>) -> SourceFile,
 ) {
-    let (text, comments, docs, problems) = match processed {
+    let (file, comments, docs, problems) = match processed {
         Processed::Skip => return,
         Processed::Unusable {
             text,
@@ -967,8 +1099,8 @@ fn merge_as(
             label,
             help,
         } => {
-            let file = workspace.add_file(new_file(text), candidate.root);
-            workspace.reported[file] = candidate.reported;
+            let file = workspace.add_file(new_file(text, None), root);
+            workspace.reported[file] = reported;
             let mut diagnostic = Diagnostic::new(Location::span(file, span), message);
             diagnostic.primary_label = label.map(str::to_string);
             diagnostic.help = help.map(str::to_string);
@@ -980,13 +1112,14 @@ fn merge_as(
         }
         Processed::Parsed {
             text,
+            stamp,
             comments,
             docs,
             problems,
-        } => (text, comments, docs, problems),
+        } => (new_file(text, Some(stamp)), comments, docs, problems),
     };
-    let file = workspace.add_file(new_file(text), candidate.root);
-    workspace.reported[file] = candidate.reported;
+    let file = workspace.add_file(file, root);
+    workspace.reported[file] = reported;
     workspace.comments[file] = comments;
     for local in docs {
         // A document's diagnostics point at document 0: rebase them onto its DocId.
@@ -1138,23 +1271,63 @@ fn analyse_document(
     // The embedded schemas compile (a unit test proves it); if they ever did
     // not, every document would be reported invalid rather than panic.
     let valid = crate::schema::check_document(0, kind, &value, &mut schema).unwrap_or(false);
-    let item = kind.and_then(|k| item_of(k, &value));
+    let mut item = kind.and_then(|k| item_of(k, &value));
+    let id: Option<std::sync::Arc<str>> = value.get("id").and_then(Value::as_str).map(Into::into);
+    // One string for the pipeline's id and its document's.
+    if let (Some(Item::Pipeline(p)), Some(id)) = (&mut item, &id) {
+        if p.id == *id {
+            p.id = std::sync::Arc::clone(id);
+        }
+    }
+    let refs = Refs::of(kind, &value);
+    // A rotation's covers once, for its document and its typed form.
+    if let Some(Item::Rotation(r)) = &mut item {
+        if r.covers == refs.covers {
+            r.covers.clone_from(&refs.covers);
+        }
+    }
     let keep = options.keep_values || kind == Some(Kind::Policy);
     LocalDoc {
         document: Document {
             file: 0,
             index_in_file: index,
             kind,
-            id: value.get("id").and_then(Value::as_str).map(str::to_string),
+            id,
             valid,
-            refs: Some(Refs::of(kind, &value))
-                .filter(|r| *r != Refs::default())
-                .map(Box::new),
+            refs: Some(refs).filter(|r| *r != Refs::default()).map(Box::new),
             value: keep.then(|| Box::new(value)),
         },
         item,
         schema,
     }
+}
+
+/// The text of a file checked earlier, read again: `Lost::Changed` unless
+/// its bytes are still `stamp`. Decoded as when it was loaded, so that spans
+/// found then still hold.
+pub(crate) fn read_again(path: &Path, stamp: Stamp) -> Result<String, Lost> {
+    let unreadable = |e: std::io::Error| Lost::Unreadable(io_reason(&e));
+    // Check before opening: opening a FIFO would block.
+    let meta = fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(Lost::Unreadable("not a regular file".to_string()));
+    }
+    if meta.len() != stamp.len {
+        return Err(Lost::Changed);
+    }
+    let file = fs::File::open(path).map_err(unreadable)?;
+    let expected = usize::try_from(stamp.len).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
+    // One byte past the size: a file that grew since `metadata` differs.
+    file.take(stamp.len.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if Stamp::of(&bytes) != stamp {
+        return Err(Lost::Changed);
+    }
+    Ok(match decode(bytes) {
+        Decoded::Text(text) | Decoded::Invalid(text, _) => text,
+    })
 }
 
 enum ReadOutcome {
@@ -1192,6 +1365,32 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut agrees with `display_path` and `repo_relative` where it
+    /// applies, and declines paths they would rewrite.
+    #[test]
+    fn tails_are_the_relative_paths_they_stand_for() {
+        let cwd = Path::new("/repo");
+        for (path, tail) in [
+            ("/repo/teams/a.yaml", Some("teams/a.yaml")),
+            ("/repo/a.yaml", Some("a.yaml")),
+            ("/repository/a.yaml", None),
+            ("/repo/./a.yaml", None),
+            ("/repo/x/../a.yaml", None),
+            ("/repo//a.yaml", None),
+            ("/other/a.yaml", None),
+            ("repo/a.yaml", None),
+        ] {
+            let path = Path::new(path);
+            let found = tail_after(path, cwd).map(|at| &path.to_str().unwrap()[at..]);
+            assert_eq!(found, tail, "{}", path.display());
+            if let Some(tail) = found {
+                assert_eq!(display_path(path, cwd), tail);
+                assert_eq!(repo_relative(path, cwd), tail);
+            }
+        }
+        assert_eq!(tail_after(Path::new("/a.yaml"), Path::new("/")), None);
+    }
 
     #[test]
     fn slash_paths_drop_dot_components() {

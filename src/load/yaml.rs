@@ -235,6 +235,14 @@ pub struct Comment {
     pub span: Span,
     /// Text after `#`.
     pub text: String,
+    /// The 1-based line the comment is on.
+    pub line: usize,
+    /// Whether only whitespace precedes it on its line (a comment on a
+    /// line of its own applies to the next line).
+    pub alone: bool,
+    /// Whether `text` is the source after `#` as is, so offsets into it are
+    /// offsets into the file.
+    pub verbatim: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,7 +350,28 @@ pub fn parse(text: &str, limits: &YamlLimits) -> ParsedYaml {
             }
         }
     }
+    place_comments(text, &mut builder.out.comments);
     builder.out
+}
+
+/// Sets each comment's line and whether it stands alone, while the text is
+/// in hand (suppressions need them; the text may not be kept).
+fn place_comments(text: &str, comments: &mut [Comment]) {
+    if comments.is_empty() {
+        return;
+    }
+    let starts = crate::source::line_starts(text);
+    for comment in comments {
+        // Lines starting at or before the comment: its 1-based line.
+        let line = starts.partition_point(|&s| s <= comment.span.start).max(1);
+        let line_start = starts.get(line - 1).copied().unwrap_or(0);
+        comment.line = line;
+        comment.alone = text
+            .get(line_start..comment.span.start)
+            .is_some_and(|before| before.trim().is_empty());
+        comment.verbatim =
+            text.get(comment.span.start + 1..comment.span.end) == Some(comment.text.as_str());
+    }
 }
 
 fn byte_span(text: &str, span: &granit_parser::Span) -> Span {
@@ -411,6 +440,9 @@ impl Builder<'_> {
             Event::Comment(text, _) => self.out.comments.push(Comment {
                 span,
                 text: text.into_owned(),
+                line: 0,
+                alone: false,
+                verbatim: false,
             }),
             Event::Scalar(text, style, anchor, tag) => {
                 let value = resolve_scalar(&text, style, tag.as_deref());

@@ -95,13 +95,13 @@ pub fn suppress_on_line(analysis: &Analysis, finding: &ResolvedFinding) -> Optio
         Some(subject) => format!("{}({subject})", finding.rule),
         None => finding.rule.clone(),
     };
-    let existing = suppress::collect(finding.file, file, comments)
+    let existing = suppress::collect(finding.file, comments)
         .into_iter()
         .find(|s| s.target_line == line);
     let (edit, target_line) = if let Some(existing) = existing {
         let comment = comments.iter().find(|c| c.span == existing.span)?;
         let list = locate::ignore_list(comment)?;
-        let inner = file.text.get(list.inner.start..list.inner.end)?;
+        let inner = file.text()?.get(list.inner.start..list.inner.end)?;
         let end = list.inner.start + inner.trim_end().len();
         let text = if inner.trim().is_empty() {
             entry.clone()
@@ -121,9 +121,9 @@ pub fn suppress_on_line(analysis: &Analysis, finding: &ResolvedFinding) -> Optio
         .iter()
         .any(|c| c.span.start >= line_span.start && c.span.start <= line_span.end)
     {
-        let line_text = file.text.get(line_span.start..line_span.end)?;
+        let line_text = file.text()?.get(line_span.start..line_span.end)?;
         let indent = &line_text[..line_text.len() - line_text.trim_start().len()];
-        let newline = if file.text[line_span.end..].starts_with("\r\n") {
+        let newline = if file.text()?[line_span.end..].starts_with("\r\n") {
             "\r\n"
         } else {
             "\n"
@@ -136,7 +136,7 @@ pub fn suppress_on_line(analysis: &Analysis, finding: &ResolvedFinding) -> Optio
             line + 1,
         )
     } else {
-        let line_text = file.text.get(line_span.start..line_span.end)?;
+        let line_text = file.text()?.get(line_span.start..line_span.end)?;
         let end = line_span.start + line_text.trim_end().len();
         (
             Edit {
@@ -169,15 +169,16 @@ fn still_the_same(
     target_line: usize,
     entry: &str,
 ) -> bool {
-    let (Some(before), Some(after)) = (
-        file.text.get(..edit.span.start),
-        file.text.get(edit.span.end..),
-    ) else {
+    let Some(text) = file.text() else {
+        return false;
+    };
+    let (Some(before), Some(after)) = (text.get(..edit.span.start), text.get(edit.span.end..))
+    else {
         return false;
     };
     let edited = format!("{before}{}{after}", edit.text);
     let limits = analysis.outcome.workspace.yaml_limits;
-    let old = yaml::parse(&file.text, &limits);
+    let old = yaml::parse(text, &limits);
     let new = yaml::parse(&edited, &limits);
     let values = |p: &yaml::ParsedYaml| -> Vec<serde_json::Value> {
         p.documents.iter().map(|d| d.value.clone()).collect()
@@ -185,20 +186,11 @@ fn still_the_same(
     if values(&old) != values(&new) {
         return false;
     }
-    let edited_file = SourceFile::new(
-        file.path.clone(),
-        file.display.clone(),
-        file.repo_relative.clone(),
-        file.kind,
-        edited,
-    );
-    suppress::collect(0, &edited_file, &new.comments)
-        .iter()
-        .any(|s| {
-            s.target_line == target_line
-                && s.entries.iter().any(|e| match &e.subject {
-                    Some(subject) => format!("{}({subject})", e.rule) == entry,
-                    None => e.rule == entry,
-                })
-        })
+    suppress::collect(0, &new.comments).iter().any(|s| {
+        s.target_line == target_line
+            && s.entries.iter().any(|e| match &e.subject {
+                Some(subject) => format!("{}({subject})", e.rule) == entry,
+                None => e.rule == entry,
+            })
+    })
 }

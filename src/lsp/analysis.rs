@@ -82,7 +82,7 @@ impl Analysis {
             .workspace
             .files
             .iter()
-            .position(|f| f.path == path)
+            .position(|f| f.path() == path)
     }
 
     pub fn file(&self, id: FileId) -> Option<&SourceFile> {
@@ -100,7 +100,7 @@ impl Analysis {
             let Some(file) = self.file(finding.file) else {
                 continue;
             };
-            out.entry(file.path.clone())
+            out.entry(file.path().to_path_buf())
                 .or_default()
                 .push(self.diagnostic(finding, encoding, uri_of));
         }
@@ -130,7 +130,7 @@ impl Analysis {
                 let file = self.file(label.file)?;
                 Some(DiagnosticRelatedInformation {
                     location: Location {
-                        uri: uri_of(&file.path),
+                        uri: uri_of(file.path()),
                         range: range(file, label.span, encoding),
                     },
                     message: label.message.clone(),

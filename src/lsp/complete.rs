@@ -43,7 +43,8 @@ pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Option<(Vec
         {
             return None;
         }
-        let typed = |s: &Span| source.text.get(s.start..s.end).unwrap_or("");
+        let text = source.text()?;
+        let typed = |s: &Span| text.get(s.start..s.end).unwrap_or("");
         let current = list
             .rules
             .iter()
@@ -71,7 +72,7 @@ pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Option<(Vec
         Part::Key => return None,
         Part::NewItem { index } => (format!("{}/{index}", at.pointer), Span::empty(offset)),
         Part::Value | Part::ValueSlot if at.span.is_empty() => (at.pointer, Span::empty(offset)),
-        Part::Value | Part::ValueSlot => (at.pointer, unquoted(&source.text, at.span)),
+        Part::Value | Part::ValueSlot => (at.pointer, unquoted(source.text()?, at.span)),
     };
     let kind = workspace.doc(at.doc)?.kind?;
     let Site::Refers(expect) = symbols::site(kind, &pointer)? else {

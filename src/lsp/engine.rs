@@ -332,10 +332,7 @@ impl Engine {
             let (Some(runbook), Some(path)) = (&p.item.runbook, yaml_path(workspace, p.doc)) else {
                 continue;
             };
-            let entry = (
-                loaded.runbooks.get(i).cloned(),
-                loaded.runbooks.path(i).map(Path::to_path_buf),
-            );
+            let entry = loaded.runbooks.cloned_entry(i);
             self.runbooks
                 .entry(path.to_path_buf())
                 .or_default()
@@ -346,7 +343,7 @@ impl Engine {
 
 fn yaml_path(workspace: &Workspace, doc: DocId) -> Option<&Path> {
     let file = workspace.doc(doc)?.file;
-    Some(workspace.files.get(file)?.path.as_path())
+    Some(workspace.files.get(file)?.path())
 }
 
 /// The runbook index: each pipeline's entry moved from `by_doc` (the last

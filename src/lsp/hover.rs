@@ -28,7 +28,7 @@ pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<(String
             .rules
             .iter()
             .find(|s| !s.is_empty() && s.start <= offset && offset <= s.end)?;
-        let id = source.text.get(span.start..span.end)?;
+        let id = source.text()?.get(span.start..span.end)?;
         let rule = rule_catalog(&analysis.outcome.policy)
             .into_iter()
             .find(|r| r.id == id)?;

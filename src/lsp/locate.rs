@@ -36,7 +36,7 @@ pub enum Part {
 
 /// The deepest node of a document of `file` at `offset`.
 pub fn node_at(workspace: &Workspace, file: FileId, offset: usize) -> Option<At> {
-    let text = &workspace.files.get(file)?.text;
+    let text = workspace.files.get(file)?.text()?;
     let mut best: Option<(DocId, &SpanTree, &Value)> = None;
     for (doc_id, doc) in workspace.documents.iter().enumerate() {
         if doc.file != file {
@@ -343,6 +343,9 @@ mod tests {
         Comment {
             span: Span::new(10, 10 + 1 + text.len()),
             text: text.to_string(),
+            line: 1,
+            alone: false,
+            verbatim: true,
         }
     }
 

@@ -336,7 +336,7 @@ impl Server<'_> {
                                     let file = buffer(&path, std::mem::take(&mut doc.text));
                                     let start = offset(&file, r.start, encoding);
                                     let end = offset(&file, r.end, encoding).max(start);
-                                    let mut text = file.text;
+                                    let mut text = file.into_text();
                                     text.replace_range(start..end, &change.text);
                                     text
                                 }
@@ -569,7 +569,7 @@ impl Server<'_> {
         let (file, span) = workspace.span_of(&finding::Location::node(doc, pointer))?;
         let source = workspace.files.get(file)?;
         Some(Location {
-            uri: self.uri_of(&source.path),
+            uri: self.uri_of(source.path()),
             range: range(source, span, self.encoding),
         })
     }

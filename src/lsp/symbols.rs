@@ -182,7 +182,7 @@ pub fn person(text: &str) -> Option<Symbol> {
     Some(match Reference::parse(text)? {
         Reference::Member(id) => Symbol {
             kind: SymbolKind::Member,
-            id,
+            id: id.to_string(),
         },
         Reference::Team(id) | Reference::Role { team: id, .. } => Symbol {
             kind: SymbolKind::Team,

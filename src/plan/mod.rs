@@ -176,8 +176,8 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
 
     let as_written = |s: &crate::schedule::Shift| ShiftOut {
         start: s.start,
-        primary: s.primary.person.clone(),
-        secondary: s.secondary.as_ref().map(|a| a.person.clone()),
+        primary: s.primary.person.to_string(),
+        secondary: s.secondary.as_ref().map(|a| a.person.to_string()),
         ..ShiftOut::default()
     };
     let mut shifts: Vec<ShiftOut> = rs
@@ -216,9 +216,16 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
         .files
         .get(file_id)
         .ok_or("the rotation's file is missing")?;
-    let mut dropped = notes::attach(&file.text, doc.index_in_file, rot, rs, &mut shifts);
-    let edited = writer::edit(&file.text, doc.index_in_file, &shifts)
-        .map_err(|e| format!("cannot edit `{}`: {e}", file.display))?;
+    // Read again from disk: it must still be the text that was checked.
+    let text = file.text().ok_or_else(|| {
+        format!(
+            "cannot edit `{}`: it changed since it was checked",
+            file.display()
+        )
+    })?;
+    let mut dropped = notes::attach(text, doc.index_in_file, rot, rs, &mut shifts);
+    let edited = writer::edit(text, doc.index_in_file, &shifts)
+        .map_err(|e| format!("cannot edit `{}`: {e}", file.display()))?;
     if edited.flow {
         dropped.extend(notes::unwritable(&shifts));
     }
@@ -233,7 +240,11 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
         seed: options.seed,
     });
     explanation_head.push_str(&notes::report(&dropped));
-    let (path, display, original) = (file.path.clone(), file.display.clone(), file.text.clone());
+    let (path, display, original) = (
+        file.path().to_path_buf(),
+        file.display().to_string(),
+        text.to_string(),
+    );
     let doc_id = entry.doc;
     let policy_name = loaded.policy.name.clone();
 

@@ -50,7 +50,7 @@ pub fn attach(
         let mut lost: Vec<String> = Vec::new();
         if let ShiftSource::Explicit(i) = existing.source {
             let item = on_shifts.get(i).unwrap_or(&none);
-            let same = out.primary == existing.primary.person
+            let same = existing.primary.person == out.primary
                 && out.secondary.as_deref()
                     == existing.secondary.as_ref().map(|a| a.person.as_str());
             if same {

@@ -369,11 +369,14 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
         let at = later.partition_point(|s| s.start < start);
         match later.get(at).filter(|s| s.start == start) {
             Some(existing) => (
-                index.get(&existing.primary.person).copied().unwrap_or(NONE),
+                index
+                    .get(existing.primary.person.as_str())
+                    .copied()
+                    .unwrap_or(NONE),
                 existing
                     .secondary
                     .as_ref()
-                    .and_then(|a| index.get(&a.person).copied())
+                    .and_then(|a| index.get(a.person.as_str()).copied())
                     .unwrap_or(NONE),
             ),
             None if cycle_ids.is_empty() => (NONE, NONE),
@@ -465,17 +468,15 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
 
     // Holidays over the whole new rotation, mapped to shifts as the expansion
     // does: kept shifts before, new ones, kept shifts after, in date order.
-    let mut all: Vec<(NaiveDate, NaiveDate, &[Interval])> = kept
-        .iter()
-        .map(|s| (s.start, s.end, s.duty.as_slice()))
-        .collect();
+    let mut all: Vec<(NaiveDate, NaiveDate, &[Interval])> =
+        kept.iter().map(|s| (s.start, s.end, &*s.duty)).collect();
     all.extend(
         shifts
             .iter()
             .zip(&duties)
             .map(|(s, d)| (s.start, s.end, d.as_slice())),
     );
-    all.extend(after.iter().map(|s| (s.start, s.end, s.duty.as_slice())));
+    all.extend(after.iter().map(|s| (s.start, s.end, &*s.duty)));
     let mut names: Vec<String> = Vec::new();
     let mut hits: Vec<Hit> = Vec::new();
     // (index into `fixed`, hit).
@@ -582,12 +583,12 @@ pub fn build(spec: &Spec<'_>) -> Result<Problem, String> {
             .iter()
             .rev()
             .find(|s| s.has_duty())
-            .and_then(|s| index.get(&s.primary.person).copied())
+            .and_then(|s| index.get(s.primary.person.as_str()).copied())
             .unwrap_or(NONE),
         next_primary: after
             .iter()
             .find(|s| s.has_duty())
-            .and_then(|s| index.get(&s.primary.person).copied())
+            .and_then(|s| index.get(s.primary.person.as_str()).copied())
             .unwrap_or(NONE),
         kept: counts,
         kept_presence: Vec::new(),

@@ -176,9 +176,11 @@ pub fn render(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write)
     for finding in report.visible() {
         let file = report.files.get(finding.file);
         // Files without text (unreadable, too large) render without a snippet.
-        let source = file.filter(|f| !f.text.is_empty()).map(|f| Named {
-            name: &f.display,
-            text: &f.text,
+        let source = file.and_then(|f| {
+            Some(Named {
+                name: f.display(),
+                text: f.text().filter(|t| !t.is_empty())?,
+            })
         });
         let related = finding
             .labels
@@ -189,8 +191,8 @@ pub fn render(report: &Report<'_>, options: &RenderOptions, out: &mut dyn Write)
                 Some(Note {
                     message: &l.message,
                     source: Named {
-                        name: &f.display,
-                        text: &f.text,
+                        name: f.display(),
+                        text: f.text()?,
                     },
                     span: source_span(l.span),
                 })

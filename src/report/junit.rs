@@ -103,7 +103,7 @@ fn suites<'a>(report: &'a Report<'_>) -> Vec<Suite<'a>> {
     // in a comment is not a passed test suite.
     for (file, checked) in report.files.iter().zip(&report.checked) {
         if *checked {
-            by_file.entry(file.display.as_str()).or_default();
+            by_file.entry(file.display()).or_default();
         }
     }
     for f in &report.findings {

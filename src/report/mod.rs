@@ -265,7 +265,7 @@ pub fn resolve(
         }
         Location::Span { .. } => (String::new(), None),
     };
-    let repo_path = format!("{}{}", workspace.repository_prefix, source.repo_relative);
+    let repo_path = format!("{}{}", workspace.repository_prefix, source.repo_relative());
     let fingerprint = fingerprint::of(&fingerprint::Key {
         rule: &finding.rule,
         repo_path: &repo_path,
@@ -284,8 +284,8 @@ pub fn resolve(
             let source = workspace.files.get(file)?;
             Some(ResolvedLabel {
                 file,
-                path: source.display.clone(),
-                repo_path: format!("{}{}", workspace.repository_prefix, source.repo_relative),
+                path: source.display().to_string(),
+                repo_path: format!("{}{}", workspace.repository_prefix, source.repo_relative()),
                 span,
                 start: source.line_col(span.start),
                 end: source.line_col(span.end),
@@ -299,7 +299,7 @@ pub fn resolve(
         message: finding.message,
         help: finding.help,
         file,
-        path: source.display.clone(),
+        path: source.display().to_string(),
         repo_path,
         span,
         start: source.line_col(span.start),

@@ -148,7 +148,7 @@ fn rotations(outcome: &Outcome) -> BTreeMap<&str, (&RotationSchedule, String)> {
             .workspace
             .files
             .get(file)
-            .map_or_else(String::new, |f| f.display.clone());
+            .map_or_else(String::new, |f| f.display().to_string());
         out.entry(rs.id.as_str()).or_insert((rs, shown));
     }
     out

@@ -64,7 +64,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 };
             let group = groups
                 .entry(blame)
-                .or_insert_with(|| (b.primary.person.clone(), other, Vec::new(), false));
+                .or_insert_with(|| (b.primary.person.to_string(), other, Vec::new(), false));
             if a.ends == b.begins {
                 group.2.push(rs.clock.range(a.begins, b.ends));
             } else {

@@ -57,7 +57,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 };
             groups
                 .entry(blame)
-                .or_insert_with(|| (secondary.person.clone(), other, Vec::new()))
+                .or_insert_with(|| (secondary.person.to_string(), other, Vec::new()))
                 .2
                 .push(shift.dates());
         }

@@ -76,7 +76,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 .copied()
                 .collect();
             let sources: Vec<&Resolved<'_>> = indices.iter().map(|i| &primary[*i]).collect();
-            let area = p.item.area.as_str();
+            let area = &*p.item.area;
             let experts = experts
                 .entry(area)
                 .or_insert_with(|| area_experts(model, area));

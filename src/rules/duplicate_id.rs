@@ -1,7 +1,7 @@
 use foldhash::{HashMap, HashMapExt};
 
 use super::{Context, Params, Rule};
-use crate::document::DocId;
+use crate::document::{DocId, Kind};
 use crate::finding::{Diagnostic, Location};
 
 pub static RULE: Rule = Rule {
@@ -35,13 +35,15 @@ Rename one of them (and the references to it), or delete the copy.
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     // First definitions by document (and member index): locations are only
     // built for duplicates, not for every id of a large workspace.
-    let mut documents: HashMap<(&str, &str), DocId> =
+    // Sized once: grown by doubling, the table for every document of a large
+    // workspace was, while rehashing, the largest allocation of the run.
+    let mut documents: HashMap<(Kind, &str), DocId> =
         HashMap::with_capacity(ctx.workspace.documents.len());
     let mut members: HashMap<&str, (DocId, usize)> = HashMap::new();
     for (doc_id, doc) in ctx.workspace.documents.iter().enumerate() {
         let Some(kind) = doc.kind else { continue };
         if let Some(id) = doc.id() {
-            match documents.get(&(kind.as_str(), id)) {
+            match documents.get(&(kind, id)) {
                 Some(first) => out.push(
                     Diagnostic::new(Location::node(doc_id, "/id"), format!("{kind} id `{id}` is already used"))
                         .label("duplicate id")
@@ -49,7 +51,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                         .help(format!("ids are unique per kind across the workspace; rename this {kind} or remove the copy")),
                 ),
                 None => {
-                    documents.insert((kind.as_str(), id), doc_id);
+                    documents.insert((kind, id), doc_id);
                 }
             }
         }

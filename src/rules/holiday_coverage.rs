@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use super::on_call::{self, at, count, leave_help, list};
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
-use crate::schedule::{Origin, Role};
+use crate::schedule::{Origin, Person, Role};
 
 pub static RULE: Rule = Rule {
     id: "holiday-coverage",
@@ -59,7 +59,7 @@ enum Cause {
 }
 
 struct Group {
-    person: String,
+    person: Person,
     available: Vec<String>,
     holidays: Vec<String>,
     first_shift: usize,
@@ -94,7 +94,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             let available: Vec<String> = people
                 .iter()
                 .filter(|(_, a)| leave.on(&a.person, hit.date).is_none())
-                .map(|(_, a)| a.person.clone())
+                .map(|(_, a)| a.person.to_string())
                 .collect();
             if available.len() >= min {
                 continue;

@@ -41,7 +41,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     for p in &model.pipelines {
         let on_call = p.item.on_call();
-        if on_call == OnCall::None || model.covered.contains(&p.item.id) {
+        if on_call == OnCall::None || model.is_covered(&p.item.id) {
             continue;
         }
         let help = match model.rotations.first() {
@@ -51,7 +51,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
             ),
             None => format!("define a Rotation whose `covers:` includes `{}`", p.item.id),
         };
-        let mut d = match (&p.item.on_call_written, &on_call) {
+        let mut d = match (p.item.on_call_written.as_deref(), &on_call) {
             (None, _) => Diagnostic::new(
                 Location::node(p.doc, "/audience"),
                 format!(

@@ -103,9 +103,9 @@ fn member_owner<'m>(
     owner: &str,
     experts: &mut Experts<'m>,
 ) -> Option<Diagnostic> {
-    let area = &pipeline.area;
+    let area = &*pipeline.area;
     let (areas, at, whose) = member_areas(model, owner)?;
-    if areas.contains(area) {
+    if areas.iter().any(|a| a == area) {
         return None;
     }
     let own = model.member(owner).is_some_and(|m| m.areas.is_some());
@@ -145,7 +145,7 @@ fn team_owner<'m>(
     entry: &RefEntry,
     experts: &mut Experts<'m>,
 ) -> Option<Diagnostic> {
-    let area = &pipeline.area;
+    let area = &*pipeline.area;
     let resolution = resolve(model, &entry.reference);
     if resolution.problem.is_some() {
         return None;
@@ -159,8 +159,8 @@ fn team_owner<'m>(
     if team_areas.is_none() && declared.is_empty() {
         return None;
     }
-    let knows = team_areas.is_some_and(|a| a.contains(area))
-        || declared.iter().any(|(_, a)| a.contains(area));
+    let knows = team_areas.is_some_and(|a| a.iter().any(|x| x == area))
+        || declared.iter().any(|(_, a)| a.iter().any(|x| x == area));
     if knows {
         return None;
     }

@@ -1,6 +1,6 @@
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
-use crate::reference::RefEntry;
+use crate::reference::entry_pointer;
 
 pub static RULE: Rule = Rule {
     id: "owner-load",
@@ -44,9 +44,11 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     let limit = params
         .get::<usize>("max_primary")
         .unwrap_or_else(|| pipelines.div_ceil(members) + 1);
-    // Member id -> (pipeline index, the reference naming them); pointers
-    // are built for findings only (a large workspace has few).
-    let mut owned: foldhash::HashMap<&str, Vec<(usize, &RefEntry)>> = foldhash::HashMap::default();
+    // Member id -> (pipeline index, index of the reference naming them):
+    // pointers are built only for findings (one string per pipeline was
+    // the largest allocation of the rules on a large workspace).
+    let mut owned: foldhash::HashMap<&str, Vec<(usize, Option<u32>)>> =
+        foldhash::HashMap::default();
     for (i, p) in model.pipelines.iter().enumerate() {
         for entry in p.item.owners.primary.iter() {
             let Some(id) = entry.reference.member() else {
@@ -55,11 +57,11 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             let list = owned.entry(id).or_default();
             // A member named twice in one list still owns the pipeline once.
             if list.last().is_none_or(|(last, _)| *last != i) {
-                list.push((i, entry));
+                list.push((i, entry.index));
             }
         }
     }
-    let mut over: Vec<(&str, &Vec<(usize, &RefEntry)>)> = owned
+    let mut over: Vec<(&str, &Vec<(usize, Option<u32>)>)> = owned
         .iter()
         .filter(|(_, list)| list.len() > limit)
         .map(|(owner, list)| (*owner, list))
@@ -79,7 +81,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     for (owner, list) in over {
         let names: Vec<&str> = list
             .iter()
-            .map(|(i, _)| model.pipelines[*i].item.id.as_str())
+            .map(|(i, _)| model.pipelines[*i].item.id.as_ref())
             .collect();
         let candidates: Vec<String> = least
             .iter()
@@ -87,10 +89,10 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             .take(3)
             .map(|(n, m)| format!("{m} ({n})"))
             .collect();
-        for (number, (i, entry)) in list.iter().enumerate().skip(limit) {
-            let p = &model.pipelines[*i];
+        for (number, &(i, index)) in list.iter().enumerate().skip(limit) {
+            let p = &model.pipelines[i];
             let mut d = Diagnostic::new(
-                Location::node(p.doc, entry.pointer("/owners/primary")),
+                Location::node(p.doc, entry_pointer("/owners/primary", index)),
                 format!(
                     "{owner} is primary owner of {} pipelines, more than the limit of {limit}: {}",
                     list.len(),
@@ -109,7 +111,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             if let Some((first, at)) = list.first() {
                 let f = &model.pipelines[*first];
                 d = d.with(
-                    Location::node(f.doc, at.pointer("/owners/primary")),
+                    Location::node(f.doc, entry_pointer("/owners/primary", *at)),
                     format!("{owner}'s first pipeline"),
                 );
             }

@@ -58,7 +58,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                             .workspace
                             .files
                             .get(file)?
-                            .text
+                            .text()?
                             .get(span.start..span.end)?;
                         Some(text.trim_matches(['"', '\'']).to_string())
                     })

@@ -103,7 +103,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
         let rot = &r.item;
         let what = |field: &str| format!("{field} of rotation `{}`", rot.id);
         for (i, id) in rot.covers.iter().enumerate() {
-            if !known.pipelines.contains_key(id) {
+            if !known.pipelines.contains_key(&**id) {
                 out.push(unknown(
                     r.doc,
                     format!("/covers/{i}"),
@@ -111,7 +111,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                     id,
                     "pipeline",
                     &what("covered pipeline"),
-                    known.pipelines.keys().map(String::as_str),
+                    known.pipelines.keys().map(|k| &**k),
                 ));
             }
         }
@@ -156,11 +156,11 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
         }
         if let Some(h) = &rot.holidays {
             let builtin = BUILTIN_CALENDARS.contains(&h.calendar.as_str());
-            if !builtin && !known.calendars.contains_key(&h.calendar) {
+            if !builtin && !known.calendars.contains_key(h.calendar.as_str()) {
                 let candidates = BUILTIN_CALENDARS
                     .iter()
                     .copied()
-                    .chain(known.calendars.keys().map(String::as_str));
+                    .chain(known.calendars.keys().map(|k| &**k));
                 out.push(unknown(
                     r.doc,
                     "/holidays/calendar".into(),
@@ -206,7 +206,7 @@ fn unresolved(
                 team,
                 "team",
                 what,
-                model.known.teams.keys().map(String::as_str),
+                model.known.teams.keys().map(|k| &**k),
             )
         }
         (Problem::NoMembers(team), _) => nobody(
@@ -266,7 +266,7 @@ fn unknown_member(model: &Model, doc: DocId, pointer: String, id: &str, what: &s
         id,
         "member",
         what,
-        model.known.members.keys().map(String::as_str),
+        model.known.members.keys().map(|k| &**k),
     );
     if model.known.teams.contains_key(id) {
         // A team written where a person was meant (or `team:` forgotten):

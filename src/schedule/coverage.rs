@@ -28,7 +28,7 @@ pub fn covering_all<'a>(model: &'a Model, schedule: &Schedule) -> HashMap<&'a st
             continue;
         };
         for pipeline in &rotation.item.covers {
-            let list = index.entry(pipeline.as_str()).or_default();
+            let list = index.entry(&**pipeline).or_default();
             // Listed twice in one `covers`, a rotation still covers once.
             if list.last() != Some(&i) {
                 list.push(i);
@@ -50,7 +50,7 @@ pub fn covering(model: &Model, schedule: &Schedule, pipeline: &str) -> Vec<usize
             model
                 .rotations
                 .get(rs.rotation)
-                .is_some_and(|r| r.item.covers.iter().any(|c| c == pipeline))
+                .is_some_and(|r| r.item.covers.iter().any(|c| **c == *pipeline))
         })
         .map(|(i, _)| i)
         .collect()

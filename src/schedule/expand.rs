@@ -8,8 +8,8 @@ use super::load::Load;
 use super::time::{self, Clock, Step, Tz};
 use super::window::Interval;
 use super::{
-    Assignment, Form, HolidayOnCall, Meeting, NotExpanded, Origin, Role, RotationSchedule, Shift,
-    ShiftSource, Truncation, MAX_SHIFTS,
+    Assignment, Duty, Form, HolidayOnCall, Meeting, NotExpanded, Origin, People, Role,
+    RotationSchedule, Shift, ShiftSource, Truncation, MAX_SHIFTS,
 };
 use crate::model::{Duration, Entry, Model, Rotation};
 
@@ -45,15 +45,16 @@ pub fn rotation(
         meetings: Vec::new(),
         load: Load::default(),
     };
+    let mut people = People::default();
     match (zone, rot.shift_length.step()) {
         (None, _) => out.not_expanded = Some(NotExpanded::UnknownZone),
         (_, None) => out.not_expanded = Some(NotExpanded::ZeroLength),
         (Some(_), Some(step)) => match out.form {
-            Form::Generated => generated(rot, step, &mut out),
-            Form::Explicit => explicit(rot, step, &mut out),
+            Form::Generated => generated(rot, step, &mut out, &mut people),
+            Form::Explicit => explicit(rot, step, &mut out, &mut people),
         },
     }
-    apply_overrides(rot, &mut out);
+    apply_overrides(rot, &mut out, &mut people);
     if let Some(window) = rot.coverage.as_ref().filter(|_| rot.has_window()) {
         duty(window, &mut out);
     }
@@ -100,7 +101,7 @@ fn duty(window: &super::window::Window, out: &mut RotationSchedule) {
     let zone = out.clock.zone;
     let mut budget = DUTY_DAYS;
     for shift in &mut out.shifts {
-        shift.duty = duty_within(window, zone, shift.begins, shift.ends, &mut budget);
+        shift.duty = duty_within(window, zone, shift.begins, shift.ends, &mut budget).into();
     }
 }
 
@@ -164,11 +165,11 @@ fn shift(
         secondary,
         source,
         overrides: Vec::new(),
-        duty: vec![(begins, ends)],
+        duty: Duty::One((begins, ends)),
     }
 }
 
-fn generated(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
+fn generated(rot: &Rotation, step: Step, out: &mut RotationSchedule, people: &mut People) {
     let (Some(roster), Some(until)) = (rot.roster.as_ref(), rot.until) else {
         return;
     };
@@ -195,8 +196,8 @@ fn generated(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
         let Some(ends) = next else {
             break;
         };
-        let person = |k: usize| Assignment {
-            person: roster[k].clone(),
+        let mut person = |k: usize| Assignment {
+            person: people.get(&roster[k]),
             origin: Origin::Roster(k),
         };
         out.shifts.push(shift(
@@ -222,7 +223,7 @@ fn generated(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
     }
 }
 
-fn explicit(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
+fn explicit(rot: &Rotation, step: Step, out: &mut RotationSchedule, people: &mut People) {
     let Some(specs) = rot.shifts.as_ref() else {
         return;
     };
@@ -243,11 +244,11 @@ fn explicit(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
             begins,
             ends,
             Assignment {
-                person: spec.primary.clone(),
+                person: people.get(&spec.primary),
                 origin: Origin::Shift(i, Role::Primary),
             },
             spec.secondary.as_ref().map(|s| Assignment {
-                person: s.clone(),
+                person: people.get(s),
                 origin: Origin::Shift(i, Role::Secondary),
             }),
             ShiftSource::Explicit(i),
@@ -266,7 +267,7 @@ fn explicit(rot: &Rotation, step: Step, out: &mut RotationSchedule) {
     out.shifts = shifts;
 }
 
-fn apply_overrides(rot: &Rotation, out: &mut RotationSchedule) {
+fn apply_overrides(rot: &Rotation, out: &mut RotationSchedule, people: &mut People) {
     if out.not_expanded.is_some() {
         return;
     }
@@ -284,13 +285,13 @@ fn apply_overrides(rot: &Rotation, out: &mut RotationSchedule) {
         };
         if let Some(p) = &o.primary {
             shift.primary = Assignment {
-                person: p.clone(),
+                person: people.get(p),
                 origin: Origin::Override(j, Role::Primary),
             };
         }
         if let Some(s) = &o.secondary {
             shift.secondary = Some(Assignment {
-                person: s.clone(),
+                person: people.get(s),
                 origin: Origin::Override(j, Role::Secondary),
             });
         }
@@ -326,17 +327,17 @@ fn meetings(shifts: &[Shift], length: Duration) -> Vec<Meeting> {
 fn roster(rot: &Rotation, out: &RotationSchedule) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
     let mut list = Vec::new();
-    let mut add = |id: &String| {
-        if seen.insert(id.clone()) {
-            list.push(id.clone());
+    let mut add = |id: &str| {
+        if seen.insert(id.to_string()) {
+            list.push(id.to_string());
         }
     };
     match out.form {
-        Form::Generated => rot.roster.iter().flatten().for_each(&mut add),
+        Form::Generated => rot.roster.iter().flatten().for_each(|id| add(id)),
         Form::Explicit => {
             for shift in &out.shifts {
                 for (_, a) in shift.assignments() {
-                    add(&a.person);
+                    add(a.person.as_str());
                 }
             }
         }
@@ -384,8 +385,8 @@ mod tests {
             .map(|s| {
                 (
                     s.start.to_string(),
-                    s.primary.person.clone(),
-                    s.secondary.as_ref().map(|a| a.person.clone()),
+                    s.primary.person.to_string(),
+                    s.secondary.as_ref().map(|a| a.person.to_string()),
                 )
             })
             .collect()

@@ -54,11 +54,11 @@ impl Load {
                 continue;
             }
             let holidays = u32::try_from(rs.holidays_in(i).len()).unwrap_or(u32::MAX);
-            let p = people.entry(shift.primary.person.clone()).or_default();
+            let p = people.entry(shift.primary.person.to_string()).or_default();
             p.primary = p.primary.saturating_add(1);
             p.primary_holidays = p.primary_holidays.saturating_add(holidays);
             if let Some(s) = &shift.secondary {
-                let s = people.entry(s.person.clone()).or_default();
+                let s = people.entry(s.person.to_string()).or_default();
                 s.secondary = s.secondary.saturating_add(1);
                 s.secondary_holidays = s.secondary_holidays.saturating_add(holidays);
             }

@@ -79,8 +79,90 @@ impl Origin {
 /// A person on call in a shift, and where that was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
-    pub person: String,
+    pub person: Person,
     pub origin: Origin,
+}
+
+/// A person's id as shifts hold it: one string per person and rotation,
+/// shared by all their shifts (a large schedule has a hundred thousand
+/// shifts and a few hundred people).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Person(std::sync::Arc<str>);
+
+impl Person {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Person {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Person {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Person {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl From<&Person> for String {
+    fn from(person: &Person) -> String {
+        person.0.to_string()
+    }
+}
+
+impl From<&str> for Person {
+    fn from(id: &str) -> Person {
+        Person(id.into())
+    }
+}
+
+impl PartialEq<str> for Person {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Person {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Person {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+/// Hands out one [`Person`] per distinct id.
+#[derive(Debug, Default)]
+pub struct People(std::collections::HashSet<Person>);
+
+impl People {
+    pub fn get(&mut self, id: &str) -> Person {
+        if let Some(known) = self.0.get(id) {
+            return known.clone();
+        }
+        let person = Person::from(id);
+        self.0.insert(person.clone());
+        person
+    }
 }
 
 /// Where an expanded shift comes from.
@@ -90,6 +172,54 @@ pub enum ShiftSource {
     Generated(usize),
     /// `shifts[i]` of an explicit rotation.
     Explicit(usize),
+}
+
+/// A shift's duty intervals. Most shifts have one (the whole shift, or one
+/// stretch of a window): held inline, not as an allocation per shift.
+#[derive(Debug, Clone, Eq)]
+pub enum Duty {
+    One(Interval),
+    Many(Vec<Interval>),
+}
+
+/// Equal when the intervals are, however they are held.
+impl PartialEq for Duty {
+    fn eq(&self, other: &Duty) -> bool {
+        **self == **other
+    }
+}
+
+impl PartialEq<Vec<Interval>> for Duty {
+    fn eq(&self, other: &Vec<Interval>) -> bool {
+        **self == **other
+    }
+}
+
+impl From<Vec<Interval>> for Duty {
+    fn from(intervals: Vec<Interval>) -> Duty {
+        match intervals.as_slice() {
+            [one] => Duty::One(*one),
+            _ => Duty::Many(intervals),
+        }
+    }
+}
+
+impl std::ops::Deref for Duty {
+    type Target = [Interval];
+    fn deref(&self) -> &[Interval] {
+        match self {
+            Duty::One(one) => std::slice::from_ref(one),
+            Duty::Many(many) => many,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Duty {
+    type Item = &'a Interval;
+    type IntoIter = std::slice::Iter<'a, Interval>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// One expanded shift: `[begins, ends)` as instants, the whole local days
@@ -115,7 +245,7 @@ pub struct Shift {
     /// Duty (§10): the parts of the shift inside the rotation's `coverage`
     /// window, sorted and disjoint; without a window, the whole shift. Rules
     /// that judge on-call time read this, never the window.
-    pub duty: Vec<Interval>,
+    pub duty: Duty,
 }
 
 impl Shift {

@@ -106,7 +106,7 @@ fn event(
     for reason in row.overrides.iter().flatten() {
         description.push(format!("Override: {reason}"));
     }
-    if let Some((_, period)) = row.away.iter().find(|(p, _)| *p == a.person) {
+    if let Some((_, period)) = row.away.iter().find(|(p, _)| a.person == *p) {
         description.push(format!("On leave: {}", period.describe()));
     }
     let mut event = Event::new();

@@ -131,7 +131,10 @@ pub fn render(view: &View<'_>) -> String {
         r.insert("id".into(), json!(rs.id));
         r.insert("name".into(), json!(rot.name));
         r.insert("file".into(), json!(s.file));
-        r.insert("covers".into(), json!(rot.covers));
+        r.insert(
+            "covers".into(),
+            json!(rot.covers.iter().map(|c| &**c).collect::<Vec<&str>>()),
+        );
         r.insert(
             "form".into(),
             json!(match rs.form {

@@ -97,7 +97,7 @@ impl<'a> View<'a> {
                     .workspace
                     .doc(rs.doc)
                     .and_then(|d| self.workspace.files.get(d.file))
-                    .map(|f| f.display.clone())
+                    .map(|f| f.display().to_string())
                     .unwrap_or_default();
                 let range = self.range(rs);
                 let unmatched = rs
@@ -244,7 +244,7 @@ fn duty_note(clock: Clock, shift: &Shift) -> String {
     let (Some(&(first, _)), Some(&(_, last))) = (duty.first(), duty.last()) else {
         return "no duty".to_string();
     };
-    if let [(a, b)] = duty.as_slice() {
+    if let [(a, b)] = &**duty {
         return format!("duty {}", clock.range(*a, *b));
     }
     // Local times of day, an end at midnight read as 24:00.
