@@ -3,7 +3,6 @@
 //! (`team:finance/profit-analyst`). This is the syntax only; what a reference
 //! resolves to is `resolve`'s job.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
@@ -79,7 +78,7 @@ static MEMBER_IDS: LazyLock<Mutex<Interned>> = LazyLock::new(Mutex::default);
 
 #[derive(Default)]
 struct Interned {
-    ids: HashSet<Arc<str>>,
+    ids: foldhash::HashSet<Arc<str>>,
     /// Size after the last sweep: the next comes when it has doubled.
     swept: usize,
 }

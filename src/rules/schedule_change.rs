@@ -25,9 +25,10 @@ with the same people at other times (a moved `handoff_time`, `time_zone`,
 `start` or `shift_length`: shifts are compared by instant) is reported at
 the field that sets the rotation's times:
 
-    john's primary shift 2026-06-01 09:00 – 2026-06-08 09:00 Europe/Berlin now runs 2026-06-01 13:00 – 2026-06-08 13:00 Europe/Berlin with no notice (it starts today) A shift that
-exists only now (the rotation was extended or started earlier) is reported
-too. The help line counts every future shift the change reassigns, near or
+    john's primary shift 2026-06-01 09:00 – 2026-06-08 09:00 Europe/Berlin now runs 2026-06-01 13:00 – 2026-06-08 13:00 Europe/Berlin with no notice (it starts today)
+
+A shift that exists only now (the rotation was extended or started
+earlier) is reported too. The help line counts every future shift the change reassigns, near or
 not; `steward diff REV` lists them all, with shifts that no longer exist and
 rotations added or removed (a renamed rotation is one removed and one
 added: this rule compares rotations by id).
