@@ -61,7 +61,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let mut over: Vec<(&str, &Vec<(usize, Option<u32>)>)> = owned
+    let mut over: Vec<(&str, &Vec<_>)> = owned
         .iter()
         .filter(|(_, list)| list.len() > limit)
         .map(|(owner, list)| (*owner, list))
