@@ -80,7 +80,11 @@ fn check_with(dir: &Path, between: impl FnOnce(&Path)) -> (Outcome, String, Stri
 
 /// `file:line:column rule message`, paths relative to the workspace.
 fn lines(outcome: &Outcome) -> Vec<String> {
-    let root = format!("{}/", outcome.workspace.roots[0].display());
+    // Reports show paths from the current directory: relative (`../../`)
+    // when it shares more than `/` with the temporary workspace, else
+    // absolute.
+    let cwd = std::env::current_dir().expect("current directory");
+    let root = format!("{}/", load::display_path(&outcome.workspace.roots[0], &cwd));
     outcome
         .findings
         .iter()
