@@ -14,6 +14,7 @@ pub mod window;
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rayon::prelude::*;
 
 use crate::document::DocId;
 use crate::model::Model;
@@ -481,13 +482,18 @@ pub struct Schedule {
 }
 
 pub fn build(model: &Model) -> Schedule {
-    let leave = LeaveIndex::build(model);
-    let rotations: Vec<RotationSchedule> = model
-        .rotations
-        .iter()
-        .enumerate()
-        .map(|(i, entry)| expand::rotation(model, i, entry))
-        .collect();
+    // Rotations expand independently (in parallel, kept in model order).
+    let (leave, rotations) = rayon::join(
+        || LeaveIndex::build(model),
+        || {
+            model
+                .rotations
+                .par_iter()
+                .enumerate()
+                .map(|(i, entry)| expand::rotation(model, i, entry))
+                .collect::<Vec<RotationSchedule>>()
+        },
+    );
     let load = Load::total(rotations.iter().map(|r| (&r.load, r.roster.as_slice())));
     Schedule {
         rotations,
