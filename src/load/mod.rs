@@ -6,6 +6,7 @@
 
 pub mod incremental;
 pub mod root;
+mod walk;
 pub mod yaml;
 
 use std::fs;
@@ -174,10 +175,13 @@ pub fn load_workspace_overlaid(
     options: &LoadOptions,
     overlay: &Overlay,
 ) -> LoadedRoot {
+    let timer = crate::check::Timings::start();
     let workspace = empty_workspace(root, options);
     let mut walked = walk_root(root, asked);
     let nested = add_unsaved(&mut walked, root, asked, overlay.keys());
+    timer.lap("  walk");
     let workspace = read_all(workspace, walked, options, overlay);
+    timer.lap("  read");
     LoadedRoot { workspace, nested }
 }
 
@@ -256,7 +260,7 @@ fn cannot_read(path: &Path, e: &std::io::Error) -> LoadError {
 /// Adds a file or a walked directory to `walked`.
 fn add_path(path: &Path, root: &Path, root_index: usize, nested_roots: bool, walked: &mut Walked) {
     if path.is_dir() {
-        walk(path, root, root_index, nested_roots, walked);
+        walk::walk(path, root, root_index, nested_roots, walked);
     } else {
         let real = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         walked.candidates.push(Candidate {
@@ -502,109 +506,6 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => e.to_string(),
     }
-}
-
-/// Walks `dir` in sorted order. Symlinks are followed when their target lies
-/// inside `root` (SPEC §7); one leaving it, or a loop, is an error entry.
-/// With `nested_roots`, a directory holding `steward.yaml` or `.git` below
-/// `dir` is a workspace of its own: recorded, not entered.
-fn walk(dir: &Path, root: &Path, root_index: usize, nested_roots: bool, walked: &mut Walked) {
-    let base = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let skipped = std::cell::RefCell::new(Vec::new());
-    let nested = std::cell::RefCell::new(Vec::new());
-    // Directories entered through a link: files below them need their real path.
-    let mut linked_dirs: Vec<PathBuf> = Vec::new();
-    let walker = walkdir::WalkDir::new(&base)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            if e.depth() == 0 {
-                return true;
-            }
-            if is_skipped_dir(e) {
-                return false;
-            }
-            if e.path_is_symlink() && (e.file_type().is_dir() || is_yaml_name(e.path())) {
-                match fs::canonicalize(e.path()) {
-                    Ok(target) if target.starts_with(root) => {}
-                    Ok(target) => {
-                        skipped.borrow_mut().push((
-                            e.path().to_path_buf(),
-                            format!(
-                                "a symlink to `{}`, outside the workspace root; it was not followed",
-                                target.display()
-                            ),
-                            true,
-                        ));
-                        return false;
-                    }
-                    Err(_) => return true,
-                }
-            }
-            if nested_roots && e.file_type().is_dir() && root::is_nested_root(e.path()) {
-                let real = fs::canonicalize(e.path()).unwrap_or_else(|_| e.path().to_path_buf());
-                nested.borrow_mut().push(real);
-                return false;
-            }
-            true
-        });
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                if entry.path_is_symlink() && entry.file_type().is_dir() {
-                    linked_dirs.push(entry.path().to_path_buf());
-                }
-                if entry.file_type().is_file() && is_yaml_name(entry.path()) {
-                    let linked = entry.path_is_symlink()
-                        || linked_dirs.iter().any(|d| entry.path().starts_with(d));
-                    let real = linked.then(|| {
-                        fs::canonicalize(entry.path())
-                            .unwrap_or_else(|_| entry.path().to_path_buf())
-                    });
-                    walked.candidates.push(Candidate {
-                        path: entry.into_path(),
-                        real,
-                        root: root_index,
-                        repo_relative: None,
-                        reported: true,
-                    });
-                }
-            }
-            Err(error) => {
-                let path = error.path().map(Path::to_path_buf).unwrap_or_default();
-                let cwd = current_dir();
-                let shown = display_path(&path, &cwd);
-                let reason = if let Some(ancestor) = error.loop_ancestor() {
-                    format!(
-                        "a symlink loop: it leads back to `{}`; it was not followed",
-                        display_path(ancestor, &cwd)
-                    )
-                } else {
-                    let io = error.io_error();
-                    // A dangling link to something that is not YAML is not ours.
-                    if io.is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
-                        && !is_yaml_name(&path)
-                    {
-                        continue;
-                    }
-                    let reason = io.map(io_reason).unwrap_or_else(|| error.to_string());
-                    format!("cannot read `{shown}`: {reason}")
-                };
-                walked.errors.push((path, reason, true));
-            }
-        }
-    }
-    walked.errors.extend(skipped.into_inner());
-    walked.nested.extend(nested.into_inner());
-}
-
-fn is_skipped_dir(entry: &walkdir::DirEntry) -> bool {
-    if !entry.file_type().is_dir() {
-        return false;
-    }
-    let name = entry.file_name().to_string_lossy();
-    name.starts_with('.') || name == "target"
 }
 
 /// `.yaml`/`.yml`, in any case (`.YAML` from Windows editors included).
@@ -1271,22 +1172,27 @@ fn analyse_document(
     // The embedded schemas compile (a unit test proves it); if they ever did
     // not, every document would be reported invalid rather than panic.
     let valid = crate::schema::check_document(0, kind, &value, &mut schema).unwrap_or(false);
-    let mut item = kind.and_then(|k| item_of(k, &value));
     let id: Option<std::sync::Arc<str>> = value.get("id").and_then(Value::as_str).map(Into::into);
+    let refs = Refs::of(kind, &value);
+    let keep = options.keep_values || kind == Some(Kind::Policy);
+    let (mut item, value) = match kind {
+        Some(k) if keep => (item_of(k, &value), Some(value)),
+        // The value is not kept: its strings move into the item.
+        Some(k) => (item_of(k, value), None),
+        None => (None, keep.then_some(value)),
+    };
     // One string for the pipeline's id and its document's.
     if let (Some(Item::Pipeline(p)), Some(id)) = (&mut item, &id) {
         if p.id == *id {
             p.id = std::sync::Arc::clone(id);
         }
     }
-    let refs = Refs::of(kind, &value);
     // A rotation's covers once, for its document and its typed form.
     if let Some(Item::Rotation(r)) = &mut item {
         if r.covers == refs.covers {
             r.covers.clone_from(&refs.covers);
         }
     }
-    let keep = options.keep_values || kind == Some(Kind::Policy);
     LocalDoc {
         document: Document {
             file: 0,
@@ -1295,7 +1201,7 @@ fn analyse_document(
             id,
             valid,
             refs: Some(refs).filter(|r| *r != Refs::default()).map(Box::new),
-            value: keep.then(|| Box::new(value)),
+            value: value.map(Box::new),
         },
         item,
         schema,
@@ -1307,15 +1213,10 @@ fn analyse_document(
 /// found then still hold.
 pub(crate) fn read_again(path: &Path, stamp: Stamp) -> Result<String, Lost> {
     let unreadable = |e: std::io::Error| Lost::Unreadable(io_reason(&e));
-    // Check before opening: opening a FIFO would block.
-    let meta = fs::metadata(path).map_err(unreadable)?;
-    if !meta.is_file() {
-        return Err(Lost::Unreadable("not a regular file".to_string()));
-    }
+    let (file, meta) = open_regular(path).map_err(unreadable)?;
     if meta.len() != stamp.len {
         return Err(Lost::Changed);
     }
-    let file = fs::File::open(path).map_err(unreadable)?;
     let expected = usize::try_from(stamp.len).unwrap_or(0);
     let mut bytes = Vec::with_capacity(expected.saturating_add(1));
     // One byte past the size: a file that grew since `metadata` differs.
@@ -1330,6 +1231,46 @@ pub(crate) fn read_again(path: &Path, stamp: Stamp) -> Result<String, Lost> {
     })
 }
 
+/// Opens a regular file for reading, with what it is: a FIFO, device or
+/// directory is an error, found without blocking on the open.
+pub(crate) fn open_regular(path: &Path) -> std::io::Result<(fs::File, fs::Metadata)> {
+    #[cfg(unix)]
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Non-blocking: opening a FIFO returns at once. One path walk instead
+        // of two (stat, then open): a tenth of a 10k-file load.
+        match fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+        {
+            Ok(file) => file,
+            // A socket cannot be opened at all: say what it is, as for a FIFO.
+            Err(e) => {
+                return Err(match fs::metadata(path) {
+                    Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+                        std::io::Error::other("not a regular file")
+                    }
+                    _ => e,
+                })
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let file = {
+        // Check before opening: opening a FIFO would block.
+        if !fs::metadata(path)?.is_file() {
+            return Err(std::io::Error::other("not a regular file"));
+        }
+        fs::File::open(path)?
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    Ok((file, meta))
+}
+
 enum ReadOutcome {
     All(Vec<u8>),
     TooLarge { size: u64, head: Vec<u8> },
@@ -1337,12 +1278,7 @@ enum ReadOutcome {
 
 /// Reads at most `limit` bytes; larger files are reported, not read.
 fn read_limited(path: &Path, limit: u64) -> std::io::Result<ReadOutcome> {
-    // Check before opening: opening a FIFO would block.
-    let meta = fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    let file = fs::File::open(path)?;
+    let (file, meta) = open_regular(path)?;
     // Exactly the file's size (plus one byte to notice growth): no slack.
     let expected = usize::try_from(meta.len().min(limit)).unwrap_or(0);
     let mut head = Vec::with_capacity(expected.saturating_add(1));
