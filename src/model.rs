@@ -267,15 +267,15 @@ pub struct Pipeline {
     /// Shared with its document's id (see `load`).
     #[serde(deserialize_with = "shared_text")]
     pub id: Arc<str>,
-    #[serde(default)]
-    pub name: String,
+    #[serde(default, deserialize_with = "boxed_text")]
+    pub name: Box<str>,
     /// Shared by the pipelines of one area.
     #[serde(deserialize_with = "interned_text")]
     pub area: Arc<str>,
     pub audience: Audience,
     pub owners: Owners,
     #[serde(default, deserialize_with = "lenient")]
-    pub runbook: Option<String>,
+    pub runbook: Option<Box<str>>,
     #[serde(default, deserialize_with = "lenient")]
     pub sla: Option<Sla>,
     /// Boxed: 56 bytes inline, and only pipelines for investors need one.
@@ -290,6 +290,10 @@ pub struct Pipeline {
     /// is 136 bytes, and most pipelines write none.
     #[serde(default, rename = "on_call", deserialize_with = "lenient")]
     pub on_call_written: Option<Box<OnCall>>,
+}
+
+fn boxed_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Box<str>, D::Error> {
+    String::deserialize(d).map(String::into_boxed_str)
 }
 
 fn shared_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {

@@ -23,10 +23,10 @@ pub enum Reference {
     /// `emily`: shared with every other reference to the same id (a large
     /// workspace names each member from many pipelines).
     Member(Arc<str>),
-    /// `team:finance`
-    Team(String),
+    /// `team:finance`; team and role names are shared like member ids.
+    Team(Arc<str>),
     /// `team:finance/profit-analyst`
-    Role { team: String, role: String },
+    Role { team: Arc<str>, role: Arc<str> },
 }
 
 impl Reference {
@@ -46,10 +46,10 @@ impl Reference {
             return None;
         }
         match role {
-            None => Some(Reference::Team(team.to_string())),
+            None => Some(Reference::Team(interned(team))),
             Some(role) if !role.is_empty() && !role.contains('/') => Some(Reference::Role {
-                team: team.to_string(),
-                role: role.to_string(),
+                team: interned(team),
+                role: interned(role),
             }),
             Some(_) => None,
         }
@@ -149,8 +149,9 @@ pub struct RefField {
     /// The first reference, inline: most fields hold exactly one, and a
     /// pipeline's owners are most of a large model's allocations otherwise.
     first: Option<RefEntry>,
-    /// The references after the first, in order.
-    rest: Vec<RefEntry>,
+    /// The references after the first, in order (a boxed slice: no spare
+    /// capacity, and 8 bytes less in each of a pipeline's fields).
+    rest: Box<[RefEntry]>,
 }
 
 impl RefField {
@@ -160,13 +161,6 @@ impl RefField {
 
     pub fn first(&self) -> Option<&Reference> {
         self.first.as_ref().map(|e| &e.reference)
-    }
-
-    fn push(&mut self, entry: RefEntry) {
-        match self.first {
-            None => self.first = Some(entry),
-            Some(_) => self.rest.push(entry),
-        }
     }
 }
 
@@ -183,25 +177,26 @@ impl<'de> Deserialize<'de> for RefField {
                         index: None,
                         reference,
                     }),
-                    rest: Vec::new(),
+                    rest: Box::default(),
                 })
             }
             Value::Array(items) => {
-                let mut field = RefField {
-                    first: None,
-                    rest: Vec::with_capacity(items.len().saturating_sub(1)),
-                };
+                let mut entries = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     let text = item
                         .as_str()
                         .ok_or_else(|| serde::de::Error::custom("a reference is a string"))?;
                     let reference = Reference::parse(text).ok_or_else(|| bad(text))?;
-                    field.push(RefEntry {
+                    entries.push(RefEntry {
                         index: Some(u32::try_from(i).map_err(serde::de::Error::custom)?),
                         reference,
                     });
                 }
-                Ok(field)
+                let mut entries = entries.into_iter();
+                Ok(RefField {
+                    first: entries.next(),
+                    rest: entries.collect(),
+                })
             }
             _ => Err(serde::de::Error::custom(
                 "expected a reference or a list of references",

@@ -87,7 +87,7 @@ pub fn resolve<'m>(model: &'m Model, reference: &Reference) -> Resolution<'m> {
         },
         Reference::Team(id) | Reference::Role { team: id, .. } => {
             let Some(team) = model.team(id) else {
-                let problem = if model.known.teams.contains_key(id.as_str()) {
+                let problem = if model.known.teams.contains_key(&**id) {
                     Problem::NotLoaded
                 } else {
                     Problem::UnknownTeam
@@ -99,7 +99,7 @@ pub fn resolve<'m>(model: &'m Model, reference: &Reference) -> Resolution<'m> {
                 return Resolution::problem(Problem::NoMembers(team));
             }
             if let Reference::Role { role, .. } = reference {
-                people.retain(|r| roles_of(model, r.person).contains(role));
+                people.retain(|r| roles_of(model, r.person).iter().any(|own| **own == **role));
                 if people.is_empty() {
                     return Resolution::problem(Problem::NoRole(team));
                 }

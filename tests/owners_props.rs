@@ -55,10 +55,10 @@ struct RaciSpec {
 fn reference() -> impl Strategy<Value = Reference> {
     prop_oneof![
         (0..PEOPLE.len()).prop_map(|p| Reference::Member(PEOPLE[p].into())),
-        (0..TEAMS.len()).prop_map(|t| Reference::Team(TEAMS[t].to_string())),
+        (0..TEAMS.len()).prop_map(|t| Reference::Team(TEAMS[t].into())),
         (0..TEAMS.len(), 0..ROLES.len()).prop_map(|(t, r)| Reference::Role {
-            team: TEAMS[t].to_string(),
-            role: ROLES[r].to_string(),
+            team: TEAMS[t].into(),
+            role: ROLES[r].into(),
         }),
     ]
 }
@@ -157,7 +157,7 @@ impl Instance {
                 if let Reference::Role { role, .. } = reference {
                     out.retain(|person, _| {
                         let p = index(person, &PEOPLE).unwrap_or(usize::MAX);
-                        self.roles_of(p).contains(&role.as_str())
+                        self.roles_of(p).contains(&&**role)
                     });
                 }
             }

@@ -336,7 +336,7 @@ impl Engine {
             self.runbooks
                 .entry(path.to_path_buf())
                 .or_default()
-                .insert(runbook.clone(), entry);
+                .insert(runbook.to_string(), entry);
         }
     }
 }

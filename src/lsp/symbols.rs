@@ -186,7 +186,7 @@ pub fn person(text: &str) -> Option<Symbol> {
         },
         Reference::Team(id) | Reference::Role { team: id, .. } => Symbol {
             kind: SymbolKind::Team,
-            id,
+            id: id.to_string(),
         },
     })
 }
@@ -307,15 +307,15 @@ impl Index {
                 let mut out = defined(SymbolKind::Member);
                 for team in self.defined(SymbolKind::Team) {
                     let id = &team.symbol.id;
-                    out.push((Reference::Team(id.clone()).to_string(), Some(team)));
+                    out.push((Reference::Team(id.as_str().into()).to_string(), Some(team)));
                     let roles = model
                         .team(id)
                         .map(|t| roles_in(model, t))
                         .unwrap_or_default();
                     for role in roles {
                         let reference = Reference::Role {
-                            team: id.clone(),
-                            role: role.to_string(),
+                            team: id.as_str().into(),
+                            role: role.into(),
                         };
                         out.push((reference.to_string(), Some(team)));
                     }

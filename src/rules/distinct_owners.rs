@@ -241,8 +241,8 @@ fn team_help(
         .into_iter()
         .filter(|role| {
             let r = Reference::Role {
-                team: team.item.id.clone(),
-                role: role.to_string(),
+                team: team.item.id.as_str().into(),
+                role: (*role).into(),
             };
             let people = crate::resolve::resolve(model, &r);
             let disjoint = !people
