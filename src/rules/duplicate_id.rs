@@ -33,26 +33,30 @@ Rename one of them (and the references to it), or delete the copy.
 };
 
 fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
-    // First definitions by document (and member index): locations are only
-    // built for duplicates, not for every id of a large workspace.
-    // Sized once: grown by doubling, the table for every document of a large
-    // workspace was, while rehashing, the largest allocation of the run.
-    let mut documents: HashMap<(Kind, &str), DocId> =
-        HashMap::with_capacity(ctx.workspace.documents.len());
+    // First definitions: the model's index of known ids holds the first
+    // pipeline, team and calendar of each id (a table of every document's
+    // id here was the largest allocation of a 100k-pipeline check); the few
+    // rotations and policies get their own. Locations are only built for
+    // duplicates.
+    let known = &ctx.model.known;
+    let mut others: HashMap<(Kind, &str), DocId> = HashMap::new();
     let mut members: HashMap<&str, (DocId, usize)> = HashMap::new();
     for (doc_id, doc) in ctx.workspace.documents.iter().enumerate() {
         let Some(kind) = doc.kind else { continue };
         if let Some(id) = doc.id() {
-            match documents.get(&(kind, id)) {
-                Some(first) => out.push(
+            let first = match kind {
+                Kind::Pipeline => known.pipelines.get(id).copied(),
+                Kind::Team => known.teams.get(id).copied(),
+                Kind::Holidays => known.calendars.get(id).copied(),
+                Kind::Rotation | Kind::Policy => Some(*others.entry((kind, id)).or_insert(doc_id)),
+            };
+            if let Some(first) = first.filter(|first| *first != doc_id) {
+                out.push(
                     Diagnostic::new(Location::node(doc_id, "/id"), format!("{kind} id `{id}` is already used"))
                         .label("duplicate id")
-                        .with(Location::node(*first, "/id"), "first defined here")
+                        .with(Location::node(first, "/id"), "first defined here")
                         .help(format!("ids are unique per kind across the workspace; rename this {kind} or remove the copy")),
-                ),
-                None => {
-                    documents.insert((kind, id), doc_id);
-                }
+                );
             }
         }
         for (i, id) in doc.refs().members.iter().enumerate() {
