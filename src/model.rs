@@ -190,13 +190,17 @@ fn time_of_day<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Naiv
 
 /// Deserialises an optional field, treating a malformed value as absent: the
 /// schema rule reports it, and the rest of the document stays in the model.
+///
+/// The model is only ever read from `serde_json::Value`s (see
+/// [`item_of`]), whose deserialisers hold no state: a field that fails can
+/// be taken as absent and the next one read, without first copying the
+/// field into a value of its own.
 fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
+    T: Deserialize<'de>,
 {
-    let value = Value::deserialize(deserializer)?;
-    Ok(T::deserialize(value).ok())
+    Ok(T::deserialize(deserializer).ok())
 }
 
 /// Deserialises a list, dropping malformed entries (reported by the schema rule).

@@ -732,7 +732,31 @@ fn process_bytes(bytes: Vec<u8>, options: &LoadOptions) -> Processed {
         return Processed::Skip;
     }
     let mentions_v1 = text.contains(API_VERSION);
-    let parsed = yaml::parse(&text, &options.yaml);
+    // Span trees are dropped after loading (reports parse the files with
+    // findings again), so none is built here unless a problem needs one.
+    let mut parsed = yaml::parse_values(&text, &options.yaml);
+    if parsed
+        .problems
+        .iter()
+        .any(|p| matches!(p.kind, ProblemKind::DuplicateKey { .. }))
+    {
+        // Locates each duplicate's first occurrence.
+        parsed = yaml::parse(&text, &options.yaml);
+    }
+    let trees = std::cell::OnceCell::new();
+    let spans_of = |document: usize| -> yaml::SpanTree {
+        trees
+            .get_or_init(|| {
+                yaml::parse(&text, &options.yaml)
+                    .documents
+                    .into_iter()
+                    .map(|d| d.spans)
+                    .collect::<Vec<_>>()
+            })
+            .get(document)
+            .cloned()
+            .unwrap_or_default()
+    };
     // Sized up front: most files hold one document, and a pushed Vec starts
     // at four slots, which for 10k files is tens of megabytes of slack.
     let mut docs = Vec::with_capacity(parsed.documents.len());
@@ -740,7 +764,7 @@ fn process_bytes(bytes: Vec<u8>, options: &LoadOptions) -> Processed {
     // Per document in the file: whether it is a steward document.
     let mut steward_docs: Vec<bool> = Vec::with_capacity(parsed.documents.len());
     for (index, document) in parsed.documents.into_iter().enumerate() {
-        match classify(index, document, mentions_v1, options) {
+        match classify(index, document, mentions_v1, options, &spans_of) {
             Classified::Steward(doc) => {
                 steward_docs.push(true);
                 docs.push(*doc);
@@ -1055,7 +1079,7 @@ fn mentions_a_kind(bytes: &[u8]) -> bool {
 /// steward document with the line forgotten (SPEC §7): reported, not skipped.
 fn forgotten_api_version(
     map: &serde_json::Map<String, Value>,
-    spans: &yaml::SpanTree,
+    spans: &dyn Fn() -> yaml::SpanTree,
 ) -> Classified {
     let Some(kind) = map
         .get("kind")
@@ -1068,7 +1092,7 @@ fn forgotten_api_version(
         return Classified::Other;
     }
     const FILE: usize = 0;
-    let span = spans.resolve("/kind").span;
+    let span = spans().resolve("/kind").span;
     Classified::Problem(LoadProblem {
         rule: LoadRule::Schema,
         diagnostic: Diagnostic::new(
@@ -1102,19 +1126,19 @@ fn classify(
     document: yaml::YamlDocument,
     mentions_v1: bool,
     options: &LoadOptions,
+    spans_of: &dyn Fn(usize) -> yaml::SpanTree,
 ) -> Classified {
     const FILE: usize = 0;
-    let root_span = document.spans.span();
     match &document.value {
         Value::Object(map) => {
             let Some(version) = map.get("apiVersion").and_then(Value::as_str) else {
-                return forgotten_api_version(map, &document.spans);
+                return forgotten_api_version(map, &|| spans_of(index));
             };
             if version != API_VERSION {
                 if !version.starts_with("steward/") {
                     return Classified::Other;
                 }
-                let span = document.spans.resolve("/apiVersion").span;
+                let span = spans_of(index).resolve("/apiVersion").span;
                 return Classified::Problem(LoadProblem {
                     rule: LoadRule::Schema,
                     diagnostic: Diagnostic::new(
@@ -1141,6 +1165,7 @@ fn classify(
                 Value::Number(_) => "a number",
                 _ => "a scalar",
             };
+            let root_span = spans_of(index).span();
             Classified::Problem(LoadProblem {
                 rule: LoadRule::Schema,
                 diagnostic: Diagnostic::new(

@@ -313,6 +313,8 @@ enum Body {
 
 struct Builder<'a> {
     limits: &'a YamlLimits,
+    /// Whether span trees are built (see [`parse_values`]).
+    with_spans: bool,
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Value, usize)>,
     alias_weight: usize,
@@ -324,8 +326,22 @@ struct Builder<'a> {
 /// Parses every document of a YAML stream. Never panics; problems are returned
 /// with byte spans.
 pub fn parse(text: &str, limits: &YamlLimits) -> ParsedYaml {
+    parse_with(text, limits, true)
+}
+
+/// [`parse`] without span trees (every document's tree is empty), for a
+/// load that drops them: a fifth of the loader's own work. Problems are the
+/// same, except that a duplicate key's first occurrence is not located
+/// (`DuplicateKey::first` is the duplicate itself): parse again with
+/// [`parse`] to report one.
+pub fn parse_values(text: &str, limits: &YamlLimits) -> ParsedYaml {
+    parse_with(text, limits, false)
+}
+
+fn parse_with(text: &str, limits: &YamlLimits, with_spans: bool) -> ParsedYaml {
     let mut builder = Builder {
         limits,
+        with_spans,
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_weight: 0,
@@ -445,14 +461,22 @@ impl Builder<'_> {
                 verbatim: false,
             }),
             Event::Scalar(text, style, anchor, tag) => {
-                let value = resolve_scalar(&text, style, tag.as_deref());
                 let role = self.role();
                 if role == Role::Key {
-                    self.set_key(text.into_owned(), span);
+                    // A key's value is only needed when an alias may use it.
                     if anchor != 0 {
+                        let value = resolve_scalar(&text, style, tag.as_deref());
                         self.anchors.insert(anchor, (value, 1));
                     }
+                    self.set_key(text.into_owned(), span);
                 } else {
+                    let value = match text {
+                        // An owned text (escapes, folded lines) moves into its value.
+                        Cow::Owned(text) if style != ScalarStyle::Plain && tag.is_none() => {
+                            Value::String(text)
+                        }
+                        text => resolve_scalar(&text, style, tag.as_deref()),
+                    };
                     self.leaf(role, span);
                     self.complete(value, 1, anchor, span.end);
                 }
@@ -558,7 +582,7 @@ impl Builder<'_> {
                 Some(None) => Role::Discarded,
                 Some(Some((key, key_span))) => Role::Value {
                     key_span: *key_span,
-                    key_hash: key_hash(key),
+                    key_hash: if self.with_spans { key_hash(key) } else { 0 },
                 },
             },
         }
@@ -584,7 +608,7 @@ impl Builder<'_> {
 
     /// Adds a leaf node (nothing for dropped values).
     fn leaf(&mut self, role: Role, span: Span) {
-        if !matches!(role, Role::Discarded | Role::Key) {
+        if self.with_spans && !matches!(role, Role::Discarded | Role::Key) {
             self.nodes.push(Self::flat(role, span, NodeKind::Leaf));
         }
     }
@@ -594,6 +618,9 @@ impl Builder<'_> {
     fn open(&mut self, role: Role, span: Span) -> usize {
         if role == Role::Key {
             self.report_complex_key(span);
+        }
+        if !self.with_spans {
+            return 0;
         }
         let kind = NodeKind::Leaf;
         self.nodes.push(Self::flat(role, span, kind));
@@ -671,7 +698,9 @@ impl Builder<'_> {
             Body::Seq(items) => Value::Array(items),
             Body::Map { map, .. } => Value::Object(map),
         };
-        if matches!(role, Role::Discarded | Role::Key) {
+        if !self.with_spans {
+            // No node to finish.
+        } else if matches!(role, Role::Discarded | Role::Key) {
             self.nodes.truncate(node);
         } else if let Some(flat) = self.nodes.get_mut(node) {
             let start = flat.start as usize;
@@ -697,13 +726,14 @@ impl Builder<'_> {
             return;
         }
         let size = self.nodes.len().saturating_sub(node);
-        if let Some(flat) = self.nodes.get_mut(node) {
-            flat.size = to_u32(size);
-        }
-        let end = self
-            .nodes
-            .get(node)
-            .map_or(end_span.end, |n| n.end as usize);
+        let flat = self.nodes.get_mut(node).filter(|_| self.with_spans);
+        let end = match flat {
+            Some(flat) => {
+                flat.size = to_u32(size);
+                flat.end as usize
+            }
+            None => end_span.end,
+        };
         self.complete(value, weight, anchor, end);
     }
 
