@@ -94,6 +94,30 @@ fn duplicate_key_points_at_the_second_key() {
     assert_eq!(got[0].5, "duplicate key `id` in this mapping");
 }
 
+/// The loader builds no span trees; a duplicate key's file is parsed again
+/// with them, so the label still points at the first occurrence, also in a
+/// later document of a multi-document file.
+#[test]
+fn duplicate_key_labels_the_first_occurrence() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "apiVersion: steward/v1\nkind: Team\nid: other\nmembers: []\n---\napiVersion: steward/v1\nkind: Team\nid: data-eng\nmembers: []\nid: again\n";
+    fs::write(dir.path().join("t.yaml"), text).expect("write");
+    let out = common::steward(
+        dir.path(),
+        &["check", ".", "--today", common::TODAY, "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = &json["findings"][0];
+    assert_eq!(finding["message"], "duplicate key `id` in this mapping");
+    assert_eq!(
+        (&finding["line"], &finding["column"]),
+        (&10.into(), &1.into())
+    );
+    let label = &finding["labels"][0];
+    assert_eq!(label["message"], "first defined here");
+    assert_eq!((&label["line"], &label["column"]), (&8.into(), &1.into()));
+}
+
 #[test]
 fn yaml_1_2_values_stay_strings() {
     // `audience: no` is the string "no" in YAML 1.2 (a boolean in YAML 1.1):
