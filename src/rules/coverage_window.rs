@@ -3,8 +3,11 @@ use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
 use crate::model::{Entry, OnCall, Pipeline};
 use crate::schedule::coverage::{self, Uncovered};
+use crate::schedule::time::Tz;
 use crate::schedule::window::describe_interval;
+use crate::schedule::window::{Interval, Window};
 use crate::schedule::RotationSchedule;
+use foldhash::{HashMap, HashMapExt};
 
 pub static RULE: Rule = Rule {
     id: "coverage-window",
@@ -61,6 +64,11 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     };
     let schedule = ctx.schedule;
     let covering_all = coverage::covering_all(ctx.model, schedule);
+    // Pipelines covered by the same rotations mostly need the same window
+    // (an investor pipeline: always): the gaps are computed once for each
+    // such question, not once per pipeline.
+    type Question = (Window, Option<Tz>, Interval);
+    let mut answers: HashMap<&[usize], Vec<(Question, Vec<Uncovered>)>> = HashMap::new();
     for p in &ctx.model.pipelines {
         let on_call = p.item.on_call();
         let Some(need) = on_call.window() else {
@@ -75,7 +83,18 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let gaps = coverage::uncovered(schedule, covering, &need, zone, ahead);
+        let asked = answers.entry(covering).or_default();
+        let at = match asked.iter().position(|((window, z, interval), _)| {
+            *window == need && *z == zone && *interval == ahead
+        }) {
+            Some(at) => at,
+            None => {
+                let gaps = coverage::uncovered(schedule, covering, &need, zone, ahead);
+                asked.push(((need, zone, ahead), gaps));
+                asked.len() - 1
+            }
+        };
+        let gaps = &asked[at].1;
         let Some(gap) = gaps.first() else {
             continue;
         };
