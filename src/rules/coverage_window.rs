@@ -74,7 +74,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         let Some(need) = on_call.window() else {
             continue;
         };
-        let covering = covering_all.get(&*p.item.id).map_or(&[][..], Vec::as_slice);
+        let covering = covering_all.of(&p.item.id);
         let Some(first) = covering.first().and_then(|&r| schedule.rotations.get(r)) else {
             continue;
         };

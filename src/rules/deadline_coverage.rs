@@ -72,7 +72,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     for p in &ctx.model.pipelines {
         let Some(sla) = &p.item.sla else { continue };
         let Some(due) = sla.report_due else { continue };
-        let covering = covering_all.get(&*p.item.id).map_or(&[][..], Vec::as_slice);
+        let covering = covering_all.of(&p.item.id);
         if covering.is_empty() {
             continue;
         }
