@@ -687,8 +687,8 @@ pub enum Item {
 /// Deserialises one document. Documents with schema violations are included
 /// when they still deserialise (an unknown key or a bad id pattern does not
 /// hide a team's leave from the schedule rules); the schema rule reports the rest.
-/// The typed item of a document's value: given the value itself (not a
-/// reference), its strings move into the item instead of being copied.
+/// Given the value itself rather than a reference, its strings move into the
+/// item instead of being copied.
 pub fn item_of<'de, D: Deserializer<'de>>(kind: Kind, value: D) -> Option<Item> {
     match kind {
         Kind::Team => Team::deserialize(value)

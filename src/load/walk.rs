@@ -143,6 +143,10 @@ impl Walk<'_> {
         let mut listed: Vec<(OsString, fs::FileType)> = Vec::new();
         for entry in entries {
             match entry.and_then(|e| Ok((e.file_name(), e.file_type()?))) {
+                // Most files are not YAML (runbooks): neither sorted nor
+                // given a path.
+                Ok((name, file_type)) if file_type.is_file() && !is_yaml_name(Path::new(&name)) => {
+                }
                 Ok(entry) => listed.push(entry),
                 Err(e) => found.add(cannot_read(dir, &e)),
             }
@@ -150,8 +154,6 @@ impl Walk<'_> {
         listed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let steps: Vec<Step> = listed
             .into_iter()
-            // Most files are not YAML (runbooks): no path is built for them.
-            .filter(|(name, file_type)| !file_type.is_file() || is_yaml_name(Path::new(name)))
             .filter_map(|(name, file_type)| {
                 self.entry(dir.join(&name), &name, file_type, here, linked)
             })

@@ -698,9 +698,8 @@ impl Builder<'_> {
             Body::Seq(items) => Value::Array(items),
             Body::Map { map, .. } => Value::Object(map),
         };
-        if !self.with_spans {
-            // No node to finish.
-        } else if matches!(role, Role::Discarded | Role::Key) {
+        // Without span trees there are no nodes: nothing below applies.
+        if matches!(role, Role::Discarded | Role::Key) {
             self.nodes.truncate(node);
         } else if let Some(flat) = self.nodes.get_mut(node) {
             let start = flat.start as usize;
@@ -726,14 +725,13 @@ impl Builder<'_> {
             return;
         }
         let size = self.nodes.len().saturating_sub(node);
-        let flat = self.nodes.get_mut(node).filter(|_| self.with_spans);
-        let end = match flat {
-            Some(flat) => {
-                flat.size = to_u32(size);
-                flat.end as usize
-            }
-            None => end_span.end,
-        };
+        if let Some(flat) = self.nodes.get_mut(node) {
+            flat.size = to_u32(size);
+        }
+        let end = self
+            .nodes
+            .get(node)
+            .map_or(end_span.end, |n| n.end as usize);
         self.complete(value, weight, anchor, end);
     }
 

@@ -4,8 +4,7 @@ use crate::finding::{Diagnostic, Location};
 use crate::model::{Entry, OnCall, Pipeline};
 use crate::schedule::coverage::{self, Uncovered};
 use crate::schedule::time::Tz;
-use crate::schedule::window::describe_interval;
-use crate::schedule::window::{Interval, Window};
+use crate::schedule::window::{describe_interval, Interval, Window};
 use crate::schedule::RotationSchedule;
 use foldhash::{HashMap, HashMapExt};
 
