@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use foldhash::HashMap;
@@ -19,12 +20,37 @@ use crate::schedule::time::{self, Step};
 use crate::schedule::window::Window;
 
 /// A whole number of minutes, written `30m`, `24h`, `7d` or `2w`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Duration {
-    pub minutes: u64,
+    /// The minutes plus one: never zero, so an optional duration is one
+    /// word (a pipeline's `sla` holds three).
+    minutes_and_one: NonZeroU64,
+}
+
+impl fmt::Debug for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Duration")
+            .field("minutes", &self.minutes())
+            .finish()
+    }
 }
 
 impl Duration {
+    /// `None` only for `u64::MAX` minutes, which no duration can hold.
+    pub const fn from_minutes(minutes: u64) -> Option<Duration> {
+        match minutes.checked_add(1) {
+            Some(stored) => match NonZeroU64::new(stored) {
+                Some(minutes_and_one) => Some(Duration { minutes_and_one }),
+                None => None,
+            },
+            None => None,
+        }
+    }
+
+    pub const fn minutes(self) -> u64 {
+        self.minutes_and_one.get() - 1
+    }
+
     pub fn parse(text: &str) -> Option<Duration> {
         let unit = text.chars().last()?;
         let number: u64 = text.get(..text.len() - unit.len_utf8())?.parse().ok()?;
@@ -35,20 +61,19 @@ impl Duration {
             'w' => 60 * 24 * 7,
             _ => return None,
         };
-        Some(Duration {
-            minutes: number.checked_mul(factor)?,
-        })
+        Duration::from_minutes(number.checked_mul(factor)?)
     }
 
     /// Whole days, when the duration is a multiple of a day.
     pub fn whole_days(self) -> Option<i64> {
-        (self.minutes % (60 * 24) == 0).then_some((self.minutes / (60 * 24)) as i64)
+        let minutes = self.minutes();
+        (minutes % (60 * 24) == 0).then_some((minutes / (60 * 24)) as i64)
     }
 }
 
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let m = self.minutes;
+        let m = self.minutes();
         let (n, unit) = if m % (60 * 24 * 7) == 0 {
             (m / (60 * 24 * 7), "w")
         } else if m % (60 * 24) == 0 {
@@ -103,10 +128,10 @@ impl ShiftLength {
         match self {
             ShiftLength::Months(0) => None,
             ShiftLength::Months(n) => Some(Step::Months(n)),
-            ShiftLength::Duration(d) if d.minutes == 0 => None,
+            ShiftLength::Duration(d) if d.minutes() == 0 => None,
             ShiftLength::Duration(d) => Some(match d.whole_days() {
                 Some(days) => Step::Days(u64::try_from(days).ok()?),
-                None => Step::Minutes(d.minutes),
+                None => Step::Minutes(d.minutes()),
             }),
         }
     }

@@ -25,8 +25,27 @@ pub enum Reference {
     Member(Arc<str>),
     /// `team:finance`; team and role names are shared like member ids.
     Team(Arc<str>),
-    /// `team:finance/profit-analyst`
-    Role { team: Arc<str>, role: Arc<str> },
+    /// `team:finance/profit-analyst`: boxed, as few references name a
+    /// role and two names inline would make every reference (two in each
+    /// pipeline) 40 bytes instead of 24.
+    Role(Box<TeamRole>),
+}
+
+/// The team and role of a `team:finance/profit-analyst` reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TeamRole {
+    pub team: Arc<str>,
+    pub role: Arc<str>,
+}
+
+impl Reference {
+    /// `team:TEAM/ROLE`.
+    pub fn role_of(team: &str, role: &str) -> Reference {
+        Reference::Role(Box::new(TeamRole {
+            team: interned(team),
+            role: interned(role),
+        }))
+    }
 }
 
 impl Reference {
@@ -47,10 +66,9 @@ impl Reference {
         }
         match role {
             None => Some(Reference::Team(interned(team))),
-            Some(role) if !role.is_empty() && !role.contains('/') => Some(Reference::Role {
-                team: interned(team),
-                role: interned(role),
-            }),
+            Some(role) if !role.is_empty() && !role.contains('/') => {
+                Some(Reference::role_of(team, role))
+            }
             Some(_) => None,
         }
     }
@@ -59,7 +77,16 @@ impl Reference {
     pub fn team(&self) -> Option<&str> {
         match self {
             Reference::Member(_) => None,
-            Reference::Team(team) | Reference::Role { team, .. } => Some(team),
+            Reference::Team(team) => Some(team),
+            Reference::Role(named) => Some(&named.team),
+        }
+    }
+
+    /// The role a `team:TEAM/ROLE` reference names.
+    pub fn role(&self) -> Option<&str> {
+        match self {
+            Reference::Role(named) => Some(&named.role),
+            _ => None,
         }
     }
 
@@ -106,7 +133,7 @@ impl fmt::Display for Reference {
         match self {
             Reference::Member(id) => f.write_str(id),
             Reference::Team(team) => write!(f, "team:{team}"),
-            Reference::Role { team, role } => write!(f, "team:{team}/{role}"),
+            Reference::Role(named) => write!(f, "team:{}/{}", named.team, named.role),
         }
     }
 }
@@ -217,10 +244,10 @@ mod tests {
         }
         assert_eq!(
             Reference::parse("team:finance/profit-analyst"),
-            Some(Reference::Role {
+            Some(Reference::Role(Box::new(TeamRole {
                 team: "finance".into(),
                 role: "profit-analyst".into()
-            })
+            })))
         );
         // Member ids keep 0.1's meaning, even misspelt ones.
         assert_eq!(

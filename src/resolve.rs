@@ -85,9 +85,10 @@ pub fn resolve<'m>(model: &'m Model, reference: &Reference) -> Resolution<'m> {
             }
             None => Resolution::problem(Problem::UnknownMember),
         },
-        Reference::Team(id) | Reference::Role { team: id, .. } => {
+        Reference::Team(_) | Reference::Role(_) => {
+            let id = reference.team().unwrap_or_default();
             let Some(team) = model.team(id) else {
-                let problem = if model.known.teams.contains_key(&**id) {
+                let problem = if model.known.teams.contains_key(id) {
                     Problem::NotLoaded
                 } else {
                     Problem::UnknownTeam
@@ -98,8 +99,8 @@ pub fn resolve<'m>(model: &'m Model, reference: &Reference) -> Resolution<'m> {
             if people.is_empty() {
                 return Resolution::problem(Problem::NoMembers(team));
             }
-            if let Reference::Role { role, .. } = reference {
-                people.retain(|r| roles_of(model, r.person).iter().any(|own| **own == **role));
+            if let Some(role) = reference.role() {
+                people.retain(|r| roles_of(model, r.person).iter().any(|own| **own == *role));
                 if people.is_empty() {
                     return Resolution::problem(Problem::NoRole(team));
                 }
@@ -153,7 +154,8 @@ pub fn roles_in<'m>(model: &'m Model, team: &'m Entry<Team>) -> Vec<&'m str> {
 pub fn team_of<'m>(model: &'m Model, reference: &Reference) -> Option<&'m Entry<Team>> {
     match reference {
         Reference::Member(id) => model.home_team(id),
-        Reference::Team(id) | Reference::Role { team: id, .. } => model.team(id),
+        Reference::Team(id) => model.team(id),
+        Reference::Role(named) => model.team(&named.team),
     }
 }
 
@@ -333,7 +335,7 @@ pub fn describe(reference: &Reference, resolution: &Resolution<'_>) -> String {
     let named = match reference {
         Reference::Member(id) => return id.to_string(),
         Reference::Team(team) => format!("team `{team}`"),
-        Reference::Role { team, role } => format!("team `{team}`/`{role}`"),
+        Reference::Role(named) => format!("team `{}`/`{}`", named.team, named.role),
     };
     if resolution.people.is_empty() {
         return named;

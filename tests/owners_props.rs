@@ -56,10 +56,7 @@ fn reference() -> impl Strategy<Value = Reference> {
     prop_oneof![
         (0..PEOPLE.len()).prop_map(|p| Reference::Member(PEOPLE[p].into())),
         (0..TEAMS.len()).prop_map(|t| Reference::Team(TEAMS[t].into())),
-        (0..TEAMS.len(), 0..ROLES.len()).prop_map(|(t, r)| Reference::Role {
-            team: TEAMS[t].into(),
-            role: ROLES[r].into(),
-        }),
+        (0..TEAMS.len(), 0..ROLES.len()).prop_map(|(t, r)| Reference::role_of(TEAMS[t], ROLES[r])),
     ]
 }
 
@@ -142,7 +139,8 @@ impl Instance {
                     out.insert(PEOPLE[p], Via::Direct);
                 }
             }
-            Reference::Team(team) | Reference::Role { team, .. } => {
+            Reference::Team(_) | Reference::Role(_) => {
+                let team = reference.team().unwrap_or_default();
                 let t = index(team, &TEAMS).filter(|t| *t < self.teams)?;
                 for (p, person) in PEOPLE.iter().enumerate() {
                     if self.defined(p) && self.home[p] == t {
@@ -154,10 +152,10 @@ impl Instance {
                         out.entry(PEOPLE[*p]).or_insert(Via::Also(i));
                     }
                 }
-                if let Reference::Role { role, .. } = reference {
+                if let Some(role) = reference.role() {
                     out.retain(|person, _| {
                         let p = index(person, &PEOPLE).unwrap_or(usize::MAX);
-                        self.roles_of(p).contains(&&**role)
+                        self.roles_of(p).contains(&role)
                     });
                 }
             }
@@ -253,7 +251,7 @@ fn names(message: &str, reference: &Reference) -> bool {
     let described = match reference {
         Reference::Member(id) => id.to_string(),
         Reference::Team(team) => format!("team `{team}`"),
-        Reference::Role { team, role } => format!("team `{team}`/`{role}`"),
+        Reference::Role(named) => format!("team `{}`/`{}`", named.team, named.role),
     };
     message.contains(&format!("`{reference}`")) || message.contains(&described)
 }

@@ -32,9 +32,9 @@ fn generated(n: usize, days: u64, start: u64, span: u64) -> Rotation {
         id: "r".into(),
         name: None,
         covers: Vec::new(),
-        shift_length: ShiftLength::Duration(Duration {
-            minutes: days * 24 * 60,
-        }),
+        shift_length: ShiftLength::Duration(
+            Duration::from_minutes(days * 24 * 60).expect("minutes"),
+        ),
         start: day(start),
         until: Some(day(start + span)),
         roster: Some(PEOPLE[..n].iter().map(|s| s.to_string()).collect()),
@@ -366,11 +366,11 @@ proptest! {
         let mut rotation = generated(n, 1, start, span);
         rotation.shift_length = match months {
             Some(m) => ShiftLength::Months(m),
-            None => ShiftLength::Duration(Duration { minutes }),
+            None => ShiftLength::Duration(Duration::from_minutes(minutes).expect("minutes")),
         };
         rotation.time_zone = zone.map(str::to_string);
         rotation.handoff_time = handoff.and_then(|m| chrono::NaiveTime::from_hms_opt(m / 60, m % 60, 0));
-        rotation.handoff_meeting = meeting.map(|minutes| Duration { minutes });
+        rotation.handoff_meeting = meeting.and_then(Duration::from_minutes);
         rotation.coverage = coverage.and_then(|mut w| {
             if let Some(map) = w.as_object_mut() {
                 map.remove("time_zone");

@@ -33,7 +33,7 @@ enum Length {
 
 impl Length {
     fn shift_length(self) -> ShiftLength {
-        let minutes = |m: u64| ShiftLength::Duration(Duration { minutes: m });
+        let minutes = |m: u64| ShiftLength::Duration(Duration::from_minutes(m).expect("minutes"));
         match self {
             Length::Days(n) => minutes(n * 24 * 60),
             Length::Weeks(n) => minutes(n * 7 * 24 * 60),

@@ -174,7 +174,7 @@ fn rotation(
         id: id.into(),
         name: None,
         covers: vec!["p".into()],
-        shift_length: ShiftLength::Duration(Duration { minutes }),
+        shift_length: ShiftLength::Duration(Duration::from_minutes(minutes).expect("minutes")),
         start,
         until: Some(start + chrono::Days::new(20)),
         roster: Some(vec!["a".into(), "b".into()]),

@@ -303,11 +303,15 @@ fn read_all(
     workspace.documents.reserve_exact(total);
     workspace.items.reserve_exact(total);
     let roots = workspace.roots.clone();
-    let mut rest = candidates.into_iter();
-    loop {
-        let chunk: Vec<Candidate> = rest.by_ref().take(256).collect();
-        if chunk.is_empty() {
-            break;
+    // Taken from the back of the reversed list, whose room is given back as
+    // it empties: a large walk's list is megabytes, and the files grow
+    // while it shrinks.
+    let mut rest = candidates;
+    rest.reverse();
+    while !rest.is_empty() {
+        let chunk: Vec<Candidate> = rest.drain(rest.len().saturating_sub(256)..).rev().collect();
+        if rest.capacity() / 2 > rest.len() {
+            rest.shrink_to_fit();
         }
         let processed: Vec<Read> = chunk
             .into_par_iter()

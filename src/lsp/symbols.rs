@@ -179,14 +179,15 @@ fn matches(pattern: &str, pointer: &str) -> bool {
 /// (`reference::Reference`): a member, or the team of `team:T` and
 /// `team:T/role`; a malformed `team:` reference names nothing.
 pub fn person(text: &str) -> Option<Symbol> {
-    Some(match Reference::parse(text)? {
-        Reference::Member(id) => Symbol {
+    let reference = Reference::parse(text)?;
+    Some(match reference.team() {
+        None => Symbol {
             kind: SymbolKind::Member,
-            id: id.to_string(),
+            id: reference.to_string(),
         },
-        Reference::Team(id) | Reference::Role { team: id, .. } => Symbol {
+        Some(team) => Symbol {
             kind: SymbolKind::Team,
-            id: id.to_string(),
+            id: team.to_string(),
         },
     })
 }
@@ -313,10 +314,7 @@ impl Index {
                         .map(|t| roles_in(model, t))
                         .unwrap_or_default();
                     for role in roles {
-                        let reference = Reference::Role {
-                            team: id.as_str().into(),
-                            role: role.into(),
-                        };
+                        let reference = Reference::role_of(id, role);
                         out.push((reference.to_string(), Some(team)));
                     }
                 }

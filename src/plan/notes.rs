@@ -49,7 +49,7 @@ pub fn attach(
         let mut trailing: Vec<String> = Vec::new();
         let mut lost: Vec<String> = Vec::new();
         if let ShiftSource::Explicit(i) = existing.source {
-            let item = on_shifts.get(i).unwrap_or(&none);
+            let item = on_shifts.get(i as usize).unwrap_or(&none);
             let same = existing.primary.person == out.primary
                 && out.secondary.as_deref()
                     == existing.secondary.as_ref().map(|a| a.person.as_str());
@@ -61,10 +61,10 @@ pub fn attach(
             }
         }
         for &j in &existing.overrides {
-            let Some(ov) = rot.overrides.get(j) else {
+            let Some(ov) = rot.overrides.get(j as usize) else {
                 continue;
             };
-            let item = on_overrides.get(j).unwrap_or(&none);
+            let item = on_overrides.get(j as usize).unwrap_or(&none);
             let reason = ov.reason.as_deref().map(writer::note_text);
             let holds = ov.primary.as_ref().is_none_or(|p| *p == out.primary)
                 && ov

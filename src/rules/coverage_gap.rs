@@ -114,13 +114,13 @@ fn repeated_overrides(
     out: &mut Vec<Diagnostic>,
 ) {
     for (k, &later) in shift.overrides.iter().enumerate() {
-        let Some(this) = rot.overrides.get(later) else {
+        let Some(this) = rot.overrides.get(later as usize) else {
             continue;
         };
         let mine = roles(this);
         // The closest earlier override sharing a role is the one replaced.
         let earlier = shift.overrides[..k].iter().rev().find_map(|&i| {
-            let theirs = roles(rot.overrides.get(i)?);
+            let theirs = roles(rot.overrides.get(i as usize)?);
             let shared: Vec<(Role, &str, &str)> = mine
                 .iter()
                 .filter_map(|&(role, now)| {

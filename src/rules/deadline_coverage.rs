@@ -52,8 +52,9 @@ rotation that covers the pipeline then, or move the report's due date.
 };
 
 /// `sla.resolve_within` when a pipeline gives none.
-const DEFAULT_RESOLVE: Duration = Duration {
-    minutes: 7 * 24 * 60,
+const DEFAULT_RESOLVE: Duration = match Duration::from_minutes(7 * 24 * 60) {
+    Some(week) => week,
+    None => panic!("a week is a duration"),
 };
 
 fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
@@ -82,7 +83,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             schedule,
             covering,
             due,
-            resolve.minutes,
+            resolve.minutes(),
             zone,
             (ctx.today, horizon),
         );

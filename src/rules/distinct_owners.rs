@@ -230,7 +230,7 @@ fn team_help(
     let team = match secondary.reference() {
         Reference::Member(_) => return member_help(pipeline, shared, experts),
         Reference::Team(_) => team_of(model, secondary.reference()),
-        Reference::Role { .. } => None,
+        Reference::Role(_) => None,
     };
     let Some(team) = team else {
         return format!(
@@ -240,10 +240,7 @@ fn team_help(
     let clear: Vec<String> = roles_in(model, team)
         .into_iter()
         .filter(|role| {
-            let r = Reference::Role {
-                team: team.item.id.as_str().into(),
-                role: (*role).into(),
-            };
+            let r = Reference::role_of(&team.item.id, role);
             let people = crate::resolve::resolve(model, &r);
             let disjoint = !people
                 .ids()

@@ -216,7 +216,8 @@ fn unresolved(
                 team.item.id
             ),
         ),
-        (Problem::NoRole(team), Reference::Role { role, .. }) => {
+        (Problem::NoRole(team), Reference::Role(named)) => {
+            let role = &named.role;
             let roles = roles_in(model, team);
             let add = format!("or add `{role}` to the `roles` of the members who hold it");
             let help = match did_you_mean(role, roles.iter().copied()) {

@@ -8,7 +8,7 @@ use super::load::Load;
 use super::time::{self, Clock, Step, Tz};
 use super::window::Interval;
 use super::{
-    Assignment, Duty, Form, HolidayOnCall, Meeting, NotExpanded, Origin, People, Role,
+    index32, Assignment, Duty, Form, HolidayOnCall, Meeting, NotExpanded, Origin, People, Role,
     RotationSchedule, Shift, ShiftSource, Truncation, MAX_SHIFTS,
 };
 use crate::model::{Duration, Entry, Model, Rotation};
@@ -164,7 +164,7 @@ fn shift(
         primary,
         secondary,
         source,
-        overrides: Vec::new(),
+        overrides: Box::default(),
         duty: Duty::One((begins, ends)),
     }
 }
@@ -198,7 +198,7 @@ fn generated(rot: &Rotation, step: Step, out: &mut RotationSchedule, people: &mu
         };
         let mut person = |k: usize| Assignment {
             person: people.get(&roster[k]),
-            origin: Origin::Roster(k),
+            origin: Origin::Roster(index32(k)),
         };
         out.shifts.push(shift(
             clock,
@@ -207,7 +207,7 @@ fn generated(rot: &Rotation, step: Step, out: &mut RotationSchedule, people: &mu
             person(i % n),
             // A one-person roster has no secondary.
             (n > 1).then(|| person((i + 1) % n)),
-            ShiftSource::Generated(i),
+            ShiftSource::Generated(index32(i)),
         ));
     }
     if total > out.shifts.len() as u64 {
@@ -245,13 +245,13 @@ fn explicit(rot: &Rotation, step: Step, out: &mut RotationSchedule, people: &mut
             ends,
             Assignment {
                 person: people.get(&spec.primary),
-                origin: Origin::Shift(i, Role::Primary),
+                origin: Origin::Shift(index32(i), Role::Primary),
             },
             spec.secondary.as_ref().map(|s| Assignment {
                 person: people.get(s),
-                origin: Origin::Shift(i, Role::Secondary),
+                origin: Origin::Shift(index32(i), Role::Secondary),
             }),
-            ShiftSource::Explicit(i),
+            ShiftSource::Explicit(index32(i)),
         ));
     }
     // Stable: shifts listed at the same time keep their order.
@@ -286,23 +286,25 @@ fn apply_overrides(rot: &Rotation, out: &mut RotationSchedule, people: &mut Peop
         if let Some(p) = &o.primary {
             shift.primary = Assignment {
                 person: people.get(p),
-                origin: Origin::Override(j, Role::Primary),
+                origin: Origin::Override(index32(j), Role::Primary),
             };
         }
         if let Some(s) = &o.secondary {
             shift.secondary = Some(Assignment {
                 person: people.get(s),
-                origin: Origin::Override(j, Role::Secondary),
+                origin: Origin::Override(index32(j), Role::Secondary),
             });
         }
-        shift.overrides.push(j);
+        let mut applied = std::mem::take(&mut shift.overrides).into_vec();
+        applied.push(index32(j));
+        shift.overrides = applied.into_boxed_slice();
     }
 }
 
 /// A meeting `length` long before each handoff where one shift ends as the
 /// next starts and their primaries differ (§14.13).
 fn meetings(shifts: &[Shift], length: Duration) -> Vec<Meeting> {
-    if length.minutes == 0 {
+    if length.minutes() == 0 {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -311,7 +313,7 @@ fn meetings(shifts: &[Shift], length: Duration) -> Vec<Meeting> {
         if outgoing.ends != incoming.begins || outgoing.primary.person == incoming.primary.person {
             continue;
         }
-        let Some(begins) = time::minutes_before(incoming.begins, length.minutes) else {
+        let Some(begins) = time::minutes_before(incoming.begins, length.minutes()) else {
             continue;
         };
         out.push(Meeting {
@@ -620,7 +622,7 @@ mod tests {
             rs.shifts[1].secondary.as_ref().unwrap().origin,
             Origin::Override(0, Role::Secondary)
         );
-        assert_eq!(rs.shifts[1].overrides, [0]);
+        assert_eq!(*rs.shifts[1].overrides, [0]);
         assert_eq!(rs.unmatched_overrides, [1]);
         assert_eq!(rs.roster, ["john", "emily", "david"]);
     }

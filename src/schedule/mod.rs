@@ -51,15 +51,17 @@ impl fmt::Display for Role {
 }
 
 /// Where a person's assignment to a shift was written, so a finding can point
-/// at the node a user has to change.
+/// at the node a user has to change. Indexes are `u32` (a list is capped far
+/// below that: see `MAX_SHIFTS` and the YAML limits), as a large schedule
+/// holds two per shift.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Origin {
     /// `roster[index]` of a generated rotation.
-    Roster(usize),
+    Roster(u32),
     /// `shifts[index].primary` or `.secondary` of an explicit rotation.
-    Shift(usize, Role),
+    Shift(u32, Role),
     /// `overrides[index].primary` or `.secondary`.
-    Override(usize, Role),
+    Override(u32, Role),
 }
 
 impl Origin {
@@ -170,9 +172,14 @@ impl People {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShiftSource {
     /// Shift number `i` of a generated rotation.
-    Generated(usize),
+    Generated(u32),
     /// `shifts[i]` of an explicit rotation.
-    Explicit(usize),
+    Explicit(u32),
+}
+
+/// A list index as shifts hold it; lists are capped far below `u32::MAX`.
+pub(crate) fn index32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// A shift's duty intervals. Most shifts have one (the whole shift, or one
@@ -241,8 +248,9 @@ pub struct Shift {
     pub primary: Assignment,
     pub secondary: Option<Assignment>,
     pub source: ShiftSource,
-    /// Indices of the overrides applied to this shift, in document order.
-    pub overrides: Vec<usize>,
+    /// Indices of the overrides applied to this shift, in document order
+    /// (a boxed slice: most shifts have none).
+    pub overrides: Box<[u32]>,
     /// Duty (§10): the parts of the shift inside the rotation's `coverage`
     /// window, sorted and disjoint; without a window, the whole shift. Rules
     /// that judge on-call time read this, never the window.

@@ -857,7 +857,11 @@ impl<'v, 'a> Page<'v, 'a> {
             let Origin::Override(j, _) = a.origin else {
                 return None;
             };
-            let reason = s.rot.overrides.get(j).and_then(|o| o.reason.as_deref());
+            let reason = s
+                .rot
+                .overrides
+                .get(j as usize)
+                .and_then(|o| o.reason.as_deref());
             Some(match reason {
                 Some(r) => format!("set by an override: {r}"),
                 None => "set by an override".to_string(),

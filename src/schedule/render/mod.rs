@@ -189,7 +189,7 @@ impl<'a> View<'a> {
                         section
                             .rot
                             .overrides
-                            .get(j)
+                            .get(j as usize)
                             .and_then(|o| o.reason.as_deref())
                     })
                     .collect();
