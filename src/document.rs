@@ -63,8 +63,9 @@ impl fmt::Display for Kind {
 #[derive(Debug)]
 pub struct Document {
     pub file: FileId,
-    /// 0-based position of the document in its file.
-    pub index_in_file: usize,
+    /// 0-based position of the document in its file (`u32`: a file holds
+    /// far fewer, and a large workspace has a hundred thousand documents).
+    pub index_in_file: u32,
     /// `None` when `kind` is missing or unknown (reported by the schema rule).
     pub kind: Option<Kind>,
     /// The `id`, when it is a string; shared with the model's index of

@@ -51,10 +51,13 @@ pub enum FileKind {
 pub struct SourceFile {
     /// Path on disk, as opened.
     path: Box<Path>,
-    /// Path shown in reports: relative to the current directory, `/`-separated.
-    display: Name,
-    /// Path relative to the repository root, `/`-separated (SARIF uses this).
-    repo_relative: Name,
+    /// Where the path shown in reports (relative to the current directory,
+    /// `/`-separated) starts in `path`; `OWN`: it is not a tail of it.
+    display_at: u32,
+    /// The same for the path relative to the repository root (SARIF).
+    repo_relative_at: u32,
+    /// The names that are not tails of `path`: rare, so boxed.
+    own: Option<Box<OwnNames>>,
     pub kind: FileKind,
     /// The bytes of a file read from disk when it was checked.
     stamp: Stamp,
@@ -62,12 +65,15 @@ pub struct SourceFile {
     content: OnceLock<Box<Content>>,
 }
 
-/// A path string stored as the tail of the file's path when it is one (one
-/// allocation per file instead of three), else on its own.
-#[derive(Debug)]
-enum Name {
-    Suffix(u32),
-    Own(Box<str>),
+/// A name held in `SourceFile::own`, not as a tail of the path. Names are
+/// tails of the path when they can be (one allocation per file instead of
+/// three, and two offsets instead of two strings).
+const OWN: u32 = u32::MAX;
+
+#[derive(Debug, Default)]
+struct OwnNames {
+    display: Box<str>,
+    repo_relative: Box<str>,
 }
 
 /// A path string of a file, as given to [`SourceFile`]: a tail of its path
@@ -210,27 +216,38 @@ impl SourceFile {
     ) -> Self {
         let path = path.into_boxed_path();
         let whole = path.to_str().unwrap_or("");
-        let name = |name: PathName| {
+        // Where the name starts in the path, or the name itself.
+        let name = |name: PathName| -> Result<u32, Box<str>> {
             let text = match name {
                 PathName::Tail(at) => match (whole.get(at..), u32::try_from(at)) {
-                    (Some(_), Ok(at)) => return Name::Suffix(at),
+                    (Some(_), Ok(at)) if at != OWN => return Ok(at),
                     (tail, _) => tail.unwrap_or("").to_string(),
                 },
                 PathName::Text(text) => text,
             };
             match whole.strip_suffix(text.as_str()) {
                 Some(head) if !text.is_empty() && (head.is_empty() || head.ends_with('/')) => {
-                    u32::try_from(head.len()).map_or_else(|_| Name::Own(text.into()), Name::Suffix)
+                    u32::try_from(head.len())
+                        .ok()
+                        .filter(|&at| at != OWN)
+                        .ok_or_else(|| text.into_boxed_str())
                 }
-                _ => Name::Own(text.into_boxed_str()),
+                _ => Err(text.into_boxed_str()),
             }
         };
         let display = name(display.into());
         let repo_relative = name(repo_relative.into());
+        let own = (display.is_err() || repo_relative.is_err()).then(|| {
+            Box::new(OwnNames {
+                display: display.clone().err().unwrap_or_default(),
+                repo_relative: repo_relative.clone().err().unwrap_or_default(),
+            })
+        });
         SourceFile {
             path,
-            display,
-            repo_relative,
+            display_at: display.unwrap_or(OWN),
+            repo_relative_at: repo_relative.unwrap_or(OWN),
+            own,
             kind,
             stamp,
             content: OnceLock::new(),
@@ -244,23 +261,25 @@ impl SourceFile {
 
     /// Path shown in reports: relative to the current directory, `/`-separated.
     pub fn display(&self) -> &str {
-        self.name(&self.display)
+        match self.display_at {
+            OWN => self.own.as_ref().map_or("", |own| &own.display),
+            at => self.tail(at),
+        }
     }
 
     /// Path relative to the repository root, `/`-separated.
     pub fn repo_relative(&self) -> &str {
-        self.name(&self.repo_relative)
+        match self.repo_relative_at {
+            OWN => self.own.as_ref().map_or("", |own| &own.repo_relative),
+            at => self.tail(at),
+        }
     }
 
-    fn name<'a>(&'a self, name: &'a Name) -> &'a str {
-        match name {
-            Name::Suffix(at) => self
-                .path
-                .to_str()
-                .and_then(|p| p.get(*at as usize..))
-                .unwrap_or(""),
-            Name::Own(text) => text,
-        }
+    fn tail(&self, at: u32) -> &str {
+        self.path
+            .to_str()
+            .and_then(|p| p.get(at as usize..))
+            .unwrap_or("")
     }
 
     fn content(&self) -> &Content {
@@ -559,9 +578,24 @@ mod tests {
             (f.display(), f.repo_relative()),
             ("teams/a.yaml", "teams/a.yaml")
         );
-        assert!(matches!(f.display, Name::Suffix(6)) && matches!(f.repo_relative, Name::Suffix(6)));
+        assert_eq!((f.display_at, f.repo_relative_at), (6, 6));
+        assert!(f.own.is_none());
         let f = SourceFile::new(path, "../a.yaml", "s/a.yaml", FileKind::Yaml, String::new());
         assert_eq!((f.display(), f.repo_relative()), ("../a.yaml", "s/a.yaml"));
+        assert_eq!((f.display_at, f.repo_relative_at), (OWN, OWN));
+        // One name a tail, the other not.
+        let f = SourceFile::new(
+            PathBuf::from("/repo/teams/a.yaml"),
+            "teams/a.yaml",
+            "x/a.yaml",
+            FileKind::Yaml,
+            String::new(),
+        );
+        assert_eq!(
+            (f.display(), f.repo_relative()),
+            ("teams/a.yaml", "x/a.yaml")
+        );
+        assert_eq!((f.display_at, f.repo_relative_at), (6, OWN));
         assert_eq!(f.path(), Path::new("/repo/teams/a.yaml"));
     }
 

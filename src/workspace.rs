@@ -45,8 +45,9 @@ pub struct Workspace {
     pub schema_diagnostics: Vec<Diagnostic>,
     /// Each document deserialised, by `DocId`; `check` moves them into the model.
     pub items: Vec<Option<crate::model::Item>>,
-    /// Comments per file, for suppressions.
-    pub comments: Vec<Vec<Comment>>,
+    /// Comments per file, for suppressions (boxed slices: most files have
+    /// none, and a large workspace has a hundred thousand files).
+    pub comments: Vec<Box<[Comment]>>,
     pub problems: Vec<LoadProblem>,
     /// Repository root per checked path; runbooks must stay inside theirs.
     pub roots: Vec<PathBuf>,
@@ -73,7 +74,7 @@ impl Workspace {
 
     pub fn add_file(&mut self, file: SourceFile, root: usize) -> FileId {
         self.files.push(file);
-        self.comments.push(Vec::new());
+        self.comments.push(Box::default());
         self.file_roots.push(root);
         self.reported.push(true);
         self.files.len() - 1
@@ -96,7 +97,7 @@ impl Workspace {
                 .map(|d| d.spans)
                 .collect()
         })?;
-        trees.get(doc.index_in_file)
+        trees.get(doc.index_in_file as usize)
     }
 
     pub fn file_of(&self, location: &Location) -> Option<FileId> {

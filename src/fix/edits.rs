@@ -299,7 +299,7 @@ fn yaml_document(
             problem.message
         ));
     }
-    Ok((document.file, text, parsed, document.index_in_file))
+    Ok((document.file, text, parsed, document.index_in_file as usize))
 }
 
 fn replace(

@@ -422,7 +422,7 @@ impl FileCache {
                 processed: Processed::Parsed {
                     text: String::new(),
                     stamp: Stamp::default(),
-                    comments,
+                    comments: comments.into_vec(),
                     docs,
                     problems,
                 },

@@ -851,7 +851,7 @@ pub fn document_values(
             out.insert(id, value.as_ref().clone());
         } else if let Some(value) = by_file
             .get_mut(&doc.file)
-            .and_then(|values| values.get_mut(doc.index_in_file))
+            .and_then(|values| values.get_mut(doc.index_in_file as usize))
         {
             out.insert(id, std::mem::take(value));
         }
@@ -1049,7 +1049,7 @@ fn merge_as(
     };
     let file = workspace.add_file(file, root);
     workspace.reported[file] = reported;
-    workspace.comments[file] = comments;
+    workspace.comments[file] = comments.into_boxed_slice();
     for local in docs {
         // A document's diagnostics point at document 0: rebase them onto its DocId.
         let doc_id = workspace.documents.len();
@@ -1225,7 +1225,7 @@ fn analyse_document(
     LocalDoc {
         document: Document {
             file: 0,
-            index_in_file: index,
+            index_in_file: u32::try_from(index).unwrap_or(u32::MAX),
             kind,
             id,
             valid,

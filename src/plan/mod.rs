@@ -223,8 +223,8 @@ pub fn suggest(options: &Options) -> Result<Suggestion, String> {
             file.display()
         )
     })?;
-    let mut dropped = notes::attach(text, doc.index_in_file, rot, rs, &mut shifts);
-    let edited = writer::edit(text, doc.index_in_file, &shifts)
+    let mut dropped = notes::attach(text, doc.index_in_file as usize, rot, rs, &mut shifts);
+    let edited = writer::edit(text, doc.index_in_file as usize, &shifts)
         .map_err(|e| format!("cannot edit `{}`: {e}", file.display()))?;
     if edited.flow {
         dropped.extend(notes::unwritable(&shifts));
