@@ -44,8 +44,11 @@ def build():
 def corpus(pipelines, out, defects=0):
     members = max(pipelines // 10, 40)
     rotations = max(members // 10, 4)
-    if out.exists() and (out / ".args").read_text() == f"{pipelines} {defects}":
+    stamp = out / ".args"
+    if stamp.exists() and stamp.read_text() == f"{pipelines} {defects}":
         return out
+    # Anything else there (another size, a run cut short) is regenerated.
+    shutil.rmtree(out, ignore_errors=True)
     subprocess.run(
         [str(GEN), "--pipelines", str(pipelines), "--members", str(members),
          "--rotations", str(rotations), "--years", "2", "--defects", str(defects),
