@@ -44,7 +44,7 @@ fn stages(c: &mut Criterion) {
                 let items = std::mem::take(&mut ws.items);
                 (ws, items)
             },
-            |(ws, items)| model::build(&ws.documents, items),
+            |(mut ws, items)| model::build(&mut ws.documents, items),
             BatchSize::LargeInput,
         )
     });

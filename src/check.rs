@@ -385,7 +385,7 @@ pub fn analyse_reusing(
         policy: policy.name.clone(),
         source,
     };
-    let model = model::build(&workspace.documents, items);
+    let model = model::build(&mut workspace.documents, items);
     timer.lap("model");
     let schedule = schedule.unwrap_or_else(|| schedule::build(&model));
     timer.lap("schedule");
