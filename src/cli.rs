@@ -383,7 +383,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         // On a worker of the thread pool, not beside it: with one thread
         // (RAYON_NUM_THREADS=1) the whole check then allocates from one
-        // malloc arena instead of two, 7% less peak memory at 100k pipelines.
+        // malloc arena instead of two (3 MB less at 100k pipelines).
         Command::Check(args) => rayon::scope(|_| run_check(&args)),
         Command::Rules(args) => run_rules(&args),
         Command::Explain { rule } => run_explain(&rule),

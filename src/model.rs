@@ -777,13 +777,10 @@ pub fn build(documents: &mut [Document], items: Vec<Option<Item>>) -> Model {
         .filter(|d| d.kind == Some(Kind::Rotation));
     for refs in rotations.filter_map(|d| d.refs.as_deref_mut()) {
         for id in &mut refs.covers {
-            if let Some((pipeline_id, &d)) = model.known.pipelines.get_key_value(&**id) {
-                if let Some(flag) = model.covered.get_mut(d) {
-                    *flag = true;
-                }
-                // The same text: one string per pipeline id, not another
-                // per rotation covering it (the typed rotation's below).
-                *id = Arc::clone(pipeline_id);
+            if let Some(flag) =
+                share_pipeline_id(&model.known, id).and_then(|d| model.covered.get_mut(d))
+            {
+                *flag = true;
             }
         }
     }
@@ -813,10 +810,7 @@ pub fn build(documents: &mut [Document], items: Vec<Option<Item>>) -> Model {
             Some(Item::Rotation(mut item)) => {
                 check_rotation(&mut model.problems, id, &item);
                 for covered in &mut item.covers {
-                    if let Some((pipeline_id, _)) = model.known.pipelines.get_key_value(&**covered)
-                    {
-                        *covered = Arc::clone(pipeline_id);
-                    }
+                    share_pipeline_id(&model.known, covered);
                 }
                 model.rotations.push(Entry {
                     doc: id,
@@ -843,6 +837,15 @@ pub fn build(documents: &mut [Document], items: Vec<Option<Item>>) -> Model {
         }
     }
     model
+}
+
+/// The document of pipeline `id`, if known; `id` then holds the pipeline's
+/// own string (the same text: one string per pipeline id, not another per
+/// rotation covering it).
+fn share_pipeline_id(known: &KnownIds, id: &mut Arc<str>) -> Option<DocId> {
+    let (pipeline_id, &doc) = known.pipelines.get_key_value(&**id)?;
+    *id = Arc::clone(pipeline_id);
+    Some(doc)
 }
 
 fn check_leave(problems: &mut Vec<Diagnostic>, doc: DocId, team: &Team) {

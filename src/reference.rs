@@ -46,9 +46,7 @@ impl Reference {
             role: interned(role),
         }))
     }
-}
 
-impl Reference {
     /// Reads a reference. Anything not starting with `team:` is a member id,
     /// as in 0.1 (a badly spelt one is the schema's and `unknown-reference`'s
     /// to report); a `team:` reference without a team, with an empty role or
