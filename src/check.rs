@@ -320,11 +320,23 @@ impl Timings {
             let now = std::time::Instant::now();
             let elapsed = now - self.last.replace(now);
             eprintln!(
-                "steward: {stage:<10} {:>8.2} ms",
-                elapsed.as_secs_f64() * 1000.0
+                "steward: {stage:<10} {:>8.2} ms{}",
+                elapsed.as_secs_f64() * 1000.0,
+                peak_rss().map_or_else(String::new, |kb| format!(
+                    "  peak RSS {:.1} MB",
+                    kb as f64 / 1000.0
+                ))
             );
         }
     }
+}
+
+/// The process's peak resident memory so far in kB, where the system says
+/// (Linux's `VmHWM`): which stage sets the peak.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Everything after reading files: schema, policy, model, schedule.
@@ -348,7 +360,7 @@ pub fn analyse_with(
     workspace: Workspace,
     options: &CheckOptions,
     root: Option<&Root>,
-    runbooks: &dyn Fn(&Workspace, &Model) -> RunbookIndex,
+    runbooks: &dyn Fn(&Workspace, &Model, &[String]) -> RunbookIndex,
 ) -> Result<Loaded, CheckError> {
     analyse_reusing(workspace, options, root, runbooks, None)
 }
@@ -360,7 +372,7 @@ pub fn analyse_reusing(
     mut workspace: Workspace,
     options: &CheckOptions,
     root: Option<&Root>,
-    runbooks: &dyn Fn(&Workspace, &Model) -> RunbookIndex,
+    runbooks: &dyn Fn(&Workspace, &Model, &[String]) -> RunbookIndex,
     schedule: Option<Schedule>,
 ) -> Result<Loaded, CheckError> {
     let timer = Timings::start();
@@ -395,7 +407,7 @@ pub fn analyse_reusing(
         .and_then(|s| s.params.get("required"))
         .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
         .unwrap_or_default();
-    let runbooks = runbooks(&workspace, &model).requiring(required);
+    let runbooks = runbooks(&workspace, &model, &required).requiring(required);
     timer.lap("runbooks");
     Ok(Loaded {
         workspace,
@@ -659,7 +671,6 @@ fn finish(
         workspace
             .comments
             .iter()
-            .enumerate()
             .flat_map(|(id, comments)| suppress::collect(id, comments))
             .collect(),
     );

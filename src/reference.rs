@@ -3,7 +3,10 @@
 //! (`team:finance/profit-analyst`). This is the syntax only; what a reference
 //! resolves to is `resolve`'s job.
 
+use std::borrow::Borrow;
 use std::fmt;
+use std::hash::Hash;
+use std::ops::Deref;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use serde::{Deserialize, Deserializer};
@@ -22,13 +25,74 @@ pub const FORMS: &str = "a reference is a member id (`emily`), a team (`team:fin
 pub enum Reference {
     /// `emily`: shared with every other reference to the same id (a large
     /// workspace names each member from many pipelines).
-    Member(Arc<str>),
-    /// `team:finance`; team and role names are shared like member ids.
-    Team(Arc<str>),
+    Member(Name),
+    /// `team:finance`; team names are shared like member ids.
+    Team(Name),
     /// `team:finance/profit-analyst`: boxed, as few references name a
     /// role and two names inline would make every reference (two in each
-    /// pipeline) 40 bytes instead of 24.
+    /// pipeline) 40 bytes instead of 16.
     Role(Box<TeamRole>),
+}
+
+/// A name a reference holds: one shared string per text, behind one word
+/// (an `Arc<str>` is two), so a reference is 16 bytes and a pipeline's
+/// owners 64. Compares, orders and hashes as its text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name(Arc<String>);
+
+impl Name {
+    /// The shared name for `text` (see [`interned`]).
+    pub fn interned(text: &str) -> Name {
+        intern(&NAMES, text, |text| Name(Arc::new(text.to_string())))
+    }
+}
+
+impl Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Name {
+    fn from(text: &str) -> Name {
+        Name::interned(text)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self.0, f)
+    }
+}
+
+/// A shared value whose sharing can be counted (for the sweep).
+trait Shared {
+    fn holders(&self) -> usize;
+}
+
+impl Shared for Arc<str> {
+    fn holders(&self) -> usize {
+        Arc::strong_count(self)
+    }
+}
+
+impl Shared for Name {
+    fn holders(&self) -> usize {
+        Arc::strong_count(&self.0)
+    }
 }
 
 /// The team and role of a `team:finance/profit-analyst` reference.
@@ -53,7 +117,7 @@ impl Reference {
     /// with a second `/` is no reference at all.
     pub fn parse(text: &str) -> Option<Reference> {
         let Some(rest) = text.strip_prefix("team:") else {
-            return Some(Reference::Member(interned(text)));
+            return Some(Reference::Member(Name::interned(text)));
         };
         let (team, role) = match rest.split_once('/') {
             Some((team, role)) => (team, Some(role)),
@@ -63,7 +127,7 @@ impl Reference {
             return None;
         }
         match role {
-            None => Some(Reference::Team(interned(team))),
+            None => Some(Reference::Team(Name::interned(team))),
             Some(role) if !role.is_empty() && !role.contains('/') => {
                 Some(Reference::role_of(team, role))
             }
@@ -96,32 +160,51 @@ impl Reference {
     }
 }
 
-/// The member ids references hold (and pipelines' areas), one string per
-/// text: 200,000 owner references of a 100k-pipeline workspace name 10,000
-/// people.
-static MEMBER_IDS: LazyLock<Mutex<Interned>> = LazyLock::new(Mutex::default);
+/// Member ids (shifts' people, teams' members) and pipelines' areas, one
+/// string per text: a 100k-pipeline workspace names 10,000 people.
+static MEMBER_IDS: LazyLock<Mutex<Interned<Arc<str>>>> = LazyLock::new(Mutex::default);
 
-#[derive(Default)]
-struct Interned {
-    ids: foldhash::HashSet<Arc<str>>,
+/// The names references hold: 200,000 owner references of a 100k-pipeline
+/// workspace name 10,000 people.
+static NAMES: LazyLock<Mutex<Interned<Name>>> = LazyLock::new(Mutex::default);
+
+struct Interned<T> {
+    ids: foldhash::HashSet<T>,
     /// Size after the last sweep: the next comes when it has doubled.
     swept: usize,
+}
+
+impl<T> Default for Interned<T> {
+    fn default() -> Self {
+        Interned {
+            ids: foldhash::HashSet::default(),
+            swept: 0,
+        }
+    }
 }
 
 /// The shared string for `text`. Texts nothing else holds any more are
 /// dropped now and then, so a long-running language server does not keep
 /// every id ever typed.
 pub fn interned(text: &str) -> Arc<str> {
-    let mut interned = MEMBER_IDS.lock().unwrap_or_else(PoisonError::into_inner);
+    intern(&MEMBER_IDS, text, |text| Arc::from(text))
+}
+
+fn intern<T: Shared + Clone + Eq + Hash + Borrow<str>>(
+    table: &Mutex<Interned<T>>,
+    text: &str,
+    make: impl FnOnce(&str) -> T,
+) -> T {
+    let mut interned = table.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(id) = interned.ids.get(text) {
-        return Arc::clone(id);
+        return id.clone();
     }
     if interned.ids.len() >= 2 * interned.swept + 1024 {
-        interned.ids.retain(|id| Arc::strong_count(id) > 1);
+        interned.ids.retain(|id| id.holders() > 1);
         interned.swept = interned.ids.len();
     }
-    let id: Arc<str> = text.into();
-    interned.ids.insert(Arc::clone(&id));
+    let id = make(text);
+    interned.ids.insert(id.clone());
     id
 }
 

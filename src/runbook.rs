@@ -108,11 +108,13 @@ pub struct RunbookIndex {
     required: Vec<String>,
 }
 
-/// A runbook that was read, and its real path (where a fix writes).
+/// A runbook that was read, and its real path (where a fix writes) when it
+/// lacks a required section: the path is kept only for that fix (most
+/// runbooks have every section, and a large workspace has tens of thousands).
 #[derive(Debug, Clone)]
 pub struct ReadRunbook {
     runbook: Runbook,
-    path: Box<Path>,
+    path: Option<Box<Path>>,
 }
 
 /// Headings shared by the runbooks of one index (most follow one template).
@@ -134,7 +136,8 @@ impl SharedHeadings {
 }
 
 /// The runbook `runbook` named by the pipeline document `doc`, read, its
-/// headings made by `share`; paths shown relative to `cwd`.
+/// headings made by `share`; paths shown relative to `cwd`. Its path is kept
+/// when `required` is `None` or it lacks one of `required`.
 fn read_runbook(
     workspace: &Workspace,
     doc: DocId,
@@ -142,42 +145,56 @@ fn read_runbook(
     files: &dyn Files,
     cwd: &Path,
     share: &(dyn Fn(String) -> Arc<str> + Sync),
+    required: Option<&[String]>,
 ) -> Result<ReadRunbook, Box<RunbookProblem>> {
     resolve_from(workspace, doc, runbook, files, cwd)
         .and_then(|resolved| {
             let text = files.read(&resolved)?;
+            let runbook = Runbook {
+                headings: share(heading_lines(&headings(&text))),
+            };
+            let keep = required.is_none_or(|required| !runbook.missing(required).is_empty());
             Ok(ReadRunbook {
-                runbook: Runbook {
-                    headings: share(heading_lines(&headings(&text))),
-                },
-                path: resolved.into_boxed_path(),
+                runbook,
+                path: keep.then(|| resolved.into_boxed_path()),
             })
         })
         .map_err(Box::new)
 }
 
 impl RunbookIndex {
-    pub fn build(workspace: &Workspace, model: &Model) -> RunbookIndex {
-        RunbookIndex::build_from(workspace, model, &DiskDirs::default())
+    /// The index of the model's pipelines' runbooks; `required`: the
+    /// sections the policy requires (see [`ReadRunbook`]).
+    pub fn build(workspace: &Workspace, model: &Model, required: &[String]) -> RunbookIndex {
+        RunbookIndex::build_from(workspace, model, &DiskDirs::default(), required)
     }
 
     /// [`RunbookIndex::build`] with the runbooks read from `files` (a git
     /// revision for `--base`) instead of the disk.
-    pub fn build_from(workspace: &Workspace, model: &Model, files: &dyn Files) -> RunbookIndex {
+    pub fn build_from(
+        workspace: &Workspace,
+        model: &Model,
+        files: &dyn Files,
+        required: &[String],
+    ) -> RunbookIndex {
         let shared = SharedHeadings::default();
         let share = |lines: String| shared.share(lines);
         // Shown like every other path: relative to the current directory.
         let cwd = shown_from();
-        let entries = model
-            .pipelines
-            .par_iter()
-            .enumerate()
-            .filter_map(|(index, p)| {
-                let path = p.item.runbook.as_deref()?;
-                Some((
-                    index,
-                    read_runbook(workspace, p.doc, path, files, &cwd, &share),
-                ))
+        // The pipelines naming a runbook first: an indexed parallel collect
+        // writes straight into a vector of the exact length (a filtered one
+        // gathers pieces and copies them, twice the memory at the peak).
+        let naming: Vec<usize> = (0..model.pipelines.len())
+            .filter(|&index| model.pipelines[index].item.runbook.is_some())
+            .collect();
+        let entries = naming
+            .into_par_iter()
+            .map(|index| {
+                let p = &model.pipelines[index];
+                let path = p.item.runbook.as_deref().unwrap_or_default();
+                let read =
+                    read_runbook(workspace, p.doc, path, files, &cwd, &share, Some(required));
+                (index, read)
             })
             .collect();
         RunbookIndex {
@@ -203,6 +220,8 @@ impl RunbookIndex {
             files,
             &shown_from(),
             &|lines: String| lines.into(),
+            // Kept across policy edits by the language server: every path.
+            None,
         ))
     }
 
@@ -271,9 +290,10 @@ impl RunbookIndex {
         })
     }
 
-    /// The real path of the runbook of the pipeline at `index`, when it was read.
+    /// The real path of the runbook of the pipeline at `index`, when it was
+    /// read and lacks a required section.
     pub fn path(&self, index: usize) -> Option<&Path> {
-        self.slot(index)?.as_ref().ok().map(|read| &*read.path)
+        self.slot(index)?.as_ref().ok()?.path.as_deref()
     }
 
     /// The sections a new runbook needs: the policy's, else the default ones.

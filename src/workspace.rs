@@ -45,9 +45,8 @@ pub struct Workspace {
     pub schema_diagnostics: Vec<Diagnostic>,
     /// Each document deserialised, by `DocId`; `check` moves them into the model.
     pub items: Vec<Option<crate::model::Item>>,
-    /// Comments per file, for suppressions (boxed slices: most files have
-    /// none, and a large workspace has a hundred thousand files).
-    pub comments: Vec<Box<[Comment]>>,
+    /// Comments per file, for suppressions.
+    pub comments: FileComments,
     pub problems: Vec<LoadProblem>,
     /// Repository root per checked path; runbooks must stay inside theirs.
     pub roots: Vec<PathBuf>,
@@ -63,18 +62,67 @@ pub struct Workspace {
     pub yaml_limits: YamlLimits,
 }
 
+/// The comments of the files that have any, by file: most have none, and
+/// a slot per file would be 16 bytes each of a hundred thousand.
+#[derive(Debug, Default)]
+pub struct FileComments {
+    /// By ascending file id; never an empty list.
+    by_file: Vec<(FileId, Box<[Comment]>)>,
+}
+
+impl FileComments {
+    /// The comments of `file`, in order (none for a file without any).
+    pub fn get(&self, file: FileId) -> &[Comment] {
+        match self.by_file.binary_search_by_key(&file, |(f, _)| *f) {
+            Ok(at) => &self.by_file[at].1,
+            Err(_) => &[],
+        }
+    }
+
+    /// Sets the comments of `file` (files are loaded in id order, so this
+    /// appends, but any order is kept sorted).
+    pub fn set(&mut self, file: FileId, comments: Vec<Comment>) {
+        let at = self.by_file.binary_search_by_key(&file, |(f, _)| *f);
+        match (at, comments.is_empty()) {
+            (Ok(at), true) => {
+                self.by_file.remove(at);
+            }
+            (Ok(at), false) => self.by_file[at].1 = comments.into_boxed_slice(),
+            (Err(_), true) => {}
+            (Err(at), false) => self.by_file.insert(at, (file, comments.into_boxed_slice())),
+        }
+    }
+
+    /// Each file that has comments, with them, by ascending file id.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &[Comment])> {
+        self.by_file
+            .iter()
+            .map(|(file, comments)| (*file, &**comments))
+    }
+
+    /// The comments of files `0..files`, one list per file.
+    pub fn into_per_file(self, files: usize) -> Vec<Vec<Comment>> {
+        let mut all: Vec<Vec<Comment>> = Vec::new();
+        all.resize_with(files, Vec::new);
+        for (file, comments) in self.by_file {
+            if let Some(slot) = all.get_mut(file) {
+                *slot = comments.into_vec();
+            }
+        }
+        all
+    }
+}
+
 impl Workspace {
     /// Room for `more` files in every per-file table, exactly.
     pub fn reserve_files(&mut self, more: usize) {
         self.files.reserve_exact(more);
-        self.comments.reserve_exact(more);
         self.file_roots.reserve_exact(more);
         self.reported.reserve_exact(more);
     }
 
     pub fn add_file(&mut self, file: SourceFile, root: usize) -> FileId {
         self.files.push(file);
-        self.comments.push(Box::default());
         self.file_roots.push(root);
         self.reported.push(true);
         self.files.len() - 1

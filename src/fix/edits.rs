@@ -236,12 +236,19 @@ pub(crate) fn prepare(workspace: &Workspace, change: &Change) -> Result<Prepared
         }
         Change::CreateRunbook {
             path,
-            title,
+            doc,
             sections,
         } => {
             if path.symlink_metadata().is_ok() {
                 return Err(format!("`{}` exists now", path.display()));
             }
+            let (_, _, parsed, index) = yaml_document(workspace, *doc)?;
+            let document = parsed.documents.get(index).ok_or(GONE)?;
+            let title = document
+                .value
+                .pointer("/name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             Ok(Prepared {
                 edits: FileEdits {
                     target: Target::Runbook {

@@ -108,10 +108,12 @@ pub enum Change {
         path: PathBuf,
         sections: Vec<String>,
     },
-    /// A runbook is created from the template, with a heading for each section.
+    /// A runbook is created from the template, with a heading for each
+    /// section, titled with the `name` of pipeline document `doc` (read from
+    /// its file when the fix is prepared: the model does not keep names).
     CreateRunbook {
         path: PathBuf,
-        title: String,
+        doc: DocId,
         sections: Vec<String>,
     },
 }
@@ -135,9 +137,10 @@ impl Change {
         match self {
             Change::Replace { doc, .. }
             | Change::RenameKey { doc, .. }
-            | Change::AddEntry { doc, .. } => *doc += doc_base,
+            | Change::AddEntry { doc, .. }
+            | Change::CreateRunbook { doc, .. } => *doc += doc_base,
             Change::RemoveSuppression { file: f, .. } => *f = file,
-            Change::AppendSections { .. } | Change::CreateRunbook { .. } => {}
+            Change::AppendSections { .. } => {}
         }
     }
 }

@@ -249,7 +249,6 @@ impl FileCache {
         // About as large as last time: no regrowing.
         let (files, docs) = (listing.candidates.len(), delta.previous_docs);
         workspace.files.reserve(files);
-        workspace.comments.reserve(files);
         workspace.file_roots.reserve(files);
         workspace.reported.reserve(files);
         workspace.documents.reserve(docs);
@@ -400,8 +399,9 @@ impl FileCache {
                 usable[file] = false;
             }
         }
+        let comments = workspace.comments.into_per_file(workspace.files.len());
         let parts = (workspace.files.into_iter())
-            .zip(workspace.comments)
+            .zip(comments)
             .zip(docs.into_iter().zip(problems).zip(first_doc))
             .enumerate();
         for (file, ((source, comments), ((docs, problems), first))) in parts {
@@ -422,7 +422,7 @@ impl FileCache {
                 processed: Processed::Parsed {
                     text: String::new(),
                     stamp: Stamp::default(),
-                    comments: comments.into_vec(),
+                    comments,
                     docs,
                     problems,
                 },
@@ -549,9 +549,10 @@ pub fn relocate(
         ok &= match &mut fix.change {
             Change::Replace { doc: d, .. }
             | Change::RenameKey { doc: d, .. }
-            | Change::AddEntry { doc: d, .. } => set(d, doc),
+            | Change::AddEntry { doc: d, .. }
+            | Change::CreateRunbook { doc: d, .. } => set(d, doc),
             Change::RemoveSuppression { file: f, .. } => set(f, file),
-            Change::AppendSections { .. } | Change::CreateRunbook { .. } => true,
+            Change::AppendSections { .. } => true,
         };
     }
     ok

@@ -1049,7 +1049,7 @@ fn merge_as(
     };
     let file = workspace.add_file(file, root);
     workspace.reported[file] = reported;
-    workspace.comments[file] = comments.into_boxed_slice();
+    workspace.comments.set(file, comments);
     for local in docs {
         // A document's diagnostics point at document 0: rebase them onto its DocId.
         let doc_id = workspace.documents.len();

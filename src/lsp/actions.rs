@@ -88,7 +88,7 @@ pub fn suppress_on_line(analysis: &Analysis, finding: &ResolvedFinding) -> Optio
     if file.kind != FileKind::Yaml {
         return None;
     }
-    let comments = workspace.comments.get(finding.file)?;
+    let comments = workspace.comments.get(finding.file);
     let line = file.line_col(finding.span.start).line;
     let line_span = file.line_span(line)?;
     let entry = match finding.subject.as_deref().filter(|s| !s.is_empty()) {

@@ -244,7 +244,8 @@ impl Engine {
         let looked_up = RefCell::new(Vec::new());
         let options = analysis::options(&self.root, today);
         let memo = &self.runbooks;
-        let index = |w: &Workspace, m: &Model| {
+        // Entries keep every runbook's path (`RunbookIndex::entry`).
+        let index = |w: &Workspace, m: &Model, _required: &[String]| {
             let (index, fresh) = runbook_index(memo, &mut by_doc.borrow_mut(), &delta, w, m);
             *looked_up.borrow_mut() = fresh;
             index

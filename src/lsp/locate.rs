@@ -246,7 +246,7 @@ fn expect(text: &str, at: usize, word: &str) -> Option<usize> {
 pub fn comment_at(workspace: &Workspace, file: FileId, offset: usize) -> Option<&Comment> {
     workspace
         .comments
-        .get(file)?
+        .get(file)
         .iter()
         .find(|c| contains(c.span, offset))
 }

@@ -118,8 +118,9 @@ impl Revision {
             },
             repository: Some(repository.toplevel.clone()),
         };
-        let runbooks =
-            |workspace: &Workspace, model: &Model| tree.runbooks(workspace, model, &repository);
+        let runbooks = |workspace: &Workspace, model: &Model, required: &[String]| {
+            tree.runbooks(workspace, model, &repository, required)
+        };
         check::analyse_with(workspace, options, Some(&root), &runbooks)
     }
 }
@@ -275,6 +276,7 @@ impl Tree {
         workspace: &Workspace,
         model: &Model,
         repository: &Repository,
+        required: &[String],
     ) -> RunbookIndex {
         // Resolve every runbook path first (symlinks read as needed), then
         // read the files found in one batch.
@@ -330,7 +332,7 @@ impl Tree {
                 contents.insert(path.clone(), text);
             }
         }
-        RunbookIndex::build_from(workspace, model, &resolver)
+        RunbookIndex::build_from(workspace, model, &resolver, required)
     }
 }
 

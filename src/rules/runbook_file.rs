@@ -115,7 +115,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
                         ),
                         Change::CreateRunbook {
                             path: missing.clone(),
-                            title: p.item.name.to_string(),
+                            doc: p.doc,
                             sections,
                         },
                     ))
