@@ -981,4 +981,18 @@ mod tests {
         assert_eq!(Duration::parse("1y"), None);
         assert_eq!(Duration::parse(""), None);
     }
+
+    /// The sizes a 100k-pipeline workspace's memory budget rests on
+    /// (BENCHMARKS.md, issue 20): a field that grows one of them shows here.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn sizes_of_what_a_large_model_holds() {
+        use std::mem::size_of;
+        assert_eq!(size_of::<crate::reference::Reference>(), 16);
+        assert_eq!(size_of::<crate::reference::RefField>(), 32);
+        assert_eq!(size_of::<Pipeline>(), 176);
+        assert_eq!(size_of::<crate::document::Document>(), 48);
+        assert_eq!(size_of::<crate::source::SourceFile>(), 72);
+        assert_eq!(size_of::<crate::schedule::Shift>(), 152);
+    }
 }
