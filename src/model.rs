@@ -993,6 +993,6 @@ mod tests {
         assert_eq!(size_of::<Pipeline>(), 176);
         assert_eq!(size_of::<crate::document::Document>(), 48);
         assert_eq!(size_of::<crate::source::SourceFile>(), 72);
-        assert_eq!(size_of::<crate::schedule::Shift>(), 152);
+        assert_eq!(size_of::<crate::schedule::Shift>(), 136);
     }
 }

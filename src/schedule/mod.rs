@@ -86,11 +86,11 @@ pub struct Assignment {
     pub origin: Origin,
 }
 
-/// A person's id as shifts hold it: one string per person and rotation,
-/// shared by all their shifts (a large schedule has a hundred thousand
-/// shifts and a few hundred people).
+/// A person's id as shifts hold it: one shared string per person (the
+/// names references hold), behind one word (a large schedule has a hundred
+/// thousand shifts and a few hundred people).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Person(std::sync::Arc<str>);
+pub struct Person(crate::reference::Name);
 
 impl Person {
     pub fn as_str(&self) -> &str {
@@ -131,7 +131,7 @@ impl From<&Person> for String {
 
 impl From<&str> for Person {
     fn from(id: &str) -> Person {
-        Person(id.into())
+        Person(crate::reference::Name::interned(id))
     }
 }
 
