@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::document::{DocId, Document, Kind};
 use crate::finding::{Diagnostic, Location};
-use crate::reference::{RefField, Reference};
+use crate::reference::{Name, RefField, Reference};
 use crate::schedule::time::{self, Step};
 use crate::schedule::window::Window;
 
@@ -329,8 +329,12 @@ fn shared_texts<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Arc<str>>,
     Vec::<String>::deserialize(d).map(|texts| texts.into_iter().map(Into::into).collect())
 }
 
-fn interned_optional<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Arc<str>>, D::Error> {
-    Option::<String>::deserialize(d).map(|text| text.map(|text| crate::reference::interned(&text)))
+fn shared_optional_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Name>, D::Error> {
+    Option::<String>::deserialize(d).map(|text| text.map(|text| Name::interned(&text)))
+}
+
+fn shared_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
+    String::deserialize(d).map(|text| Name::interned(&text))
 }
 
 fn interned_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
@@ -534,12 +538,13 @@ impl Rotation {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ShiftSpec {
     pub start: LocalStart,
-    /// Member ids, one shared string per id: a large workspace writes
-    /// hundreds of thousands of shifts naming a few thousand people.
-    #[serde(deserialize_with = "interned_text")]
-    pub primary: Arc<str>,
-    #[serde(default, deserialize_with = "interned_optional")]
-    pub secondary: Option<Arc<str>>,
+    /// Member ids, one shared name per id (those references and expanded
+    /// shifts hold): a large workspace writes hundreds of thousands of
+    /// shifts naming a few thousand people.
+    #[serde(deserialize_with = "shared_name")]
+    pub primary: Name,
+    #[serde(default, deserialize_with = "shared_optional_name")]
+    pub secondary: Option<Name>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -160,12 +160,12 @@ impl Reference {
     }
 }
 
-/// Member ids (shifts' people, teams' members) and pipelines' areas, one
-/// string per text: a 100k-pipeline workspace names 10,000 people.
-static MEMBER_IDS: LazyLock<Mutex<Interned<Arc<str>>>> = LazyLock::new(Mutex::default);
+/// Pipelines' areas and the team and role names of role references, one
+/// string per text (100,000 pipelines name a few dozen areas).
+static TEXTS: LazyLock<Mutex<Interned<Arc<str>>>> = LazyLock::new(Mutex::default);
 
-/// The names references hold: 200,000 owner references of a 100k-pipeline
-/// workspace name 10,000 people.
+/// The names references, written shifts and expanded shifts hold: 200,000
+/// owner references of a 100k-pipeline workspace name 10,000 people.
 static NAMES: LazyLock<Mutex<Interned<Name>>> = LazyLock::new(Mutex::default);
 
 struct Interned<T> {
@@ -187,7 +187,7 @@ impl<T> Default for Interned<T> {
 /// dropped now and then, so a long-running language server does not keep
 /// every id ever typed.
 pub fn interned(text: &str) -> Arc<str> {
-    intern(&MEMBER_IDS, text, |text| Arc::from(text))
+    intern(&TEXTS, text, |text| Arc::from(text))
 }
 
 fn intern<T: Shared + Clone + Eq + Hash + Borrow<str>>(

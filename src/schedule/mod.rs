@@ -153,7 +153,8 @@ impl PartialEq<String> for Person {
     }
 }
 
-/// Hands out one [`Person`] per distinct id.
+/// Hands out one [`Person`] per distinct id: a rotation's own cache in
+/// front of the shared names (which are behind a lock).
 #[derive(Debug, Default)]
 pub struct People(std::collections::HashSet<Person>);
 
