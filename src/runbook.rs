@@ -1,7 +1,7 @@
 //! Runbooks: resolving a pipeline's `runbook:` path safely inside the
 //! repository root, and reading its section headings.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -30,20 +30,13 @@ impl Runbook {
     }
 
     /// The required sections no heading has, each named once.
-    pub fn missing<'a>(&self, required: &'a [String]) -> Vec<&'a str> {
-        let mut seen: Vec<Vec<String>> = Vec::new();
-        let mut missing = Vec::new();
-        for section in required {
-            let wanted: Vec<String> = words(section).collect();
-            if seen.contains(&wanted) {
-                continue;
-            }
-            if !self.has(&wanted) {
-                missing.push(section.as_str());
-            }
-            seen.push(wanted);
-        }
-        missing
+    pub fn missing<'a>(&self, required: &Sections<'a>) -> Vec<&'a str> {
+        required
+            .wanted
+            .iter()
+            .filter(|(_, words)| !self.has(words))
+            .map(|(name, _)| *name)
+            .collect()
     }
 
     /// Whether a heading holds the words `wanted` in a row, whole words, the
@@ -53,39 +46,86 @@ impl Runbook {
         let Some(last) = wanted.len().checked_sub(1) else {
             return false;
         };
+        let matches = |i: usize, got: &str, want: &String| {
+            got == want
+                || (i == last
+                    && ["s", "es"]
+                        .iter()
+                        .any(|plural| got.strip_suffix(plural) == Some(want.as_str())))
+        };
         self.headings.lines().any(|heading| {
-            let found: Vec<&str> = heading.split(' ').collect();
-            found.windows(wanted.len()).any(|window| {
-                window
+            // Each word of the heading as the start of a run: headings are a
+            // few words, so this is quadratic in nothing that grows.
+            let mut starts = heading.split(' ');
+            std::iter::from_fn(|| {
+                let run = starts.clone();
+                starts.next().map(|_| run)
+            })
+            .any(|run| {
+                let mut run = run;
+                wanted
                     .iter()
-                    .zip(wanted)
                     .enumerate()
-                    .all(|(i, (got, want))| {
-                        *got == want
-                            || (i == last
-                                && ["s", "es"]
-                                    .iter()
-                                    .any(|plural| got.strip_suffix(plural) == Some(want.as_str())))
-                    })
+                    .all(|(i, want)| run.next().is_some_and(|got| matches(i, got, want)))
             })
         })
     }
 }
 
-/// The headings as [`Runbook::headings`] holds them.
+/// Required section names as the words a heading is matched against, each
+/// set of words once (`Common issues` and `common-issues` are one section):
+/// made once per check, not once per runbook.
+#[derive(Debug, Clone, Default)]
+pub struct Sections<'a> {
+    wanted: Vec<(&'a str, Vec<String>)>,
+}
+
+impl<'a> Sections<'a> {
+    pub fn new(required: &'a [String]) -> Sections<'a> {
+        let mut wanted: Vec<(&'a str, Vec<String>)> = Vec::with_capacity(required.len());
+        for section in required {
+            let words: Vec<String> = words(section).collect();
+            if !wanted.iter().any(|(_, seen)| *seen == words) {
+                wanted.push((section.as_str(), words));
+            }
+        }
+        Sections { wanted }
+    }
+}
+
+/// The headings as [`Runbook::headings`] holds them, written into one
+/// string (a runbook has a few headings of a few words each).
 fn heading_lines(headings: &[String]) -> String {
-    let lines: Vec<String> = headings
-        .iter()
-        .map(|h| words(h).collect::<Vec<_>>().join(" "))
-        .collect();
-    lines.join("\n")
+    let mut lines = String::with_capacity(headings.iter().map(String::len).sum::<usize>() + 8);
+    for (i, heading) in headings.iter().enumerate() {
+        if i > 0 {
+            lines.push('\n');
+        }
+        let mut first = true;
+        for word in word_slices(heading) {
+            if !first {
+                lines.push(' ');
+            }
+            first = false;
+            if word.is_ascii() {
+                lines.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+            } else {
+                lines.push_str(&word.to_lowercase());
+            }
+        }
+    }
+    lines
+}
+
+/// The runs of letters and digits of `text`.
+fn word_slices(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// The lowercase words of `text`: its runs of letters and digits.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+    word_slices(text).map(str::to_lowercase)
 }
 
 /// One pipeline's runbook as the index holds it: `None` when it names none
@@ -117,45 +157,60 @@ pub struct ReadRunbook {
     path: Option<Box<Path>>,
 }
 
-/// Headings shared by the runbooks of one index (most follow one template).
-#[derive(Default)]
-struct SharedHeadings(Mutex<HashSet<Arc<str>>>);
+/// Headings shared by the runbooks of one index (most follow one template),
+/// each with whether it lacks a required section: worked out once per set
+/// of headings, not once per runbook.
+struct SharedHeadings<'a> {
+    required: Sections<'a>,
+    known: Mutex<HashMap<Arc<str>, bool>>,
+}
 
-impl SharedHeadings {
-    fn share(&self, lines: String) -> Arc<str> {
-        let mut shared = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        match shared.get(lines.as_str()) {
-            Some(known) => Arc::clone(known),
-            None => {
-                let lines: Arc<str> = lines.into();
-                shared.insert(Arc::clone(&lines));
-                lines
-            }
+impl<'a> SharedHeadings<'a> {
+    fn new(required: Sections<'a>) -> Self {
+        SharedHeadings {
+            required,
+            known: Mutex::default(),
         }
+    }
+
+    /// The shared copy of `lines`, and whether they lack a required section.
+    fn share(&self, lines: String) -> (Arc<str>, bool) {
+        let mut known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((shared, lacks)) = known.get_key_value(lines.as_str()) {
+            return (Arc::clone(shared), *lacks);
+        }
+        let shared: Arc<str> = lines.into();
+        let lacks = !Runbook {
+            headings: Arc::clone(&shared),
+        }
+        .missing(&self.required)
+        .is_empty();
+        known.insert(Arc::clone(&shared), lacks);
+        (shared, lacks)
     }
 }
 
+/// How [`read_runbook`] makes a runbook's headings from their lines: the
+/// shared string, and whether to keep the runbook's path (see
+/// [`ReadRunbook`]).
+type Share<'s> = &'s (dyn Fn(String) -> (Arc<str>, bool) + Sync);
+
 /// The runbook `runbook` named by the pipeline document `doc`, read, its
-/// headings made by `share`; paths shown relative to `cwd`. Its path is kept
-/// when `required` is `None` or it lacks one of `required`.
+/// headings made by `share`; paths shown relative to `cwd`.
 fn read_runbook(
     workspace: &Workspace,
     doc: DocId,
     runbook: &str,
     files: &dyn Files,
     cwd: &Path,
-    share: &(dyn Fn(String) -> Arc<str> + Sync),
-    required: Option<&[String]>,
+    share: Share<'_>,
 ) -> Result<ReadRunbook, Box<RunbookProblem>> {
     resolve_from(workspace, doc, runbook, files, cwd)
         .and_then(|resolved| {
             let text = files.read(&resolved)?;
-            let runbook = Runbook {
-                headings: share(heading_lines(&headings(&text))),
-            };
-            let keep = required.is_none_or(|required| !runbook.missing(required).is_empty());
+            let (headings, keep) = share(heading_lines(&headings(&text)));
             Ok(ReadRunbook {
-                runbook,
+                runbook: Runbook { headings },
                 path: keep.then(|| resolved.into_boxed_path()),
             })
         })
@@ -177,7 +232,7 @@ impl RunbookIndex {
         files: &dyn Files,
         required: &[String],
     ) -> RunbookIndex {
-        let shared = SharedHeadings::default();
+        let shared = SharedHeadings::new(Sections::new(required));
         let share = |lines: String| shared.share(lines);
         // Shown like every other path: relative to the current directory.
         let cwd = shown_from();
@@ -192,8 +247,7 @@ impl RunbookIndex {
             .map(|index| {
                 let p = &model.pipelines[index];
                 let path = p.item.runbook.as_deref().unwrap_or_default();
-                let read =
-                    read_runbook(workspace, p.doc, path, files, &cwd, &share, Some(required));
+                let read = read_runbook(workspace, p.doc, path, files, &cwd, &share);
                 (index, read)
             })
             .collect();
@@ -219,9 +273,8 @@ impl RunbookIndex {
             path,
             files,
             &shown_from(),
-            &|lines: String| lines.into(),
             // Kept across policy edits by the language server: every path.
-            None,
+            &|lines: String| (lines.into(), true),
         ))
     }
 
@@ -824,7 +877,7 @@ pub fn headings(markdown: &str) -> Vec<String> {
 
 /// The required sections none of `headings` has.
 pub fn missing_sections<'a>(headings: &[String], required: &'a [String]) -> Vec<&'a str> {
-    Runbook::new(headings).missing(required)
+    Runbook::new(headings).missing(&Sections::new(required))
 }
 
 #[cfg(test)]

@@ -66,23 +66,43 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A member's areas, or else their team's (§14.7), with where they are written.
-fn member_areas<'m>(model: &'m Model, id: &str) -> Option<(&'m [String], Location, String)> {
+/// Where a member's areas are written: their own, or else their team's.
+enum AreasOf {
+    Member(usize),
+    Team,
+}
+
+/// A member's areas, or else their team's (§14.7), with where they are
+/// written (described only for a finding: most owners know their area).
+fn member_areas<'m>(model: &'m Model, id: &str) -> Option<(&'m [String], DocId, AreasOf)> {
     let r = model.members.get(id)?;
     let team = model.teams.get(r.team)?;
     let member = team.item.members.get(r.member)?;
     match (&member.areas, &team.item.areas) {
-        (Some(areas), _) => Some((
-            areas,
-            Location::node(team.doc, format!("/members/{}/areas", r.member)),
-            format!("{id}'s areas"),
-        )),
-        (None, Some(areas)) => Some((
-            areas,
-            Location::node(team.doc, "/areas"),
-            format!("team `{}`'s areas", team.item.id),
-        )),
+        (Some(areas), _) => Some((areas, team.doc, AreasOf::Member(r.member))),
+        (None, Some(areas)) => Some((areas, team.doc, AreasOf::Team)),
         (None, None) => None,
+    }
+}
+
+/// The location and description of the areas [`member_areas`] found.
+fn areas_written(model: &Model, id: &str, doc: DocId, of: AreasOf) -> (Location, String) {
+    match of {
+        AreasOf::Member(index) => (
+            Location::node(doc, format!("/members/{index}/areas")),
+            format!("{id}'s areas"),
+        ),
+        AreasOf::Team => {
+            let team = model
+                .members
+                .get(id)
+                .and_then(|r| model.teams.get(r.team))
+                .map_or("", |t| t.item.id.as_str());
+            (
+                Location::node(doc, "/areas"),
+                format!("team `{team}`'s areas"),
+            )
+        }
     }
 }
 
@@ -104,10 +124,11 @@ fn member_owner<'m>(
     experts: &mut Experts<'m>,
 ) -> Option<Diagnostic> {
     let area = &*pipeline.area;
-    let (areas, at, whose) = member_areas(model, owner)?;
+    let (areas, team_doc, of) = member_areas(model, owner)?;
     if areas.iter().any(|a| a == area) {
         return None;
     }
+    let (at, whose) = areas_written(model, owner, team_doc, of);
     let own = model.member(owner).is_some_and(|m| m.areas.is_some());
     let reason = if own {
         format!("{owner}'s areas are {}", list(areas))

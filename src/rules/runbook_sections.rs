@@ -1,7 +1,7 @@
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
 use crate::fix::{Change, Fix};
-use crate::runbook::section_heading;
+use crate::runbook::{section_heading, Sections};
 
 pub static RULE: Rule = Rule {
     id: "runbook-sections",
@@ -48,6 +48,9 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
     if required.is_empty() {
         return;
     }
+    let sections = Sections::new(&required);
+    // Most runbooks follow one template: each set of headings is judged once.
+    let mut judged: foldhash::HashMap<&str, Vec<&str>> = foldhash::HashMap::default();
     for (index, p) in ctx.model.pipelines.iter().enumerate() {
         let Some(path) = &p.item.runbook else {
             continue;
@@ -56,7 +59,9 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         let Some(Ok(book)) = ctx.runbooks.get(index) else {
             continue;
         };
-        let missing = book.missing(&required);
+        let missing = judged
+            .entry(&*book.headings)
+            .or_insert_with(|| book.missing(&sections));
         if missing.is_empty() {
             continue;
         }
