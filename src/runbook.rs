@@ -46,27 +46,20 @@ impl Runbook {
         let Some(last) = wanted.len().checked_sub(1) else {
             return false;
         };
-        let matches = |i: usize, got: &str, want: &String| {
-            got == want
-                || (i == last
-                    && ["s", "es"]
-                        .iter()
-                        .any(|plural| got.strip_suffix(plural) == Some(want.as_str())))
-        };
         self.headings.lines().any(|heading| {
-            // Each word of the heading as the start of a run: headings are a
-            // few words, so this is quadratic in nothing that grows.
-            let mut starts = heading.split(' ');
-            std::iter::from_fn(|| {
-                let run = starts.clone();
-                starts.next().map(|_| run)
-            })
-            .any(|run| {
-                let mut run = run;
-                wanted
+            let found: Vec<&str> = heading.split(' ').collect();
+            found.windows(wanted.len()).any(|window| {
+                window
                     .iter()
+                    .zip(wanted)
                     .enumerate()
-                    .all(|(i, want)| run.next().is_some_and(|got| matches(i, got, want)))
+                    .all(|(i, (got, want))| {
+                        *got == want
+                            || (i == last
+                                && ["s", "es"]
+                                    .iter()
+                                    .any(|plural| got.strip_suffix(plural) == Some(want.as_str())))
+                    })
             })
         })
     }

@@ -67,42 +67,36 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// Where a member's areas are written: their own, or else their team's.
-enum AreasOf {
+enum AreasOf<'m> {
     Member(usize),
-    Team,
+    /// The team's id.
+    Team(&'m str),
 }
 
 /// A member's areas, or else their team's (§14.7), with where they are
 /// written (described only for a finding: most owners know their area).
-fn member_areas<'m>(model: &'m Model, id: &str) -> Option<(&'m [String], DocId, AreasOf)> {
+fn member_areas<'m>(model: &'m Model, id: &str) -> Option<(&'m [String], DocId, AreasOf<'m>)> {
     let r = model.members.get(id)?;
     let team = model.teams.get(r.team)?;
     let member = team.item.members.get(r.member)?;
     match (&member.areas, &team.item.areas) {
         (Some(areas), _) => Some((areas, team.doc, AreasOf::Member(r.member))),
-        (None, Some(areas)) => Some((areas, team.doc, AreasOf::Team)),
+        (None, Some(areas)) => Some((areas, team.doc, AreasOf::Team(team.item.id.as_str()))),
         (None, None) => None,
     }
 }
 
 /// The location and description of the areas [`member_areas`] found.
-fn areas_written(model: &Model, id: &str, doc: DocId, of: AreasOf) -> (Location, String) {
+fn areas_written(id: &str, doc: DocId, of: AreasOf<'_>) -> (Location, String) {
     match of {
         AreasOf::Member(index) => (
             Location::node(doc, format!("/members/{index}/areas")),
             format!("{id}'s areas"),
         ),
-        AreasOf::Team => {
-            let team = model
-                .members
-                .get(id)
-                .and_then(|r| model.teams.get(r.team))
-                .map_or("", |t| t.item.id.as_str());
-            (
-                Location::node(doc, "/areas"),
-                format!("team `{team}`'s areas"),
-            )
-        }
+        AreasOf::Team(team) => (
+            Location::node(doc, "/areas"),
+            format!("team `{team}`'s areas"),
+        ),
     }
 }
 
@@ -128,7 +122,7 @@ fn member_owner<'m>(
     if areas.iter().any(|a| a == area) {
         return None;
     }
-    let (at, whose) = areas_written(model, owner, team_doc, of);
+    let (at, whose) = areas_written(owner, team_doc, of);
     let own = model.member(owner).is_some_and(|m| m.areas.is_some());
     let reason = if own {
         format!("{owner}'s areas are {}", list(areas))
