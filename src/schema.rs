@@ -146,6 +146,10 @@ pub fn validate_value(
     schema: &CompiledSchema,
     out: &mut Vec<Diagnostic>,
 ) {
+    // Most documents are valid; `is_valid` skips building error iterators.
+    if schema.validator.is_valid(value) {
+        return;
+    }
     let errors: Vec<_> = schema.validator.iter_errors(value).collect();
     for error in &errors {
         // A value with the wrong shape (pattern) is not also reported as an

@@ -311,6 +311,9 @@ enum Body {
     },
 }
 
+/// Mappings up to this many keys are searched for a duplicate key directly.
+const SHORT_MAPPING: usize = 16;
+
 struct Builder<'a> {
     limits: &'a YamlLimits,
     /// Whether span trees are built (see [`parse_values`]).
@@ -665,7 +668,14 @@ impl Builder<'_> {
         else {
             return;
         };
-        if map.contains_key(&key) {
+        // Most mappings have a few keys: comparing them costs less than
+        // hashing the key with SipHash for the lookup.
+        let seen = if map.len() <= SHORT_MAPPING {
+            map.keys().any(|known| *known == key)
+        } else {
+            map.contains_key(&key)
+        };
+        if seen {
             let hash = key_hash(&key);
             // The first occurrence's key span, for the secondary label.
             let first_span = children_spans(nodes, *node)
@@ -992,6 +1002,32 @@ mod tests {
         assert_eq!(slice(text, problem.span), "id");
         assert_eq!(problem.span.start, 14);
         assert!(matches!(problem.kind, ProblemKind::DuplicateKey { first } if first.start == 0));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_short_and_long_mappings() {
+        // Short mappings are searched directly, long ones by hash: a
+        // duplicate is found either way, at every size around the switch.
+        for size in [1, SHORT_MAPPING - 1, SHORT_MAPPING, SHORT_MAPPING + 1, 40] {
+            for repeated in [0, size / 2, size - 1] {
+                let mut text: String = (0..size).map(|i| format!("k{i}: {i}\n")).collect();
+                text.push_str(&format!("k{repeated}: again\nlast: 1\n"));
+                let parsed = parse(&text, &YamlLimits::default());
+                assert_eq!(parsed.problems.len(), 1, "size {size}, repeated {repeated}");
+                let problem = &parsed.problems[0];
+                assert_eq!(slice(&text, problem.span), format!("k{repeated}"));
+                let object = parsed.documents[0].value.as_object().map(|map| map.len());
+                assert_eq!(
+                    object,
+                    Some(size + 1),
+                    "the duplicate is dropped, `last` kept"
+                );
+                assert_eq!(
+                    parsed.documents[0].value[format!("k{repeated}")],
+                    json!(repeated)
+                );
+            }
+        }
     }
 
     #[test]
