@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Runs the real pre-commit against this repository's .pre-commit-hooks.yaml:
-# `pre-commit try-repo <this repo> steward --all-files` in a temporary git
-# repository holding a copy of an example workspace. The hook must pass on
-# examples/acme and fail on examples/broken, printing steward's diagnostics.
+# Runs the real pre-commit against this repository's .pre-commit-hooks.yaml,
+# as a user does: a `.pre-commit-config.yaml` naming this repository at HEAD
+# and `pre-commit run --all-files`, in a temporary git repository holding a
+# copy of an example workspace. The hook must pass on examples/acme and fail
+# on examples/broken, printing steward's diagnostics.
 #
-# try-repo clones this repository at HEAD (plus uncommitted changes to tracked
-# files): commit new files before running it. pre-commit builds steward with
-# `cargo install` (a release build) in a fresh store on every try-repo; a
-# shared CARGO_TARGET_DIR lets the second run reuse the first one's build.
+# pre-commit clones this repository at HEAD: commit changes before running
+# it. It builds steward with `cargo install` (a release build) once; both
+# examples share its store, as two repositories of one user do (try-repo
+# would clone and build again for each).
 #
 # Needs: pre-commit (pip install pre-commit), git, cargo.
 # Usage: bash tests/precommit_hook.sh
@@ -32,11 +33,16 @@ export GIT_COMMITTER_NAME=steward-test GIT_COMMITTER_EMAIL=test@example.invalid
 passed=0
 failed=0
 
-# workspace NAME: a new git repository holding a copy of examples/NAME.
+rev="$(git -C "$repo" rev-parse HEAD)"
+
+# workspace NAME: a new git repository holding a copy of examples/NAME and a
+# pre-commit configuration that uses steward at this repository's HEAD.
 workspace() {
   local dir="$tmp/$1"
   mkdir -p "$dir"
   cp -R "$repo/examples/$1/." "$dir/"
+  printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: steward\n' \
+    "$repo" "$rev" > "$dir/.pre-commit-config.yaml"
   git -C "$dir" init -q
   git -C "$dir" add -A
   git -C "$dir" commit -q -m "$1"
@@ -49,8 +55,8 @@ try() {
   dir="$(workspace "$1")"
   started=$SECONDS
   status=0
-  output="$(cd "$dir" && pre-commit try-repo "$repo" steward --all-files 2>&1)" || status=$?
-  echo "--- pre-commit try-repo on examples/$1: exit $status in $((SECONDS - started))s"
+  output="$(cd "$dir" && pre-commit run --all-files 2>&1)" || status=$?
+  echo "--- pre-commit run on examples/$1: exit $status in $((SECONDS - started))s"
   echo "$output"
 }
 
