@@ -15,9 +15,8 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from run import REPO, STEWARD, TODAY
 
 
 def timed(commands, threads):
@@ -31,9 +30,9 @@ def timed(commands, threads):
 
 def main():
     rounds = int(sys.argv[1])
-    binary = sys.argv[2] if len(sys.argv) > 2 else str(REPO / "target/release/steward")
+    binary = sys.argv[2] if len(sys.argv) > 2 else str(STEWARD)
     corpus = sys.argv[3] if len(sys.argv) > 3 else str(REPO / "target/bench-corpus/c10000")
-    check = [binary, "check", "--today", "2026-06-01", "--format", "json", corpus]
+    check = [binary, "check", "--today", TODAY, "--format", "json", corpus]
     alone, together, threaded = [], [], []
     for round_ in range(rounds + 1):
         a, b, c = timed([check], 1), timed([check, check], 1), timed([check], 2)
