@@ -1,4 +1,4 @@
-//! The corpus generator shared by `examples/gen_corpus.rs` and the criterion
+//! The corpus generator shared by `bench/gen_corpus.rs` and the criterion
 //! benches: a realistic, valid steward workspace of any size, deterministic
 //! (the same arguments give the same bytes). See BENCHMARKS.md.
 #![allow(dead_code)]

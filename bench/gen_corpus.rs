@@ -2,7 +2,7 @@
 //! the same arguments give the same bytes.
 //!
 //! ```sh
-//! cargo run --release --example gen_corpus -- --pipelines 10000 --members 1000 \
+//! cargo run --release -p steward-bench --bin gen_corpus -- --pipelines 10000 --members 1000 \
 //!     --rotations 100 --years 2 --out /tmp/corpus-10k [--seed 1] [--defects 20]
 //! ```
 //!
@@ -13,7 +13,6 @@
 //! (`file:line rule`), which `bench/run.sh` compares with what steward reports.
 //! The corpus is valid when checked with `--today 2026-06-01`.
 
-#[path = "../bench/corpus.rs"]
 mod corpus;
 
 use std::path::PathBuf;

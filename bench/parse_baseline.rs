@@ -3,7 +3,7 @@
 //! nothing else.
 //!
 //! ```sh
-//! cargo run --release --example parse_baseline -- [--parser saphyr|granit|steward] DIR…
+//! cargo run --release -p steward-bench --bin parse_baseline -- [--parser saphyr|granit|steward] DIR…
 //! ```
 //! - `saphyr` (default): serde-saphyr into `serde_json::Value`, the usual way
 //!   to read YAML values with granit-parser;
