@@ -301,27 +301,37 @@ fn refuse_empty(paths: &[PathBuf], workspaces: &[&Workspace]) -> Result<(), Chec
 }
 
 /// Per-stage wall times on stderr when `STEWARD_TIMINGS` is set: for profiling
-/// and BENCHMARKS.md, off by default.
+/// and BENCHMARKS.md, off by default. Each line also gives the CPU time all
+/// threads spent in the stage: CPU near threads × wall means the stage kept
+/// them busy, less means they waited (serial work, an uneven split).
 pub struct Timings {
     enabled: bool,
-    last: std::cell::Cell<std::time::Instant>,
+    last: std::cell::Cell<(std::time::Instant, Option<u64>)>,
 }
 
 impl Timings {
     pub fn start() -> Self {
+        let enabled = std::env::var_os("STEWARD_TIMINGS").is_some();
         Timings {
-            enabled: std::env::var_os("STEWARD_TIMINGS").is_some(),
-            last: std::cell::Cell::new(std::time::Instant::now()),
+            enabled,
+            last: std::cell::Cell::new((
+                std::time::Instant::now(),
+                if enabled { cpu_ns() } else { None },
+            )),
         }
     }
 
     pub fn lap(&self, stage: &str) {
         if self.enabled {
-            let now = std::time::Instant::now();
-            let elapsed = now - self.last.replace(now);
+            let now = (std::time::Instant::now(), cpu_ns());
+            let (then, cpu_then) = self.last.replace(now);
+            let cpu = match (cpu_then, now.1) {
+                (Some(a), Some(b)) => format!("  cpu {:>8.2} ms", b.saturating_sub(a) as f64 / 1e6),
+                _ => String::new(),
+            };
             eprintln!(
-                "steward: {stage:<10} {:>8.2} ms{}",
-                elapsed.as_secs_f64() * 1000.0,
+                "steward: {stage:<10} {:>8.2} ms{cpu}{}",
+                (now.0 - then).as_secs_f64() * 1000.0,
                 peak_rss().map_or_else(String::new, |kb| format!(
                     "  peak RSS {:.1} MB",
                     kb as f64 / 1000.0
@@ -329,6 +339,18 @@ impl Timings {
             );
         }
     }
+}
+
+/// Nanoseconds all the process's threads have run so far, where the system
+/// says (Linux's per-thread `schedstat`). A thread that exited takes its time
+/// with it, but rayon's workers live as long as the process.
+fn cpu_ns() -> Option<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
 }
 
 /// The process's peak resident memory so far in kB, where the system says
@@ -564,6 +586,9 @@ pub fn run_rules(context: &Context<'_>, policy: &Policy) -> Vec<Finding> {
     // are joined in rule order, as if run one after another.
     let per_rule: Vec<Vec<Finding>> = RULES
         .par_iter()
+        // One rule a piece: they differ in cost by 1000x, and rayon's
+        // pieces of several left one thread with the costly ones.
+        .with_max_len(1)
         .map(|rule| run_rule(context, policy, rule))
         .collect();
     per_rule.into_iter().flatten().collect()
@@ -720,14 +745,17 @@ fn read_texts(workspace: &Workspace, findings: &[Finding]) {
         .collect();
     wanted.sort_unstable();
     wanted.dedup_by_key(|(file, _)| *file);
-    wanted.par_iter().for_each(|(file, doc)| match doc {
-        Some(doc) => {
-            let _ = workspace.spans(*doc);
-        }
-        None => {
-            let _ = workspace.files.get(*file).and_then(|f| f.text());
-        }
-    });
+    wanted
+        .par_iter()
+        .with_max_len(1)
+        .for_each(|(file, doc)| match doc {
+            Some(doc) => {
+                let _ = workspace.spans(*doc);
+            }
+            None => {
+                let _ = workspace.files.get(*file).and_then(|f| f.text());
+            }
+        });
 }
 
 /// A file whose text changed (or vanished) between its check and the report

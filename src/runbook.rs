@@ -237,6 +237,10 @@ impl RunbookIndex {
             .collect();
         let entries = naming
             .into_par_iter()
+            // Pieces of at most 32 runbooks: rayon's own split leaves
+            // quarters of the list unsplit, and the thread that finishes
+            // first waits for a quarter's tail.
+            .with_max_len(32)
             .map(|index| {
                 let p = &model.pipelines[index];
                 let path = p.item.runbook.as_deref().unwrap_or_default();

@@ -210,6 +210,7 @@ impl FileCache {
             .collect();
         let read: Vec<(Option<Modified>, Processed)> = stale
             .par_iter()
+            .with_max_len(1) // files differ in size: see `read_all`
             .map(|&i| read(&listing.candidates[i], overlay, &options))
             .collect();
         // An unusable file is read each time: its reading waits here.

@@ -304,24 +304,26 @@ fn read_all(
     workspace.documents.reserve_exact(total);
     workspace.items.reserve_exact(total);
     let roots = workspace.roots.clone();
-    // Taken from the back of the reversed list, whose room is given back as
-    // it empties: a large walk's list is megabytes, and the files grow
-    // while it shrinks.
-    let mut rest = candidates;
-    rest.reverse();
-    while !rest.is_empty() {
-        let chunk: Vec<Candidate> = rest.drain(rest.len().saturating_sub(256)..).rev().collect();
-        if rest.capacity() / 2 > rest.len() {
-            rest.shrink_to_fit();
-        }
-        let processed: Vec<Read> = chunk
+    let read_chunk = |chunk: Vec<Candidate>| -> Vec<Read> {
+        chunk
             .into_par_iter()
+            // One file a piece. Rayon splits the part of a list no thread
+            // steals from only into quarters, so a thread that runs out
+            // waits for the other's quarter; and a chunk's files differ in
+            // size by 100x (a bundle of documents among one-pipeline files).
+            .with_max_len(1)
             .map(|candidate| {
-                let (processed, keep_text) = match overlay.get(candidate.real()) {
+                let (mut processed, keep_text) = match overlay.get(candidate.real()) {
                     // An editor's buffer exists only here: its text is kept.
                     Some(text) => (process_bytes(text.as_bytes().to_vec(), options), true),
                     None => (process(&candidate.path, options), false),
                 };
+                // A parsed file's text is read again if a finding needs it:
+                // freed here, by the thread that allocated it (a free from
+                // another thread takes the allocator's slower path).
+                if let (false, Processed::Parsed { text, .. }) = (keep_text, &mut processed) {
+                    *text = String::new();
+                }
                 let root = roots
                     .get(candidate.root)
                     .map_or(Path::new(""), PathBuf::as_path);
@@ -333,27 +335,54 @@ fn read_all(
                     keep_text,
                 }
             })
-            .collect();
-        let documents: usize = processed
-            .iter()
-            .map(|r| match &r.processed {
-                Processed::Parsed { docs, .. } => docs.len(),
-                _ => 0,
-            })
-            .sum();
-        // Beyond the estimate (files of many documents), grow by an eighth
-        // at least: little slack, and few copies of a large table.
-        let spare = workspace.documents.capacity() - workspace.documents.len();
-        if documents > spare {
-            let more = documents.max(workspace.documents.len() / 8);
-            workspace.documents.reserve_exact(more);
-            workspace.items.reserve_exact(more);
+            .collect()
+    };
+    // Taken from the back of the reversed list, whose room is given back as
+    // it empties: a large walk's list is megabytes, and the files grow
+    // while it shrinks.
+    let mut rest = candidates;
+    rest.reverse();
+    let mut next_chunk = || {
+        let chunk: Vec<Candidate> = rest.drain(rest.len().saturating_sub(256)..).rev().collect();
+        if rest.capacity() / 2 > rest.len() {
+            rest.shrink_to_fit();
         }
-        for read in processed {
-            merge(&mut workspace, read);
-        }
+        chunk
+    };
+    // Each chunk is merged while the next is read: the merge is serial, and
+    // the other thread would otherwise wait for it.
+    let mut pending = read_chunk(next_chunk());
+    while !pending.is_empty() {
+        let chunk = next_chunk();
+        let ((), read) = rayon::join(
+            || merge_chunk(&mut workspace, std::mem::take(&mut pending)),
+            || read_chunk(chunk),
+        );
+        pending = read;
     }
     workspace
+}
+
+/// Moves a chunk's files and documents into the workspace, in order.
+fn merge_chunk(workspace: &mut Workspace, chunk: Vec<Read>) {
+    let documents: usize = chunk
+        .iter()
+        .map(|r| match &r.processed {
+            Processed::Parsed { docs, .. } => docs.len(),
+            _ => 0,
+        })
+        .sum();
+    // Beyond the estimate (files of many documents), grow by an eighth
+    // at least: little slack, and few copies of a large table.
+    let spare = workspace.documents.capacity() - workspace.documents.len();
+    if documents > spare {
+        let more = documents.max(workspace.documents.len() / 8);
+        workspace.documents.reserve_exact(more);
+        workspace.items.reserve_exact(more);
+    }
+    for read in chunk {
+        merge(workspace, read);
+    }
 }
 
 /// A candidate after reading: its names for reports and what its file held.
@@ -833,6 +862,7 @@ pub fn document_values(
     files.dedup();
     let parsed: Vec<(usize, Vec<Value>)> = files
         .par_iter()
+        .with_max_len(1) // files differ in size: see `read_all`
         .filter_map(|file| {
             let text = workspace.files.get(*file)?.text()?;
             let values = yaml::parse(text, &YamlLimits::default())
@@ -921,6 +951,7 @@ pub fn load_sources(
     let cwd = PathBuf::new();
     let processed: Vec<(Candidate, Processed)> = sources
         .into_par_iter()
+        .with_max_len(1) // files differ in size: see `read_all`
         .map(|(path, bytes)| {
             let candidate = Candidate {
                 repo_relative: Some(slash_path(&path)),
@@ -969,6 +1000,7 @@ pub fn load_files(
     let cwd = current_dir();
     let processed: Vec<(Candidate, Processed)> = files
         .into_par_iter()
+        .with_max_len(1) // files differ in size: see `read_all`
         .map(|file| {
             let candidate = Candidate {
                 path: root.join(&file.relative),

@@ -166,6 +166,7 @@ impl Walk<'_> {
         {
             steps
                 .into_par_iter()
+                .with_max_len(1) // one directory may hold most files
                 .map(|step| self.descend(step, here))
                 .collect()
         } else {

@@ -370,6 +370,7 @@ fn runbook_index(
         .collect();
     let found: Vec<RunbookEntry> = missing
         .par_iter()
+        .with_max_len(32) // see `RunbookIndex::build_from`
         .map(|&i| {
             let p = &model.pipelines[i];
             let runbook = p.item.runbook.as_deref();

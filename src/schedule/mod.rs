@@ -498,6 +498,7 @@ pub fn build(model: &Model) -> Schedule {
             model
                 .rotations
                 .par_iter()
+                .with_max_len(1) // rotations differ in length and span
                 .enumerate()
                 .map(|(i, entry)| expand::rotation(model, i, entry))
                 .collect::<Vec<RotationSchedule>>()
