@@ -178,7 +178,9 @@ pub fn load_workspace_overlaid(
 ) -> LoadedRoot {
     let timer = crate::check::Timings::start();
     let workspace = empty_workspace(root, options);
-    let mut walked = walk_root(root, asked);
+    // The schemas compile (4 ms, on first use) during the walk, which keeps
+    // two threads only partly busy: the read would wait for them.
+    let (mut walked, _) = rayon::join(|| walk_root(root, asked), crate::schema::schemas);
     let nested = add_unsaved(&mut walked, root, asked, overlay.keys());
     timer.lap("  walk");
     let workspace = read_all(workspace, walked, options, overlay);
@@ -234,11 +236,19 @@ fn add_unsaved<'a>(
             add_path(path, &root.dir, 0, true, walked);
         }
     }
-    for candidate in &mut walked.candidates {
-        candidate.reported = asked
-            .iter()
-            .any(|a| candidate.path.starts_with(a) || candidate.real().starts_with(a));
-    }
+    // Asking for the root asks for all it holds (every candidate lies below
+    // it): no comparisons, which took 2-3 ms at 10k files on one thread.
+    let everything = asked.iter().any(|a| a == &root.dir);
+    walked
+        .candidates
+        .par_iter_mut()
+        .with_min_len(1024)
+        .for_each(|candidate| {
+            candidate.reported = everything
+                || asked
+                    .iter()
+                    .any(|a| candidate.path.starts_with(a) || candidate.real().starts_with(a));
+        });
     for (path, _, reported) in &mut walked.errors {
         *reported = asked.iter().any(|a| path.starts_with(a));
     }

@@ -74,6 +74,17 @@ struct Found {
     nested: Vec<PathBuf>,
 }
 
+impl Step {
+    /// How many candidates adding this step adds.
+    fn candidates(&self) -> usize {
+        match self {
+            Step::File(_) => 1,
+            Step::Walked(found) => found.candidates.len(),
+            _ => 0,
+        }
+    }
+}
+
 impl Found {
     fn add(&mut self, step: Step) {
         match step {
@@ -122,7 +133,12 @@ pub(super) fn walk(
             found
         }
     };
-    walked.candidates.extend(found.candidates);
+    if walked.candidates.is_empty() {
+        // The usual case, one walk: its list taken as is, not copied.
+        walked.candidates = found.candidates;
+    } else {
+        walked.candidates.extend(found.candidates);
+    }
     walked.errors.extend(found.errors);
     walked.errors.extend(found.outside);
     walked.nested.extend(found.nested);
@@ -175,6 +191,10 @@ impl Walk<'_> {
                 .map(|step| self.descend(step, here))
                 .collect()
         };
+        // Room for all at once: the candidates of a large tree are copied
+        // up once per level, not again at each doubling.
+        let candidates: usize = walked.iter().map(Step::candidates).sum();
+        found.candidates.reserve_exact(candidates);
         for step in walked {
             found.add(step);
         }
