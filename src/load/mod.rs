@@ -353,7 +353,10 @@ fn read_all(
     let mut rest = candidates;
     rest.reverse();
     let mut next_chunk = || {
-        let chunk: Vec<Candidate> = rest.drain(rest.len().saturating_sub(256)..).rev().collect();
+        let chunk: Vec<Candidate> = rest
+            .drain(rest.len().saturating_sub(READ_CHUNK)..)
+            .rev()
+            .collect();
         if rest.capacity() / 2 > rest.len() {
             rest.shrink_to_fit();
         }
@@ -372,6 +375,14 @@ fn read_all(
     }
     workspace
 }
+
+/// Files read between two merges. At each chunk's end a thread that runs
+/// out of files sleeps until the next chunk wakes it, which costs most on
+/// a busy host: at 10k files, chunks of 1,024 left the read's two threads
+/// 9-10 ms idle where 256 left 13.5-14, for more peak memory: 0.4 MB at
+/// 10k, about 1 MB at 100k (a chunk's documents wait for the merge, which
+/// moves them). BENCHMARKS.md, issue 20's tenth pass.
+const READ_CHUNK: usize = 1024;
 
 /// Moves a chunk's files and documents into the workspace, in order.
 fn merge_chunk(workspace: &mut Workspace, chunk: Vec<Read>) {
