@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import sys
 
-from run import REPO, STEWARD, TODAY
+from run import C10K, STEWARD, check_cmd
 
 STAGE = re.compile(r"steward: +(\S+) +([\d.]+) ms +cpu +([\d.]+) ms")
 STAGES = ("walk", "read", "model", "schedule", "runbooks", "rules", "report")
@@ -26,12 +26,11 @@ THREADS = 2
 def main():
     rounds = int(sys.argv[1])
     binaries = sys.argv[2:] or [str(STEWARD)]
-    corpus = str(REPO / "target/bench-corpus/c10000")
     env = dict(os.environ, RAYON_NUM_THREADS=str(THREADS), STEWARD_TIMINGS="1")
     laps = {b: {} for b in binaries}
     for round_ in range(rounds + 1):
         for binary in binaries:
-            run = subprocess.run([binary, "check", "--today", TODAY, "--format", "json", corpus],
+            run = subprocess.run(check_cmd(C10K, binary),
                                  env=env, capture_output=True, text=True, check=False)
             for match in map(STAGE.match, run.stderr.splitlines()):
                 if match and match[1] in STAGES and round_:

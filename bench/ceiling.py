@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from run import REPO, STEWARD, TODAY
+from run import C10K, STEWARD, check_cmd
 
 
 def timed(commands, threads):
@@ -31,8 +31,8 @@ def timed(commands, threads):
 def main():
     rounds = int(sys.argv[1])
     binary = sys.argv[2] if len(sys.argv) > 2 else str(STEWARD)
-    corpus = sys.argv[3] if len(sys.argv) > 3 else str(REPO / "target/bench-corpus/c10000")
-    check = [binary, "check", "--today", TODAY, "--format", "json", corpus]
+    corpus = sys.argv[3] if len(sys.argv) > 3 else C10K
+    check = check_cmd(corpus, binary)
     alone, together, threaded = [], [], []
     for round_ in range(rounds + 1):
         a, b, c = timed([check], 1), timed([check, check], 1), timed([check], 2)

@@ -15,21 +15,16 @@ import statistics
 import sys
 
 from ceiling import timed
-from run import REPO, TODAY
+from run import C10K, check_cmd
 
 
 def main():
     rounds, old, new = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    corpus = str(REPO / "target/bench-corpus/c10000")
-
-    def check(binary):
-        return [binary, "check", "--today", TODAY, "--format", "json", corpus]
-
     rows = []
     for round_ in range(rounds + 1):
-        one = [timed([check(b)], 1) for b in (old, new)]
-        two = [timed([check(b)], 2) for b in (old, new)]
-        pair = timed([check(old), check(old)], 1)
+        one = [timed([check_cmd(C10K, b)], 1) for b in (old, new)]
+        two = [timed([check_cmd(C10K, b)], 2) for b in (old, new)]
+        pair = timed([check_cmd(C10K, old), check_cmd(C10K, old)], 1)
         if round_:
             rows.append((one, two, 2 * one[0] / pair))
     median = statistics.median

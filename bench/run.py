@@ -28,6 +28,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-06-01"
+# The corpus bench/ceiling.py, balance.py and compare.py time (run.py makes it).
+C10K = REPO / "target" / "bench-corpus" / "c10000"
 STEWARD = REPO / "target" / "release" / "steward"
 GEN = REPO / "target" / "release" / "gen_corpus"
 BASELINE = REPO / "target" / "release" / "parse_baseline"
@@ -92,8 +94,8 @@ def median_run(cmd, runs, threads=None, warmup=1):
     return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
 
 
-def check_cmd(root):
-    return [STEWARD, "check", root, "--today", TODAY, "--format", "json"]
+def check_cmd(root, binary=None):
+    return [binary or STEWARD, "check", root, "--today", TODAY, "--format", "json"]
 
 
 def check_jsonschema(root, runs):
