@@ -28,6 +28,11 @@ def timed(commands, threads):
     return time.perf_counter() - start
 
 
+def round_timings(check):
+    """(a) one one-thread check, (b) two at once, (c) one two-thread check."""
+    return timed([check], 1), timed([check, check], 1), timed([check], 2)
+
+
 def main():
     rounds = int(sys.argv[1])
     binary = sys.argv[2] if len(sys.argv) > 2 else str(STEWARD)
@@ -35,7 +40,7 @@ def main():
     check = check_cmd(corpus, binary)
     alone, together, threaded = [], [], []
     for round_ in range(rounds + 1):
-        a, b, c = timed([check], 1), timed([check, check], 1), timed([check], 2)
+        a, b, c = round_timings(check)
         if round_:
             alone.append(a)
             together.append(b)

@@ -17,14 +17,15 @@ round's ceiling.
 import statistics
 import sys
 
-from ceiling import timed
+from ceiling import round_timings
 from run import C10K, check_cmd
 
 BINS = [(0, 1.5), (1.5, 1.7), (1.7, 1.8), (1.8, 1.9), (1.9, 1.95), (1.95, 99)]
 
 
 def quartiles(values):
-    q1, q2, q3 = statistics.quantiles(values, n=4)
+    # statistics.quantiles needs two values; one round has one of each.
+    q1, q2, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
     return f"{q1:.3f} / {q2:.3f} / {q3:.3f}"
 
 
@@ -33,10 +34,9 @@ def main():
     timings = {b: [] for b in binaries}
     for round_ in range(rounds + 1):
         for binary in binaries if round_ % 2 == 0 else binaries[::-1]:
-            check = check_cmd(C10K, binary)
-            a, b, c = timed([check], 1), timed([check, check], 1), timed([check], 2)
+            timing = round_timings(check_cmd(C10K, binary))
             if round_:
-                timings[binary].append((a, b, c))
+                timings[binary].append(timing)
     for binary, rows in timings.items():
         ceiling = [2 * a / b for a, b, _ in rows]
         achieved = [a / c for a, _, c in rows]

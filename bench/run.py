@@ -28,7 +28,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-06-01"
-# The corpus bench/ceiling.py, balance.py and compare.py time (run.py makes it).
+# The corpus bench/ceiling.py, balance.py, compare.py and efficiency.py time (run.py makes it).
 C10K = REPO / "target" / "bench-corpus" / "c10000"
 STEWARD = REPO / "target" / "release" / "steward"
 GEN = REPO / "target" / "release" / "gen_corpus"
