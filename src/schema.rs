@@ -164,7 +164,33 @@ pub fn validate_value(
         if is_format && has_pattern_error() {
             continue;
         }
+        // A value of none of a field's types is one violation: `on_call:
+        // null` breaks both `string or mapping` and, in the branch for
+        // mappings, `mapping`. Only the widest expectation is reported.
+        let narrower_type = || {
+            let Some(mine) = types_allowed(error) else {
+                return false;
+            };
+            errors.iter().any(|other| {
+                other.instance_path() == error.instance_path()
+                    && types_allowed(other).is_some_and(|theirs| theirs > mine)
+            })
+        };
+        if narrower_type() {
+            continue;
+        }
         describe_error(id, base, what, error, &schema.raw, out);
+    }
+}
+
+/// How many types a type error allows, for a type error.
+fn types_allowed(error: &ValidationError<'_>) -> Option<usize> {
+    match error.kind() {
+        ValidationErrorKind::Type { kind } => Some(match kind {
+            TypeKind::Single(_) => 1,
+            TypeKind::Multiple(set) => set.iter().count(),
+        }),
+        _ => None,
     }
 }
 
@@ -550,6 +576,41 @@ mod tests {
                 .and_then(Value::as_str);
             assert_eq!(pattern, Some(reference::PATTERN), "{at}");
         }
+    }
+
+    /// A value of none of a field's types is one finding, with every type
+    /// the field takes; a value of a right type breaking the branch for it
+    /// is still reported.
+    #[test]
+    fn a_value_of_no_allowed_type_is_one_finding() {
+        let schema = schemas()
+            .expect("schemas compile")
+            .get(Kind::Pipeline)
+            .expect("pipeline schema");
+        let messages = |on_call: Value| {
+            let mut value: Value = serde_json::json!({
+                "apiVersion": "steward/v1", "kind": "Pipeline", "id": "p", "name": "P",
+                "area": "a", "audience": "internal",
+                "owners": { "primary": "a", "secondary": "b" },
+            });
+            value["on_call"] = on_call;
+            let mut out = Vec::new();
+            validate_value(0, &value, "", "Pipeline", schema, &mut out);
+            out.into_iter().map(|d| d.message).collect::<Vec<_>>()
+        };
+        for wrong in [Value::Null, serde_json::json!(5), serde_json::json!([])] {
+            let found = messages(wrong.clone());
+            assert_eq!(found.len(), 1, "{wrong}: {found:?}");
+            assert!(
+                found[0].contains("must be a string or a mapping"),
+                "{found:?}"
+            );
+        }
+        let found = messages(serde_json::json!("sometimes"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        let found = messages(serde_json::json!({ "weekdays": 5 }));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("weekdays"), "{found:?}");
     }
 
     #[test]

@@ -200,7 +200,7 @@ fn span(clock: Clock, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
     }
 }
 
-/// "7 days" for whole-day rotations, else the local length ("12 hours").
+/// "7 days" for whole-day rotations, else the time that passes ("12 hours").
 fn length(clock: Clock, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
     if clock.timed {
         clock.length(from, to)

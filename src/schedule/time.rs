@@ -382,11 +382,12 @@ impl Clock {
         }
     }
 
-    /// The local length of `[from, to)` in words: "7 days", "12 hours",
-    /// "1 day and 2 hours", "30 minutes". Wall-clock, so a week across a
-    /// daylight-saving change is "7 days", not "6 days and 23 hours".
+    /// The time that passes in `[from, to)`, in words: "7 days", "12
+    /// hours", "1 day and 2 hours", "30 minutes". Elapsed, as `resolve_within`
+    /// and a gap nobody covers are: 00:00 – 12:00 on the day clocks go
+    /// forward is "11 hours". (`range` shows the local readings.)
     pub fn length(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
-        let minutes = (self.local(to) - self.local(from)).num_minutes().max(0);
+        let minutes = (to - from).num_minutes().max(0);
         let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
         let unit = |n: i64, word: &str| {
             if n == 1 {
@@ -604,9 +605,22 @@ mod tests {
         let at = |text: &str| instant(berlin, local_dt(text));
         assert_eq!(clock.written(at("2026-03-30T09:00")), "2026-03-30");
         assert_eq!(clock.written(at("2026-03-30T21:00")), "2026-03-30T21:00");
-        // A week across the spring change is 7 days of wall-clock time.
+        // A week of the calendar across the spring change is an hour short
+        // of 7 days; a day without a change is 24 hours.
         let (a, b) = (at("2026-03-23T09:00"), at("2026-03-30T09:00"));
-        assert_eq!(clock.length(a, b), "7 days");
+        assert_eq!(clock.length(a, b), "6 days and 23 hours");
+        assert_eq!(
+            clock.length(at("2026-03-29T00:00"), at("2026-03-29T12:00")),
+            "11 hours"
+        );
+        assert_eq!(
+            clock.length(at("2026-10-25T00:00"), at("2026-10-25T12:00")),
+            "13 hours"
+        );
+        assert_eq!(
+            clock.length(at("2026-03-30T09:00"), at("2026-04-06T09:00")),
+            "7 days"
+        );
         assert_eq!(
             clock.range(a, b),
             "2026-03-23 09:00 – 2026-03-30 09:00 Europe/Berlin"
