@@ -61,15 +61,41 @@ impl fmt::Display for GitError {
                     write!(f, " (git: {reason})")?;
                 }
                 if *shallow {
-                    write!(
-                        f,
-                        "; this clone is shallow, so fetch the commit first: `git fetch --depth=1 origin {rev}`"
-                    )?;
+                    write!(f, "; this clone is shallow, so {}", fetch_hint(rev))?;
                 }
                 Ok(())
             }
             GitError::Failed(reason) => write!(f, "git failed: {reason}"),
         }
+    }
+}
+
+/// How to bring a revision a shallow clone lacks, in the revision's own
+/// terms: history behind a commit it has (`HEAD~2`), a commit by id, a
+/// branch of `origin` (`origin/main`), or a name `origin` knows.
+fn fetch_hint(rev: &str) -> String {
+    let hex = rev.len() >= 7 && rev.len() <= 64 && rev.bytes().all(|b| b.is_ascii_hexdigit());
+    if hex {
+        return format!("fetch the commit first: `git fetch --depth=1 origin {rev}`");
+    }
+    if rev.contains(['~', '^', '@', ':']) {
+        // `HEAD~N` needs N more commits of history; other expressions, all.
+        let behind_head = rev
+            .strip_prefix("HEAD~")
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| *n > 0);
+        return match behind_head {
+            Some(n) => format!("fetch the history it names first: `git fetch --deepen={n}`"),
+            None => "fetch the history it names first: `git fetch --unshallow`".to_string(),
+        };
+    }
+    match rev.strip_prefix("origin/") {
+        Some(branch) if !branch.is_empty() => format!(
+            "fetch the branch first: `git fetch --depth=1 origin {branch}:refs/remotes/origin/{branch}`"
+        ),
+        _ => format!(
+            "fetch it first: `git fetch --depth=1 origin {rev}`, then compare with `--base FETCH_HEAD`"
+        ),
     }
 }
 

@@ -174,30 +174,50 @@ fn an_unknown_revision_or_no_repository_exits_2_with_the_reason() {
     assert_eq!(output.status.code(), Some(2));
 }
 
+/// In a shallow clone, an unknown base names the `git fetch` that brings
+/// it, in the base's own terms; running that command makes the same
+/// `--base` work (or `FETCH_HEAD`, for a name only `origin` knows).
 #[test]
-fn a_shallow_clone_says_how_to_fetch_the_base() {
+fn a_shallow_clone_says_how_to_fetch_the_base_and_the_fetch_works() {
     let repo = oncall_repo();
+    let first = common::git(repo.path(), &["rev-parse", "HEAD"]);
+    let first = first.trim();
+    common::git(repo.path(), &["branch", "release"]);
     write(
         repo.path(),
         "ops/oncall/team.yaml",
         &format!("{TEAM}# edited\n"),
     );
     common::commit_all(repo.path(), "second");
-    let clone = tempfile::tempdir().expect("tempdir");
     let url = format!("file://{}", repo.path().display());
-    common::git(clone.path(), &["clone", "-q", "--depth=1", &url, "shallow"]);
-    let output = run(
-        &clone.path().join("shallow"),
-        &["check", "--base", "HEAD~1", "ops"],
-    );
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = common::stderr(&output);
-    assert!(
-        stderr.contains(
-            "this clone is shallow, so fetch the commit first: `git fetch --depth=1 origin HEAD~1`"
-        ),
-        "{stderr}"
-    );
+    for (rev, then) in [
+        ("HEAD~1", "HEAD~1"),
+        (first, first),
+        ("origin/release", "origin/release"),
+        ("release", "FETCH_HEAD"),
+    ] {
+        let clone = tempfile::tempdir().expect("tempdir");
+        common::git(clone.path(), &["clone", "-q", "--depth=1", &url, "shallow"]);
+        let shallow = clone.path().join("shallow");
+        let output = run(&shallow, &["check", "--base", rev, "ops"]);
+        assert_eq!(output.status.code(), Some(2), "{rev}");
+        let stderr = common::stderr(&output);
+        let advice = stderr
+            .split("this clone is shallow, so ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{rev}: no advice in {stderr}"));
+        let command = advice.split('`').nth(1).expect("a command in backticks");
+        let args: Vec<&str> = command.split_whitespace().collect();
+        assert_eq!(args.first(), Some(&"git"), "{rev}: {advice}");
+        common::git(&shallow, &args[1..]);
+        let output = run(&shallow, &["check", "--base", then, "ops"]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{rev}: after `{command}`, --base {then}: {}",
+            common::stderr(&output)
+        );
+    }
 }
 
 #[test]
