@@ -828,3 +828,46 @@ holidays: { calendar: us-major }
         .collect();
     assert_eq!(credited, [("anna", 1), ("ben", 2), ("cleo", 1)]);
 }
+
+/// A rotation of hours or minutes gets the safe `until` fix too: after
+/// `--fix`, `until` is the horizon and `schedule-horizon` is silent, for
+/// lengths that do and do not divide a day, handoffs at any time, and zones
+/// with a clock change in between.
+#[test]
+fn the_horizon_fix_extends_rotations_of_hours() {
+    for (length, zone, handoff) in [
+        ("12h", "UTC", "00:00"),
+        ("12h", "America/New_York", "09:00"),
+        ("7h", "Europe/London", "21:30"),
+        ("25h", "Australia/Lord_Howe", "02:15"),
+        ("90m", "Asia/Kolkata", "23:45"),
+    ] {
+        let rotation = format!(
+            "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\ntime_zone: {zone}\nhandoff_time: \"{handoff}\"\nshift_length: {length}  # hours\nstart: 2026-05-04\nuntil: 2026-07-01\nroster: [anna, ben, cleo, dev]\n"
+        );
+        let dir = workspace(&[("team.yaml", TEAM), ("rotation.yaml", &rotation)]);
+        let before = findings(dir.path());
+        assert_eq!(
+            of_rule(&before, "schedule-horizon").len(),
+            1,
+            "{length} {zone}"
+        );
+        let (code, _, err) = run_in(
+            dir.path(),
+            &["check", ".", "--fix", "--today", "2026-06-01"],
+        );
+        assert!(code == 0 || code == 1, "{length} {zone}: {err}");
+        let after = std::fs::read_to_string(dir.path().join("rotation.yaml")).expect("read");
+        // 13 weeks after 2026-06-01; nothing else of the file changes.
+        assert_eq!(
+            after,
+            rotation.replace("until: 2026-07-01", "until: 2026-08-31"),
+            "{length} {zone}"
+        );
+        let left = findings(dir.path());
+        assert!(
+            of_rule(&left, "schedule-horizon").is_empty(),
+            "{length} {zone}: {left:?}"
+        );
+    }
+}

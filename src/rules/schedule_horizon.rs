@@ -4,7 +4,7 @@ use super::on_call::{self, count};
 use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
 use crate::fix::{Change, Fix};
-use crate::schedule::time::{self, Step};
+use crate::schedule::time::{self, Clock, Step};
 use crate::schedule::{Form, MAX_SHIFTS};
 
 pub static RULE: Rule = Rule {
@@ -109,7 +109,7 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             .label(format!("last shift ends {ends}"))
             .help(help);
         if let (Form::Generated, Some(until), Some(to)) =
-            (rs.form, rot.until, extended(rot, horizon))
+            (rs.form, rot.until, extended(rot, rs.clock, horizon))
         {
             let title = if to == horizon {
                 format!("move `until` to {to}")
@@ -131,12 +131,22 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The first shift start (a local date) of a generated rotation on or after
-/// `horizon`: as `until`, its last shift ends there or later. `None` for
-/// shifts of hours or minutes, or when the rotation would outgrow the
-/// expansion limit.
-fn extended(rot: &crate::model::Rotation, horizon: NaiveDate) -> Option<NaiveDate> {
+/// `horizon`: as `until`, its last shift ends there or later. For shifts of
+/// hours or minutes, `horizon` itself: they run while their local start
+/// date is before `until`, and the last to start before the horizon ends
+/// where the next would start, at or after it. `None` when the rotation
+/// would outgrow the expansion limit.
+fn extended(rot: &crate::model::Rotation, clock: Clock, horizon: NaiveDate) -> Option<NaiveDate> {
     let step = rot.shift_length.step()?;
     let limit = MAX_SHIFTS as u64;
+    if let Step::Minutes(minutes) = step {
+        let span = (clock.day(horizon).0 - clock.at(rot.start, None)).num_minutes();
+        let shifts = u64::try_from(span)
+            .ok()?
+            .checked_div(minutes)?
+            .saturating_add(1);
+        return (shifts <= limit).then_some(horizon);
+    }
     let n = match step {
         Step::Days(days) if days > 0 => {
             let span = u64::try_from(time::days_between(rot.start, horizon)).ok()?;
