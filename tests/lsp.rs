@@ -955,3 +955,346 @@ fn an_overlay_is_judged_as_if_it_were_saved() {
     );
     assert!(!edited.path("pipelines/loss.yaml").exists());
 }
+
+/// `text` with LSP text edits applied (UTF-16 positions; a line ends at
+/// `\n`, `\r\n` or a lone `\r`), as an editor applies a `WorkspaceEdit`.
+fn edited(text: &str, edits: &[Value]) -> String {
+    let mut starts = vec![0];
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            starts.push(i + 1);
+        }
+    }
+    let offset = |p: &Value| -> usize {
+        let line = p["line"].as_u64().expect("line") as usize;
+        let character = p["character"].as_u64().expect("character") as usize;
+        let start = starts[line];
+        let mut units = 0;
+        for (i, c) in text[start..].char_indices() {
+            if units >= character || c == '\n' || c == '\r' {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().expect("newText"),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|(start, end, _)| std::cmp::Reverse((*start, *end)));
+    let mut out = text.to_string();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+/// The messages of `steward check`'s findings in one file, written with
+/// `text` (the rest of the workspace as it is on disk).
+fn checked_messages(ws: &Workspace, relative: &str, text: &str) -> Vec<String> {
+    ws.write(relative, text);
+    let out = common::steward_today(&ws.root(), &["check", "--format", "json"]);
+    common::json(&out)["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f["file"] == relative)
+        .map(|f| f["message"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+fn first_line(diagnostic: &Value) -> String {
+    let message = diagnostic["message"].as_str().unwrap_or("");
+    message.lines().next().unwrap_or("").to_string()
+}
+
+/// Two `schema` findings: one about the member's mapping (lines 17 to 20,
+/// 0-based), one about the key `nme` on line 18. Each suppression is
+/// offered for the finding the client asks about, and lands where a
+/// suppression covers that finding.
+#[test]
+fn suppress_actions_are_for_the_findings_asked_about_each_on_its_own_line() {
+    let ws = Workspace::new();
+    let team = TEAM.replace("    name: Michael Okafor\n", "    nme: Michael Okafor\n");
+    ws.write("team.yaml", &team);
+    let (mut client, _) = Client::start(&ws, no_capabilities());
+    let uri = ws.uri("team.yaml");
+    client.open(&ws, "team.yaml");
+    let diagnostics = client.diagnostics(&uri);
+    client.diagnostics(&ws.uri("pipelines/profit.yaml"));
+    client.diagnostics(&ws.uri("rotations/oncall.yaml"));
+    let find = |start: &str| -> Value {
+        diagnostics
+            .iter()
+            .find(|d| first_line(d).starts_with(start))
+            .cloned()
+            .unwrap_or_else(|| panic!("no `{start}` diagnostic in {diagnostics:#?}"))
+    };
+    let unknown = find("unknown key `nme`");
+    let missing = find("`members[3]` is missing required key `name`");
+    assert_eq!(unknown["range"], range(18, 4, 18, 7));
+    assert_eq!(missing["range"]["start"], position(17, 4));
+    assert_eq!(missing["range"]["end"]["line"], 20);
+
+    // The client asks about `nme` (its range overlaps the other finding's).
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": unknown["range"],
+                "context": { "diagnostics": [unknown] } }),
+    );
+    assert_eq!(
+        actions,
+        json!([
+            {
+                "title": "Rename `nme` to `name` (unsafe)",
+                "kind": "quickfix",
+                "diagnostics": [unknown],
+                "edit": { "changes": { uri.clone(): [{
+                    "range": range(18, 4, 18, 7), "newText": "name"
+                }]}},
+                "isPreferred": false
+            },
+            {
+                "title": "Suppress `schema` on this line",
+                "kind": "quickfix",
+                "diagnostics": [unknown],
+                "edit": { "changes": { uri.clone(): [{
+                    "range": range(18, 23, 18, 23), "newText": "  # steward: ignore[schema]"
+                }]}},
+                "isPreferred": false
+            }
+        ])
+    );
+    let suppressed = edited(
+        &team,
+        actions[1]["edit"]["changes"][&uri]
+            .as_array()
+            .expect("edits"),
+    );
+    assert_eq!(
+        suppressed,
+        team.replace(
+            "    nme: Michael Okafor\n",
+            "    nme: Michael Okafor  # steward: ignore[schema]\n"
+        )
+    );
+    assert_eq!(
+        checked_messages(&ws, "team.yaml", &suppressed),
+        ["`members[3]` is missing required key `name`"]
+    );
+
+    // Both (what an editor sends for the cursor on `nme`): one suppression
+    // each, titled by its finding, each for its own finding alone. The
+    // mapping's finding spans four lines: it is suppressed on its first.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range(18, 5, 18, 5),
+                "context": { "diagnostics": [missing, unknown] } }),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| a["title"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Suppress `schema` on this line: `members[3]` is missing required key `name`",
+            "Rename `nme` to `name` (unsafe)",
+            "Suppress `schema` on this line: unknown key `nme` in `members[3]`",
+        ]
+    );
+    assert_eq!(actions[0]["diagnostics"], json!([missing]));
+    assert_eq!(actions[1]["diagnostics"], json!([unknown]));
+    assert_eq!(actions[2]["diagnostics"], json!([unknown]));
+    assert_eq!(
+        actions[0]["edit"]["changes"][&uri],
+        json!([{ "range": range(17, 15, 17, 15), "newText": "  # steward: ignore[schema]" }])
+    );
+    let suppressed = edited(
+        &team,
+        actions[0]["edit"]["changes"][&uri]
+            .as_array()
+            .expect("edits"),
+    );
+    assert_eq!(
+        suppressed,
+        team.replace(
+            "  - id: michael\n",
+            "  - id: michael  # steward: ignore[schema]\n"
+        )
+    );
+    assert_eq!(
+        checked_messages(&ws, "team.yaml", &suppressed),
+        ["unknown key `nme` in `members[3]`"]
+    );
+    let suppressed = edited(
+        &team,
+        actions[2]["edit"]["changes"][&uri]
+            .as_array()
+            .expect("edits"),
+    );
+    assert_eq!(
+        checked_messages(&ws, "team.yaml", &suppressed),
+        ["`members[3]` is missing required key `name`"]
+    );
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// A value over two lines: a comment at the end of its first line would
+/// end it, so the suppression goes alone on the line above.
+#[test]
+fn a_finding_over_several_lines_is_suppressed_on_the_line_above() {
+    let ws = Workspace::new();
+    let pipeline = PIPELINE.replace("  secondary: zoe\n", "  secondary: zoe\n    smith\n");
+    ws.write("pipelines/profit.yaml", &pipeline);
+    let (mut client, _) = Client::start(&ws, no_capabilities());
+    let uri = ws.uri("pipelines/profit.yaml");
+    client.open(&ws, "pipelines/profit.yaml");
+    let diagnostics = client.diagnostics(&uri);
+    client.diagnostics(&ws.uri("rotations/oncall.yaml"));
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d["code"] == "unknown-reference")
+        .cloned()
+        .expect("an unknown-reference diagnostic");
+    assert_eq!(unknown["range"], range(8, 13, 9, 9));
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": unknown["range"],
+                "context": { "diagnostics": [unknown] } }),
+    );
+    assert_eq!(
+        actions,
+        json!([{
+            "title": "Suppress `unknown-reference` on this line",
+            "kind": "quickfix",
+            "diagnostics": [unknown],
+            "edit": { "changes": { uri.clone(): [{
+                "range": range(8, 0, 8, 0),
+                "newText": "  # steward: ignore[unknown-reference]\n"
+            }]}},
+            "isPreferred": false
+        }])
+    );
+    let suppressed = edited(
+        &pipeline,
+        actions[0]["edit"]["changes"][&uri]
+            .as_array()
+            .expect("edits"),
+    );
+    assert_eq!(
+        suppressed,
+        pipeline.replace(
+            "  secondary: zoe\n",
+            "  # steward: ignore[unknown-reference]\n  secondary: zoe\n"
+        )
+    );
+    let left = checked_messages(&ws, "pipelines/profit.yaml", &suppressed);
+    assert!(
+        left.iter().all(|m| !m.contains("no member `zoe smith`")),
+        "{left:#?}"
+    );
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// A CRLF document: every edit the server offers ends its lines with CRLF,
+/// a fix's exactly as `steward check --unsafe-fixes` writes it, and a
+/// suppression on a line of its own too (here above the last line, which
+/// has no line break of its own).
+#[test]
+fn code_actions_keep_a_crlf_documents_line_endings() {
+    let ws = Workspace::new();
+    std::fs::remove_file(ws.path("rotations/oncall.yaml")).expect("remove the rotation");
+    // The last line has no line break.
+    let pipeline = concat!(
+        "apiVersion: steward/v1\r\n",
+        "kind: Pipeline\r\n",
+        "id: profit\r\n",
+        "name: Profit\r\n",
+        "area: profit\r\n",
+        "audience: investors\r\n",
+        "owners:\r\n",
+        "  primary: john\r\n",
+        "  secondary: zoe  # a note",
+    );
+    ws.write("pipelines/profit.yaml", pipeline);
+    let (mut client, _) = Client::start(&ws, no_capabilities());
+    let uri = ws.uri("pipelines/profit.yaml");
+    client.open(&ws, "pipelines/profit.yaml");
+    let diagnostics = client.diagnostics(&uri);
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "escalation-required",
+            "on-call-coverage",
+            "runbook-required",
+            "unknown-reference"
+        ]
+    );
+    let mut actions = Vec::new();
+    for diagnostic in &diagnostics {
+        let offered = client.request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": diagnostic["range"],
+                    "context": { "diagnostics": [diagnostic] } }),
+        );
+        actions.extend(offered.as_array().cloned().unwrap_or_default());
+    }
+    for action in &actions {
+        for edit in action["edit"]["changes"][&uri].as_array().expect("edits") {
+            let text = edit["newText"].as_str().unwrap_or("");
+            assert!(
+                !text.replace("\r\n", "").contains('\n'),
+                "a bare LF in {action:#}"
+            );
+        }
+    }
+    let action = |title: &str| -> Value {
+        actions
+            .iter()
+            .find(|a| a["title"].as_str().is_some_and(|t| t.starts_with(title)))
+            .cloned()
+            .unwrap_or_else(|| panic!("no `{title}` action in {actions:#?}"))
+    };
+
+    let suppress = action("Suppress `unknown-reference`");
+    assert_eq!(
+        suppress["edit"]["changes"][&uri],
+        json!([{ "range": range(8, 0, 8, 0),
+                 "newText": "  # steward: ignore[unknown-reference]\r\n" }])
+    );
+    let suppressed = edited(
+        pipeline,
+        suppress["edit"]["changes"][&uri].as_array().expect("edits"),
+    );
+    let left = checked_messages(&ws, "pipelines/profit.yaml", &suppressed);
+    assert_eq!(left.len(), 3, "{left:#?}");
+    assert!(left.iter().all(|m| !m.contains("`zoe`")), "{left:#?}");
+
+    let fix = action("Add `escalation");
+    let fixed = edited(
+        pipeline,
+        fix["edit"]["changes"][&uri].as_array().expect("edits"),
+    );
+    ws.write("pipelines/profit.yaml", pipeline);
+    let out = common::steward_today(&ws.root(), &["check", "--unsafe-fixes"]);
+    let written = std::fs::read_to_string(ws.path("pipelines/profit.yaml")).expect("read");
+    assert_ne!(written, pipeline, "{}", common::stderr(&out));
+    assert_eq!(fixed, written);
+    assert_eq!(client.shutdown(), 0);
+}

@@ -1,10 +1,11 @@
 //! Code actions for a finding: its `steward check --fix` fix (SPEC §12), and
 //! "suppress on this line".
 
+use crate::edit;
 use crate::load::yaml;
 use crate::report::ResolvedFinding;
 use crate::rules::{broad_ignore, unused_ignore};
-use crate::source::{FileKind, SourceFile, Span};
+use crate::source::{FileKind, Span};
 use crate::suppress;
 
 use super::analysis::Analysis;
@@ -30,6 +31,45 @@ pub struct Action {
 pub fn actions(analysis: &Analysis, finding: &ResolvedFinding) -> Vec<Action> {
     let mut out = fixes(analysis, finding);
     out.extend(suppress_on_line(analysis, finding));
+    out
+}
+
+/// The actions for `findings`, each with the findings it is for, in their
+/// order. Only actions making the same edits are one (two findings of a
+/// rule on one line share a suppression; two findings one fix mends share
+/// it). Actions of the same title making different edits (suppressions of
+/// one rule on different lines) name their finding in the title.
+pub fn for_findings<'f>(
+    analysis: &Analysis,
+    findings: &[&'f ResolvedFinding],
+) -> Vec<(Action, Vec<&'f ResolvedFinding>)> {
+    let mut out: Vec<(Action, Vec<&'f ResolvedFinding>)> = Vec::new();
+    for &finding in findings {
+        for action in actions(analysis, finding) {
+            match out.iter_mut().find(|(a, _)| a.edits == action.edits) {
+                Some((_, of)) => {
+                    if !of.iter().any(|f| std::ptr::eq(*f, finding)) {
+                        of.push(finding);
+                    }
+                }
+                None => out.push((action, vec![finding])),
+            }
+        }
+    }
+    let shared: Vec<bool> = out
+        .iter()
+        .enumerate()
+        .map(|(i, (a, _))| {
+            out.iter()
+                .enumerate()
+                .any(|(j, (b, _))| i != j && a.title == b.title)
+        })
+        .collect();
+    for ((action, of), shared) in out.iter_mut().zip(shared) {
+        if let (true, Some(finding)) = (shared, of.first()) {
+            action.title = format!("{}: {}", action.title, finding.message);
+        }
+    }
     out
 }
 
@@ -74,10 +114,14 @@ fn fixes(analysis: &Analysis, finding: &ResolvedFinding) -> Vec<Action> {
 }
 
 /// `# steward: ignore[rule]` (or `ignore[rule(subject)]` for a finding about
-/// a person) for the line the finding starts on: added to the line's
-/// suppression comment if it has one, on a line of its own above when the
-/// line has another comment, else appended to the line. Offered only when
-/// the edited file parses to the same values with the suppression in place.
+/// a person) where a suppression covers the finding (`suppress.rs`): on the
+/// line its span starts on. Added to the suppression comment that already
+/// covers that line if there is one; else appended to the line, or, when the
+/// line holds another comment or the append would change a value (the line
+/// continues a scalar or a collection onto the next), alone on a line of its
+/// own above it, ended like the document's other lines (`--fix`'s
+/// [`edit::document_newline`]). Offered only when the edited file parses to
+/// the same values with the suppression in place.
 pub fn suppress_on_line(analysis: &Analysis, finding: &ResolvedFinding) -> Option<Action> {
     if finding.rule == unused_ignore::RULE.id || finding.rule == broad_ignore::RULE.id {
         // About a suppression comment: edit the comment instead.
@@ -88,67 +132,78 @@ pub fn suppress_on_line(analysis: &Analysis, finding: &ResolvedFinding) -> Optio
     if file.kind != FileKind::Yaml {
         return None;
     }
+    let text = file.text()?;
     let comments = workspace.comments.get(finding.file);
     let line = file.line_col(finding.span.start).line;
     let line_span = file.line_span(line)?;
+    let line_text = text.get(line_span.start..line_span.end)?;
     let entry = match finding.subject.as_deref().filter(|s| !s.is_empty()) {
         Some(subject) => format!("{}({subject})", finding.rule),
         None => finding.rule.clone(),
     };
+    let limits = workspace.yaml_limits;
+    let parsed = yaml::parse(text, &limits);
     let existing = suppress::collect(finding.file, comments)
         .into_iter()
         .find(|s| s.target_line == line);
-    let (edit, target_line) = if let Some(existing) = existing {
+    // Each candidate edit with the line it makes a suppression target.
+    let mut candidates: Vec<(Edit, usize)> = Vec::new();
+    if let Some(existing) = existing {
         let comment = comments.iter().find(|c| c.span == existing.span)?;
         let list = locate::ignore_list(comment)?;
-        let inner = file.text()?.get(list.inner.start..list.inner.end)?;
+        let inner = text.get(list.inner.start..list.inner.end)?;
         let end = list.inner.start + inner.trim_end().len();
-        let text = if inner.trim().is_empty() {
+        let joined = if inner.trim().is_empty() {
             entry.clone()
         } else if inner.trim_end().ends_with(',') {
             format!(" {entry}")
         } else {
             format!(", {entry}")
         };
-        (
+        candidates.push((
             Edit {
                 span: Span::new(end, list.inner.end),
-                text,
+                text: joined,
             },
             line,
-        )
-    } else if comments
-        .iter()
-        .any(|c| c.span.start >= line_span.start && c.span.start <= line_span.end)
-    {
-        let line_text = file.text()?.get(line_span.start..line_span.end)?;
-        let indent = &line_text[..line_text.len() - line_text.trim_start().len()];
-        let newline = if file.text()?[line_span.end..].starts_with("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        };
-        (
+        ));
+    } else {
+        let commented = comments
+            .iter()
+            .any(|c| c.span.start >= line_span.start && c.span.start <= line_span.end);
+        if !commented {
+            let end = line_span.start + line_text.trim_end().len();
+            candidates.push((
+                Edit {
+                    span: Span::new(end, line_span.end),
+                    text: format!("  # steward: ignore[{entry}]"),
+                },
+                line,
+            ));
+        }
+        let indent = line_text
+            .strip_suffix(line_text.trim_start())
+            .unwrap_or_default();
+        // The line ending `--fix` writes in this document.
+        let document_start = parsed
+            .documents
+            .iter()
+            .map(|d| d.spans.span().start)
+            .filter(|start| *start <= line_span.start)
+            .max()
+            .unwrap_or(0);
+        let newline = edit::document_newline(text, document_start);
+        candidates.push((
             Edit {
                 span: Span::empty(line_span.start),
                 text: format!("{indent}# steward: ignore[{entry}]{newline}"),
             },
             line + 1,
-        )
-    } else {
-        let line_text = file.text()?.get(line_span.start..line_span.end)?;
-        let end = line_span.start + line_text.trim_end().len();
-        (
-            Edit {
-                span: Span::new(end, line_span.end),
-                text: format!("  # steward: ignore[{entry}]"),
-            },
-            line,
-        )
-    };
-    if !still_the_same(analysis, file, &edit, target_line, &entry) {
-        return None;
+        ));
     }
+    let (edit, _) = candidates.into_iter().find(|(edit, target_line)| {
+        still_the_same(text, &parsed, &limits, edit, *target_line, &entry)
+    })?;
     let title = match finding.subject.as_deref().filter(|s| !s.is_empty()) {
         Some(subject) => format!("Suppress `{}` for `{subject}` on this line", finding.rule),
         None => format!("Suppress `{}` on this line", finding.rule),
@@ -160,30 +215,31 @@ pub fn suppress_on_line(analysis: &Analysis, finding: &ResolvedFinding) -> Optio
     })
 }
 
-/// Whether the edited file holds the same values and a suppression of
-/// `entry` for `target_line` (a line inside a multi-line string would not).
+/// Whether `text` edited by `edit` holds the values it held (`parsed`) and
+/// a suppression of `entry` for `target_line` (a line inside a multi-line
+/// string would not).
 fn still_the_same(
-    analysis: &Analysis,
-    file: &SourceFile,
+    text: &str,
+    parsed: &yaml::ParsedYaml,
+    limits: &yaml::YamlLimits,
     edit: &Edit,
     target_line: usize,
     entry: &str,
 ) -> bool {
-    let Some(text) = file.text() else {
-        return false;
-    };
     let (Some(before), Some(after)) = (text.get(..edit.span.start), text.get(edit.span.end..))
     else {
         return false;
     };
     let edited = format!("{before}{}{after}", edit.text);
-    let limits = analysis.outcome.workspace.yaml_limits;
-    let old = yaml::parse(text, &limits);
-    let new = yaml::parse(&edited, &limits);
-    let values = |p: &yaml::ParsedYaml| -> Vec<serde_json::Value> {
-        p.documents.iter().map(|d| d.value.clone()).collect()
-    };
-    if values(&old) != values(&new) {
+    let new = yaml::parse(&edited, limits);
+    if new.problems.len() > parsed.problems.len()
+        || new.documents.len() != parsed.documents.len()
+        || new
+            .documents
+            .iter()
+            .zip(&parsed.documents)
+            .any(|(new, old)| new.value != old.value)
+    {
         return false;
     }
     suppress::collect(0, &new.comments).iter().any(|s| {

@@ -35,6 +35,7 @@ use serde::Serialize;
 use crate::finding;
 use crate::load::root::{self, Marker, Root};
 use crate::load::Overlay;
+use crate::report::ResolvedFinding;
 use crate::source::{Encoding, FileId, FileKind, SourceFile};
 
 use super::analysis::{offset, range, Analysis};
@@ -665,43 +666,81 @@ impl Server<'_> {
         let (analysis, file, source) = self.find(&p.text_document.uri)?;
         let start = offset(source, p.range.start, self.encoding);
         let end = offset(source, p.range.end, self.encoding);
-        let mut out: Vec<CodeActionOrCommand> = Vec::new();
-        let mut offered: BTreeSet<String> = BTreeSet::new();
-        for finding in analysis.findings() {
-            if finding.file != file || finding.span.start > end || finding.span.end < start {
-                continue;
-            }
-            let diagnostic = analysis.diagnostic(finding, self.encoding, &|p| self.uri_of(p));
-            for action in actions::actions(analysis, finding) {
-                // Two findings of one rule on one line share a suppression.
-                if !offered.insert(action.title.clone()) {
-                    continue;
-                }
-                let edits = action
-                    .edits
+        let uri_of = |path: &Path| self.uri_of(path);
+        let in_file: Vec<(&ResolvedFinding, Diagnostic)> = analysis
+            .findings()
+            .filter(|f| f.file == file)
+            .map(|f| (f, analysis.diagnostic(f, self.encoding, &uri_of)))
+            .collect();
+        // The findings the client asks about: those of its diagnostics, or,
+        // when it names none of them, every one the range touches.
+        let asked: Vec<&ResolvedFinding> = in_file
+            .iter()
+            .filter(|(_, ours)| {
+                p.context
+                    .diagnostics
                     .iter()
-                    .map(|e| TextEdit {
-                        range: range(source, e.span, self.encoding),
-                        new_text: e.text.clone(),
-                    })
-                    .collect();
-                let mut changes = std::collections::HashMap::new();
-                changes.insert(p.text_document.uri.clone(), edits);
-                out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: action.title,
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![diagnostic.clone()]),
-                    edit: Some(WorkspaceEdit {
-                        changes: Some(changes),
-                        ..WorkspaceEdit::default()
-                    }),
-                    is_preferred: Some(action.preferred),
-                    ..CodeAction::default()
-                }));
-            }
+                    .any(|theirs| same_diagnostic(theirs, ours))
+            })
+            .map(|(f, _)| *f)
+            .collect();
+        let chosen: Vec<&ResolvedFinding> = if asked.is_empty() {
+            in_file
+                .iter()
+                .map(|(f, _)| *f)
+                .filter(|f| f.span.start <= end && f.span.end >= start)
+                .collect()
+        } else {
+            asked
+        };
+        let mut out: Vec<CodeActionOrCommand> = Vec::new();
+        for (action, findings) in actions::for_findings(analysis, &chosen) {
+            let diagnostics = findings
+                .iter()
+                .filter_map(|f| {
+                    in_file
+                        .iter()
+                        .find(|(g, _)| std::ptr::eq(*f, *g))
+                        .map(|(_, d)| d.clone())
+                })
+                .collect();
+            let edits = action
+                .edits
+                .iter()
+                .map(|e| TextEdit {
+                    range: range(source, e.span, self.encoding),
+                    new_text: e.text.clone(),
+                })
+                .collect();
+            let mut changes = std::collections::HashMap::new();
+            changes.insert(p.text_document.uri.clone(), edits);
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: action.title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(diagnostics),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(changes),
+                    ..WorkspaceEdit::default()
+                }),
+                is_preferred: Some(action.preferred),
+                ..CodeAction::default()
+            }));
         }
         Some(out)
     }
+}
+
+/// Whether a diagnostic the client holds is one the server published: the
+/// same rule, range and message (clients may drop or add other fields, and
+/// diagnostics of other servers have other codes or messages).
+fn same_diagnostic(theirs: &Diagnostic, ours: &Diagnostic) -> bool {
+    theirs.range == ours.range
+        && theirs.code == ours.code
+        && theirs.message == ours.message
+        && theirs
+            .source
+            .as_ref()
+            .is_none_or(|s| Some(s) == ours.source.as_ref())
 }
 
 /// The workspace root of a directory (SPEC §7), where the innermost of
