@@ -7,7 +7,7 @@
 //! files are written atomically ([`write_atomically`], [`create_new`]).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use granit_parser::ScalarStyle;
 use serde_json::Value;
@@ -242,43 +242,72 @@ pub fn flow_entry_range(text: &str, start: usize, end: usize) -> (usize, usize) 
     (start, end)
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same
-/// directory, flushed, given the original's permissions, renamed over it.
-/// `expected` is what the file held when it was read (a byte-order mark
-/// before it is kept); a file changed since is left alone.
+/// One file of a set written together ([`write_files`]).
+#[derive(Debug, Clone, Copy)]
+pub struct FileWrite<'a> {
+    /// The file as the caller found it (a link is followed).
+    pub path: &'a Path,
+    /// The file as messages name it.
+    pub shown: &'a str,
+    /// What the file held when it was read, without a byte-order mark (one
+    /// is kept); `None`: the file is created, and must not exist.
+    pub expected: Option<&'a str>,
+    /// The new text.
+    pub text: &'a str,
+    /// The directory the file must really be inside, every symlink on the
+    /// way followed (the workspace root); `None`: anywhere.
+    pub root: Option<&'a Path>,
+}
+
+/// Why [`write_files`] stopped, and what it had written by then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteError {
+    pub message: String,
+    /// The indices of the files written before the error, in order: empty
+    /// when nothing was written.
+    pub written: Vec<usize>,
+}
+
+/// Writes `files` atomically and together: first every new text goes to a
+/// temporary file in its file's directory (flushed, given the replaced
+/// file's permissions, owner and group), and only when all are ready are
+/// they renamed over their files (a new file is linked into place, never
+/// over an existing one), so a failure before the first rename writes
+/// nothing. Refused, with nothing written: a file whose real location lies
+/// outside its `root`, a read-only file (no write permission for anyone,
+/// even for root, as editors warn; or none for this user), a file that
+/// changed since it was read, a file to create that exists (a dangling
+/// symlink included). Missing directories of a new file are created, and
+/// removed again when the writes fail.
+pub fn write_files(files: &[FileWrite<'_>]) -> Result<(), WriteError> {
+    let mut batch = Batch::default();
+    for file in files {
+        if let Err(message) = batch.stage(file) {
+            batch.discard(0);
+            return Err(WriteError {
+                message,
+                written: Vec::new(),
+            });
+        }
+    }
+    batch.commit(files)
+}
+
+/// Writes `text` to `path` atomically ([`write_files`]): a temporary file in
+/// the same directory, flushed, given the original's permissions, owner and
+/// group, renamed over it. `expected` is what the file held when it was read
+/// (a byte-order mark before it is kept); a file changed since, or
+/// read-only, is left alone.
 pub fn write_atomically(path: &Path, expected: &str, text: &str) -> Result<(), String> {
-    let target = std::fs::canonicalize(path)
-        .map_err(|e| format!("cannot resolve `{}`: {e}", path.display()))?;
-    let current =
-        std::fs::read(&target).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let (bom, body) = match current.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        Some(rest) => (true, rest),
-        None => (false, current.as_slice()),
-    };
-    if body != expected.as_bytes() {
-        return Err(format!(
-            "`{}` changed since it was read, or is not UTF-8; nothing was written",
-            path.display()
-        ));
-    }
-    let permissions = std::fs::metadata(&target).map(|m| m.permissions()).ok();
-    let (tmp, mut file) = temporary(&target)?;
-    let written = (|| -> std::io::Result<()> {
-        if bom {
-            file.write_all(&[0xEF, 0xBB, 0xBF])?;
-        }
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Some(p) = permissions {
-            std::fs::set_permissions(&tmp, p)?;
-        }
-        std::fs::rename(&tmp, &target)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(format!("cannot write `{}`: {e}", path.display()));
-    }
-    Ok(())
+    let shown = path.display().to_string();
+    write_files(&[FileWrite {
+        path,
+        shown: &shown,
+        expected: Some(expected),
+        text,
+        root: None,
+    }])
+    .map_err(|e| format!("{}; nothing was written", e.message))
 }
 
 /// Writes `bytes` to `path`, created or replaced, atomically: a temporary
@@ -294,8 +323,12 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), String> {
     if existing.as_ref().is_some_and(|m| !m.is_file()) {
         return std::fs::write(&target, bytes).map_err(cannot);
     }
-    let (tmp, mut file) =
-        temporary(&target).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    let (tmp, mut file) = temporary(&target).map_err(|e| {
+        format!(
+            "cannot write `{}`: cannot create a temporary file in its directory: {e}",
+            path.display()
+        )
+    })?;
     let written = (|| -> std::io::Result<()> {
         file.write_all(bytes)?;
         file.sync_all()?;
@@ -312,49 +345,378 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 /// Creates `path` holding `text`, atomically and never over an existing
-/// file: the text is written to a temporary file in the same directory and
-/// linked into place, which fails if anything appeared there meanwhile.
-/// Missing parent directories are created.
+/// file ([`write_files`]): the text is written to a temporary file in the
+/// same directory and linked into place, which fails if anything appeared
+/// there meanwhile. Missing parent directories are created.
 pub fn create_new(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
-    }
-    if path.symlink_metadata().is_ok() {
-        return Err(format!(
-            "`{}` already exists; nothing was written",
-            path.display()
-        ));
-    }
-    let (tmp, mut file) = temporary(path)?;
-    let written = (|| -> std::io::Result<()> {
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        match std::fs::hard_link(&tmp, path) {
-            Ok(()) => Ok(()),
-            // Filesystems without hard links: create the file exclusively.
-            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                let mut direct = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(path)?;
-                direct.write_all(text.as_bytes())?;
-                direct.sync_all()
-            }
-            Err(e) => Err(e),
-        }
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    written.map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => {
-            format!("`{}` already exists; nothing was written", path.display())
-        }
-        _ => format!("cannot write `{}`: {e}", path.display()),
-    })
+    let shown = path.display().to_string();
+    write_files(&[FileWrite {
+        path,
+        shown: &shown,
+        expected: None,
+        text,
+        root: None,
+    }])
+    .map_err(|e| format!("{}; nothing was written", e.message))
 }
 
-/// A new temporary file next to `target`.
-fn temporary(target: &Path) -> Result<(PathBuf, std::fs::File), String> {
+/// Symlinks followed before a path is called a loop (as Linux does).
+const MAX_LINKS: usize = 40;
+
+/// Where `path` really is: every symlink on the way followed as far as the
+/// path exists, the components after the first missing one taken as they
+/// are. A file created at `path` is created there, and a dangling symlink
+/// leads to where its target would be.
+pub fn real_location(path: &Path) -> std::io::Result<PathBuf> {
+    match std::fs::canonicalize(path) {
+        Ok(real) => return Ok(real),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        Err(_) => {}
+    }
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    let mut resolved = PathBuf::new();
+    // The components still to walk, the next one last.
+    let mut pending: Vec<std::ffi::OsString> = Vec::new();
+    queue(&absolute, &mut resolved, &mut pending);
+    let mut links = 0;
+    while let Some(part) = pending.pop() {
+        if part == ".." {
+            resolved.pop();
+            continue;
+        }
+        let next = resolved.join(&part);
+        match std::fs::symlink_metadata(&next) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                links += 1;
+                if links > MAX_LINKS {
+                    return Err(symlink_loop());
+                }
+                let target = std::fs::read_link(&next)?;
+                queue(&target, &mut resolved, &mut pending);
+            }
+            Ok(_) => resolved = next,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => resolved = next,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(resolved)
+}
+
+/// Puts the components of `path` before those `pending` holds; an absolute
+/// `path` starts again from its root.
+fn queue(path: &Path, resolved: &mut PathBuf, pending: &mut Vec<std::ffi::OsString>) {
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            // Only ever first: an absolute path.
+            Component::Prefix(prefix) => *resolved = PathBuf::from(prefix.as_os_str()),
+            Component::RootDir => resolved.push(component.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => parts.push(std::ffi::OsString::from("..")),
+            Component::Normal(name) => parts.push(name.to_os_string()),
+        }
+    }
+    pending.extend(parts.into_iter().rev());
+}
+
+#[cfg(unix)]
+fn symlink_loop() -> std::io::Error {
+    std::io::Error::from_raw_os_error(libc::ELOOP)
+}
+
+#[cfg(not(unix))]
+fn symlink_loop() -> std::io::Error {
+    std::io::Error::other("too many levels of symbolic links")
+}
+
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// Files ready to be put in place.
+#[derive(Default)]
+struct Batch {
+    /// One per file staged, in the order of the files.
+    staged: Vec<Staged>,
+    /// Directories created for new files, outermost first.
+    dirs: Vec<PathBuf>,
+}
+
+struct Staged {
+    /// The file's real path.
+    target: PathBuf,
+    /// The temporary file holding its new text.
+    tmp: PathBuf,
+    /// The file read began with a byte-order mark.
+    bom: bool,
+}
+
+impl Batch {
+    /// Checks that `file` may be written and writes its temporary file.
+    fn stage(&mut self, file: &FileWrite<'_>) -> Result<(), String> {
+        let shown = file.shown;
+        let (target, bom, original) = match file.expected {
+            Some(expected) => {
+                let target = std::fs::canonicalize(file.path)
+                    .map_err(|e| format!("cannot resolve `{shown}`: {e}"))?;
+                inside(file.root, &target, shown)?;
+                let meta = std::fs::metadata(&target)
+                    .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+                if !meta.is_file() {
+                    return Err(format!("`{shown}` is not a regular file"));
+                }
+                writable(&target, &meta, shown)?;
+                let bom = holds(&target, expected, shown)?;
+                (target, bom, Some(meta))
+            }
+            None => {
+                let target = new_location(file.path, shown)?;
+                inside(file.root, &target, shown)?;
+                if let Some(dir) = target.parent() {
+                    self.make_dirs(dir, shown)?;
+                }
+                (target, false, None)
+            }
+        };
+        let (tmp, handle) = temporary(&target).map_err(|e| {
+            format!("cannot write `{shown}`: cannot create a temporary file in its directory: {e}")
+        })?;
+        self.staged.push(Staged { target, tmp, bom });
+        fill(handle, bom, file.text, original.as_ref())
+            .map_err(|e| format!("cannot write `{shown}`: {e}"))
+    }
+
+    /// Creates the missing directories above a new file (its real
+    /// location: no symlink is on the way).
+    fn make_dirs(&mut self, dir: &Path, shown: &str) -> Result<(), String> {
+        let mut missing = Vec::new();
+        let mut at = dir;
+        loop {
+            match std::fs::symlink_metadata(at) {
+                Ok(meta) if meta.is_dir() => break,
+                Ok(_) => {
+                    return Err(format!(
+                        "cannot create `{shown}`: `{}` is not a directory",
+                        at.display()
+                    ))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    missing.push(at.to_path_buf());
+                    match at.parent() {
+                        Some(parent) => at = parent,
+                        None => break,
+                    }
+                }
+                Err(e) => return Err(format!("cannot create `{shown}`: {e}")),
+            }
+        }
+        for dir in missing.into_iter().rev() {
+            std::fs::create_dir(&dir).map_err(|e| {
+                format!(
+                    "cannot create `{shown}`: cannot create `{}`: {e}",
+                    dir.display()
+                )
+            })?;
+            self.dirs.push(dir);
+        }
+        Ok(())
+    }
+
+    /// Puts every staged file in place, in order.
+    fn commit(self, files: &[FileWrite<'_>]) -> Result<(), WriteError> {
+        let mut written = Vec::new();
+        for (i, (staged, file)) in self.staged.iter().zip(files).enumerate() {
+            if let Err(message) = place(staged, file) {
+                self.discard(i);
+                return Err(WriteError { message, written });
+            }
+            written.push(i);
+        }
+        // The renames themselves made durable (best effort).
+        let mut dirs: Vec<&Path> = self
+            .staged
+            .iter()
+            .filter_map(|s| s.target.parent())
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            if let Ok(handle) = std::fs::File::open(dir) {
+                let _ = handle.sync_all();
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the temporary files from the `from`th on, and the directories
+    /// created that stay empty.
+    fn discard(&self, from: usize) {
+        for staged in self.staged.iter().skip(from) {
+            let _ = std::fs::remove_file(&staged.tmp);
+        }
+        for dir in self.dirs.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// A file's real location must be inside `root`.
+fn inside(root: Option<&Path>, target: &Path, shown: &str) -> Result<(), String> {
+    match root {
+        Some(root) if !target.starts_with(root) => Err(format!(
+            "`{shown}` is outside the workspace root (a symlink leads to `{}`); steward writes nothing outside it",
+            target.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Where a file to create would be: nothing, not even a dangling link, may
+/// be at `path`.
+fn new_location(path: &Path, shown: &str) -> Result<PathBuf, String> {
+    match path.symlink_metadata() {
+        Ok(meta) if meta.file_type().is_symlink() && std::fs::metadata(path).is_err() => {
+            let to = std::fs::read_link(path)
+                .map(|t| format!(" (`{}`)", t.display()))
+                .unwrap_or_default();
+            Err(format!(
+                "`{shown}` is a symlink to a missing file{to}; create that file or remove the link"
+            ))
+        }
+        Ok(_) => Err(format!("`{shown}` already exists")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            real_location(path).map_err(|e| format!("cannot create `{shown}`: {e}"))
+        }
+        Err(e) => Err(format!("cannot create `{shown}`: {e}")),
+    }
+}
+
+/// A file is replaced only when it may be written: not when it has no write
+/// permission for anyone (root may write it, but read-only is what is
+/// meant: editors warn about it), nor when this user may not write it.
+fn writable(target: &Path, meta: &std::fs::Metadata, shown: &str) -> Result<(), String> {
+    if meta.permissions().readonly() {
+        return Err(format!(
+            "`{shown}` is read-only{}; make it writable to fix it",
+            mode(meta)
+        ));
+    }
+    // Opened for writing, not truncated: the system's own permission check.
+    match std::fs::OpenOptions::new().write(true).open(target) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Err(format!("`{shown}` is not writable{}: {e}", mode(meta)))
+        }
+        Err(e) => Err(format!("cannot write `{shown}`: {e}")),
+    }
+}
+
+#[cfg(unix)]
+fn mode(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    format!(" (mode {:04o})", meta.permissions().mode() & 0o7777)
+}
+
+#[cfg(not(unix))]
+fn mode(_: &std::fs::Metadata) -> String {
+    String::new()
+}
+
+/// Whether the file still holds `expected` (after a byte-order mark, which
+/// the result says).
+fn holds(target: &Path, expected: &str, shown: &str) -> Result<bool, String> {
+    let current = std::fs::read(target).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let (bom, body) = match current.strip_prefix(&BOM) {
+        Some(rest) => (true, rest),
+        None => (false, current.as_slice()),
+    };
+    if body != expected.as_bytes() {
+        return Err(format!(
+            "`{shown}` changed since it was read, or is not UTF-8"
+        ));
+    }
+    Ok(bom)
+}
+
+/// Writes a temporary file: the text, and a replaced file's owner, group
+/// and permissions.
+fn fill(
+    mut file: std::fs::File,
+    bom: bool,
+    text: &str,
+    original: Option<&std::fs::Metadata>,
+) -> std::io::Result<()> {
+    if bom {
+        file.write_all(&BOM)?;
+    }
+    file.write_all(text.as_bytes())?;
+    if let Some(meta) = original {
+        keep_owner(&file, meta);
+        // After the owner: changing it clears set-id bits.
+        file.set_permissions(meta.permissions())?;
+    }
+    file.sync_all()
+}
+
+/// Gives the file the owner and group of `meta` where the system allows:
+/// only root may give a file away, an owner may pass it to a group they are
+/// in; otherwise it stays the writer's, as with any editor.
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, meta: &std::fs::Metadata) {
+    use std::os::unix::fs::{fchown, MetadataExt};
+    if fchown(file, Some(meta.uid()), Some(meta.gid())).is_err() {
+        let _ = fchown(file, None, Some(meta.gid()));
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &std::fs::File, _: &std::fs::Metadata) {}
+
+/// Puts one staged file in place.
+fn place(staged: &Staged, file: &FileWrite<'_>) -> Result<(), String> {
+    let shown = file.shown;
+    match file.expected {
+        Some(expected) => {
+            // Still what was read, just before it is replaced.
+            if holds(&staged.target, expected, shown)? != staged.bom {
+                return Err(format!("`{shown}` changed since it was read"));
+            }
+            std::fs::rename(&staged.tmp, &staged.target)
+                .map_err(|e| format!("cannot write `{shown}`: {e}"))
+        }
+        None => {
+            let linked = link_new(&staged.tmp, &staged.target, file.text);
+            let _ = std::fs::remove_file(&staged.tmp);
+            linked.map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => format!("`{shown}` already exists"),
+                _ => format!("cannot write `{shown}`: {e}"),
+            })
+        }
+    }
+}
+
+/// Links the temporary file `tmp` in as `target`, which must not exist.
+fn link_new(tmp: &Path, target: &Path, text: &str) -> std::io::Result<()> {
+    match std::fs::hard_link(tmp, target) {
+        Ok(()) => Ok(()),
+        // Filesystems without hard links: create the file exclusively.
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+            let mut direct = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(target)?;
+            direct.write_all(text.as_bytes())?;
+            direct.sync_all()
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A new temporary file next to `target`, named after it (shortened: the
+/// name must fit where the file's own does).
+fn temporary(target: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
     let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -363,10 +725,15 @@ fn temporary(target: &Path) -> Result<(PathBuf, std::fs::File), String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
+    let mut cut = name.len().min(64);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let short = &name[..cut];
     let mut attempt = 0u32;
     loop {
         let tmp = dir.join(format!(
-            ".{name}.steward-{}-{attempt}.tmp",
+            ".{short}.steward-{}-{attempt}.tmp",
             std::process::id()
         ));
         match std::fs::OpenOptions::new()
@@ -378,12 +745,7 @@ fn temporary(target: &Path) -> Result<(PathBuf, std::fs::File), String> {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
                 attempt += 1;
             }
-            Err(e) => {
-                return Err(format!(
-                    "cannot create a temporary file in `{}`: {e}",
-                    dir.display()
-                ))
-            }
+            Err(e) => return Err(e),
         }
     }
 }
@@ -480,6 +842,164 @@ mod tests {
         );
         assert!(verify_values("a: 1\n", &expected).is_err());
         assert!(verify_values("a: [1\n", &expected).is_err());
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn replacing<'a>(path: &'a Path, expected: &'a str, text: &'a str) -> FileWrite<'a> {
+        FileWrite {
+            path,
+            shown: "old.yaml",
+            expected: Some(expected),
+            text,
+            root: None,
+        }
+    }
+
+    fn creating<'a>(path: &'a Path, text: &'a str, root: Option<&'a Path>) -> FileWrite<'a> {
+        FileWrite {
+            path,
+            shown: "new.md",
+            expected: None,
+            text,
+            root,
+        }
+    }
+
+    #[test]
+    fn a_failure_before_the_first_rename_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let old = root.join("old.yaml");
+        std::fs::write(&old, "a: 1\n").unwrap();
+        std::fs::write(root.join("file"), "").unwrap();
+        // The second new file's directory is a file: nothing is written, the
+        // directories made for the first new file are gone again, and no
+        // temporary file is left.
+        let first = root.join("d1/d2/first.md");
+        let second = root.join("file/second.md");
+        let err = write_files(&[
+            replacing(&old, "a: 1\n", "a: 2\n"),
+            creating(&first, "one\n", Some(&root)),
+            creating(&second, "two\n", Some(&root)),
+        ])
+        .unwrap_err();
+        assert!(err.written.is_empty(), "{err:?}");
+        assert!(err.message.contains("new.md"), "{}", err.message);
+        assert_eq!(std::fs::read_to_string(&old).unwrap(), "a: 1\n");
+        assert_eq!(names(&root), ["file", "old.yaml"]);
+    }
+
+    #[test]
+    fn a_failure_after_a_rename_says_what_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let (a, b) = (root.join("a.md"), root.join("b.md"));
+        let files = [creating(&a, "a\n", None), creating(&b, "b\n", None)];
+        let mut batch = Batch::default();
+        for file in &files {
+            batch.stage(file).unwrap();
+        }
+        // Something appears where the second file goes meanwhile.
+        std::fs::write(&b, "theirs\n").unwrap();
+        let err = batch.commit(&files).unwrap_err();
+        assert_eq!(err.written, [0]);
+        assert_eq!(err.message, "`new.md` already exists");
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "a\n");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "theirs\n");
+        assert_eq!(names(&root), ["a.md", "b.md"]);
+    }
+
+    #[test]
+    fn nothing_is_written_outside_the_root_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let (root, out) = (base.join("root"), base.join("out"));
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::os::unix::fs::symlink("../out", root.join("runbooks")).unwrap();
+        std::os::unix::fs::symlink("../out/gone.md", root.join("gone.md")).unwrap();
+        // A new file in a symlinked directory that leads out.
+        let through_dir = root.join("runbooks/new.md");
+        let err = write_files(&[creating(&through_dir, "x\n", Some(&root))]).unwrap_err();
+        assert!(
+            err.message.contains("outside the workspace root"),
+            "{}",
+            err.message
+        );
+        // An existing file there is not replaced either.
+        std::fs::write(out.join("old.md"), "old\n").unwrap();
+        let old = root.join("runbooks/old.md");
+        let mut write = replacing(&old, "old\n", "new\n");
+        write.root = Some(&root);
+        let err = write_files(&[write]).unwrap_err();
+        assert!(err.message.contains("outside"), "{}", err.message);
+        // A dangling link is never written through.
+        let err = create_new(&root.join("gone.md"), "x\n").unwrap_err();
+        assert!(
+            err.contains("is a symlink to a missing file (`../out/gone.md`)"),
+            "{err}"
+        );
+        assert_eq!(names(&out), ["old.md"]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("old.md")).unwrap(),
+            "old\n"
+        );
+        // Where they would land.
+        assert_eq!(real_location(&through_dir).unwrap(), out.join("new.md"));
+        assert_eq!(
+            real_location(&root.join("gone.md")).unwrap(),
+            base.join("out/gone.md")
+        );
+        std::os::unix::fs::symlink("loop", root.join("loop")).unwrap();
+        assert!(real_location(&root.join("loop/x.md")).is_err());
+    }
+
+    #[test]
+    fn read_only_files_are_left_alone_even_for_root() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.yaml");
+        std::fs::write(&path, "a: 1\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let err = write_atomically(&path, "a: 1\n", "a: 2\n").unwrap_err();
+        assert_eq!(
+            err,
+            format!(
+                "`{}` is read-only (mode 0444); make it writable to fix it; nothing was written",
+                path.display()
+            )
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a: 1\n");
+        assert_eq!(names(dir.path()), ["old.yaml"]);
+    }
+
+    #[test]
+    fn a_replaced_file_keeps_its_mode_owner_and_group() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.yaml");
+        std::fs::write(&path, "\u{feff}a: 1\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        // Only root can give a file away: elsewhere the owner is the writer.
+        let root = std::fs::metadata(&path).unwrap().uid() == 0;
+        if root {
+            std::os::unix::fs::chown(&path, Some(65534), Some(65534)).unwrap();
+        }
+        write_atomically(&path, "a: 1\n", "a: 2\n").unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), "\u{feff}a: 2\n".as_bytes());
+        assert_eq!(meta.permissions().mode() & 0o7777, 0o640);
+        if root {
+            assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+        }
     }
 
     #[test]

@@ -536,7 +536,9 @@ fn is_url(text: &str) -> bool {
 
 /// Resolves `runbook` relative to the YAML file of `doc`, refusing anything that
 /// leaves the repository root: absolute paths, `..` that climbs out, and
-/// symlinks that point outside. Nothing outside the root is read.
+/// symlinks that point outside (a missing file's symlinked directory or
+/// dangling link included: a runbook created there would be outside too).
+/// Nothing outside the root is read.
 pub fn resolve(
     workspace: &Workspace,
     doc: DocId,
@@ -569,6 +571,28 @@ pub trait Files: Sync {
         let kind = self.kind(&canonical)?;
         Ok((canonical, kind))
     }
+
+    /// Where a file created at a normalised path that does not exist would
+    /// be: the path of its nearest existing directory made canonical, the
+    /// missing names after it (a symlinked directory may lead out of the
+    /// root).
+    fn landing(&self, path: &Path) -> std::io::Result<PathBuf> {
+        let mut names = Vec::new();
+        let mut at = path;
+        loop {
+            match self.canonicalize(at) {
+                Ok(real) => return Ok(names.iter().rev().fold(real, |p, name| p.join(name))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    let (Some(name), Some(parent)) = (at.file_name(), at.parent()) else {
+                        return Err(e);
+                    };
+                    names.push(name);
+                    at = parent;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
 }
 
 /// The files on disk.
@@ -585,6 +609,10 @@ impl Files for Disk {
 
     fn read(&self, path: &Path) -> Result<String, RunbookProblem> {
         read(path)
+    }
+
+    fn landing(&self, path: &Path) -> std::io::Result<PathBuf> {
+        crate::edit::real_location(path)
     }
 }
 
@@ -634,6 +662,10 @@ impl Files for DiskDirs {
 
     fn read(&self, path: &Path) -> Result<String, RunbookProblem> {
         read(path)
+    }
+
+    fn landing(&self, path: &Path) -> std::io::Result<PathBuf> {
+        Disk.landing(path)
     }
 
     fn resolve(&self, path: &Path) -> std::io::Result<(PathBuf, EntryKind)> {
@@ -726,11 +758,24 @@ fn resolve_from(
     let (canonical, kind) = match files.resolve(&joined) {
         Ok(found) => found,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A missing file whose directory is a symlink leading out of the
+            // root (or a dangling link leading out) is outside it: a
+            // runbook created there would be too.
+            if files
+                .landing(&joined)
+                .is_ok_and(|landing| !landing.starts_with(&root))
+            {
+                return Err(RunbookProblem::Escapes {
+                    how: Escape::Symlink,
+                    inside: Boundary::of(&root),
+                    root: shown_root(),
+                });
+            }
             return Err(RunbookProblem::Missing {
                 path: joined.clone(),
                 resolved: display,
                 from_yaml_file: from_root(&root, &yaml_dir, candidate, files),
-            })
+            });
         }
         // ELOOP: 40 on Linux, 62 on macOS and the BSDs.
         Err(e) if matches!(e.raw_os_error(), Some(40 | 62)) => {

@@ -28,23 +28,31 @@ fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-/// Every file under `dir` with its bytes, by relative path.
+/// Every file under `dir` with its bytes, by relative path (a symlink: `->`
+/// and its target; it is not followed).
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {
         for entry in fs::read_dir(&d).expect("read_dir").flatten() {
             let path = entry.path();
-            if path.is_dir() {
+            let meta = fs::symlink_metadata(&path).expect("lstat");
+            if meta.is_dir() {
                 pending.push(path);
-            } else {
-                let name = path
-                    .strip_prefix(dir)
-                    .expect("under dir")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(name, fs::read(&path).expect("read"));
+                continue;
             }
+            let name = path
+                .strip_prefix(dir)
+                .expect("under dir")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = if meta.file_type().is_symlink() {
+                let target = fs::read_link(&path).expect("readlink");
+                format!("-> {}", target.display()).into_bytes()
+            } else {
+                fs::read(&path).expect("read")
+            };
+            out.insert(name, bytes);
         }
     }
     out
@@ -345,5 +353,168 @@ fn fixes_cover_only_the_asked_paths() {
     assert_eq!(
         fs::read_to_string(dir.path().join("sub/holidays.yaml")).unwrap(),
         other.replace("   # steward: ignore[schema]", "")
+    );
+}
+
+const TEAM4: &str = "apiVersion: steward/v1\nkind: Team\nid: data\nlead: ann\nmembers: [{id: ann, name: A}, {id: bob, name: B}, {id: cy, name: C}, {id: dee, name: D}]\n";
+
+fn pipeline_with_runbook(runbook: &str) -> String {
+    format!("apiVersion: steward/v1\nkind: Pipeline\nid: p\nname: P report\narea: a\naudience: internal\nowners: {{ primary: ann, secondary: bob }}\nrunbook: {runbook}\n")
+}
+
+#[test]
+fn no_runbook_is_created_outside_the_root_through_a_symlink() {
+    let outer = tempfile::tempdir().expect("tempdir");
+    let root = outer.path().join("repo");
+    let out = outer.path().join("out");
+    fs::create_dir_all(&out).expect("mkdir");
+    fs::create_dir_all(root.join("docs")).expect("mkdir");
+    fs::write(root.join("steward.yaml"), POLICY).expect("write");
+    fs::write(root.join("team.yaml"), TEAM4).expect("write");
+    // A symlinked directory that leads out, and a dangling link that does.
+    std::os::unix::fs::symlink("../out", root.join("runbooks")).expect("symlink");
+    std::os::unix::fs::symlink("../../out/q.md", root.join("docs/q.md")).expect("symlink");
+    fs::write(root.join("p.yaml"), pipeline_with_runbook("runbooks/p.md")).expect("write");
+    fs::write(
+        root.join("q.yaml"),
+        pipeline_with_runbook("docs/q.md").replace("id: p\n", "id: q\n"),
+    )
+    .expect("write");
+    let before = files(&root);
+    let check = run(&root, &["--format", "json"]);
+    let json = common::json(&check);
+    let runbook_file: Vec<(String, bool)> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "runbook-file")
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap_or_default().to_string(),
+                f["fix"].is_null(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        runbook_file,
+        [
+            ("runbook `runbooks/p.md` of pipeline `p` is outside the workspace root: a symlink leads out of it".to_string(), true),
+            ("runbook `docs/q.md` of pipeline `q` is outside the workspace root: a symlink leads out of it".to_string(), true),
+        ]
+    );
+    let fixed = run(&root, &["--fix"]);
+    assert_eq!(stderr(&fixed), "Nothing to fix\n");
+    assert_eq!(files(&root), before);
+    assert_eq!(
+        fs::read_dir(&out).expect("read_dir").count(),
+        0,
+        "written outside the root"
+    );
+}
+
+#[test]
+fn a_dangling_runbook_link_is_not_written_through() {
+    let dir = workspace(&[
+        ("team.yaml", TEAM4),
+        ("p.yaml", &pipeline_with_runbook("p.md")),
+    ]);
+    std::os::unix::fs::symlink("gone.md", dir.path().join("p.md")).expect("symlink");
+    let before = files(dir.path());
+    let out = run(dir.path(), &["--fix"]);
+    assert_eq!(
+        stderr(&out),
+        "Nothing to fix\nSkipped 1 fix:\n  p.yaml:8:10 runbook-file: create `p.md` with the required sections (overview, metrics, common issues, sla, escalation) (`p.md` is a symlink to a missing file (`gone.md`); create that file or remove the link)\n"
+    );
+    assert_eq!(files(dir.path()), before);
+    assert!(!dir.path().join("gone.md").exists());
+}
+
+/// A rotation whose `until` the safe fix moves, and a runbook lacking
+/// sections: two files to write, `rotation.yaml` first.
+fn two_files_to_fix() -> tempfile::TempDir {
+    let rotation = "apiVersion: steward/v1\nkind: Rotation\nid: oncall\ncovers: [p]\nshift_length: 1w\nstart: 2026-05-04\nuntil: 2026-06-29\nroster: [ann, bob, cy, dee]\n";
+    workspace(&[
+        ("team.yaml", TEAM4),
+        ("p.yaml", &pipeline_with_runbook("runbooks/p.md")),
+        ("rotation.yaml", rotation),
+        ("runbooks/p.md", "# P\n\n## Overview\n"),
+    ])
+}
+
+#[test]
+fn a_write_that_fails_writes_nothing_and_a_read_only_file_is_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = two_files_to_fix();
+    let runbook = dir.path().join("runbooks/p.md");
+    // Read-only for everyone: refused even for root (who may write it).
+    fs::set_permissions(&runbook, fs::Permissions::from_mode(0o444)).expect("chmod");
+    let before = files(dir.path());
+    let out = run(dir.path(), &["--fix"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "steward: error: `runbooks/p.md` is read-only (mode 0444); make it writable to fix it; no file was written\nDid not fix 2 findings in 2 files (rotation.yaml, runbooks/p.md):\n  p.yaml:8:10 runbook-sections: append the headings `Metrics`, `Common issues`, `SLA`, `Escalation` to `runbooks/p.md`, with a placeholder line under each\n  rotation.yaml:7:8 schedule-horizon: move `until` to 2026-08-31\n"
+    );
+    // The rotation, before the runbook in the order of writing, is as it
+    // was, and no temporary file is left.
+    assert_eq!(files(dir.path()), before);
+    let mode = fs::metadata(&runbook).expect("stat").permissions().mode();
+    assert_eq!(mode & 0o777, 0o444);
+    // Writable again, both are fixed.
+    fs::set_permissions(&runbook, fs::Permissions::from_mode(0o644)).expect("chmod");
+    let out = run(dir.path(), &["--fix"]);
+    assert!(
+        stderr(&out).starts_with("Fixed 2 findings in 2 files"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_fixed_file_keeps_its_owner_group_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = two_files_to_fix();
+    let rotation = dir.path().join("rotation.yaml");
+    fs::set_permissions(&rotation, fs::Permissions::from_mode(0o640)).expect("chmod");
+    // Only root can give a file to someone else; elsewhere the owner stays
+    // the writer and only the mode is checked.
+    let root = fs::metadata(&rotation).expect("stat").uid() == 0;
+    if root {
+        std::os::unix::fs::chown(&rotation, Some(65534), Some(65534)).expect("chown");
+    }
+    let out = run(dir.path(), &["--fix"]);
+    assert!(
+        stderr(&out).starts_with("Fixed 2 findings"),
+        "{}",
+        stderr(&out)
+    );
+    let meta = fs::metadata(&rotation).expect("stat");
+    assert!(fs::read_to_string(&rotation)
+        .expect("read")
+        .contains("until: 2026-08-31\n"));
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o640);
+    if root {
+        assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+    }
+}
+
+#[test]
+fn a_key_renamed_to_the_one_another_fix_adds_goes_first() {
+    // `escalaton` renamed to `escalation` and `escalation` added: each
+    // applies alone, not both. The rename, earlier in the file, applies; the
+    // addition is skipped, and the next run has nothing left to fix.
+    let pipeline = "apiVersion: steward/v1\nkind: Pipeline\nid: p\nname: P\narea: a\naudience: investors\nowners:\n  primary: ann\n  secondary: bob\nescalaton:\n  after: 30m\n  major_incident: ann\n";
+    let dir = workspace(&[("team.yaml", TEAM4), ("p.yaml", pipeline)]);
+    let (snapshot, notes, _) = fixed(dir.path(), &["--unsafe-fixes"]);
+    assert_eq!(
+        notes,
+        "Fixed 1 finding in 1 file (p.yaml):\n  p.yaml:10:1 schema: rename `escalaton` to `escalation`\nSkipped 1 fix:\n  p.yaml:6:11 escalation-required: add `escalation: { after: 30m, major_incident: ann }` (it cannot apply together with the fix for `schema` at p.yaml:10:1; run --fix again)\n"
+    );
+    assert_eq!(
+        snapshot,
+        format!(
+            "=== p.yaml (before)\n{pipeline}\n=== p.yaml (after)\n{}\n",
+            pipeline.replace("escalaton", "escalation")
+        )
     );
 }

@@ -73,6 +73,81 @@ fn a_symlinked_directory_outside_the_root_is_reported() {
     assert!(runbook_findings(&root).contains("a symlink leads out of it"));
 }
 
+/// Runbook findings of `check . ARGS --format json` as `rule message`, and
+/// whether each offers a fix.
+fn runbook_findings_and_fixes(dir: &Path, args: &[&str]) -> Vec<(String, bool)> {
+    let mut all = vec!["check", ".", "--today", common::TODAY, "--format", "json"];
+    all.extend_from_slice(args);
+    let out = common::steward(dir, &all);
+    common::json(&out)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("runbook")))
+        .map(|f| {
+            (
+                format!(
+                    "{} {}",
+                    f["rule"].as_str().unwrap_or_default(),
+                    f["message"].as_str().unwrap_or_default()
+                ),
+                !f["fix"].is_null(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_missing_runbook_behind_a_link_that_leads_out_is_outside_on_disk_and_at_a_revision() {
+    let (outer, root) = workspace("docs/a.md");
+    common::init_repo(&root);
+    fs::create_dir_all(outer.path().join("elsewhere")).expect("mkdir");
+    // A symlinked directory leading out (to a directory, and to nothing),
+    // and a dangling link leading out: a runbook created at any of these
+    // paths would be outside the root.
+    symlink("../elsewhere", root.join("docs")).expect("symlink");
+    symlink("../nowhere", root.join("gone")).expect("symlink");
+    symlink("../../elsewhere/c.md", root.join("runbooks/c.md")).expect("symlink");
+    // Inside the root, a missing runbook is just missing (and can be created).
+    let text = ["docs/a.md", "gone/b.md", "runbooks/c.md", "runbooks/d.md"]
+        .iter()
+        .zip(["a", "b", "c", "d"])
+        .map(|(path, id)| pipeline(path).replace("id: p\n", &format!("id: {id}\n")))
+        .collect::<Vec<_>>()
+        .join("---\n");
+    fs::write(root.join("pipeline.yaml"), text).expect("write");
+    let outside = |path: &str, id: &str| {
+        (
+            format!("runbook-file runbook `{path}` of pipeline `{id}` is outside the repository: a symlink leads out of it"),
+            false,
+        )
+    };
+    assert_eq!(
+        runbook_findings_and_fixes(&root, &[]),
+        [
+            outside("docs/a.md", "a"),
+            outside("gone/b.md", "b"),
+            outside("runbooks/c.md", "c"),
+            (
+                "runbook-file runbook `runbooks/d.md` of pipeline `d` does not exist (looked for `runbooks/d.md`)".to_string(),
+                true
+            ),
+        ]
+    );
+    // The same findings at a revision holding the same links: none is new.
+    common::commit_all(&root, "links");
+    assert_eq!(
+        runbook_findings_and_fixes(&root, &["--base", "HEAD", "--only-new"]),
+        []
+    );
+    assert_eq!(
+        fs::read_dir(outer.path().join("elsewhere"))
+            .expect("read_dir")
+            .count(),
+        0
+    );
+}
+
 #[test]
 fn dot_dot_and_absolute_paths_are_reported_without_touching_the_filesystem() {
     let (outer, root) = workspace("../secret.md");

@@ -62,6 +62,9 @@ pub(crate) struct Prepared {
     pub edits: FileEdits,
     pub original: Option<String>,
     pub intent: Intent,
+    /// The workspace root the file must really be inside (the writer checks
+    /// again, symlinks followed); `None` when the workspace names none.
+    pub root: Option<PathBuf>,
 }
 
 /// What a fix means, checked on the edited text.
@@ -147,6 +150,7 @@ pub(crate) fn prepare(workspace: &Workspace, change: &Change) -> Result<Prepared
             let document = parsed.documents.get(index).ok_or(GONE)?;
             let edit = replace(text, document, pointer, from, to)?;
             Ok(yaml_fix(
+                file_root(workspace, file),
                 file,
                 text,
                 vec![edit],
@@ -162,6 +166,7 @@ pub(crate) fn prepare(workspace: &Workspace, change: &Change) -> Result<Prepared
             let document = parsed.documents.get(index).ok_or(GONE)?;
             let edit = rename(text, document, pointer, to)?;
             Ok(yaml_fix(
+                file_root(workspace, file),
                 file,
                 text,
                 vec![edit],
@@ -182,6 +187,7 @@ pub(crate) fn prepare(workspace: &Workspace, change: &Change) -> Result<Prepared
             let document = parsed.documents.get(index).ok_or(GONE)?;
             let edit = add_entry(text, document, pointer, key, value)?;
             Ok(yaml_fix(
+                file_root(workspace, file),
                 file,
                 text,
                 vec![edit],
@@ -215,9 +221,19 @@ pub(crate) fn prepare(workspace: &Workspace, change: &Change) -> Result<Prepared
                     comment: *comment,
                     removal: removal.clone(),
                 },
+                root: file_root(workspace, *file),
             })
         }
         Change::AppendSections { path, sections } => {
+            // The runbook was found inside a root of the workspace (its real
+            // path): the innermost one that holds it.
+            let root = workspace
+                .roots
+                .iter()
+                .filter(|root| path.starts_with(root))
+                .max_by_key(|root| root.as_os_str().len())
+                .cloned()
+                .ok_or_else(|| format!("`{}` is outside the workspace root", shown(path)))?;
             let text = read_markdown(path)?;
             let edit = append_sections(&text, sections);
             Ok(Prepared {
@@ -232,6 +248,7 @@ pub(crate) fn prepare(workspace: &Workspace, change: &Change) -> Result<Prepared
                 intent: Intent::Sections {
                     sections: sections.clone(),
                 },
+                root: Some(root),
             })
         }
         Change::CreateRunbook {
@@ -239,10 +256,9 @@ pub(crate) fn prepare(workspace: &Workspace, change: &Change) -> Result<Prepared
             doc,
             sections,
         } => {
-            if path.symlink_metadata().is_ok() {
-                return Err(format!("`{}` exists now", path.display()));
-            }
-            let (_, _, parsed, index) = yaml_document(workspace, *doc)?;
+            let (file, _, parsed, index) = yaml_document(workspace, *doc)?;
+            let root = file_root(workspace, file);
+            new_runbook_place(path, root.as_deref())?;
             let document = parsed.documents.get(index).ok_or(GONE)?;
             let title = document
                 .value
@@ -261,8 +277,54 @@ pub(crate) fn prepare(workspace: &Workspace, change: &Change) -> Result<Prepared
                 intent: Intent::NewRunbook {
                     sections: sections.clone(),
                 },
+                root,
             })
         }
+    }
+}
+
+/// The root of a workspace file.
+fn file_root(workspace: &Workspace, file: FileId) -> Option<PathBuf> {
+    workspace
+        .file_roots
+        .get(file)
+        .and_then(|r| workspace.roots.get(*r))
+        .cloned()
+}
+
+/// A path as reports show it: relative to the current directory.
+fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    crate::load::display_path(path, &cwd)
+}
+
+/// Whether a runbook can be created at `path`: nothing is there, not even a
+/// dangling symlink, and the file would really be inside `root` (a
+/// symlinked directory may lead out of it). The writer checks again.
+fn new_runbook_place(path: &Path, root: Option<&Path>) -> Result<(), String> {
+    match path.symlink_metadata() {
+        Ok(meta) if meta.file_type().is_symlink() && std::fs::metadata(path).is_err() => {
+            let to = std::fs::read_link(path)
+                .map(|t| format!(" (`{}`)", t.display()))
+                .unwrap_or_default();
+            return Err(format!(
+                "`{}` is a symlink to a missing file{to}; create that file or remove the link",
+                shown(path)
+            ));
+        }
+        Ok(_) => return Err(format!("`{}` exists now", shown(path))),
+        Err(_) => {}
+    }
+    let real = edit::real_location(path)
+        .map_err(|e| format!("cannot tell where `{}` would be: {e}", shown(path)))?;
+    match root {
+        Some(root) if !real.starts_with(root) => Err(format!(
+            "`{}` would be outside the workspace root: a symlink leads to `{}`",
+            shown(path),
+            real.display()
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -271,6 +333,7 @@ const GONE: &str = "the document it is about is not in the file any more";
 const CHANGED: &str = "the file changed while steward was checking it";
 
 fn yaml_fix(
+    root: Option<PathBuf>,
     file: FileId,
     text: &str,
     edits: Vec<TextEdit>,
@@ -284,6 +347,7 @@ fn yaml_fix(
         },
         original: Some(text.to_string()),
         intent: Intent::Value { index, change },
+        root,
     }
 }
 

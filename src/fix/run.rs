@@ -43,6 +43,9 @@ impl Note {
 pub enum Reason {
     /// Its edits overlap those of a fix applied before it in the file.
     Conflict { with: Note },
+    /// It applies alone, but not together with a fix applied before it in
+    /// the file (a key renamed to the one it would add, say).
+    Clash { with: Note },
     /// The edited file would not hold what the fix meant.
     Refused(String),
     /// It no longer fits the file (the file changed, or cannot be edited in place).
@@ -65,6 +68,8 @@ pub struct FileChange {
     pub before: Option<String>,
     pub after: String,
     pub fixes: Vec<Note>,
+    /// The workspace root the file must really be inside.
+    pub root: Option<PathBuf>,
 }
 
 /// Every change the fixes of a check make, before anything is written.
@@ -142,7 +147,12 @@ pub fn plan(outcomes: &[Outcome], unsafe_fixes: bool) -> Plan {
                     ),
                     None => continue,
                 },
-                Target::Runbook { path, .. } => (path.clone(), load::display_path(path, &cwd)),
+                // Where it really is: two paths to one new runbook (one
+                // through a symlinked directory) are one file.
+                Target::Runbook { path, .. } => (
+                    edit::real_location(path).unwrap_or_else(|_| path.clone()),
+                    load::display_path(path, &cwd),
+                ),
             };
             groups.entry(key).or_default().push(Candidate {
                 note,
@@ -178,6 +188,7 @@ fn plan_file(
     let display = first.display.clone();
     let before = first.prepared.original.clone();
     let target = first.prepared.edits.target.clone();
+    let root = first.prepared.root.clone();
     let mut accepted: Vec<Accepted<'_>> = Vec::new();
     for c in &candidates {
         if let Some(same) = accepted
@@ -223,24 +234,45 @@ fn plan_file(
     let after = match result(&kept) {
         Ok(after) => after,
         Err(_) => {
-            // Find the fixes that fail on their own; the rest may still apply.
-            let mut still = Vec::new();
+            // In order of position, each fix joins those before it when the
+            // file still holds what they all mean: one that fails alone is
+            // refused, one that fails only with an earlier one is skipped
+            // like an overlapping one (the next run may apply it).
+            let mut after = None;
+            let mut still: Vec<&Accepted<'_>> = Vec::new();
             for a in kept {
-                match result(&[a]) {
-                    Ok(_) => still.push(a),
-                    Err(alone) => refuse(a, alone, skipped),
+                let mut with = still.clone();
+                with.push(a);
+                match result(&with) {
+                    Ok(text) => {
+                        after = Some(text);
+                        still = with;
+                    }
+                    Err(together) => match (result(&[a]), still.last()) {
+                        (Err(alone), _) => refuse(a, alone, skipped),
+                        (Ok(_), None) => refuse(a, together, skipped),
+                        (Ok(_), Some(last)) => {
+                            // The first earlier fix it fails with (a few are
+                            // tried), else the last one.
+                            let with = still
+                                .iter()
+                                .take(MAX_PARTNERS)
+                                .find(|b| result(&[**b, a]).is_err())
+                                .unwrap_or(last);
+                            for note in std::iter::once(&a.candidate.note).chain(&a.also) {
+                                skipped.push(Skipped {
+                                    fix: note.clone(),
+                                    reason: Reason::Clash {
+                                        with: with.candidate.note.clone(),
+                                    },
+                                });
+                            }
+                        }
+                    },
                 }
             }
             kept = still;
-            match result(&kept) {
-                Ok(after) => after,
-                Err(e) => {
-                    for a in kept {
-                        refuse(a, e.clone(), skipped);
-                    }
-                    return None;
-                }
-            }
+            after?
         }
     };
     if kept.is_empty() {
@@ -260,8 +292,12 @@ fn plan_file(
         before,
         after,
         fixes,
+        root,
     })
 }
+
+/// How many earlier fixes are tried to name the one a fix clashes with.
+const MAX_PARTNERS: usize = 16;
 
 fn refuse(a: &Accepted<'_>, reason: String, skipped: &mut Vec<Skipped>) {
     for note in std::iter::once(&a.candidate.note).chain(&a.also) {
@@ -301,48 +337,33 @@ impl Plan {
         out
     }
 
-    /// Writes every change atomically; the errors of files that could not be
-    /// written (the others are written).
-    pub fn write(&self) -> Vec<String> {
-        self.files
+    /// Writes every change, atomically and together ([`edit::write_files`]):
+    /// a failure before the first file is replaced writes nothing; a later
+    /// one says which files were written.
+    pub fn write(&self) -> Result<(), edit::WriteError> {
+        let writes: Vec<edit::FileWrite<'_>> = self
+            .files
             .iter()
-            .filter_map(|file| {
-                match &file.before {
-                    Some(before) => edit::write_atomically(&file.path, before, &file.after),
-                    None => edit::create_new(&file.path, &file.after),
-                }
-                .err()
+            .map(|file| edit::FileWrite {
+                path: &file.path,
+                shown: &file.display,
+                expected: file.before.as_deref(),
+                text: &file.after,
+                root: file.root.as_deref(),
             })
-            .collect()
+            .collect();
+        edit::write_files(&writes)
     }
 
     /// What was (`done`) or would be fixed and what was skipped, for stderr.
     pub fn summary(&self, done: bool) -> String {
         let mut out = String::new();
         let fixed = self.fixed();
-        let files = self.files.len();
+        let files: Vec<&FileChange> = self.files.iter().collect();
         if fixed == 0 {
             out.push_str("Nothing to fix");
         } else {
-            let names: Vec<String> = self
-                .files
-                .iter()
-                .map(|f| {
-                    if f.before.is_none() {
-                        format!("{} (new)", f.display)
-                    } else {
-                        f.display.clone()
-                    }
-                })
-                .collect();
-            let _ = write!(
-                out,
-                "{} {} in {} ({})",
-                if done { "Fixed" } else { "Would fix" },
-                count(fixed, "finding"),
-                count(files, "file"),
-                names.join(", ")
-            );
+            out.push_str(&heading(if done { "Fixed" } else { "Would fix" }, &files));
         }
         if self.unsafe_hidden > 0 {
             let n = self.unsafe_hidden;
@@ -350,26 +371,98 @@ impl Plan {
             let _ = write!(out, "; {n} more {noun} with --unsafe-fixes");
         }
         out.push_str(if fixed > 0 { ":\n" } else { "\n" });
-        let mut notes: Vec<&Note> = self.files.iter().flat_map(|f| &f.fixes).collect();
-        notes.sort();
-        for note in notes {
-            let _ = writeln!(out, "  {}", note.text());
-        }
-        if !self.skipped.is_empty() {
-            let _ = writeln!(out, "Skipped {}:", count(self.skipped.len(), "fix"));
-            for s in &self.skipped {
-                let why = match &s.reason {
-                    Reason::Conflict { with } => format!(
-                        "it overlaps the fix for `{}` at {}; run --fix again",
-                        with.rule,
-                        with.at()
-                    ),
-                    Reason::Refused(why) | Reason::Unavailable(why) => why.clone(),
-                };
-                let _ = writeln!(out, "  {} ({why})", s.fix.text());
+        notes(&mut out, &files);
+        self.skipped_lines(&mut out);
+        out
+    }
+
+    /// What to say when [`Plan::write`] failed: the error, the files written
+    /// before it (their fixes applied) and those not written.
+    pub fn failure(&self, error: &edit::WriteError) -> String {
+        let mut out = String::new();
+        let mut written: Vec<&FileChange> = Vec::new();
+        let mut not: Vec<&FileChange> = Vec::new();
+        for (i, file) in self.files.iter().enumerate() {
+            if error.written.contains(&i) {
+                written.push(file);
+            } else {
+                not.push(file);
             }
         }
+        if written.is_empty() {
+            let _ = writeln!(out, "{}; no file was written", error.message);
+        } else {
+            let _ = writeln!(
+                out,
+                "{}; {} of {} written before the error",
+                error.message,
+                written.len(),
+                count(self.files.len(), "file")
+            );
+            let _ = writeln!(out, "{}:", heading("Fixed", &written));
+            notes(&mut out, &written);
+        }
+        if !not.is_empty() {
+            let _ = writeln!(out, "{}:", heading("Did not fix", &not));
+            notes(&mut out, &not);
+        }
+        self.skipped_lines(&mut out);
+        out.truncate(out.trim_end().len());
         out
+    }
+
+    /// The fixes skipped, and why.
+    fn skipped_lines(&self, out: &mut String) {
+        if self.skipped.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "Skipped {}:", count(self.skipped.len(), "fix"));
+        for s in &self.skipped {
+            let why = match &s.reason {
+                Reason::Conflict { with } => format!(
+                    "it overlaps the fix for `{}` at {}; run --fix again",
+                    with.rule,
+                    with.at()
+                ),
+                Reason::Clash { with } => format!(
+                    "it cannot apply together with the fix for `{}` at {}; run --fix again",
+                    with.rule,
+                    with.at()
+                ),
+                Reason::Refused(why) | Reason::Unavailable(why) => why.clone(),
+            };
+            let _ = writeln!(out, "  {} ({why})", s.fix.text());
+        }
+    }
+}
+
+/// "Fixed 2 findings in 2 files (a.yaml, runbooks/b.md (new))".
+fn heading(verb: &str, files: &[&FileChange]) -> String {
+    let fixed: usize = files.iter().map(|f| f.fixes.len()).sum();
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| {
+            if f.before.is_none() {
+                format!("{} (new)", f.display)
+            } else {
+                f.display.clone()
+            }
+        })
+        .collect();
+    format!(
+        "{verb} {} in {} ({})",
+        count(fixed, "finding"),
+        count(files.len(), "file"),
+        names.join(", ")
+    )
+}
+
+/// The fixes of `files`, one line each, in order of position.
+fn notes(out: &mut String, files: &[&FileChange]) {
+    let mut notes: Vec<&Note> = files.iter().flat_map(|f| &f.fixes).collect();
+    notes.sort();
+    for note in notes {
+        let _ = writeln!(out, "  {}", note.text());
     }
 }
 
@@ -387,15 +480,10 @@ fn count(n: usize, noun: &str) -> String {
 pub fn apply(options: &CheckOptions, unsafe_fixes: bool) -> Result<String, CheckError> {
     let outcomes = check::check_all(options)?;
     let plan = plan(&outcomes, unsafe_fixes);
-    let errors = plan.write();
-    if !errors.is_empty() {
-        return Err(CheckError::Fatal(format!(
-            "{}{}",
-            plan.summary(false),
-            errors.join("\n")
-        )));
+    match plan.write() {
+        Ok(()) => Ok(plan.summary(true)),
+        Err(error) => Err(CheckError::Fatal(plan.failure(&error))),
     }
-    Ok(plan.summary(true))
 }
 
 /// `--diff`: the fixes planned, nothing written.
@@ -432,4 +520,50 @@ pub fn diff(
     }
     eprint!("{}", plan.summary(false));
     Ok(u8::from(!plan.files.is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(display: &str, new: bool, rule: &str) -> FileChange {
+        FileChange {
+            path: PathBuf::from(display),
+            display: display.to_string(),
+            before: (!new).then(String::new),
+            after: String::new(),
+            fixes: vec![Note {
+                path: display.to_string(),
+                line: 1,
+                column: 1,
+                rule: rule.to_string(),
+                title: "fix it".to_string(),
+            }],
+            root: None,
+        }
+    }
+
+    #[test]
+    fn a_failed_write_says_what_was_written_and_never_would_fix() {
+        let plan = Plan {
+            files: vec![change("a.yaml", false, "x"), change("b.md", true, "y")],
+            ..Plan::default()
+        };
+        let nothing = edit::WriteError {
+            message: "cannot write `b.md`: Permission denied".into(),
+            written: Vec::new(),
+        };
+        assert_eq!(
+            plan.failure(&nothing),
+            "cannot write `b.md`: Permission denied; no file was written\nDid not fix 2 findings in 2 files (a.yaml, b.md (new)):\n  a.yaml:1:1 x: fix it\n  b.md:1:1 y: fix it"
+        );
+        let part = edit::WriteError {
+            message: "`b.md` already exists".into(),
+            written: vec![0],
+        };
+        assert_eq!(
+            plan.failure(&part),
+            "`b.md` already exists; 1 of 2 files written before the error\nFixed 1 finding in 1 file (a.yaml):\n  a.yaml:1:1 x: fix it\nDid not fix 1 finding in 1 file (b.md (new)):\n  b.md:1:1 y: fix it"
+        );
+    }
 }
