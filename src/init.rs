@@ -456,7 +456,11 @@ kind: Policy
 #   schedule-horizon: {{ severity: warning, min_weeks: 13 }}
 #   runbook-sections: {{ required: [overview, metrics, common issues, sla, escalation, dashboards] }}
 ",
-        commented(&format!("id: {team}"), "the policy's name, shown in every report", 26),
+        commented(
+            &format!("id: {}", scalar(team)),
+            "the policy's name, shown in every report",
+            26
+        ),
         commented(
             "extends: default",
             "the builtin rules; `strict` makes every warning an error",
@@ -480,21 +484,26 @@ fn team(options: &Options, names: &Names) -> File {
 # every team). Replace the names with real ones and add emails.
 apiVersion: steward/v1
 kind: Team
-id: {team}
+id: {}
 {}
 {}
 members:
 ",
-        commented(&format!("name: {}", title(team)), "shown to people", 34),
+        scalar(team),
         commented(
-            &format!("lead: {lead}"),
+            &format!("name: {}", scalar(&title(team))),
+            "shown to people",
+            34
+        ),
+        commented(
+            &format!("lead: {}", scalar(&lead)),
             "takes major incidents (a pipeline's `escalation`)",
             34
         ),
     );
     for (i, member) in options.members.iter().enumerate() {
-        let id = format!("  - id: {member}");
-        let name = format!("    name: {}", title(member));
+        let id = format!("  - id: {}", scalar(member));
+        let name = format!("    name: {}", scalar(&title(member)));
         let areas = "    areas: [reporting]";
         if i == 0 {
             let _ = writeln!(text, "{id}");
@@ -543,7 +552,7 @@ fn pipeline(options: &Options, names: &Names) -> File {
         "# every required section, an SLA, an escalation path and a rotation on call.".to_string(),
         "apiVersion: steward/v1".to_string(),
         "kind: Pipeline".to_string(),
-        format!("id: {id}"),
+        format!("id: {}", scalar(id)),
         commented("name: Investor report", "replace with what it produces", at),
         commented(
             "area: reporting",
@@ -557,12 +566,12 @@ fn pipeline(options: &Options, names: &Names) -> File {
         ),
         "owners:".to_string(),
         commented(
-            &format!("  primary: {primary}"),
+            &format!("  primary: {}", scalar(&primary)),
             &format!("a member id, a team (`team:{team}`) or a role (`team:{team}/analyst`)"),
             at,
         ),
         commented(
-            &format!("  secondary: {secondary}"),
+            &format!("  secondary: {}", scalar(&secondary)),
             "not the primary (`distinct-owners`)",
             at,
         ),
@@ -585,7 +594,11 @@ fn pipeline(options: &Options, names: &Names) -> File {
             "the secondary takes over after this long",
             at,
         ),
-        commented(&format!("  major_incident: {primary}"), "the team lead", at),
+        commented(
+            &format!("  major_incident: {}", scalar(&primary)),
+            "the team lead",
+            at,
+        ),
     ];
     File {
         path: PathBuf::from("pipelines").join(format!("{id}.yaml")),
@@ -630,7 +643,12 @@ fn runbook_file(options: &Options, names: &Names) -> File {
 
 fn rotation(names: &Names, schedule: &Schedule) -> File {
     let at = 34;
-    let roster = schedule.roster.join(", ");
+    let roster = schedule
+        .roster
+        .iter()
+        .map(|m| scalar(m))
+        .collect::<Vec<_>>()
+        .join(", ");
     let example = schedule.start + Days::new(5 * 7);
     let (first, second) = (
         schedule.roster.first().cloned().unwrap_or_default(),
@@ -647,9 +665,9 @@ fn rotation(names: &Names, schedule: &Schedule) -> File {
         "# secondary roster[i + 1], round and round the roster.".to_string(),
         "apiVersion: steward/v1".to_string(),
         "kind: Rotation".to_string(),
-        format!("id: {}", names.rotation),
+        format!("id: {}", scalar(&names.rotation)),
         commented(
-            &format!("covers: [{}]", names.pipeline),
+            &format!("covers: [{}]", scalar(&names.pipeline)),
             "the pipelines it is on call for",
             at,
         ),
@@ -671,7 +689,7 @@ fn rotation(names: &Names, schedule: &Schedule) -> File {
         ),
         "holidays:".to_string(),
         commented(
-            &format!("  calendar: {}", names.calendar),
+            &format!("  calendar: {}", scalar(&names.calendar)),
             calendar_note,
             at,
         ),
@@ -686,7 +704,8 @@ fn rotation(names: &Names, schedule: &Schedule) -> File {
     if schedule.trades.is_empty() {
         lines.push("# overrides:".to_string());
         lines.push(format!(
-            "#   - {{ start: {example}, primary: {second}, reason: {first} on vacation }}"
+            "#   - {{ start: {example}, primary: {}, reason: {first} on vacation }}",
+            scalar(&second)
         ));
     } else {
         lines.push("overrides:".to_string());
@@ -703,14 +722,15 @@ fn rotation(names: &Names, schedule: &Schedule) -> File {
                 let start = schedule.shift_start(shift);
                 // Neighbours: the earlier shift's secondary would be its new primary.
                 let secondary = if t.holiday.abs_diff(t.other) == 1 && shift == earlier {
-                    format!(", secondary: {}", schedule.primary(shift))
+                    format!(", secondary: {}", scalar(schedule.primary(shift)))
                 } else {
                     String::new()
                 };
                 entries.push((
                     start,
                     format!(
-                        "  - {{ start: {start}, primary: {person}{secondary}, reason: {reason} }}"
+                        "  - {{ start: {start}, primary: {}{secondary}, reason: {reason} }}",
+                        scalar(person)
                     ),
                 ));
             }
@@ -759,7 +779,7 @@ fn calendar(names: &Names, schedule: &Schedule) -> File {
         "# holiday-coverage and holiday-fairness check who is on call on these days.".to_string(),
         "apiVersion: steward/v1".to_string(),
         "kind: Holidays".to_string(),
-        format!("id: {}", names.calendar),
+        format!("id: {}", scalar(&names.calendar)),
         "holidays:".to_string(),
         commented(
             "  - { name: Christmas Day, date: 12-25 }",

@@ -226,10 +226,19 @@ fn describe_error(
             let noun = schema_node
                 .and_then(|s| s.get("x-steward-key"))
                 .and_then(Value::as_str);
+            // Where `x-` keys are the user's, a mapping says so; the others
+            // (a window, a policy's rule settings) take none.
+            let takes_extensions = schema_node
+                .and_then(|s| s.get("patternProperties"))
+                .and_then(Value::as_object)
+                .is_some_and(|p| p.contains_key(EXTENSION_PATTERN));
             for key in unexpected {
                 let key_pointer = format!("{pointer}/{}", escape_pointer_token(key));
-                // Unsafe: the only close allowed key is likely what was meant.
+                let extension = key.starts_with("x-");
+                // Unsafe: the only close allowed key is likely what was meant;
+                // an `x-` key is the user's own, not a typo of one.
                 let rename = only_close(key, allowed.iter().map(String::as_str))
+                    .filter(|_| !extension)
                     .filter(|best| instance.get(*best).is_none())
                     .map(|best| {
                         Fix::unsafe_(
@@ -259,7 +268,7 @@ fn describe_error(
                         format!("unknown key `{key}` in {field}"),
                     )
                     .label("not allowed here")
-                    .help(unknown_key_help(key, &allowed)),
+                    .help(unknown_key_help(key, &allowed, takes_extensions)),
                 };
                 out.push(match rename {
                     Some(fix) => d.fix(fix),
@@ -442,7 +451,12 @@ fn schema_parent<'a>(root: &'a Value, schema_path: &str) -> Option<&'a Value> {
     Some(node)
 }
 
-fn unknown_key_help(key: &str, allowed: &[String]) -> String {
+/// The `patternProperties` key of a mapping that takes the user's `x-` keys.
+const EXTENSION_PATTERN: &str = "^x-";
+
+/// What to do about an unknown key: the close allowed key, else the list;
+/// `x-` keys are offered only where the mapping takes them.
+fn unknown_key_help(key: &str, allowed: &[String], takes_extensions: bool) -> String {
     let mut visible: Vec<&str> = allowed
         .iter()
         .map(String::as_str)
@@ -454,9 +468,19 @@ fn unknown_key_help(key: &str, allowed: &[String]) -> String {
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ");
+    if key.starts_with("x-") && !takes_extensions {
+        let mut help =
+            "this mapping takes no `x-` keys: keep your own data at the document's top level"
+                .to_string();
+        if !list.is_empty() {
+            help.push_str(&format!("; allowed keys here: {list}"));
+        }
+        return help;
+    }
     match did_you_mean(key, allowed.iter().map(String::as_str)) {
         Some(best) => format!("did you mean `{best}`? Allowed keys: {list}"),
         None if list.is_empty() => "remove this key".to_string(),
+        None if !takes_extensions => format!("allowed keys: {list}"),
         None => format!("allowed keys: {list} (prefix a key with `x-` to keep your own data)"),
     }
 }
@@ -611,6 +635,124 @@ mod tests {
         let found = messages(serde_json::json!({ "weekdays": 5 }));
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("weekdays"), "{found:?}");
+    }
+
+    /// QA D3: `x-` keys are the user's in the nested mappings that say so
+    /// (`patternProperties`); where a mapping takes none (a window, a
+    /// policy's rule settings) the help does not offer them and an `x-` key
+    /// is not renamed to the allowed key it resembles.
+    #[test]
+    fn extension_keys_are_offered_only_where_they_are_taken() {
+        let all = schemas().expect("schemas compile");
+        let findings = |kind: Kind, extra: Value| {
+            let mut value: Value = match kind {
+                Kind::Pipeline => serde_json::json!({
+                    "apiVersion": "steward/v1", "kind": "Pipeline", "id": "p", "name": "P",
+                    "area": "a", "audience": "internal",
+                    "owners": { "primary": "a", "secondary": "b" },
+                }),
+                _ => serde_json::json!({ "apiVersion": "steward/v1", "kind": "Policy", "id": "p" }),
+            };
+            if let (Some(map), Value::Object(extra)) = (value.as_object_mut(), extra) {
+                map.extend(extra);
+            }
+            let mut out = Vec::new();
+            let schema = all.get(kind).expect("schema");
+            validate_value(0, &value, "", kind.as_str(), schema, &mut out);
+            out
+        };
+        let taken = serde_json::json!({
+            "owners": { "primary": "a", "secondary": "b", "x-since": 2025 },
+            "sla": { "warn_after": "1h", "x-source": { "doc": "contract" } },
+            "escalation": { "after": "1h", "x-pager": "p" },
+            "raci": { "responsible": "a", "accountable": "a", "x-ok": true },
+        });
+        let found = findings(Kind::Pipeline, taken);
+        assert!(
+            found.is_empty(),
+            "{:?}",
+            found.iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
+
+        let typo = findings(
+            Kind::Pipeline,
+            serde_json::json!({
+                "owners": { "primary": "a", "secondary": "b", "since": 2025 },
+            }),
+        );
+        let [typo] = typo.as_slice() else {
+            panic!("{typo:?}")
+        };
+        assert!(
+            typo.help
+                .as_deref()
+                .is_some_and(|h| h.contains("prefix a key with `x-`")),
+            "{typo:?}"
+        );
+
+        for (kind, extra) in [
+            (
+                Kind::Pipeline,
+                serde_json::json!({ "on_call": { "weekdays": ["mon"], "x-hours": "9-5" } }),
+            ),
+            (
+                Kind::Policy,
+                serde_json::json!({ "rules": { "back-to-back": { "severity": "off", "x-severity": "error" } } }),
+            ),
+        ] {
+            let found = findings(kind, extra);
+            let [one] = found.as_slice() else {
+                panic!("{found:?}")
+            };
+            let help = one.help.as_deref().unwrap_or_default();
+            assert!(
+                help.starts_with("this mapping takes no `x-` keys"),
+                "{help}"
+            );
+            assert!(!help.contains("prefix a key"), "{help}");
+            assert!(one.fix.is_none(), "an `x-` key is no typo: {:?}", one.fix);
+        }
+    }
+
+    /// Every closed mapping of the document schemas takes `x-` keys, but
+    /// the windows: the typed window (`schedule::window::WindowSpec`)
+    /// denies unknown fields, so a window with an `x-` key would be read
+    /// as no window at all.
+    #[test]
+    fn every_closed_mapping_of_a_document_takes_extension_keys() {
+        fn closed(node: &Value, at: String, out: &mut Vec<(String, bool)>) {
+            match node {
+                Value::Object(map) => {
+                    if map.get("additionalProperties") == Some(&Value::Bool(false)) {
+                        let takes = node
+                            .pointer("/patternProperties/^x-")
+                            .is_some_and(|v| *v == Value::Bool(true));
+                        out.push((at.clone(), takes));
+                    }
+                    for (k, v) in map {
+                        closed(v, format!("{at}/{k}"), out);
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, v) in items.iter().enumerate() {
+                        closed(v, format!("{at}/{i}"), out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let windows = ["pipeline/$defs/on_call_window", "rotation/$defs/window"];
+        let mut seen = 0;
+        for kind in [Kind::Team, Kind::Pipeline, Kind::Rotation, Kind::Holidays] {
+            let raw: Value = serde_json::from_str(schema_text(kind)).expect("JSON");
+            let mut found = Vec::new();
+            closed(&raw, kind.as_str().to_lowercase(), &mut found);
+            for (at, takes) in found {
+                seen += 1;
+                assert_eq!(takes, !windows.contains(&at.as_str()), "{at}");
+            }
+        }
+        assert!(seen >= 14, "{seen} closed mappings");
     }
 
     #[test]

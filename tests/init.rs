@@ -134,6 +134,63 @@ fn a_builtin_calendar_replaces_the_teams_own() {
 }
 
 #[test]
+fn ids_that_yaml_reads_as_other_values_are_quoted() {
+    // QA D2: `null`, `123`, `true`, `0x1f` and `1e3` are ids (the schema's
+    // pattern allows them) that YAML reads as null, numbers and booleans
+    // unquoted: the workspace failed `check` with schema errors. They are
+    // written quoted, as suggest and the fixes write them.
+    let cases: [(&str, &str, &str, Option<&str>); 5] = [
+        ("data-eng", "null,john,priya,david", "2026-03-02", None),
+        ("data-eng", "123,true,0x1f,1e3", "2026-03-02", None),
+        ("123", "emily,john,priya,david", "2026-03-02", None),
+        ("null", "emily,john,priya,david", "2026-09-14", None),
+        // Holiday trades: the overrides name the people too.
+        (
+            "true",
+            "null,123,true,0x1f,1e3",
+            "2026-05-20",
+            Some("us-federal"),
+        ),
+    ];
+    for (team, members, today, calendar) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut args = vec![
+            "init",
+            "ws",
+            "--today",
+            today,
+            "--team",
+            team,
+            "--members",
+            members,
+        ];
+        if let Some(c) = calendar {
+            args.extend(["--calendar", c]);
+        }
+        let out = steward(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            !stdout(&out).contains("No weekly round-robin"),
+            "{}",
+            stdout(&out)
+        );
+        let ws = dir.path().join("ws");
+        passes_check(&ws, today);
+        let team_file = fs::read_to_string(ws.join(format!("teams/{team}.yaml"))).expect("team");
+        let first = members.split(',').next().unwrap_or_default();
+        assert!(
+            team_file.contains(&format!("  - id: \"{first}\"\n")) || first == "emily",
+            "{team_file}"
+        );
+        if calendar.is_some() {
+            let rotation = fs::read_to_string(ws.join(format!("rotations/{team}-oncall.yaml")))
+                .expect("rotation");
+            assert!(rotation.contains("trade weeks"), "{rotation}");
+        }
+    }
+}
+
+#[test]
 fn it_never_overwrites_and_then_writes_nothing() {
     for existing in [
         "steward.yaml",

@@ -199,3 +199,101 @@ fn every_rule_is_documented() {
         assert!(kebab, "{} is not kebab-case", rule.id);
     }
 }
+
+/// QA D3: `x-` keys are the user's in every nested mapping (owners, raci,
+/// sla, escalation, leave, shifts, overrides, a rotation's holidays, a
+/// calendar's holidays): the schema takes them and the typed model reads
+/// each document as if they were not there.
+#[test]
+fn extension_keys_in_nested_mappings_change_nothing_steward_reads() {
+    use steward::check::{self, CheckOptions};
+    use steward::load::LoadOptions;
+
+    let options = CheckOptions {
+        paths: vec![common::fixture("schema/pass-extension-keys")],
+        policy: None,
+        today: common::today(),
+        load: LoadOptions::default(),
+    };
+    let loaded = match check::load(&options) {
+        Ok(loaded) => loaded,
+        Err(e) => panic!("load: {e:?}"),
+    };
+    let messages: Vec<&str> = loaded
+        .schema
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(messages.is_empty(), "{messages:?}");
+    assert!(loaded.schema.valid.iter().all(|v| *v));
+    let model = &loaded.model;
+
+    let [team] = model.teams.as_slice() else {
+        panic!("one team: {:?}", model.teams.len())
+    };
+    let ann = team.item.members.iter().find(|m| m.id == "ann");
+    let leave: Vec<String> = ann
+        .map(|m| {
+            m.unavailable
+                .iter()
+                .map(|l| format!("{} {}", l.from, l.to))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(leave, ["2026-01-19 2026-01-25"]);
+
+    let [pipeline] = model.pipelines.as_slice() else {
+        panic!("one pipeline: {:?}", model.pipelines.len())
+    };
+    let p = &pipeline.item;
+    assert!(p.raci.as_ref().is_some_and(|r| r.accountable.is_some()));
+    let sla = p.sla.as_ref().expect("sla is read");
+    assert_eq!(sla.warn_after.map(|d| d.minutes()), Some(24 * 60));
+    assert_eq!(sla.alarm_after.map(|d| d.minutes()), Some(48 * 60));
+    let escalation = p.escalation.as_deref().expect("escalation is read");
+    assert_eq!(escalation.after.minutes(), 30);
+    assert!(escalation.major_incident.is_some());
+
+    let [rotation] = model.rotations.as_slice() else {
+        panic!("one rotation: {:?}", model.rotations.len())
+    };
+    let r = &rotation.item;
+    assert_eq!(r.shifts.as_ref().map(Vec::len), Some(3));
+    assert_eq!(r.overrides.len(), 1);
+    let holidays = r.holidays.as_ref().expect("holidays are read");
+    assert_eq!(
+        (holidays.calendar.as_str(), holidays.min_engineers),
+        ("company", Some(1))
+    );
+    let [calendar] = model.calendars.as_slice() else {
+        panic!("one calendar: {:?}", model.calendars.len())
+    };
+    assert_eq!(calendar.item.holidays.len(), 2);
+
+    // Expanded: the shifts' people, the override on top, the holiday.
+    let rs = loaded.schedule.rotations.first().expect("expanded");
+    let shifts: Vec<String> = rs
+        .shifts
+        .iter()
+        .map(|s| {
+            let secondary = s.secondary.as_ref().map(|a| a.person.to_string());
+            format!(
+                "{} {} {}",
+                s.start,
+                s.primary.person,
+                secondary.unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(
+        shifts,
+        [
+            "2026-01-05 ann bob",
+            "2026-01-12 bob cem",
+            "2026-01-19 cem bob"
+        ]
+    );
+    let holiday_names: Vec<&str> = rs.holidays.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(holiday_names, ["Founders Day"]);
+}

@@ -774,3 +774,131 @@ fn problems_in_the_shifts_kept_after_the_window_are_listed() {
         "{err}"
     );
 }
+
+#[test]
+fn a_comment_after_a_one_line_flow_list_stays_on_its_key_line() {
+    // QA D1: the comment after a one-line `shifts: [{…}, {…}]` was copied
+    // onto every kept shift (and said dropped for a changed one while
+    // written onto the next). It is about the list: it stays on `shifts:`.
+    let shifts = "shifts: [{start: 2026-06-01, primary: john, secondary: emily}, {start: 2026-06-08, primary: emily, secondary: michael}, {start: 2026-06-15, primary: michael, secondary: david}, {start: 2026-06-22, primary: david, secondary: john}]  # reviewed by ops\n";
+    let head = "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\n";
+    let args = [
+        "--rotation",
+        "r",
+        ".",
+        "--today",
+        "2026-03-01",
+        "--until",
+        "2026-07-13",
+        "--write",
+    ];
+    for first in ["secondary: emily}", "secondary: john}"] {
+        let rotation = format!("{head}{}", shifts.replacen("secondary: emily}", first, 1));
+        let dir = workspace(&rotation);
+        let (code, _, err) = run(dir.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        assert!(!err.contains("dropped"), "{err}");
+        let written = std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read");
+        assert_eq!(written.matches("reviewed by ops").count(), 1, "{written}");
+        assert!(
+            written.starts_with(&format!(
+                "{head}shifts:  # reviewed by ops\n  - {{ start: 2026-06-01,"
+            )),
+            "{written}"
+        );
+    }
+
+    // Comments inside a flow list that spans lines: on the item before them
+    // on their line, above the next item, or on the list.
+    let dir = workspace(&format!(
+        "{head}shifts: [  # open\n  {{start: 2026-06-01, primary: john, secondary: emily}},  # one\n  {{start: 2026-06-08, primary: emily, secondary: michael}}, {{start: 2026-06-15, primary: michael, secondary: david}},  # three\n  # four\n  {{start: 2026-06-22, primary: david, secondary: john}}\n  # inside\n]  # close\noverrides: [{{start: 2026-06-08, primary: michael, secondary: emily}}, {{start: 2026-06-15, primary: emily, secondary: david}}]  # swaps\n"
+    ));
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("\nThis comment is dropped with the entry it was on, which the shifts replace:\n  - `overrides`: swaps\n"),
+        "{err}"
+    );
+    let written = std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read");
+    assert!(
+        written.starts_with(&format!("{head}shifts:  # open; inside; close\n  - {{ start: 2026-06-01, primary: john, secondary: emily }}  # one\n  - {{ start: 2026-06-08, primary: michael, secondary: emily }}\n  - {{ start: 2026-06-15, primary: emily, secondary: david }}  # three\n  # four\n  - {{ start: 2026-06-22, primary: david, secondary: john }}\n")),
+        "{written}"
+    );
+    assert!(!written.contains("swaps"), "{written}");
+}
+
+#[test]
+fn write_keeps_the_extension_keys_of_shifts_and_overrides() {
+    // `x-` keys are the user's in shifts and overrides too (QA D3): they
+    // stay with a shift that keeps its people, as its comments do, and the
+    // ones that cannot stay are listed, never lost silently.
+    let head = "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\n";
+    let dir = workspace(&format!(
+        "{head}shifts:\n  - {{ start: 2026-06-01, primary: john, secondary: emily, x-ticket: OPS-1 }}\n  - start: 2026-06-08\n    primary: emily\n    secondary: michael\n    x-note: {{ by: ops, tags: [swap, \"a: b\"] }}\n  - {{ start: 2026-06-15, primary: john, secondary: david, x-ticket: OPS-3 }}\n  - {{ start: 2026-06-22, primary: david, secondary: john }}\noverrides:\n  - {{ start: 2026-06-08, secondary: michael, x-by: ops, x-note: other }}\n  - {{ start: 2026-06-29, primary: john, x-ticket: OPS-9 }}\n"
+    ));
+    let args = [
+        "--rotation",
+        "r",
+        ".",
+        "--today",
+        "2026-03-01",
+        "--until",
+        "2026-07-06",
+        "--write",
+    ];
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read");
+    assert!(
+        written.starts_with(&format!("{head}shifts:\n  - {{ start: 2026-06-01, primary: michael, secondary: emily }}\n  - {{ start: 2026-06-08, primary: emily, secondary: michael, x-note: {{ by: ops, tags: [swap, \"a: b\"] }}, x-by: ops }}\n  - {{ start: 2026-06-15, primary: john, secondary: david, x-ticket: OPS-3 }}\n")),
+        "{written}"
+    );
+    // 2026-06-01 goes to other people (balanced-load), so its key is
+    // listed; so are the override's key that its shift has already, and
+    // the entry of the override that starts no shift.
+    assert!(
+        err.contains("\nThis note is dropped: the suggestion gives its shift to other people:\n  - 2026-06-01: x-ticket: OPS-1\nThis override's entry is dropped: its shift already has the key, with another value:\n  - 2026-06-08: x-note: other\nThis override is dropped: it starts no shift, so it changes nothing [coverage-gap]:\n  - 2026-06-29: primary john (x-ticket: OPS-9)\n"),
+        "{err}"
+    );
+    assert!(
+        !written.contains("OPS-1") && !written.contains("OPS-9"),
+        "{written}"
+    );
+    let check = steward(dir.path(), &["check", ".", "--today", "2026-03-01"]);
+    assert!(!stdout(&check).contains("[schema]"), "{}", stdout(&check));
+    // Planning again keeps them: nothing to write.
+    let (code, _, err) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.ends_with("\nNothing to write: rot.yaml already holds this schedule\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn notes_of_a_shift_the_new_tiling_does_not_start_are_listed() {
+    // An irregular explicit shift in the window (a day late): the new shifts
+    // tile the window a week apart, none starts then, and its comment and
+    // `x-` entry were lost without a word.
+    let dir = workspace(
+        "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-06-01\nshifts:\n  - { start: 2026-06-01, primary: john, secondary: emily }\n  - { start: 2026-06-09, primary: emily, secondary: michael, x-ticket: OPS-2 }  # a day late\n  - { start: 2026-06-15, primary: michael, secondary: david }\n",
+    );
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "--rotation",
+            "r",
+            ".",
+            "--today",
+            "2026-03-01",
+            "--until",
+            "2026-06-22",
+            "--write",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("\nThese notes are dropped: no new shift starts when their shifts did:\n  - 2026-06-09: a day late\n  - 2026-06-09: x-ticket: OPS-2\n"),
+        "{err}"
+    );
+}

@@ -35,6 +35,12 @@ struct Case {
     generated: bool,
     /// The rotation is one flow mapping (`{apiVersion: …}`).
     flow: bool,
+    /// Block mapping: `shifts` and `overrides` are one-line flow lists,
+    /// each with a comment after it (about the list, not its items).
+    flow_lists: bool,
+    /// Every explicit shift (`x-id: sNN`) and override (`x-id: oNN`) has
+    /// an `x-` entry of the user's.
+    extensions: bool,
     /// Generated form: extra days on `until` past the last full shift (a
     /// partial last shift still starts before it).
     until_slack: u64,
@@ -75,6 +81,8 @@ fn case() -> impl Strategy<Value = Case> {
         any::<bool>(),
         any::<bool>(),
         prop::bool::weighted(0.25),
+        prop::bool::weighted(0.25),
+        any::<bool>(),
     )
         .prop_flat_map(
             |(
@@ -87,6 +95,8 @@ fn case() -> impl Strategy<Value = Case> {
                 crlf,
                 neighbours_crlf,
                 flow,
+                flow_lists,
+                extensions,
             )| {
                 let person = 0..people;
                 (
@@ -100,6 +110,8 @@ fn case() -> impl Strategy<Value = Case> {
                         crlf,
                         neighbours_crlf,
                         flow,
+                        flow_lists,
+                        extensions,
                     )),
                     prop::collection::vec(
                         (person.clone(), prop::option::weighted(0.8, 0..people)),
@@ -138,6 +150,8 @@ fn case() -> impl Strategy<Value = Case> {
                     crlf,
                     neighbours_crlf,
                     flow,
+                    flow_lists,
+                    extensions,
                 ),
                 explicit,
                 overrides,
@@ -150,6 +164,8 @@ fn case() -> impl Strategy<Value = Case> {
                 shifts,
                 generated,
                 flow,
+                flow_lists,
+                extensions,
                 until_slack: until_slack.min(days - 1),
                 explicit: explicit
                     .into_iter()
@@ -227,6 +243,7 @@ fn flow_rotation_yaml(c: &Case) -> String {
                     format!("primary: {}", NAMES[*p]),
                 ];
                 f.extend(person("secondary", s));
+                f.extend(shift_extension(c, i));
                 format!("{{{}}}", f.join(", "))
             })
             .collect();
@@ -236,13 +253,15 @@ fn flow_rotation_yaml(c: &Case) -> String {
         let items: Vec<String> = c
             .overrides
             .iter()
-            .map(|(i, p, s, reason)| {
+            .enumerate()
+            .map(|(j, (i, p, s, reason))| {
                 let mut f = vec![format!("start: {}", shift_start(c, *i))];
                 f.extend(person("primary", p));
                 f.extend(person("secondary", s));
                 if let Some(r) = reason {
                     f.push(format!("reason: \"{r}\""));
                 }
+                f.extend(override_extension(c, j));
                 format!("{{{}}}", f.join(", "))
             })
             .collect();
@@ -255,6 +274,25 @@ fn flow_rotation_yaml(c: &Case) -> String {
         fields.push("x-note: kept".into());
     }
     format!("# The rotation under test.\n{{{}}}\n", fields.join(", "))
+}
+
+/// `start`, `primary`, `secondary` and the `x-` entry of explicit shift `i`.
+fn shift_fields(c: &Case, i: usize, p: usize, s: Option<usize>) -> Vec<String> {
+    let mut f = vec![
+        format!("start: {}", shift_start(c, i)),
+        format!("primary: {}", NAMES[p]),
+    ];
+    f.extend(s.map(|s| format!("secondary: {}", NAMES[s])));
+    f.extend(shift_extension(c, i));
+    f
+}
+
+fn shift_extension(c: &Case, i: usize) -> Option<String> {
+    c.extensions.then(|| format!("x-id: s{i:02}"))
+}
+
+fn override_extension(c: &Case, j: usize) -> Option<String> {
+    c.extensions.then(|| format!("x-id: o{j:02}"))
 }
 
 fn rotation_yaml(c: &Case) -> String {
@@ -273,6 +311,14 @@ fn rotation_yaml(c: &Case) -> String {
             "until: {until}   # exclusive\nroster: [{}]\n",
             roster.join(", ")
         ));
+    } else if c.flow_lists {
+        let items: Vec<String> = c
+            .explicit
+            .iter()
+            .enumerate()
+            .map(|(i, (p, s))| format!("{{{}}}", shift_fields(c, i, *p, *s).join(", ")))
+            .collect();
+        out.push_str(&format!("shifts: [{}]  # {LIST_NOTE}\n", items.join(", ")));
     } else {
         out.push_str("shifts:\n");
         let mut order: Vec<(usize, &(usize, Option<usize>))> =
@@ -281,22 +327,19 @@ fn rotation_yaml(c: &Case) -> String {
             order.reverse();
         }
         for (i, (p, s)) in order {
-            let start = shift_start(c, i);
-            match s {
-                Some(s) => out.push_str(&format!(
-                    "  - {{ start: {start}, primary: {}, secondary: {} }}\n",
-                    NAMES[*p], NAMES[*s]
-                )),
-                None => out.push_str(&format!(
-                    "  - {{ start: {start}, primary: {} }}\n",
-                    NAMES[*p]
-                )),
-            }
+            out.push_str(&format!(
+                "  - {{ {} }}\n",
+                shift_fields(c, i, *p, *s).join(", ")
+            ));
         }
     }
     if !c.overrides.is_empty() {
-        out.push_str("overrides:\n");
-        for (i, p, s, reason) in &c.overrides {
+        out.push_str(if c.flow_lists {
+            "overrides: ["
+        } else {
+            "overrides:\n"
+        });
+        for (n, (i, p, s, reason)) in c.overrides.iter().enumerate() {
             let mut fields = vec![format!("start: {}", shift_start(c, *i))];
             if let Some(p) = p {
                 fields.push(format!("primary: {}", NAMES[*p]));
@@ -307,12 +350,26 @@ fn rotation_yaml(c: &Case) -> String {
             if let Some(r) = reason {
                 fields.push(format!("reason: \"{r}\""));
             }
-            out.push_str(&format!("  - {{ {} }}\n", fields.join(", ")));
+            fields.extend(override_extension(c, n));
+            if !c.flow_lists {
+                out.push_str(&format!("  - {{ {} }}\n", fields.join(", ")));
+            } else if n + 1 < c.overrides.len() {
+                out.push_str(&format!("{{ {} }}, ", fields.join(", ")));
+            } else {
+                out.push_str(&format!(
+                    "{{ {} }}]  # {OVERRIDES_NOTE}\n",
+                    fields.join(", ")
+                ));
+            }
         }
     }
     out.push_str("x-note: kept   # extension keys stay\n");
     out
 }
+
+/// The comments after one-line flow `shifts` and `overrides` lists.
+const LIST_NOTE: &str = "reviewed by ops";
+const OVERRIDES_NOTE: &str = "swaps agreed";
 
 const BEFORE: &str =
     "# Holidays first.\napiVersion: steward/v1\nkind: Holidays\nid: company\nholidays: [{ name: Day, date: 03-01 }]\n";
@@ -456,6 +513,37 @@ proptest! {
                 line,
                 written
             );
+        }
+        // The comment after a one-line flow list is about the list: it stays
+        // on `shifts:` (once), or goes with `overrides`, and is said to.
+        if c.flow_lists && !c.flow {
+            let on_key_line = written
+                .lines()
+                .filter(|l| l.starts_with("shifts:") && l.ends_with(&format!("  # {LIST_NOTE}")))
+                .count();
+            let expected = usize::from(!c.generated);
+            prop_assert_eq!(written.matches(LIST_NOTE).count(), expected, "{}", written);
+            prop_assert_eq!(on_key_line, expected, "{}", written);
+            prop_assert!(!written.contains(OVERRIDES_NOTE), "{}", written);
+            prop_assert_eq!(
+                suggestion.explanation.contains(&format!("  - `overrides`: {OVERRIDES_NOTE}\n")),
+                !c.overrides.is_empty(),
+                "{}",
+                suggestion.explanation
+            );
+        }
+        // Every `x-` entry of a shift or an override is written once, on
+        // the shift it was about, or listed as dropped: never lost.
+        if c.extensions {
+            let shifts = if c.generated { 0 } else { c.explicit.len() };
+            let ids = (0..shifts)
+                .map(|i| format!("x-id: s{i:02}"))
+                .chain((0..c.overrides.len()).map(|j| format!("x-id: o{j:02}")));
+            for id in ids {
+                let found = written.matches(&id).count()
+                    + suggestion.explanation.matches(&id).count();
+                prop_assert_eq!(found, 1, "`{}`:\n{}\n---\n{}\n---\n{}", id, text, written, suggestion.explanation);
+            }
         }
         // The other documents keep every byte; the rotation keeps its line
         // endings, whatever the other documents use.

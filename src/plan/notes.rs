@@ -1,7 +1,9 @@
 //! What a rotation says about its shifts in words (override reasons, and
 //! comments on explicit shifts and on overrides) goes with the written
 //! shifts it explains, as comments, while those shifts keep the people the
-//! words were about; whatever cannot be kept is listed on stderr.
+//! words were about; so do the user's own `x-` entries of shifts and
+//! overrides, as entries of the shift. Whatever cannot be kept is listed on
+//! stderr.
 
 use super::writer::{self, ItemNotes, ShiftOut};
 use crate::model::Rotation;
@@ -18,6 +20,12 @@ pub enum Why {
     NoShift,
     /// A comment on `roster`, `until` or a key line, which the shifts replace.
     Replaced,
+    /// An override's `x-` entry whose key its shift already has, with
+    /// another value.
+    KeyTaken,
+    /// The new shifts tile the window from `--from`: none starts when this
+    /// (irregular) shift did.
+    NoShiftThen,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,22 +50,31 @@ pub fn attach(
     let none = ItemNotes::default();
     let mut dropped = Vec::new();
     for existing in &rs.shifts {
-        let Some(out) = shifts.iter_mut().find(|s| s.start == existing.start) else {
-            continue;
+        // A shift the new tiling does not start (an irregular one in the
+        // window) keeps none of its notes.
+        let mut out = shifts.iter_mut().find(|s| s.start == existing.start);
+        let why = match out {
+            Some(_) => Why::ChangedHands,
+            None => Why::NoShiftThen,
         };
         let mut leading: Vec<String> = Vec::new();
         let mut trailing: Vec<String> = Vec::new();
         let mut lost: Vec<String> = Vec::new();
+        let mut extensions: Vec<(String, serde_json::Value)> = Vec::new();
         if let ShiftSource::Explicit(i) = existing.source {
             let item = on_shifts.get(i as usize).unwrap_or(&none);
-            let same = existing.primary.person == out.primary
-                && out.secondary.as_deref()
-                    == existing.secondary.as_ref().map(|a| a.person.as_str());
+            let same = out.as_ref().is_some_and(|out| {
+                existing.primary.person == out.primary
+                    && out.secondary.as_deref()
+                        == existing.secondary.as_ref().map(|a| a.person.as_str())
+            });
             if same {
                 leading.extend(item.leading.iter().cloned());
                 trailing.extend(item.trailing.iter().cloned());
+                extensions.extend(item.extensions.iter().cloned());
             } else {
                 lost.extend(item.leading.iter().chain(&item.trailing).cloned());
+                lost.extend(entries(&item.extensions));
             }
         }
         for &j in &existing.overrides {
@@ -66,20 +83,32 @@ pub fn attach(
             };
             let item = on_overrides.get(j as usize).unwrap_or(&none);
             let reason = ov.reason.as_deref().map(writer::note_text);
-            let holds = ov.primary.as_ref().is_none_or(|p| *p == out.primary)
-                && ov
-                    .secondary
-                    .as_ref()
-                    .is_none_or(|s| out.secondary.as_ref() == Some(s));
+            let holds = out.as_ref().is_some_and(|out| {
+                ov.primary.as_ref().is_none_or(|p| *p == out.primary)
+                    && ov
+                        .secondary
+                        .as_ref()
+                        .is_none_or(|s| out.secondary.as_ref() == Some(s))
+            });
             if holds {
                 leading.extend(item.leading.iter().cloned());
                 trailing.extend(reason.into_iter().filter(|r| !r.is_empty()));
                 trailing.extend(item.trailing.iter().cloned());
+                extensions.extend(item.extensions.iter().cloned());
             } else {
                 lost.extend(reason.into_iter().filter(|r| !r.is_empty()));
                 lost.extend(item.leading.iter().chain(&item.trailing).cloned());
+                lost.extend(entries(&item.extensions));
             }
         }
+        dropped.extend(lost.into_iter().map(|text| Dropped {
+            why,
+            at: existing.start.to_string(),
+            text,
+        }));
+        let Some(out) = out.as_mut() else {
+            continue;
+        };
         for note in leading {
             if !out.leading.contains(&note) {
                 out.leading.push(note);
@@ -90,11 +119,19 @@ pub fn attach(
                 out.trailing.push(note);
             }
         }
-        dropped.extend(lost.into_iter().map(|text| Dropped {
-            why: Why::ChangedHands,
-            at: existing.start.to_string(),
-            text,
-        }));
+        // An entry once per key: the shift's own first, then the overrides'
+        // in order; another value under a key already there is dropped.
+        for (key, value) in extensions {
+            match out.extensions.iter().find(|(k, _)| *k == key) {
+                None => out.extensions.push((key, value)),
+                Some((_, there)) if *there == value => {}
+                Some(_) => dropped.push(Dropped {
+                    why: Why::KeyTaken,
+                    at: existing.start.to_string(),
+                    text: writer::flow_entry(&key, &value),
+                }),
+            }
+        }
     }
     for &j in &rs.unmatched_overrides {
         let Some(ov) = rot.overrides.get(j) else {
@@ -115,6 +152,7 @@ pub fn attach(
             .map(writer::note_text)
             .into_iter()
             .chain(item.leading.iter().chain(&item.trailing).cloned())
+            .chain(entries(&item.extensions))
             .filter(|t| !t.is_empty())
             .collect();
         if !words.is_empty() {
@@ -127,6 +165,14 @@ pub fn attach(
         });
     }
     dropped
+}
+
+/// `x-` entries as one line each, for stderr.
+fn entries(extensions: &[(String, serde_json::Value)]) -> Vec<String> {
+    extensions
+        .iter()
+        .map(|(k, v)| writer::flow_entry(k, v))
+        .collect()
 }
 
 /// Comments cut out with the entries the shifts replace: (key, text).
@@ -165,7 +211,14 @@ pub fn report(dropped: &[Dropped]) -> String {
         }
     }
     let mut out = String::new();
-    for why in [Why::ChangedHands, Why::Flow, Why::NoShift, Why::Replaced] {
+    for why in [
+        Why::ChangedHands,
+        Why::KeyTaken,
+        Why::NoShiftThen,
+        Why::Flow,
+        Why::NoShift,
+        Why::Replaced,
+    ] {
         let lines: Vec<&&Dropped> = list.iter().filter(|d| d.why == why).collect();
         if lines.is_empty() {
             continue;
@@ -195,6 +248,18 @@ pub fn report(dropped: &[Dropped]) -> String {
             }
             (Why::Replaced, false) => {
                 "These comments are dropped with the entries they were on, which the shifts replace:\n"
+            }
+            (Why::NoShiftThen, true) => {
+                "This note is dropped: no new shift starts when its shift did:\n"
+            }
+            (Why::NoShiftThen, false) => {
+                "These notes are dropped: no new shift starts when their shifts did:\n"
+            }
+            (Why::KeyTaken, true) => {
+                "This override's entry is dropped: its shift already has the key, with another value:\n"
+            }
+            (Why::KeyTaken, false) => {
+                "These overrides' entries are dropped: their shifts already have the keys, with other values:\n"
             }
         });
         for d in lines {

@@ -7,6 +7,8 @@
 //! verification and the atomic write are the shared editing layer
 //! ([`crate::edit`]), which `check --fix` uses too.
 
+use std::ops::Range;
+
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
@@ -32,6 +34,8 @@ pub struct ShiftOut {
     pub leading: Vec<String>,
     /// Written as one comment after the shift, joined by `; `.
     pub trailing: Vec<String>,
+    /// The user's own entries (`x-` keys), written after the people.
+    pub extensions: Vec<(String, Value)>,
 }
 
 impl ShiftOut {
@@ -40,16 +44,22 @@ impl ShiftOut {
     }
 }
 
-/// The comments written about one item of a list: own-line comments
-/// between it and the item before, and comments on its own lines.
+/// What is written about one item of a list besides its fields: own-line
+/// comments between it and the item before, comments on its own lines, and
+/// its `x-` entries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ItemNotes {
     pub leading: Vec<String>,
     pub trailing: Vec<String>,
+    pub extensions: Vec<(String, Value)>,
 }
 
 /// Per item of the list under `key` in document `index` of `text`, its
 /// comments (none when the file does not parse or the key holds no list).
+/// A comment belongs to the last item before it on its line, so the items
+/// of a flow list on one line (`shifts: [{…}, {…}]`) share none; a comment
+/// after a flow list's closing bracket is about the list (its key's line),
+/// not about any item; see [`item_ranges`].
 pub fn item_notes(text: &str, index: usize, key: &str) -> Vec<ItemNotes> {
     let parsed = yaml::parse(text, &YamlLimits::default());
     let Some(doc) = parsed.documents.get(index) else {
@@ -60,25 +70,102 @@ pub fn item_notes(text: &str, index: usize, key: &str) -> Vec<ItemNotes> {
     if !list.exact || !doc.value.pointer(&pointer).is_some_and(Value::is_array) {
         return Vec::new();
     }
-    // Own-line comments of the first item start after the key's line.
-    let mut boundary = line_end(text, list.key_span.map_or(list.span.start, |k| k.end));
-    let mut out = Vec::new();
-    for item in doc.spans.children(&pointer) {
-        let end = line_end(text, item.span.end);
-        let within = |from: usize, to: usize| {
-            parsed
-                .comments
-                .iter()
-                .filter(move |c| from <= c.span.start && c.span.start < to)
-                .map(|c| note_text(&c.text))
-                .filter(|t| !t.is_empty())
-                .collect::<Vec<_>>()
-        };
-        out.push(ItemNotes {
-            leading: within(boundary, item.span.start.max(boundary)),
-            trailing: within(item.span.start, end),
-        });
-        boundary = end;
+    let items: Vec<Span> = doc
+        .spans
+        .children(&pointer)
+        .into_iter()
+        .map(|c| c.span)
+        .collect();
+    let key_end = list.key_span.map_or(list.span.start, |k| k.end);
+    // By start, to find an item's comments without reading all of them.
+    let mut comments: Vec<&yaml::Comment> = parsed.comments.iter().collect();
+    comments.sort_by_key(|c| c.span.start);
+    let within = |range: &Range<usize>| {
+        let from = comments.partition_point(|c| c.span.start < range.start);
+        let to = comments.partition_point(|c| c.span.start < range.end);
+        comments
+            .get(from..to.max(from))
+            .unwrap_or_default()
+            .iter()
+            .map(|c| note_text(&c.text))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+    };
+    let values = doc
+        .value
+        .pointer(&pointer)
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    item_ranges(text, key_end, list.span, &items)
+        .iter()
+        .enumerate()
+        .map(|(n, (leading, trailing))| ItemNotes {
+            leading: within(leading),
+            trailing: within(trailing),
+            extensions: values.get(n).map(extensions).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The `x-` entries of a mapping, in order.
+fn extensions(value: &Value) -> Vec<(String, Value)> {
+    value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.starts_with("x-"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// `key: value` in flow style, for a shift and for stderr.
+pub fn flow_entry(key: &str, value: &Value) -> String {
+    format!("{}: {}", scalar(key), flow_value(value))
+}
+
+/// A value in YAML flow style that reads back as the same value.
+fn flow_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => scalar(s),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(flow_value).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(map) if map.is_empty() => "{}".into(),
+        Value::Object(map) => {
+            let entries: Vec<String> = map.iter().map(|(k, v)| flow_entry(k, v)).collect();
+            format!("{{ {} }}", entries.join(", "))
+        }
+    }
+}
+
+/// Per item (`items`) of a list (`value`, its key ending at `key_end`),
+/// where the comments about it are: own-line comments between it and the
+/// item before (the first item's from the line after the key's), and
+/// comments from its start to the end of its line, up to the next item on
+/// that line or a flow list's closing bracket. The entry's other comments
+/// are about the list itself.
+fn item_ranges(
+    text: &str,
+    key_end: usize,
+    value: Span,
+    items: &[Span],
+) -> Vec<(Range<usize>, Range<usize>)> {
+    let flow = text.as_bytes().get(value.start) == Some(&b'[');
+    let close = if flow { value.end } else { usize::MAX };
+    let mut boundary = line_end(text, key_end);
+    let mut out = Vec::with_capacity(items.len());
+    for (n, item) in items.iter().enumerate() {
+        let end = line_end(text, item.end);
+        let next = items.get(n + 1).map_or(usize::MAX, |next| next.start);
+        out.push((
+            boundary..item.start.max(boundary),
+            item.start..end.min(next).min(close).max(item.start),
+        ));
+        boundary = boundary.max(end);
     }
     out
 }
@@ -140,23 +227,43 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
     let Some(first) = removed.first() else {
         return Err("the rotation has neither `roster` nor `shifts`".into());
     };
-    // Comments before a list's first item (on the key's line) are about the
-    // entry; later ones are about its items (see `item_notes`).
-    let items_from = |key: &Span, value: &Span, name: &str| -> usize {
+    // Comments before a list's first item (on the key's line) and after a
+    // flow list's closing bracket are about the entry; the others are
+    // about its items (see `item_notes`).
+    let item_ranges_of = |key: &Span, value: &Span, name: &str| {
         let list = doc.value.get(name).is_some_and(Value::is_array);
         let is_item_list = list && (name == "shifts" || name == "overrides");
-        if is_item_list {
-            line_end(text, key.end).min(value.start)
-        } else {
-            usize::MAX
+        if !is_item_list {
+            return Vec::new();
         }
+        let pointer = format!("/{}", yaml::escape_pointer_token(name));
+        let items: Vec<Span> = doc
+            .spans
+            .children(&pointer)
+            .into_iter()
+            .map(|c| c.span)
+            .collect();
+        item_ranges(text, key.end, *value, &items)
     };
     let entry_comments = |name: &str, key: &Span, value: &Span, start: usize, end: usize| {
-        let until = items_from(key, value, name).min(end);
+        // In file order and disjoint: the last range starting at or before
+        // a comment is the only one that can hold it.
+        let ranges: Vec<Range<usize>> = item_ranges_of(key, value, name)
+            .into_iter()
+            .flat_map(|(leading, trailing)| [leading, trailing])
+            .filter(|r| !r.is_empty())
+            .collect();
+        let about_an_item = move |at: usize| {
+            let i = ranges.partition_point(|r| r.start <= at);
+            i.checked_sub(1)
+                .and_then(|i| ranges.get(i))
+                .is_some_and(|r| r.contains(&at))
+        };
         before
             .comments
             .iter()
-            .filter(move |c| start <= c.span.start && c.span.start < until)
+            .filter(move |c| start <= c.span.start && c.span.start < end)
+            .filter(move |c| !about_an_item(c.span.start))
             .map(|c| note_text(&c.text))
             .filter(|t| !t.is_empty())
             .collect::<Vec<String>>()
@@ -165,7 +272,9 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
         .iter()
         .filter(|(k, _, _)| k == "shifts")
         .flat_map(|(k, key, value)| {
-            entry_comments(k, key, value, key.start, value.end.max(key.end))
+            // To the end of the entry's last line, as `block_entry_range`.
+            let end = line_end(text, value.end.max(key.end));
+            entry_comments(k, key, value, key.start, end)
         })
         .collect();
     let mut dropped_comments: Vec<(String, String)> = Vec::new();
@@ -289,6 +398,9 @@ fn shifts_value(shifts: &[ShiftOut]) -> Value {
                 if let Some(sec) = &s.secondary {
                     m.insert("secondary".into(), Value::String(sec.clone()));
                 }
+                for (key, value) in &s.extensions {
+                    m.insert(key.clone(), value.clone());
+                }
                 Value::Object(m)
             })
             .collect(),
@@ -296,15 +408,15 @@ fn shifts_value(shifts: &[ShiftOut]) -> Value {
 }
 
 fn flow_item(s: &ShiftOut) -> String {
-    match &s.secondary {
-        Some(sec) => format!(
-            "{{ start: {}, primary: {}, secondary: {} }}",
-            s.start,
-            scalar(&s.primary),
-            scalar(sec)
-        ),
-        None => format!("{{ start: {}, primary: {} }}", s.start, scalar(&s.primary)),
+    let mut entries = vec![
+        format!("start: {}", s.start),
+        format!("primary: {}", scalar(&s.primary)),
+    ];
+    if let Some(sec) = &s.secondary {
+        entries.push(format!("secondary: {}", scalar(sec)));
     }
+    entries.extend(s.extensions.iter().map(|(k, v)| flow_entry(k, v)));
+    format!("{{ {} }}", entries.join(", "))
 }
 
 fn block_shifts(shifts: &[ShiftOut], indent: &str, newline: &str, comment: &[String]) -> String {
@@ -419,11 +531,11 @@ mod tests {
             vec![
                 ItemNotes {
                     leading: vec!["January".into()],
-                    trailing: vec![],
+                    ..ItemNotes::default()
                 },
                 ItemNotes {
-                    leading: vec![],
                     trailing: vec!["Emily on leave; swap: see #12".into()],
+                    ..ItemNotes::default()
                 },
             ]
         );
@@ -434,6 +546,44 @@ mod tests {
         assert_eq!(notes[0].trailing, vec!["one".to_string()]);
         assert_eq!(notes[1].leading, vec!["two".to_string()]);
         assert!(notes[1].trailing.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn the_items_of_a_one_line_flow_list_share_no_comment() {
+        // The comment after the closing bracket is about the list: it stays
+        // on the `shifts:` line, and no item has it.
+        let text = "id: r\nshifts: [{start: 2026-01-05, primary: a}, {start: 2026-01-12, primary: b}]  # reviewed\nx-k: 1\n";
+        assert_eq!(item_notes(text, 0, "shifts"), vec![ItemNotes::default(); 2]);
+        let edited = edit(text, 0, &two()).unwrap();
+        assert_eq!(
+            edited.text,
+            "id: r\nshifts:  # reviewed\n  - { start: 2026-01-05, primary: john, secondary: emily }\n  - { start: 2026-01-12, primary: emily }\nx-k: 1\n"
+        );
+        assert!(edited.dropped_comments.is_empty());
+        // Over several lines: the last item before a comment on its line.
+        let text = "shifts: [  # open\n  {start: 2026-01-05, primary: a}, {start: 2026-01-12, primary: b},  # b\n  # c above\n  {start: 2026-01-19, primary: c}  # c\n  # inside\n]  # close\n";
+        let notes = item_notes(text, 0, "shifts");
+        let trailing: Vec<&[String]> = notes.iter().map(|n| n.trailing.as_slice()).collect();
+        assert_eq!(trailing, [&[][..], &["b".to_string()], &["c".to_string()]]);
+        assert_eq!(notes[2].leading, vec!["c above".to_string()]);
+        assert!(notes[0].leading.is_empty() && notes[1].leading.is_empty());
+        let edited = edit(text, 0, &two()).unwrap();
+        assert!(
+            edited.text.starts_with("shifts:  # open; inside; close\n"),
+            "{}",
+            edited.text
+        );
+        // A flow `overrides` list's own comment goes with the entry.
+        let text = "id: r\nroster: [a]\noverrides: [{start: 2026-01-05, primary: a}, {start: 2026-01-12, primary: a}]  # agreed\n";
+        assert_eq!(
+            item_notes(text, 0, "overrides"),
+            vec![ItemNotes::default(); 2]
+        );
+        let edited = edit(text, 0, &two()).unwrap();
+        assert_eq!(
+            edited.dropped_comments,
+            vec![("overrides".to_string(), "agreed".to_string())]
+        );
     }
 
     #[test]
