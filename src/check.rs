@@ -212,7 +212,7 @@ impl Loaded {
 #[derive(Debug, Clone)]
 pub struct Scope {
     pub root: Root,
-    /// Canonical.
+    /// Where the walk meets each PATH (`load::root::Located::asked`).
     pub asked: Vec<PathBuf>,
 }
 
@@ -220,24 +220,15 @@ pub struct Scope {
 pub fn scopes(paths: &[PathBuf]) -> Result<Vec<Scope>, CheckError> {
     let mut scopes: Vec<Scope> = Vec::new();
     for path in paths {
-        let canonical = std::fs::canonicalize(path).map_err(|e| {
-            CheckError::Fatal(format!(
-                "cannot read `{}`: {}",
-                path.display(),
-                match e.kind() {
-                    std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-                    _ => e.to_string(),
-                }
-            ))
-        })?;
-        let start = load::root::start_dir(&canonical)
-            .map_err(|e| CheckError::Fatal(format!("cannot read `{}`: {e}", path.display())))?;
-        let root = load::root::discover(&start);
+        // Found along the PATH as written: a symlink is judged as the
+        // root's walk judges it, never followed out of the root.
+        let located = load::root::locate(path).map_err(|e| CheckError::Fatal(e.message(path)))?;
+        let (root, asked) = (located.root, located.asked);
         match scopes.iter_mut().find(|s| s.root.dir == root.dir) {
-            Some(scope) => scope.asked.push(canonical),
+            Some(scope) => scope.asked.push(asked),
             None => scopes.push(Scope {
                 root,
-                asked: vec![canonical],
+                asked: vec![asked],
             }),
         }
     }
@@ -283,11 +274,18 @@ fn shown_root(root: &Root) -> String {
 fn refuse_empty(paths: &[PathBuf], workspaces: &[&Workspace]) -> Result<(), CheckError> {
     for path in paths {
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        // As the walk meets it; an entry on its way that could not be
+        // followed (a symlink leaving the root) is what it holds.
+        let located = load::root::locate(path).ok().map(|l| l.asked);
         let found = workspaces.iter().any(|w| {
             let content = w.content();
             // Walked paths start at the canonical root; a named file is as given.
             w.files.iter().zip(content).any(|(f, has)| {
-                has && (f.path().starts_with(&canonical) || f.path().starts_with(path))
+                has && (f.path().starts_with(&canonical)
+                    || f.path().starts_with(path)
+                    || located
+                        .as_ref()
+                        .is_some_and(|a| f.path().starts_with(a) || a.starts_with(f.path())))
             })
         });
         if !found {

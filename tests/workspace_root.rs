@@ -372,3 +372,272 @@ fn yaml_extensions_are_read_in_any_case() {
         "{lines:?}"
     );
 }
+
+/// `severity rule file:line:col` for each finding: the severity tells the
+/// workspace that judged a file (its policy sets it).
+fn judged(cwd: &Path, args: &[&str]) -> (i32, Vec<String>, serde_json::Value) {
+    let mut all = vec!["check", "--today", TODAY, "--format", "json"];
+    all.extend_from_slice(args);
+    let out = steward(cwd, &all);
+    let value: serde_json::Value =
+        serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let lines = value["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}:{}:{}",
+                f["severity"].as_str().unwrap_or(""),
+                f["rule"].as_str().unwrap_or(""),
+                f["file"].as_str().unwrap_or(""),
+                f["line"],
+                f["column"]
+            )
+        })
+        .collect();
+    (
+        out.status.code().unwrap_or(-1),
+        lines,
+        value["summary"].clone(),
+    )
+}
+
+/// A workspace `ws/` (policy `ws`) beside `outside/` (policy `foreign`,
+/// with teams whose ids clash if both are read), linked from `ws/`: the
+/// file `team.yaml` and the directory `od`.
+#[cfg(unix)]
+fn linked_out_of_the_root() -> tempfile::TempDir {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outsiders =
+        "apiVersion: steward/v1\nkind: Team\nid: outsiders\nmembers: [{ id: olga, name: Olga }]\n";
+    write(
+        dir.path(),
+        &[
+            (
+                "ws/steward.yaml",
+                "apiVersion: steward/v1\nkind: Policy\nid: ws\n",
+            ),
+            (
+                "outside/steward.yaml",
+                "apiVersion: steward/v1\nkind: Policy\nid: foreign\n",
+            ),
+            ("outside/team.yaml", outsiders),
+            ("outside/dir/t.yaml", outsiders),
+        ],
+    );
+    symlink("../outside/team.yaml", dir.path().join("ws/team.yaml")).expect("file link");
+    symlink("../outside/dir", dir.path().join("ws/od")).expect("dir link");
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn a_path_through_a_symlink_out_of_the_root_is_judged_by_the_root_it_was_written_in() {
+    let dir = linked_out_of_the_root();
+    let ws = dir.path().join("ws");
+    let (code, whole, summary) = judged(&ws, &[]);
+    assert_eq!(
+        (code, &whole),
+        (
+            1,
+            &vec![
+                "error io-error od:1:1".to_string(),
+                "error io-error team.yaml:1:1".to_string(),
+            ]
+        )
+    );
+    assert_eq!(summary["policy"], "ws");
+    // The link itself, the linked directory, a file in it, a path that
+    // climbs back through it: the root is `ws/` (not the link's target's),
+    // and what the root's check says about the link is the answer.
+    for (asked, expected) in [
+        ("team.yaml", "error io-error team.yaml:1:1"),
+        ("od", "error io-error od:1:1"),
+        ("od/t.yaml", "error io-error od:1:1"),
+        ("./od/../team.yaml", "error io-error team.yaml:1:1"),
+    ] {
+        let (code, lines, summary) = judged(&ws, &[asked]);
+        assert_eq!((code, lines), (1, vec![expected.to_string()]), "{asked}");
+        assert_eq!(summary["policy"], "ws", "{asked}");
+        assert_eq!(summary["root"], ".", "{asked}");
+        assert_eq!(summary["files"], 1, "{asked}");
+    }
+    // A linked directory that holds its own `steward.yaml` is the nearest
+    // root on the path as written: a workspace of its own, read within it.
+    std::os::unix::fs::symlink("../outside", ws.join("foreign")).expect("link");
+    let (code, lines, summary) = judged(&ws, &["foreign/dir/t.yaml"]);
+    assert_eq!((code, lines.len()), (0, 0), "{lines:?}");
+    assert_eq!(summary["policy"], "foreign");
+    assert_eq!(summary["root"], "../outside");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_human_report_names_a_link_out_of_the_root_however_the_message_wraps() {
+    use std::os::unix::fs::symlink;
+    let dir = linked_out_of_the_root();
+    let far = dir
+        .path()
+        .join("outside/a-directory-with-a-name-long-enough/to-wrap-the-message-of-a-finding");
+    write(&far, &[("team.yaml", TEAM)]);
+    symlink(far.join("team.yaml"), dir.path().join("ws/far.yaml")).expect("link");
+    let out = steward(&dir.path().join("ws"), &["check", "--today", TODAY]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for link in ["far.yaml", "od", "team.yaml"] {
+        assert!(
+            text.contains(&format!("`{link}` is a symlink to")),
+            "{link}: {text}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_into_a_nested_workspace_belongs_to_that_workspace() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        &[
+            ("steward.yaml", "apiVersion: steward/v1\nkind: Policy\nid: outer\n"),
+            (
+                "inner/steward.yaml",
+                "apiVersion: steward/v1\nkind: Policy\nid: inner\nrules:\n  unknown-reference: warning\n",
+            ),
+            (
+                "inner/team.yaml",
+                "apiVersion: steward/v1\nkind: Team\nid: t\nlead: nobody\nmembers: [{ id: olga, name: Olga }]\n",
+            ),
+            (
+                "inner/sub/team.yaml",
+                "apiVersion: steward/v1\nkind: Team\nid: u\nlead: none\nmembers: [{ id: ulf, name: Ulf }]\n",
+            ),
+            ("outer/team.yaml", TEAM),
+            (
+                "outer/p.yaml",
+                "apiVersion: steward/v1\nkind: Pipeline\nid: p\nname: P\narea: x\naudience: internal\nowners: { primary: ann, secondary: olga }\n",
+            ),
+            (
+                "outer/q.yaml",
+                "apiVersion: steward/v1\nkind: Pipeline\nid: q\nname: Q\narea: x\naudience: internal\nowners: { primary: bob, secondary: ulf }\n",
+            ),
+        ],
+    );
+    symlink("inner/team.yaml", root.join("link.yaml")).expect("file link");
+    symlink("inner/sub", root.join("linked")).expect("dir link");
+    let inner = [
+        "warning unknown-reference inner/sub/team.yaml:4:7".to_string(),
+        "warning unknown-reference inner/team.yaml:4:7".to_string(),
+    ];
+    // Each real file is judged once, by its own workspace's policy; the
+    // outer workspace does not hold the inner's teams through the links.
+    let (code, lines, _) = judged(root, &[]);
+    let mut expected = inner.to_vec();
+    expected.extend([
+        "error unknown-reference outer/p.yaml:7:36".to_string(),
+        "error unknown-reference outer/q.yaml:7:36".to_string(),
+    ]);
+    assert_eq!((code, lines), (1, expected));
+    // A link checked alone is its target, checked in its own workspace.
+    for (asked, expected) in [("link.yaml", &inner[1]), ("linked", &inner[0])] {
+        let (code, lines, summary) = judged(root, &[asked]);
+        assert_eq!((code, lines), (0, vec![expected.clone()]), "{asked}");
+        assert_eq!(summary["policy"], "inner", "{asked}");
+        assert_eq!(summary["root"], "inner", "{asked}");
+    }
+}
+
+#[test]
+fn the_workspace_is_the_same_whatever_paths_are_asked() {
+    let dir = monorepo();
+    let root = dir.path();
+    let olga =
+        "apiVersion: steward/v1\nkind: Team\nid: hidden\nmembers: [{ id: olga, name: Olga }]\n";
+    write(
+        root,
+        &[
+            (
+                "defs/q.yaml",
+                "apiVersion: steward/v1\nkind: Pipeline\nid: q\nname: Q\narea: x\naudience: internal\nowners: { primary: ann, secondary: olga }\n",
+            ),
+            (".hidden/t.yaml", olga),
+            ("target/t.yaml", &olga.replace("hidden", "built")),
+            ("notes.txt", &olga.replace("hidden", "notes")),
+        ],
+    );
+    let q = "unknown-reference defs/q.yaml:7:36".to_string();
+    for asked in [&[][..], &["defs"][..], &["defs/q.yaml"][..]] {
+        let (code, lines, _) = json(root, asked);
+        assert_eq!(code, 1, "{asked:?}");
+        assert!(lines.contains(&q), "{asked:?}: {lines:?}");
+    }
+    // What the walk skips is not part of the workspace: named, it is
+    // refused (exit 2) rather than read into the workspace, where it would
+    // change the findings of the other files.
+    for (asked, message) in [
+        (
+            &["defs", ".hidden"][..],
+            "`.hidden` is not part of the workspace at `.`: steward does not walk hidden directories or `target/`; a `steward.yaml` in it makes it a workspace of its own",
+        ),
+        (
+            &["defs", ".hidden/t.yaml"][..],
+            "`.hidden/t.yaml` is not part of the workspace at `.`: it lies in `.hidden`, and steward does not walk hidden directories or `target/`; a `steward.yaml` in `.hidden` makes it a workspace of its own",
+        ),
+        (
+            &["target/t.yaml"][..],
+            "`target/t.yaml` is not part of the workspace at `.`: it lies in `target`, and steward does not walk hidden directories or `target/`; a `steward.yaml` in `target` makes it a workspace of its own",
+        ),
+        (
+            &["defs", "notes.txt"][..],
+            "`notes.txt` is not part of the workspace at `.`: steward reads `.yaml` and `.yml` files only",
+        ),
+    ] {
+        let mut args = vec!["check", "--today", TODAY];
+        args.extend_from_slice(asked);
+        let out = steward(root, &args);
+        assert_eq!(out.status.code(), Some(2), "{asked:?}: {}", stdout(&out));
+        assert_eq!(stderr(&out), format!("steward: error: {message}\n"));
+        assert!(stdout(&out).is_empty(), "{asked:?}");
+    }
+    // With its own `steward.yaml`, a hidden directory is a workspace of its
+    // own, checked when asked for (and from inside it).
+    write(
+        root,
+        &[(
+            ".hidden/steward.yaml",
+            "apiVersion: steward/v1\nkind: Policy\nid: hidden\n",
+        )],
+    );
+    let (code, lines, summary) = json(root, &[".hidden"]);
+    assert_eq!((code, lines.len()), (0, 0), "{lines:?}");
+    assert_eq!(summary["policy"], "hidden");
+    let (code, lines, _) = json(root, &["defs"]);
+    assert_eq!(code, 1);
+    assert!(lines.contains(&q), "{lines:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_with_a_yaml_name_is_reported_from_the_root_as_alone() {
+    let dir = monorepo();
+    let fifo = dir.path().join("defs/pipe.yaml");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo")
+        .success());
+    let (_, whole, _) = json(dir.path(), &[]);
+    assert!(
+        whole.contains(&"io-error defs/pipe.yaml:1:1".to_string()),
+        "{whole:?}"
+    );
+    let (code, alone, _) = json(dir.path(), &["defs/pipe.yaml"]);
+    assert_eq!(
+        (code, alone),
+        (1, vec!["io-error defs/pipe.yaml:1:1".to_string()])
+    );
+}

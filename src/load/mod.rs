@@ -122,8 +122,10 @@ struct Walked {
     candidates: Vec<Candidate>,
     /// Unreadable entries, symlinks leaving the root, loops; whether reported.
     errors: Vec<(PathBuf, String, bool)>,
-    /// Directories below the walked one that are workspaces of their own.
-    nested: Vec<PathBuf>,
+    /// Workspaces of their own below the walked directory: the entry's path,
+    /// and the nested root (for a symlink, its target in a nested
+    /// workspace), canonical.
+    nested: Vec<(PathBuf, PathBuf)>,
 }
 
 /// Walks the paths and loads every steward document under them, each path
@@ -154,7 +156,9 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
 #[derive(Debug)]
 pub struct LoadedRoot {
     pub workspace: Workspace,
-    /// Workspaces of their own found under the asked paths, not loaded here.
+    /// Workspaces of their own found under the asked paths, not loaded
+    /// here: their roots, or the paths in them that a symlink under the
+    /// asked paths leads to (canonical; `root::discover` finds the root).
     pub nested: Vec<PathBuf>,
 }
 
@@ -206,18 +210,15 @@ fn empty_workspace(root: &root::Root, options: &LoadOptions) -> Workspace {
     }
 }
 
-/// The walk of the root's files and of the asked paths (the disk part of
-/// [`load_workspace_overlaid`]).
-fn walk_root(root: &root::Root, asked: &[PathBuf]) -> Walked {
+/// The walk of the root's files (the disk part of
+/// [`load_workspace_overlaid`]). It is the same whatever is asked: a PATH
+/// selects what is reported, never what the workspace holds (SPEC §7), so
+/// a PATH the walk does not reach (a hidden directory, `target/`, beyond a
+/// symlink that leaves the root) reads nothing; `root::locate` refuses
+/// the skipped ones and leaves the rest to the walk's own findings.
+fn walk_root(root: &root::Root, _asked: &[PathBuf]) -> Walked {
     let mut walked = Walked::default();
     add_path(&root.dir, &root.dir, 0, true, &mut walked);
-    // An asked path the root's walk skips (a hidden directory, `target/`, a
-    // file named explicitly) is read too: the user asked for it.
-    for path in asked {
-        if path.starts_with(&root.dir) && path != &root.dir {
-            add_path(path, &root.dir, 0, true, &mut walked);
-        }
-    }
     walked
 }
 
@@ -229,8 +230,8 @@ fn add_unsaved<'a>(
     asked: &[PathBuf],
     unsaved: impl IntoIterator<Item = &'a PathBuf>,
 ) -> Vec<PathBuf> {
-    // So is an unsaved buffer the walk did not meet (a new file); one it
-    // met is read once (`read_all` keeps one candidate per real path).
+    // An unsaved buffer the walk did not meet (a new file) is read too; one
+    // it met is read once (`read_all` keeps one candidate per real path).
     for path in unsaved {
         if path.starts_with(&root.dir) {
             add_path(path, &root.dir, 0, true, walked);
@@ -249,15 +250,36 @@ fn add_unsaved<'a>(
                     .iter()
                     .any(|a| candidate.path.starts_with(a) || candidate.real().starts_with(a));
         });
+    // An entry the walk could not read or follow is reported under an
+    // asked path, and for an asked path beyond it (a file in a directory
+    // reached through a link that leaves the root: the link is the answer).
+    // A link's entries may have been met through another link: compared
+    // by their real place too. Entries are few; a check at the root
+    // compares nothing.
+    let concerns = |path: &Path, a: &PathBuf| path.starts_with(a) || a.starts_with(path);
     for (path, _, reported) in &mut walked.errors {
-        *reported = asked.iter().any(|a| path.starts_with(a));
+        *reported = everything
+            || asked.iter().any(|a| concerns(path, a))
+            || real_entry(path).is_some_and(|real| asked.iter().any(|a| concerns(&real, a)));
     }
-    walked
-        .nested
-        .iter()
-        .filter(|n| asked.iter().any(|a| n.starts_with(a)))
-        .cloned()
-        .collect()
+    let mut nested: Vec<PathBuf> = Vec::new();
+    for (path, real) in &walked.nested {
+        if asked
+            .iter()
+            .any(|a| path.starts_with(a) || real.starts_with(a))
+            && !nested.contains(real)
+        {
+            nested.push(real.clone());
+        }
+    }
+    nested
+}
+
+/// An entry's real place: its directory canonical, its own name kept (a
+/// link stays the link).
+fn real_entry(path: &Path) -> Option<PathBuf> {
+    let dir = fs::canonicalize(path.parent()?).ok()?;
+    Some(dir.join(path.file_name()?))
 }
 
 fn cannot_read(path: &Path, e: &std::io::Error) -> LoadError {
@@ -499,11 +521,7 @@ fn unique_errors(errors: Vec<(PathBuf, String, bool)>) -> Vec<(PathBuf, String, 
     let mut unique_errors: Vec<(PathBuf, String, bool)> = Vec::new();
     let mut by_real: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
     for (path, error, reported) in errors {
-        let real = path
-            .parent()
-            .and_then(|p| fs::canonicalize(p).ok())
-            .zip(path.file_name())
-            .map_or_else(|| path.clone(), |(dir, name)| dir.join(name));
+        let real = real_entry(&path).unwrap_or_else(|| path.clone());
         match by_real.get(&real) {
             Some(&i) => {
                 let kept = &mut unique_errors[i];

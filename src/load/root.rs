@@ -2,9 +2,15 @@
 //! else the nearest holding `.git`, else the checked path itself. The search
 //! never passes a `.git` directory: a `steward.yaml` above a repository is
 //! not that repository's configuration.
+//!
+//! A PATH is located as written ([`locate`]): its root is searched along
+//! the path the user typed, and a symlink on the way is judged as the walk
+//! of that root judges it, so a file gets the same findings checked alone
+//! or from its root, and nothing outside the root is read.
 
+use std::ffi::OsStr;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// The workspace configuration file at a root.
 pub const CONFIG_FILE: &str = "steward.yaml";
@@ -91,6 +97,251 @@ pub fn discover(start: &Path) -> Root {
     }
 }
 
+/// The root a directory is itself, when it holds `steward.yaml` or `.git`.
+fn root_at(dir: &Path) -> Option<Root> {
+    if has_config(dir) {
+        return Some(Root {
+            dir: dir.to_path_buf(),
+            marker: Marker::Config,
+            repository: repository_of(dir),
+        });
+    }
+    has_git(dir).then(|| Root {
+        dir: dir.to_path_buf(),
+        marker: Marker::Git,
+        repository: Some(dir.to_path_buf()),
+    })
+}
+
+/// Whether the walk skips a directory of this name (SPEC §4: hidden
+/// directories and `target/`).
+pub(super) fn is_skipped_dir(name: &OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    name.first() == Some(&b'.') || name == b"target"
+}
+
+/// The workspace a PATH belongs to, and the PATH as its walk meets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub root: Root,
+    /// Canonical; but where a symlink on the way leads outside the root,
+    /// the link's path (below the canonical root) and the rest as written:
+    /// the walk reports that link and reads nothing beyond it.
+    pub asked: PathBuf,
+}
+
+/// Why a PATH is not checked.
+#[derive(Debug)]
+pub enum LocateError {
+    /// It cannot be read: it does not exist, a symlink on it dangles, …
+    Io(std::io::Error),
+    /// It lies where the walk of its root does not go.
+    Skipped {
+        /// The root (canonical).
+        root: PathBuf,
+        /// The hidden or `target/` directory it lies in, or the file itself.
+        at: PathBuf,
+        why: Skipped,
+    },
+}
+
+/// What the walk skips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skipped {
+    /// A hidden directory or `target/`.
+    Directory,
+    /// A file that is not `.yaml`/`.yml`.
+    NotYaml,
+}
+
+impl LocateError {
+    /// What `steward: error:` says about `path` (the PATH as given).
+    pub fn message(&self, path: &Path) -> String {
+        let cwd = super::current_dir();
+        match self {
+            LocateError::Io(e) => {
+                format!("cannot read `{}`: {}", path.display(), super::io_reason(e))
+            }
+            LocateError::Skipped { root, at, why } => {
+                let head = format!(
+                    "`{}` is not part of the workspace at `{}`",
+                    path.display(),
+                    super::display_path(root, &cwd)
+                );
+                match why {
+                    Skipped::Directory if *at == lexical(&cwd.join(path)) => format!(
+                        "{head}: steward does not walk hidden directories or `target/`; \
+                         a `steward.yaml` in it makes it a workspace of its own"
+                    ),
+                    Skipped::Directory => {
+                        let at = super::display_path(at, &cwd);
+                        format!(
+                            "{head}: it lies in `{at}`, and steward does not walk hidden \
+                             directories or `target/`; a `steward.yaml` in `{at}` makes it a \
+                             workspace of its own"
+                        )
+                    }
+                    Skipped::NotYaml => {
+                        format!("{head}: steward reads `.yaml` and `.yml` files only")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Where a PATH stands (SPEC §7), found along the path as written
+/// (relative to the current directory, `..` taken lexically) rather than
+/// its resolved target: its root is the nearest directory on that path
+/// holding `steward.yaml` or `.git` (a symlinked one too: it is a root of
+/// its own), else the PATH itself (a file's directory). Any other symlink
+/// on the way is judged as the root's walk judges it: one leading outside
+/// the root stops the search there (the walk reports it, and nothing
+/// outside is read or judged); one leading inside is followed, into the
+/// nested workspace its target lies in, if any. A PATH in a hidden
+/// directory or `target/` below its root, or a file that is not YAML, is
+/// not part of the workspace: an error, as the workspace does not depend
+/// on what is asked.
+///
+/// A few system calls per component of the PATH; nothing per file.
+pub fn locate(path: &Path) -> Result<Located, LocateError> {
+    let written = lexical(&super::current_dir().join(path));
+    // A mistyped PATH, or one whose link dangles, is no PATH (a stat of
+    // the target, wherever it is; nothing is opened).
+    fs::metadata(&written).map_err(LocateError::Io)?;
+    let parts: Vec<Component<'_>> = written.components().collect();
+    // Where the walk stands (canonical: a link is replaced by its target),
+    // the root so far, and the first skipped directory below that root.
+    let mut at = PathBuf::new();
+    let mut found: Option<Root> = None;
+    let mut skipped: Option<PathBuf> = None;
+    let mut not_yaml = false;
+    for (i, component) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let Component::Normal(name) = component else {
+            // The filesystem root (or a drive).
+            at.push(component);
+            if let Some(root) = root_at(&at) {
+                found = Some(root);
+            }
+            continue;
+        };
+        let next = at.join(name);
+        let meta = fs::symlink_metadata(&next).map_err(LocateError::Io)?;
+        if meta.file_type().is_symlink() {
+            let target = fs::canonicalize(&next).map_err(LocateError::Io)?;
+            let is_dir = fs::metadata(&target).map_err(LocateError::Io)?.is_dir();
+            if last && !is_dir && !super::is_yaml_name(Path::new(name)) {
+                // The walk goes by the link's name: not a file it reads.
+                not_yaml = true;
+            }
+            if let Some(own) = is_dir.then(|| root_at(&target)).flatten() {
+                // A directory on the path as written that holds
+                // `steward.yaml` or `.git`: the nearest root so far,
+                // wherever the link leads.
+                found = Some(own);
+                skipped = None;
+                at = target;
+                continue;
+            }
+            if let Some(root) = &found {
+                if is_dir && is_skipped_dir(name) {
+                    skipped.get_or_insert_with(|| next.clone());
+                }
+                if !target.starts_with(&root.dir) {
+                    if skipped.is_some() || not_yaml {
+                        // The walk skips it without a word.
+                        break;
+                    }
+                    // The walk reports the link (`io-error`) and stops there.
+                    let mut asked = next;
+                    asked.extend(&parts[i + 1..]);
+                    return Ok(Located {
+                        root: root.clone(),
+                        asked,
+                    });
+                }
+                // Inside the root: the target's own workspace when it lies
+                // in a nested one (the walk leaves it to that workspace).
+                if let Some(nested) = target
+                    .parent()
+                    .into_iter()
+                    .flat_map(Path::ancestors)
+                    .take_while(|d| *d != root.dir && d.starts_with(&root.dir))
+                    .find_map(root_at)
+                {
+                    found = Some(nested);
+                    skipped = None;
+                }
+            }
+            // The way goes on from the link's target.
+            at = target;
+            continue;
+        }
+        at = next;
+        if meta.is_dir() {
+            if found.is_some() && is_skipped_dir(name) {
+                skipped.get_or_insert_with(|| at.clone());
+            }
+            if let Some(root) = root_at(&at) {
+                found = Some(root);
+                skipped = None;
+            }
+        } else if last && !super::is_yaml_name(Path::new(name)) {
+            not_yaml = true;
+        }
+    }
+    // Each link on the way was replaced by its target: `at` is canonical.
+    let asked = at;
+    let root = match found {
+        Some(root) => root,
+        None => Root {
+            dir: if asked.is_dir() {
+                asked.clone()
+            } else {
+                asked
+                    .parent()
+                    .map_or_else(|| asked.clone(), Path::to_path_buf)
+            },
+            marker: Marker::Path,
+            repository: None,
+        },
+    };
+    if let Some(at) = skipped {
+        return Err(LocateError::Skipped {
+            root: root.dir,
+            at,
+            why: Skipped::Directory,
+        });
+    }
+    if not_yaml {
+        return Err(LocateError::Skipped {
+            root: root.dir,
+            at: asked,
+            why: Skipped::NotYaml,
+        });
+    }
+    Ok(Located { root, asked })
+}
+
+/// `path` (absolute) without `.` components, each `..` taking away the
+/// component before it: the path as written, no link resolved.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// The nearest ancestor (or `dir` itself) holding `.git`.
 pub fn repository_of(dir: &Path) -> Option<PathBuf> {
     dir.ancestors().find(|d| has_git(d)).map(Path::to_path_buf)
@@ -142,5 +393,83 @@ mod tests {
             relative(&p("/x/y"), &p("/a/b")).as_deref(),
             Some("../../x/y")
         );
+    }
+
+    #[test]
+    fn lexical_paths_take_dot_dot_as_written() {
+        let p = |s: &str| lexical(Path::new(s));
+        assert_eq!(p("/a/./b/../c"), PathBuf::from("/a/c"));
+        assert_eq!(p("/a/b/../../.."), PathBuf::from("/"));
+        assert_eq!(p("/a/b/"), PathBuf::from("/a/b"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_is_located_along_the_way_it_is_written() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let top = fs::canonicalize(dir.path()).expect("canonical");
+        for (file, text) in [
+            ("ws/steward.yaml", "kind: Policy"),
+            ("ws/real/a.yaml", ""),
+            ("ws/inner/steward.yaml", "kind: Policy"),
+            ("ws/inner/t.yaml", ""),
+            ("ws/.hidden/h.yaml", ""),
+            ("ws/notes.txt", ""),
+            ("outside/steward.yaml", "kind: Policy"),
+            ("outside/dir/o.yaml", ""),
+        ] {
+            let path = top.join(file);
+            fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            fs::write(path, text).expect("write");
+        }
+        let ws = top.join("ws");
+        symlink("../outside/dir", ws.join("od")).expect("link");
+        symlink("real", ws.join("alias")).expect("link");
+        symlink("inner/t.yaml", ws.join("t.yaml")).expect("link");
+        symlink("../outside", ws.join("foreign")).expect("link");
+        let at = |path: &Path| {
+            let located = locate(path).expect("located");
+            (located.root.dir, located.asked)
+        };
+        // Beyond a link that leaves the root: the root it was written in,
+        // the path as written below the link.
+        assert_eq!(
+            at(&ws.join("od/o.yaml")),
+            (ws.clone(), ws.join("od/o.yaml"))
+        );
+        assert_eq!(at(&ws.join("real/../od")), (ws.clone(), ws.join("od")));
+        // A linked directory that is a root of its own is the nearest root.
+        assert_eq!(
+            at(&ws.join("foreign/dir/o.yaml")),
+            (top.join("outside"), top.join("outside/dir/o.yaml"))
+        );
+        // Inside: followed, to the nested workspace its target lies in.
+        assert_eq!(
+            at(&ws.join("alias/a.yaml")),
+            (ws.clone(), ws.join("real/a.yaml"))
+        );
+        assert_eq!(
+            at(&ws.join("t.yaml")),
+            (ws.join("inner"), ws.join("inner/t.yaml"))
+        );
+        // Where the walk does not go.
+        for (path, why) in [
+            (".hidden/h.yaml", Skipped::Directory),
+            ("notes.txt", Skipped::NotYaml),
+        ] {
+            match locate(&ws.join(path)) {
+                Err(LocateError::Skipped {
+                    root, why: found, ..
+                }) => {
+                    assert_eq!((root, found), (ws.clone(), why), "{path}");
+                }
+                other => panic!("{path}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            locate(&ws.join("missing.yaml")),
+            Err(LocateError::Io(_))
+        ));
     }
 }

@@ -4,9 +4,13 @@
 //!
 //! Symlinks are followed when their target lies inside the root; one
 //! leaving it, a loop back to a directory above, an unreadable directory and
-//! a dangling link to YAML are error entries. Hidden directories and
-//! `target/` are skipped; with `nested_roots`, a directory holding
-//! `steward.yaml` or `.git` is a workspace of its own: recorded, not entered.
+//! a dangling link to YAML are error entries, and so is a YAML-named entry
+//! that is not a regular file (a FIFO: read without blocking, reported).
+//! Hidden directories and `target/` are skipped; with `nested_roots`, a
+//! directory holding `steward.yaml` or `.git` is a workspace of its own:
+//! recorded, not entered, and so is a symlink whose target lies in one
+//! (each real file belongs to one workspace). [`super::root::locate`]
+//! judges a PATH by these rules.
 //!
 //! Its own code rather than walkdir's: walkdir walks one directory at a time
 //! on one thread, parses a path at each comparison of its sort, and opens
@@ -56,7 +60,9 @@ enum Step {
     Error(PathBuf, String),
     /// A symlink leaving the root (listed after the walk's other errors).
     Outside(PathBuf, String),
-    Nested(PathBuf),
+    /// A workspace of its own: the entry's path, and the nested root (or,
+    /// for a symlink, its target in a nested workspace), canonical.
+    Nested(PathBuf, PathBuf),
     Dir {
         path: PathBuf,
         id: (u64, u64),
@@ -71,7 +77,7 @@ struct Found {
     candidates: Vec<Candidate>,
     errors: Vec<(PathBuf, String, bool)>,
     outside: Vec<(PathBuf, String, bool)>,
-    nested: Vec<PathBuf>,
+    nested: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Step {
@@ -91,7 +97,7 @@ impl Found {
             Step::File(candidate) => self.candidates.push(candidate),
             Step::Error(path, reason) => self.errors.push((path, reason, true)),
             Step::Outside(path, reason) => self.outside.push((path, reason, true)),
-            Step::Nested(path) => self.nested.push(path),
+            Step::Nested(path, real) => self.nested.push((path, real)),
             Step::Walked(found) => {
                 self.candidates.extend(found.candidates);
                 self.errors.extend(found.errors);
@@ -201,6 +207,28 @@ impl Walk<'_> {
         found
     }
 
+    /// Whether a symlink's target (canonical, inside the root) lies in a
+    /// workspace nested in this one: a directory from it up to the root
+    /// holds `steward.yaml` or `.git`. Then the target is that workspace's,
+    /// not this one's. Symlinks only: a few calls each, none for plain
+    /// entries.
+    fn in_nested(&self, target: &Path, is_dir: bool) -> bool {
+        if !self.nested_roots {
+            return false;
+        }
+        let start = if is_dir {
+            Some(target)
+        } else {
+            target.parent()
+        };
+        start.is_some_and(|start| {
+            start
+                .ancestors()
+                .take_while(|d| *d != self.root && d.starts_with(self.root))
+                .any(root::is_nested_root)
+        })
+    }
+
     fn descend(&self, step: Step, here: &Ancestor<'_>) -> Step {
         match step {
             Step::Dir { path, id, linked } => {
@@ -226,49 +254,57 @@ impl Walk<'_> {
     ) -> Option<Step> {
         let is_link = file_type.is_symlink();
         // A link is what it leads to; a dangling one to YAML is reported.
-        let (is_dir, is_file, link_id) = if is_link {
+        let (is_dir, link_id) = if is_link {
             match fs::metadata(&path) {
-                Ok(meta) => (meta.is_dir(), meta.is_file(), Some(identity(&path, &meta))),
+                Ok(meta) => (meta.is_dir(), Some(identity(&path, &meta))),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && !is_yaml_name(&path) => {
                     return None
                 }
                 Err(e) => return Some(cannot_read(&path, &e)),
             }
         } else {
-            (file_type.is_dir(), file_type.is_file(), None)
+            (file_type.is_dir(), None)
         };
         if let (true, Some(id)) = (is_dir, link_id) {
             if let Some(ancestor) = here.find(id) {
+                // The link's path is in the message: a report without a
+                // snippet (human) may wrap the message, not name the file.
+                let cwd = current_dir();
                 let reason = format!(
-                    "a symlink loop: it leads back to `{}`; it was not followed",
-                    display_path(ancestor, &current_dir())
+                    "`{}` is a symlink loop: it leads back to `{}`; it was not followed",
+                    display_path(&path, &cwd),
+                    display_path(ancestor, &cwd)
                 );
                 return Some(Step::Error(path, reason));
             }
         }
-        if is_dir {
-            let name = name.to_string_lossy();
-            if name.starts_with('.') || name == "target" {
-                return None;
-            }
+        if is_dir && root::is_skipped_dir(name) {
+            return None;
         }
+        // A link's target, canonical: each real file is read once.
+        let mut target = None;
         if is_link && (is_dir || is_yaml_name(&path)) {
             match fs::canonicalize(&path) {
-                Ok(target) if target.starts_with(self.root) => {}
-                Ok(target) => {
+                Ok(real) if real.starts_with(self.root) => {
+                    if self.in_nested(&real, is_dir) {
+                        return Some(Step::Nested(path, real));
+                    }
+                    target = Some(real);
+                }
+                Ok(real) => {
+                    let cwd = current_dir();
                     let reason = format!(
-                        "a symlink to `{}`, outside the workspace root; it was not followed",
-                        target.display()
+                        "`{}` is a symlink to `{}`, outside the workspace root; it was not followed",
+                        display_path(&path, &cwd),
+                        display_path(&real, &cwd)
                     );
                     return Some(Step::Outside(path, reason));
                 }
                 Err(_) => {}
             }
-        }
-        if self.nested_roots && is_dir && root::is_nested_root(&path) {
-            return Some(Step::Nested(
-                fs::canonicalize(&path).unwrap_or_else(|_| path.clone()),
-            ));
+        } else if self.nested_roots && is_dir && root::is_nested_root(&path) {
+            let real = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            return Some(Step::Nested(path, real));
         }
         if is_dir {
             // A plain directory's identity, for the loop check below it.
@@ -283,9 +319,14 @@ impl Walk<'_> {
                 linked: linked || is_link,
             });
         }
-        if is_file && is_yaml_name(&path) {
-            let real = (linked || is_link)
-                .then(|| fs::canonicalize(&path).unwrap_or_else(|_| path.clone()));
+        // A YAML file; a YAML name that is not a regular file (a FIFO, a
+        // device) is opened without blocking and reported as not one.
+        if is_yaml_name(&path) {
+            let real = match target {
+                Some(real) => Some(real),
+                None => (linked || is_link)
+                    .then(|| fs::canonicalize(&path).unwrap_or_else(|_| path.clone())),
+            };
             return Some(Step::File(Candidate {
                 path,
                 real,
