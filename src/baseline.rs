@@ -181,14 +181,11 @@ impl Scope {
         }
         let mut prefixes = Vec::new();
         for path in paths {
-            let Ok(canonical) = std::fs::canonicalize(path) else {
+            // The root as the check finds it: along the PATH as written.
+            let Ok(located) = root::locate(path) else {
                 return Scope::Everything;
             };
-            let Ok(start) = root::start_dir(&canonical) else {
-                return Scope::Everything;
-            };
-            let found = root::discover(&start);
-            match root::relative(&canonical, found.repository_or_root()) {
+            match root::relative(&located.asked, located.root.repository_or_root()) {
                 Some(relative) if !relative.starts_with("..") => prefixes.push(relative),
                 _ => return Scope::Everything,
             }
