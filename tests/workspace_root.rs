@@ -575,34 +575,37 @@ fn the_workspace_is_the_same_whatever_paths_are_asked() {
         assert_eq!(code, 1, "{asked:?}");
         assert!(lines.contains(&q), "{asked:?}: {lines:?}");
     }
-    // What the walk skips is not part of the workspace: named, it is
-    // refused (exit 2) rather than read into the workspace, where it would
-    // change the findings of the other files.
-    for (asked, message) in [
-        (
-            &["defs", ".hidden"][..],
-            "`.hidden` is not part of the workspace at `.`: steward does not walk hidden directories or `target/`; a `steward.yaml` in it makes it a workspace of its own",
-        ),
-        (
-            &["defs", ".hidden/t.yaml"][..],
-            "`.hidden/t.yaml` is not part of the workspace at `.`: it lies in `.hidden`, and steward does not walk hidden directories or `target/`; a `steward.yaml` in `.hidden` makes it a workspace of its own",
-        ),
-        (
-            &["target/t.yaml"][..],
-            "`target/t.yaml` is not part of the workspace at `.`: it lies in `target`, and steward does not walk hidden directories or `target/`; a `steward.yaml` in `target` makes it a workspace of its own",
-        ),
-        (
-            &["defs", "notes.txt"][..],
-            "`notes.txt` is not part of the workspace at `.`: steward reads `.yaml` and `.yml` files only",
-        ),
+    // What the walk skips is not part of the workspace: named, it is a
+    // workspace of its own (the PATH itself, the builtin policy), so it
+    // does not change the findings of the other files.
+    for (asked, own) in [
+        (&["defs", ".hidden"][..], ".hidden"),
+        (&["defs", ".hidden/t.yaml"][..], ".hidden"),
+        (&["defs", "target/t.yaml"][..], "target"),
     ] {
-        let mut args = vec!["check", "--today", TODAY];
-        args.extend_from_slice(asked);
-        let out = steward(root, &args);
-        assert_eq!(out.status.code(), Some(2), "{asked:?}: {}", stdout(&out));
-        assert_eq!(stderr(&out), format!("steward: error: {message}\n"));
-        assert!(stdout(&out).is_empty(), "{asked:?}");
+        let (code, lines, summary) = json(root, asked);
+        assert_eq!(code, 1, "{asked:?}");
+        assert_eq!(lines, json(root, &["defs"]).1, "{asked:?}");
+        assert!(lines.contains(&q), "{asked:?}: {lines:?}");
+        let workspaces: Vec<&str> = summary["workspaces"]
+            .as_array()
+            .expect("workspaces")
+            .iter()
+            .filter_map(|w| w["root"].as_str())
+            .collect();
+        assert!(workspaces.contains(&own), "{asked:?}: {summary}");
     }
+    let (code, lines, summary) = json(root, &["target/t.yaml"]);
+    assert_eq!((code, lines.len()), (0, 0), "{lines:?}");
+    assert_eq!(summary["root"], "target");
+    // A file steward does not read is refused rather than read.
+    let out = steward(root, &["check", "--today", TODAY, "defs", "notes.txt"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(
+        stderr(&out),
+        "steward: error: `notes.txt` is not part of the workspace at `.`: steward reads `.yaml` and `.yml` files only\n"
+    );
+    assert!(stdout(&out).is_empty());
     // With its own `steward.yaml`, a hidden directory is a workspace of its
     // own, checked when asked for (and from inside it).
     write(

@@ -148,8 +148,6 @@ pub enum LocateError {
 /// What the walk skips.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Skipped {
-    /// A hidden directory or `target/`.
-    Directory,
     /// A file that is not `.yaml`/`.yml`.
     NotYaml,
 }
@@ -162,25 +160,13 @@ impl LocateError {
             LocateError::Io(e) => {
                 format!("cannot read `{}`: {}", path.display(), super::io_reason(e))
             }
-            LocateError::Skipped { root, at, why } => {
+            LocateError::Skipped { root, why, .. } => {
                 let head = format!(
                     "`{}` is not part of the workspace at `{}`",
                     path.display(),
                     super::display_path(root, &cwd)
                 );
                 match why {
-                    Skipped::Directory if *at == lexical(&cwd.join(path)) => format!(
-                        "{head}: steward does not walk hidden directories or `target/`; \
-                         a `steward.yaml` in it makes it a workspace of its own"
-                    ),
-                    Skipped::Directory => {
-                        let at = super::display_path(at, &cwd);
-                        format!(
-                            "{head}: it lies in `{at}`, and steward does not walk hidden \
-                             directories or `target/`; a `steward.yaml` in `{at}` makes it a \
-                             workspace of its own"
-                        )
-                    }
                     Skipped::NotYaml => {
                         format!("{head}: steward reads `.yaml` and `.yml` files only")
                     }
@@ -198,10 +184,11 @@ impl LocateError {
 /// on the way is judged as the root's walk judges it: one leading outside
 /// the root stops the search there (the walk reports it, and nothing
 /// outside is read or judged); one leading inside is followed, into the
-/// nested workspace its target lies in, if any. A PATH in a hidden
-/// directory or `target/` below its root, or a file that is not YAML, is
-/// not part of the workspace: an error, as the workspace does not depend
-/// on what is asked.
+/// nested workspace its target lies in, if any. The workspace does not
+/// depend on what is asked: a PATH in a hidden directory or `target/` below
+/// its root, which the root's walk skips, is a workspace of its own (the
+/// PATH itself, as where no marker is found); a file that is not YAML is an
+/// error.
 ///
 /// A few system calls per component of the PATH; nothing per file.
 pub fn locate(path: &Path) -> Result<Located, LocateError> {
@@ -307,19 +294,30 @@ pub fn locate(path: &Path) -> Result<Located, LocateError> {
             repository: None,
         },
     };
-    if let Some(at) = skipped {
-        return Err(LocateError::Skipped {
-            root: root.dir,
-            at,
-            why: Skipped::Directory,
-        });
-    }
     if not_yaml {
         return Err(LocateError::Skipped {
             root: root.dir,
             at: asked,
             why: Skipped::NotYaml,
         });
+    }
+    if skipped.is_some() {
+        // Asked for by name, where the root's walk does not go: a workspace
+        // of its own, the PATH itself (as where no directory holds a
+        // marker), so the workspace it lies below stays as it is.
+        let dir = if asked.is_dir() {
+            asked.clone()
+        } else {
+            asked
+                .parent()
+                .map_or_else(|| asked.clone(), Path::to_path_buf)
+        };
+        let root = Root {
+            dir,
+            marker: Marker::Path,
+            repository: root.repository,
+        };
+        return Ok(Located { root, asked });
     }
     Ok(Located { root, asked })
 }
@@ -453,11 +451,14 @@ mod tests {
             at(&ws.join("t.yaml")),
             (ws.join("inner"), ws.join("inner/t.yaml"))
         );
-        // Where the walk does not go.
-        for (path, why) in [
-            (".hidden/h.yaml", Skipped::Directory),
-            ("notes.txt", Skipped::NotYaml),
-        ] {
+        // Where the walk does not go: asked for by name, a workspace of its
+        // own (the PATH's directory), in the same repository.
+        let hidden = locate(&ws.join(".hidden/h.yaml")).expect("located");
+        assert_eq!(
+            (hidden.root.dir, hidden.root.marker, hidden.asked),
+            (ws.join(".hidden"), Marker::Path, ws.join(".hidden/h.yaml"))
+        );
+        for (path, why) in [("notes.txt", Skipped::NotYaml)] {
             match locate(&ws.join(path)) {
                 Err(LocateError::Skipped {
                     root, why: found, ..
