@@ -13,14 +13,12 @@ use scraper::{CaseSensitivity, ElementRef, Html, Selector};
 
 /// `steward schedule PATH --today 2026-11-23 --format html ARGS…` from `cwd`.
 fn page_in(cwd: &Path, path: &str, args: &[&str]) -> String {
-    let mut all = vec![
-        "schedule",
-        path,
-        "--today",
-        "2026-11-23",
-        "--format",
-        "html",
-    ];
+    page_on(cwd, path, "2026-11-23", args)
+}
+
+/// `steward schedule PATH --today TODAY --format html ARGS…` from `cwd`.
+fn page_on(cwd: &Path, path: &str, today: &str, args: &[&str]) -> String {
+    let mut all = vec!["schedule", path, "--today", today, "--format", "html"];
     all.extend_from_slice(args);
     let output = common::steward(cwd, &all);
     assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
@@ -463,4 +461,448 @@ fn no_rotations_is_a_page_too() {
         select(&html, "main p").iter().map(text).collect::<Vec<_>>(),
         ["No rotations in the checked files."]
     );
+}
+
+/// A workspace of three rotations with times of day or coverage windows:
+/// `office` (Los Angeles, weekly, handing over Mondays at 10:00, on duty
+/// Mon–Fri 09:00–17:00, as QA's repro), `nights` (Berlin, 12-hour shifts
+/// from 08:00, on duty weeknights 22:00–06:00) and `weekdays` (whole days,
+/// Mon–Fri, no time of day).
+fn windowed_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    };
+    write(
+        "team.yaml",
+        "apiVersion: steward/v1\nkind: Team\nid: t\nmembers:\n  - { id: emily, name: Emily }\n  - { id: john, name: John }\n  - { id: priya, name: Priya }\n  - { id: david, name: David }\n",
+    );
+    write(
+        "office.yaml",
+        "apiVersion: steward/v1\nkind: Rotation\nid: office\nshift_length: 1w\nstart: 2026-11-30\nuntil: 2027-01-04\ntime_zone: America/Los_Angeles\nhandoff_time: \"10:00\"\ncoverage: { weekdays: [mon, tue, wed, thu, fri], hours: \"09:00-17:00\" }\nroster: [emily, john, priya, david]\n",
+    );
+    write(
+        "nights.yaml",
+        "apiVersion: steward/v1\nkind: Rotation\nid: nights\nshift_length: 12h\nstart: 2026-12-01\nuntil: 2026-12-15\ntime_zone: Europe/Berlin\nhandoff_time: \"08:00\"\ncoverage: { weekdays: [mon, tue, wed, thu, fri], hours: \"22:00-06:00\" }\nroster: [priya, david, emily]\n",
+    );
+    write(
+        "weekdays.yaml",
+        "apiVersion: steward/v1\nkind: Rotation\nid: weekdays\nshift_length: 1w\nstart: 2026-11-30\nuntil: 2027-01-04\ncoverage: { weekdays: [mon, tue, wed, thu, fri] }\nroster: [john, david]\n",
+    );
+    dir
+}
+
+/// The anchor (`r0`…) of the page's section of rotation `id`.
+fn section_of(html: &Html, id: &str) -> String {
+    select(html, "section.rotation")
+        .into_iter()
+        .find(|s| select_in(s, "h2 code").first().map(text).as_deref() == Some(id))
+        .and_then(|s| s.attr("id").map(str::to_string))
+        .unwrap_or_else(|| panic!("no section for rotation {id}"))
+}
+
+/// The facts above a rotation's calendar, as (label, value).
+fn facts_of(html: &Html, section: &str) -> Vec<(String, String)> {
+    let dts = select(html, &format!("#{section} .facts dt"));
+    let dds = select(html, &format!("#{section} .facts dd"));
+    dts.iter().map(text).zip(dds.iter().map(text)).collect()
+}
+
+/// What a day cell shows on call: per part (one shift's share of the day),
+/// its line ("until 10:00 · duty 09:00–10:00", empty for the whole day) and
+/// its people as "primary:john".
+fn parts_of(html: &Html, cell: &str) -> Vec<(String, Vec<String>)> {
+    let Some(td) = select(html, &format!("#{cell}")).into_iter().next() else {
+        panic!("no cell {cell}");
+    };
+    let people = |e: &ElementRef<'_>| -> Vec<String> {
+        select_in(e, ".who")
+            .iter()
+            .map(|w| {
+                let role = if w
+                    .value()
+                    .has_class("primary", CaseSensitivity::CaseSensitive)
+                {
+                    "primary"
+                } else {
+                    "secondary"
+                };
+                format!("{role}:{}", w.attr("data-person").unwrap_or("?"))
+            })
+            .collect()
+    };
+    let parts = select_in(&td, ".part");
+    if parts.is_empty() {
+        let whole = people(&td);
+        return if whole.is_empty() {
+            Vec::new()
+        } else {
+            vec![(String::new(), whole)]
+        };
+    }
+    // Every person shown is in a part when there are parts.
+    assert_eq!(
+        parts.iter().map(|p| people(p).len()).sum::<usize>(),
+        people(&td).len(),
+        "{cell}"
+    );
+    parts
+        .iter()
+        .map(|p| {
+            let when = select_in(p, ".when").first().map(text).unwrap_or_default();
+            (when, people(p))
+        })
+        .collect()
+}
+
+#[test]
+fn a_rotation_shows_its_zone_handoff_time_and_coverage_window() {
+    let dir = windowed_workspace();
+    let html = parse(&page_in(dir.path(), ".", &[]));
+    let office = section_of(&html, "office");
+    let facts = facts_of(&html, &office);
+    let fact = |label: &str| -> Option<String> {
+        facts
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(
+        fact("Zone").as_deref(),
+        Some("America/Los_Angeles, handoff at 10:00"),
+        "{facts:?}"
+    );
+    assert_eq!(
+        fact("Coverage").as_deref(),
+        Some("Mon–Fri, 09:00–17:00: duty in 5 of 5 shifts; outside it nobody is needed (marked no duty)"),
+        "{facts:?}"
+    );
+    // The load counts the shifts with duty, and says so (as the table does).
+    assert!(
+        select(&html, &format!("#{office} .balance"))
+            .first()
+            .map(text)
+            .is_some_and(|t| t.contains("the whole rotation: 5 shifts with duty")),
+        "load scope"
+    );
+    let nights = section_of(&html, "nights");
+    let facts = facts_of(&html, &nights);
+    assert!(facts.contains(&(
+        "Zone".to_string(),
+        "Europe/Berlin, handoff at 08:00".to_string()
+    )));
+    assert!(facts
+        .iter()
+        .any(|(l, v)| l == "Coverage" && v.starts_with("Mon–Fri, 22:00–06:00: duty in ")));
+    // Whole days without a time zone: no zone line, but the window.
+    let weekdays = section_of(&html, "weekdays");
+    let facts = facts_of(&html, &weekdays);
+    assert!(!facts.iter().any(|(l, _)| l == "Zone"), "{facts:?}");
+    assert!(facts.contains(&(
+        "Coverage".to_string(),
+        "Mon–Fri: duty in 5 of 5 shifts; outside it nobody is needed (marked no duty)".to_string()
+    )));
+    // The legend explains the new marks.
+    let key = select(&html, ".legend .key")
+        .first()
+        .map(text)
+        .unwrap_or_default();
+    assert!(key.contains("no duty outside the coverage window"), "{key}");
+    assert!(
+        key.contains("until / from HH:MM a handoff that day"),
+        "{key}"
+    );
+}
+
+#[test]
+fn a_day_without_duty_is_marked_off_duty() {
+    let dir = windowed_workspace();
+    let html = parse(&page_in(dir.path(), ".", &[]));
+    for id in ["office", "weekdays"] {
+        let r = section_of(&html, id);
+        // Saturday and Sunday of Emily's (or John's) first week: nobody needed.
+        for day in ["2026-12-05", "2026-12-06"] {
+            let cell = format!("{r}-{day}");
+            assert_eq!(parts_of(&html, &cell), Vec::new(), "{cell}");
+            assert_eq!(select(&html, &format!("#{cell}.off")).len(), 1, "{cell}");
+            assert_eq!(
+                select(&html, &format!("#{cell} .off-duty"))
+                    .iter()
+                    .map(text)
+                    .collect::<Vec<_>>(),
+                ["no duty"],
+                "{cell}: said in words, not only by colour"
+            );
+            // Not a gap: someone holds the shift, nobody is needed.
+            assert_eq!(
+                select(&html, &format!("#{cell}.gap, #{cell} .nobody")).len(),
+                0
+            );
+        }
+    }
+    // A weekday of the office rotation: its duty hours.
+    let office = section_of(&html, "office");
+    assert_eq!(
+        parts_of(&html, &format!("{office}-2026-12-04")),
+        [(
+            "duty 09:00–17:00".to_string(),
+            vec!["primary:emily".to_string(), "secondary:john".to_string()]
+        )]
+    );
+    // A weekday of the whole-day rotation: all day, so no hours.
+    let weekdays = section_of(&html, "weekdays");
+    assert_eq!(
+        parts_of(&html, &format!("{weekdays}-2026-12-04")),
+        [(
+            String::new(),
+            vec!["primary:john".to_string(), "secondary:david".to_string()]
+        )]
+    );
+    // Today, off duty: said so above the calendar.
+    let html = parse(&page_on(dir.path(), ".", "2026-12-05", &[]));
+    let now = select(&html, &format!("#{office} .now")).first().map(text);
+    assert_eq!(
+        now.as_deref(),
+        Some(
+            "No duty today (outside the coverage window); the shift of Emily (primary) and \
+             John (secondary) runs until 2026-12-07 10:00. Next, from 2026-12-07 10:00: \
+             John (primary) and Priya (secondary)."
+        )
+    );
+}
+
+#[test]
+fn a_handoff_day_shows_the_outgoing_and_the_incoming_pair() {
+    let dir = windowed_workspace();
+    let html = parse(&page_on(dir.path(), ".", "2026-12-07", &[]));
+    let office = section_of(&html, "office");
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        parts_of(&html, &format!("{office}-2026-12-07")),
+        [
+            (
+                "until 10:00 · duty 09:00–10:00".to_string(),
+                s(&["primary:emily", "secondary:john"])
+            ),
+            (
+                "from 10:00 · duty 10:00–17:00".to_string(),
+                s(&["primary:john", "secondary:priya"])
+            ),
+        ]
+    );
+    // The rotation's first and last days: only the shift that holds them.
+    assert_eq!(
+        parts_of(&html, &format!("{office}-2026-11-30")),
+        [(
+            "from 10:00 · duty 10:00–17:00".to_string(),
+            s(&["primary:emily", "secondary:john"])
+        )]
+    );
+    assert_eq!(
+        parts_of(&html, &format!("{office}-2027-01-04")),
+        [(
+            "until 10:00 · duty 09:00–10:00".to_string(),
+            s(&["primary:emily", "secondary:john"])
+        )]
+    );
+    let now = select(&html, &format!("#{office} .now")).first().map(text);
+    assert_eq!(
+        now.as_deref(),
+        Some(
+            "On call today: until 10:00 Emily (primary) and John (secondary), duty 09:00–10:00; \
+             then from 10:00 John (primary) and Priya (secondary), duty 10:00–17:00, until \
+             2026-12-14 10:00. Next, from 2026-12-14 10:00: Priya (primary) and David (secondary)."
+        )
+    );
+    // Twelve-hour shifts: three on a day, the middle one off duty.
+    let nights = section_of(&html, "nights");
+    assert_eq!(
+        parts_of(&html, &format!("{nights}-2026-12-02")),
+        [
+            (
+                "until 08:00 · duty 00:00–06:00".to_string(),
+                s(&["primary:david", "secondary:emily"])
+            ),
+            (
+                "from 20:00 · duty 22:00–24:00".to_string(),
+                s(&["primary:priya", "secondary:david"])
+            ),
+        ]
+    );
+}
+
+/// `(primary, secondary, [(from, to)])` per shift with duty on a day, in
+/// shift order; times are local `HH:MM`, `24:00` the end of the day.
+type DayDuty = Vec<(String, String, Vec<(String, String)>)>;
+
+/// Each local day's duty per `--format json`: its `duty` intervals (local
+/// RFC 3339 date-times, or whole dates for rotations without times of day)
+/// cut at local midnight. Read from the JSON's own local times: no zone
+/// arithmetic here.
+fn json_duty_by_day(rotation: &serde_json::Value) -> std::collections::BTreeMap<String, DayDuty> {
+    use chrono::NaiveDate;
+    let mut days: std::collections::BTreeMap<String, DayDuty> = Default::default();
+    let str_of = |v: &serde_json::Value| v.as_str().unwrap_or_else(|| panic!("{v}")).to_string();
+    let date = |s: &str| NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").expect("date");
+    for shift in rotation["shifts"].as_array().expect("shifts") {
+        let primary = str_of(&shift["primary"]["person"]);
+        let secondary = shift["secondary"]["person"]
+            .as_str()
+            .unwrap_or("-")
+            .to_string();
+        let mut pieces: Vec<(NaiveDate, String, String)> = Vec::new();
+        for interval in shift["duty"]
+            .as_array()
+            .expect("a window gives every shift a duty")
+        {
+            let (start, end) = (str_of(&interval["start"]), str_of(&interval["end"]));
+            let (mut day, last) = (date(&start), date(&end));
+            let (from, to) = if start.len() == 10 {
+                // Whole days, `end` exclusive.
+                ("00:00".to_string(), "00:00".to_string())
+            } else {
+                (start[11..16].to_string(), end[11..16].to_string())
+            };
+            let mut at = from;
+            while day < last {
+                pieces.push((day, at, "24:00".to_string()));
+                at = "00:00".to_string();
+                day = day.succ_opt().expect("day");
+            }
+            if at != to {
+                pieces.push((day, at, to));
+            }
+        }
+        for (day, from, to) in pieces {
+            let list = days.entry(day.to_string()).or_default();
+            let same_shift = list
+                .last()
+                .is_some_and(|(p, s, _)| *p == primary && *s == secondary);
+            match list.last_mut() {
+                Some(last) if same_shift => last.2.push((from, to)),
+                _ => list.push((primary.clone(), secondary.clone(), vec![(from, to)])),
+            }
+        }
+    }
+    days
+}
+
+/// The same from a day cell: each part's people and duty hours, read from
+/// its line: "duty A–B, C–D", else all of the part ("until 10:00" is
+/// 00:00–10:00, "from 20:00" 20:00–24:00, no line the whole day).
+fn page_duty(html: &Html, cell: &str) -> DayDuty {
+    parts_of(html, cell)
+        .into_iter()
+        .map(|(when, people)| {
+            let role = |r: &str| {
+                people
+                    .iter()
+                    .find_map(|p| p.strip_prefix(&format!("{r}:")).map(str::to_string))
+                    .unwrap_or_else(|| "-".to_string())
+            };
+            let span = |t: &str| -> (String, String) {
+                let (a, b) = t.split_once('–').unwrap_or_else(|| panic!("{cell}: {t}"));
+                (a.to_string(), b.to_string())
+            };
+            let mut share = ("00:00".to_string(), "24:00".to_string());
+            let mut hours = None;
+            for token in when.split(" · ").filter(|t| !t.is_empty()) {
+                if let Some(list) = token.strip_prefix("duty ") {
+                    hours = Some(list.split(", ").map(span).collect::<Vec<_>>());
+                } else if let Some(t) = token.strip_prefix("until ") {
+                    share.1 = t.to_string();
+                } else if let Some(t) = token.strip_prefix("from ") {
+                    share.0 = t.to_string();
+                } else {
+                    share = span(token);
+                }
+            }
+            (
+                role("primary"),
+                role("secondary"),
+                hours.unwrap_or_else(|| vec![share]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn day_cells_hold_the_json_duty_day_by_day() {
+    let dir = windowed_workspace();
+    let out = page_in(dir.path(), ".", &[]);
+    assert_eq!(out, page_in(dir.path(), ".", &[]), "deterministic");
+    let html = parse(&out);
+    let output = common::steward(
+        dir.path(),
+        &["schedule", ".", "--today", "2026-11-23", "--format", "json"],
+    );
+    let json = common::json(&output);
+    for rotation in json["rotations"].as_array().expect("rotations") {
+        let id = rotation["id"].as_str().expect("id");
+        let r = section_of(&html, id);
+        let expected = json_duty_by_day(rotation);
+        let (mut compared, mut off, mut handoffs) = (0, 0, 0);
+        for td in select(&html, &format!("#{r} td.day:not(.out)")) {
+            let cell = td.attr("id").expect("a day's id");
+            let day = cell.strip_prefix(&format!("{r}-")).expect("anchor");
+            let want = expected.get(day).cloned().unwrap_or_default();
+            assert_eq!(page_duty(&html, cell), want, "{id} {day}");
+            let is_off = td.value().has_class("off", CaseSensitivity::CaseSensitive);
+            assert_eq!(is_off, want.is_empty(), "{id} {day}: marked off duty");
+            if is_off {
+                assert_eq!(
+                    select_in(&td, ".off-duty")
+                        .iter()
+                        .map(text)
+                        .collect::<Vec<_>>(),
+                    ["no duty"]
+                );
+                off += 1;
+            }
+            handoffs += usize::from(want.len() > 1);
+            compared += 1;
+        }
+        // Every day of the rotation was shown and compared, including days
+        // off duty; days with two pairs in the timed ones.
+        assert!(
+            compared >= 14 && off >= 2,
+            "{id}: {compared} days, {off} off"
+        );
+        if id != "weekdays" {
+            assert!(handoffs >= 2, "{id}: {handoffs} handoff days");
+        }
+        // And no day has duty the page does not show.
+        let shown: std::collections::BTreeSet<String> =
+            select(&html, &format!("#{r} td.day:not(.out)"))
+                .iter()
+                .filter_map(|td| {
+                    td.attr("id")
+                        .and_then(|a| a.strip_prefix(&format!("{r}-")))
+                        .map(str::to_string)
+                })
+                .collect();
+        for day in expected.keys() {
+            assert!(
+                shown.contains(day),
+                "{id}: duty on {day} is not on the page"
+            );
+        }
+    }
+}
+
+#[test]
+fn windowed_page_snapshot() {
+    // Two weeks of the office rotation around a handoff: duty hours, days
+    // off duty, both pairs on the handoff day.
+    let dir = windowed_workspace();
+    std::fs::remove_file(dir.path().join("nights.yaml")).expect("remove");
+    std::fs::remove_file(dir.path().join("weekdays.yaml")).expect("remove");
+    let out = page_on(
+        dir.path(),
+        ".",
+        "2026-12-07",
+        &["--from", "2026-11-30", "--to", "2026-12-13"],
+    );
+    parse(&out);
+    insta::assert_snapshot!("windowed_page", out);
 }

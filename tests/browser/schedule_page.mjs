@@ -6,14 +6,18 @@
 // itself; the days of a known shift show its people, a holiday is marked,
 // today is marked; the person filter hides everyone else (and the address
 // remembers the choice); without JavaScript the page is complete and shows no
-// filter; the print stylesheet hides the filter. Writes a screenshot.
+// filter; the print stylesheet hides the filter. Writes a screenshot. Then a
+// rotation with a time zone, handoff time and coverage window: a weekend
+// says "no duty" (on screen and in print), a handoff day shows both pairs
+// with the handoff time, and the filter leaves only the chosen person's part.
 //
 // Usage (from anywhere): node tests/browser/schedule_page.mjs
 // Environment: STEWARD_BIN (default target/debug/steward), CHROMIUM (default
 // /usr/bin/chromium), OUT_DIR for the page and screenshot (default target/).
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import puppeteer from "puppeteer-core";
@@ -60,7 +64,7 @@ const browser = await puppeteer.launch({
 });
 
 /** Opens the page with the network blocked; returns the page and what it tried. */
-async function open({ javaScript = true } = {}) {
+async function open({ javaScript = true, at = url } = {}) {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 1600 });
   await page.setJavaScriptEnabled(javaScript);
@@ -73,14 +77,14 @@ async function open({ javaScript = true } = {}) {
   page.on("pageerror", (error) => seen.errors.push(`page error: ${error.message}`));
   await page.setRequestInterception(true);
   page.on("request", (request) => {
-    if (request.url() === url && request.isNavigationRequest()) {
+    if (request.url() === at && request.isNavigationRequest()) {
       request.continue();
     } else {
       seen.requests.push(request.url());
       request.abort("blockedbyclient");
     }
   });
-  await page.goto(url, { waitUntil: "load" });
+  await page.goto(at, { waitUntil: "load" });
   return { page, seen };
 }
 
@@ -96,6 +100,82 @@ async function onCall(page, ids) {
         .map((el) => `${el.classList.contains("primary") ? "primary" : "secondary"}:${el.dataset.person}:${el.textContent}`);
     });
   }, ids);
+}
+
+/**
+ * A rotation handing over Mondays at 10:00 Los Angeles time, on duty
+ * Mon–Fri 09:00–17:00 (tests/schedule_page.rs compares its cells with
+ * `--format json` day by day; this checks what a browser shows of them).
+ */
+async function windowedPage() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "steward-windowed-"));
+  try {
+    writeFileSync(
+      path.join(dir, "team.yaml"),
+      "apiVersion: steward/v1\nkind: Team\nid: t\nmembers:\n  - { id: emily, name: Emily }\n  - { id: john, name: John }\n  - { id: priya, name: Priya }\n  - { id: david, name: David }\n",
+    );
+    writeFileSync(
+      path.join(dir, "office.yaml"),
+      'apiVersion: steward/v1\nkind: Rotation\nid: office\nshift_length: 1w\nstart: 2026-11-30\nuntil: 2027-01-04\ntime_zone: America/Los_Angeles\nhandoff_time: "10:00"\ncoverage: { weekdays: [mon, tue, wed, thu, fri], hours: "09:00-17:00" }\nroster: [emily, john, priya, david]\n',
+    );
+    const windowed = path.join(outDir, "schedule-page-windowed.html");
+    execFileSync(steward, ["schedule", ".", "--today", "2026-12-07", "--format", "html", "--output", windowed], {
+      cwd: dir,
+      stdio: "inherit",
+    });
+    const at = pathToFileURL(windowed).href;
+    const { page, seen } = await open({ at });
+    const cells = () =>
+      page.evaluate(() => {
+        const visible = (el) => el.offsetParent !== null;
+        const cell = (id) => {
+          const td = document.getElementById(id);
+          return {
+            off: td.classList.contains("off"),
+            text: [...td.querySelectorAll(".off-duty")].filter(visible).map((e) => e.textContent),
+            parts: [...td.querySelectorAll(".part")].filter(visible).map((p) => ({
+              when: p.querySelector(".when")?.textContent,
+              who: [...p.querySelectorAll(".who")].filter(visible).map((w) => w.dataset.person),
+            })),
+          };
+        };
+        return { saturday: cell("r0-2026-12-05"), handoff: cell("r0-2026-12-07") };
+      });
+    const shown = await cells();
+    check(
+      shown.saturday.off && JSON.stringify(shown.saturday.text) === '["no duty"]' && shown.saturday.parts.length === 0,
+      "a Saturday outside the coverage window says no duty and shows nobody on call",
+      shown.saturday,
+    );
+    check(
+      JSON.stringify(shown.handoff.parts) ===
+        JSON.stringify([
+          { when: "until 10:00 · duty 09:00–10:00", who: ["emily", "john"] },
+          { when: "from 10:00 · duty 10:00–17:00", who: ["john", "priya"] },
+        ]),
+      "the handoff day shows the outgoing pair until 10:00 and the incoming pair from 10:00",
+      shown.handoff,
+    );
+    await page.select("#person", "emily");
+    const emily = await cells();
+    check(
+      JSON.stringify(emily.handoff.parts) === JSON.stringify([{ when: "until 10:00 · duty 09:00–10:00", who: ["emily"] }]),
+      "choosing Emily leaves only her part of the handoff day",
+      emily.handoff,
+    );
+    await page.select("#person", "");
+    await page.emulateMediaType("print");
+    const printed = await cells();
+    check(
+      JSON.stringify(printed.saturday.text) === '["no duty"]' && printed.handoff.parts.length === 2,
+      "printed, the weekend still says no duty and the handoff day shows both pairs",
+      printed,
+    );
+    check(seen.errors.length === 0 && seen.requests.length === 0, "the windowed page has no errors or requests", seen);
+    await page.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const shiftDays = ["21", "22", "23", "24", "25", "26", "27"].map((d) => `r0-2026-12-${d}`);
@@ -194,6 +274,8 @@ try {
   check(await plain.page.$eval("#filter", (f) => f.hidden), "without JavaScript there is no filter");
   check(plain.seen.requests.length === 0, "without JavaScript no network requests either", plain.seen.requests);
   await plain.page.close();
+
+  await windowedPage();
 } catch (error) {
   failures += 1;
   console.log(`not ok - the browser test could not finish: ${error.stack || error}`);

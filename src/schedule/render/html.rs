@@ -11,15 +11,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::{counted_shifts, score, unmatched_note, Section, View};
+use super::{counted_shifts, score, unmatched_note, with_duty, Section, View};
 use crate::finding::{Location, Severity};
 use crate::report::ResolvedFinding;
 use crate::schedule::load::{Load, PersonLoad};
+use crate::schedule::time::Clock;
 use crate::schedule::{
-    date_range, Assignment, Form, NotExpanded, Origin, Role, RotationSchedule, Shift, MAX_SHIFTS,
+    date_range, window, Assignment, Form, NotExpanded, Origin, Role, RotationSchedule, Shift,
+    MAX_SHIFTS,
 };
 
 /// At most this many months of calendar per rotation.
@@ -58,7 +60,12 @@ const WEEKDAYS: [(&str, &str); 7] = [
 pub fn render(view: &View<'_>) -> String {
     let sections = view.sections();
     let people = People::new(view, &sections);
-    let page = Page { view, people };
+    let page = Page {
+        view,
+        people,
+        timed: sections.iter().any(|s| s.rs.clock.timed),
+        windowed: sections.iter().any(|s| s.rot.has_window()),
+    };
     let mut budget = MAX_PAGE_DAYS;
     let rotations: Vec<Markup> = sections
         .iter()
@@ -74,7 +81,10 @@ pub fn render(view: &View<'_>) -> String {
                 "\n" meta name="viewport" content="width=device-width, initial-scale=1";
                 "\n" meta name="generator" content="steward schedule --format html";
                 "\n" title { "On-call schedule" }
-                "\n" style { "\n" (PreEscaped(STYLE)) }
+                "\n" style {
+                    "\n" (PreEscaped(STYLE))
+                    @if page.timed || page.windowed { (PreEscaped(DUTY_STYLE)) }
+                }
                 "\n"
             }
             "\n"
@@ -114,9 +124,7 @@ pub fn render(view: &View<'_>) -> String {
                         "\n"
                         section.rotation #all {
                             "\n" h2 { "All rotations" }
-                            "\n" (page.load(&view.total(&sections), &format!(
-                                "each whole rotation: {}", shifts(counted_shifts(&sections))
-                            ), None))
+                            "\n" (page.load(&view.total(&sections), &total_scope(&sections), None))
                             "\n"
                         }
                     }
@@ -243,6 +251,10 @@ impl<'a> People<'a> {
 struct Page<'v, 'a> {
     view: &'v View<'a>,
     people: People<'a>,
+    /// Whether a rotation on the page has times of day (handoffs in a day).
+    timed: bool,
+    /// Whether a rotation on the page has a coverage window (days off duty).
+    windowed: bool,
 }
 
 /// A finding located in a rotation's document, and the days it concerns.
@@ -256,17 +268,129 @@ struct Flag<'a> {
     runs: Vec<(NaiveDate, NaiveDate)>,
 }
 
-/// Everything one calendar day shows. Handoff times and duty windows belong
-/// here and in [`Page::day_cell`].
+/// Everything one calendar day shows.
 struct Day<'a> {
     date: NaiveDate,
     today: bool,
-    shift: Option<&'a Shift>,
+    /// Who is on call that day, and when.
+    on_call: OnCall<'a>,
     holidays: &'a [String],
     /// People of the rotation on leave that day.
     away: &'a [&'a str],
     /// Indices into the rotation's flags.
     flags: &'a [usize],
+}
+
+/// Who is on call on one local day of a rotation, read from its shifts'
+/// duty (SPEC §9–10); the days are the rotation's own, in its zone.
+struct OnCall<'a> {
+    /// The shifts with duty that day, in order: one for a whole day; on a
+    /// handoff day the outgoing shift, then the incoming one.
+    parts: Vec<Part<'a>>,
+    /// Whether some shift holds part of the day: with no parts, the day is
+    /// off duty (outside the coverage window), else nobody's (a gap).
+    held: bool,
+}
+
+/// One shift's share of a day.
+struct Part<'a> {
+    shift: &'a Shift,
+    /// Where a handoff cuts the day: "until 10:00", "from 10:00", or
+    /// "08:00–20:00" for a shift inside the day; `None` for the whole day.
+    handoff: Option<String>,
+    /// Under a coverage window, the duty hours when they are not all of the
+    /// shift's share of the day: ["09:00–17:00"]; empty otherwise.
+    hours: Vec<String>,
+}
+
+impl Part<'_> {
+    /// "duty 09:00–17:00", "duty 00:00–06:00, 22:00–24:00".
+    fn hours_text(&self) -> Option<String> {
+        (!self.hours.is_empty()).then(|| format!("duty {}", self.hours.join(", ")))
+    }
+
+    /// The line above the part's people, "until 10:00 · duty 09:00–10:00",
+    /// each time kept on one line; `None` for a whole day all on duty.
+    fn when(&self) -> Option<Markup> {
+        if self.handoff.is_none() && self.hours.is_empty() {
+            return None;
+        }
+        Some(html! {
+            span.when {
+                @if let Some(handoff) = &self.handoff { span.t { (handoff) } }
+                @if self.handoff.is_some() && !self.hours.is_empty() { " · " }
+                @if !self.hours.is_empty() {
+                    "duty "
+                    @for (k, range) in self.hours.iter().enumerate() {
+                        @if k > 0 { ", " }
+                        span.t { (range) }
+                    }
+                }
+            }
+        })
+    }
+}
+
+impl<'a> OnCall<'a> {
+    /// The parts of local day `date` (in the rotation's zone) holding duty.
+    /// Everything here is read from [`RotationSchedule::shifts_on`] and each
+    /// shift's duty intervals; nothing is recomputed.
+    fn on(rs: &'a RotationSchedule, windowed: bool, date: NaiveDate) -> OnCall<'a> {
+        let clock = rs.clock;
+        let (day_start, day_end) = clock.day(date);
+        let held: Vec<&'a Shift> = rs
+            .shifts_on(date)
+            .into_iter()
+            .filter_map(|i| rs.shifts.get(i))
+            .collect();
+        let time = |at| clock_time(clock, at, day_end);
+        let parts = held
+            .iter()
+            .filter_map(|&shift| {
+                let share = (shift.begins.max(day_start), shift.ends.min(day_end));
+                let duty = window::intersect(&shift.duty, &[share]);
+                if duty.is_empty() {
+                    return None;
+                }
+                let handoff = match (share.0 > day_start, share.1 < day_end) {
+                    (false, false) => None,
+                    (true, false) => Some(format!("from {}", time(share.0))),
+                    (false, true) => Some(format!("until {}", time(share.1))),
+                    (true, true) => Some(format!("{}–{}", time(share.0), time(share.1))),
+                };
+                let hours = if windowed && duty != [share] {
+                    duty.iter()
+                        .map(|&(a, b)| format!("{}–{}", time(a), time(b)))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                Some(Part {
+                    shift,
+                    handoff,
+                    hours,
+                })
+            })
+            .collect();
+        OnCall {
+            parts,
+            held: !held.is_empty(),
+        }
+    }
+
+    /// Shifts hold the day, but none has duty in it.
+    fn off(&self) -> bool {
+        self.held && self.parts.is_empty()
+    }
+}
+
+/// The local time of day of `at`, `24:00` for the end of the day.
+fn clock_time(clock: Clock, at: DateTime<Utc>, day_end: DateTime<Utc>) -> String {
+    if at == day_end {
+        "24:00".to_string()
+    } else {
+        clock.local(at).format("%H:%M").to_string()
+    }
 }
 
 /// The days of a rotation's calendar (inclusive).
@@ -336,6 +460,13 @@ impl<'v, 'a> Page<'v, 'a> {
                     span.holiday-name { "★ holiday" } " · "
                     span.away { "Name away" } " on leave · "
                     span.today-key { "today" } " · "
+                    @if self.timed {
+                        span.when { span.t { "until / from HH:MM" } } " a handoff that day, in the rotation's zone · "
+                    }
+                    @if self.windowed {
+                        span.when { "duty " span.t { "HH:MM–HH:MM" } } " the hours on duty · "
+                        span.off-duty { "no duty" } " outside the coverage window · "
+                    }
                     span.flag.error { "✖1" } " " span.flag.warning { "⚠2" } " the rotation's finding 1 (an error), 2 (a warning)"
                 }
                 "\n"
@@ -356,9 +487,9 @@ impl<'v, 'a> Page<'v, 'a> {
                     code { (rs.id) }
                 }
                 "\n" (self.facts(s, calendar.as_ref()))
-                "\n" (self.now(rs))
+                "\n" (self.now(s))
                 "\n" h3 { "Load and balance" }
-                "\n" (self.load(&rs.load, &rotation_scope(rs), Some(rs)))
+                "\n" (self.load(&rs.load, &rotation_scope(rs, s.rot.has_window()), Some(rs)))
                 "\n" h3 { "Findings" }
                 "\n" (self.findings(&flags))
                 @if !s.unmatched.is_empty() {
@@ -408,7 +539,13 @@ impl<'v, 'a> Page<'v, 'a> {
                 @if !rot.covers.is_empty() {
                     "\n" dt { "Covers" } dd { (rot.covers.join(", ")) }
                 }
+                @if let Some(zone) = zone_fact(s) {
+                    "\n" dt { "Zone" } dd { (zone) }
+                }
                 "\n" dt { "Shifts" } dd { (shift_text) }
+                @if let Some(coverage) = coverage_fact(s) {
+                    "\n" dt { "Coverage" } dd { (coverage) }
+                }
                 @if let Some(t) = rs.truncated {
                     "\n" dt { "Limit" }
                     dd { (format!(
@@ -422,7 +559,9 @@ impl<'v, 'a> Page<'v, 'a> {
                     dd {
                         (h.calendar)
                         @if rs.calendar.is_none() { " (unknown calendar)" }
-                        @if let Some(m) = h.min_engineers { ", " (m) " engineers each" }
+                        @if let Some(m) = h.min_engineers {
+                            ", " (m) @if m == 1 { " engineer each" } @else { " engineers each" }
+                        }
                     }
                 }
                 @if let Some(c) = calendar {
@@ -441,29 +580,45 @@ impl<'v, 'a> Page<'v, 'a> {
         }
     }
 
-    /// Who is on call today and in the next shift.
-    fn now(&self, rs: &'a RotationSchedule) -> Markup {
+    /// Who is on call today and in the next shift with duty; with times of
+    /// day, when (both pairs on a handoff day), and under a coverage window,
+    /// the duty hours or that today has none.
+    fn now(&self, s: &Section<'a>) -> Markup {
+        let rs = s.rs;
         let today = self.view.today;
         let Some((first, end)) = rs.window() else {
             return html! {};
         };
+        let windowed = s.rot.has_window();
+        let on_call = OnCall::on(rs, windowed, today);
         let current = rs.shift_at(today).and_then(|i| rs.shifts.get(i));
-        let next = rs.shifts.iter().find(|s| s.start > today);
+        // The next shift with duty: all of them without a coverage window.
+        let next = rs.shifts.iter().find(|s| s.start > today && s.has_duty());
+        let until = |shift: &Shift| moment(rs, shift.ends, shift.last_day());
         html! {
             p.now {
                 @if today < first {
                     "The rotation starts on " (first) "."
                 } @else if today >= end {
                     "The rotation ended on " (end.pred_opt().unwrap_or(end)) "."
-                } @else if let Some(shift) = current {
+                } @else if let Some(last) = on_call.parts.last() {
                     strong { "On call today: " }
-                    (self.pair(shift))
-                    " until " (shift.last_day()) "."
+                    @for (n, part) in on_call.parts.iter().enumerate() {
+                        @if n > 0 { "; then " }
+                        @if let Some(handoff) = &part.handoff { (handoff) " " }
+                        (self.pair(part.shift))
+                        @if let Some(hours) = part.hours_text() { ", " (hours) }
+                    }
+                    @if !last.hours.is_empty() { "," }
+                    " until " (until(last.shift)) "."
+                } @else if let Some(shift) = current.filter(|_| on_call.off()) {
+                    strong { "No duty today" } " (outside the coverage window); the shift of "
+                    (self.pair(shift)) " runs until " (until(shift)) "."
                 } @else {
                     strong { "Nobody is on call today." }
                 }
                 @if let Some(shift) = next {
-                    " Next, from " (shift.start) ": " (self.pair(shift)) "."
+                    " Next, from " (moment(rs, shift.begins, shift.start)) ": " (self.pair(shift)) "."
                 }
             }
         }
@@ -825,7 +980,7 @@ impl<'v, 'a> Page<'v, 'a> {
                                         (self.day_cell(prefix, s, flags, &Day {
                                             date: *date,
                                             today: *date == self.view.today,
-                                            shift: s.rs.shift_at(*date).and_then(|i| s.rs.shifts.get(i)),
+                                            on_call: OnCall::on(s.rs, s.rot.has_window(), *date),
                                             holidays: c.holidays.get(date).map_or(no_holidays, Vec::as_slice),
                                             away: c.away.get(date).map_or(no_people, Vec::as_slice),
                                             flags: c.flags.get(date).map_or(no_flags, Vec::as_slice),
@@ -869,7 +1024,7 @@ impl<'v, 'a> Page<'v, 'a> {
         };
         html! {
             td.day.today[day.today].weekend[weekend].holiday[!day.holidays.is_empty()]
-                .gap[day.shift.is_none()]
+                .gap[!day.on_call.held].off[day.on_call.off()]
                 .error[worst == Some(Severity::Error)].warning[worst == Some(Severity::Warning)]
                 id=(day_anchor(prefix, day.date))
                 aria-current=[day.today.then_some("date")] {
@@ -888,13 +1043,21 @@ impl<'v, 'a> Page<'v, 'a> {
                         }
                     }
                 }
-                @match day.shift {
-                    Some(shift) => {
-                        @for (role, a) in shift.assignments() {
+                @for part in &day.on_call.parts {
+                    @let chips = html! {
+                        @for (role, a) in part.shift.assignments() {
                             (self.chip(role, a, override_note(a), day.away.contains(&a.person.as_str())))
                         }
-                    },
-                    None => span.nobody { "nobody on call" },
+                    };
+                    @match part.when() {
+                        Some(when) => span.part { (when) (chips) },
+                        None => (chips),
+                    }
+                }
+                @if day.on_call.off() {
+                    span.off-duty { "no duty" }
+                } @else if !day.on_call.held {
+                    span.nobody { "nobody on call" }
                 }
                 @for name in day.holidays {
                     span.holiday-name { "★ " (name) }
@@ -933,6 +1096,47 @@ fn title(s: &Section<'_>) -> String {
     match &s.rot.name {
         Some(name) => name.clone(),
         None => s.rs.id.clone(),
+    }
+}
+
+/// "America/Los_Angeles, handoff at 10:00, 30m handoff meeting", as the
+/// table says it, for a rotation with times of day. The calendar's days and
+/// times are the rotation's own (its holidays and leave are its local days).
+fn zone_fact(s: &Section<'_>) -> Option<String> {
+    let clock = s.rs.clock;
+    if !clock.timed || s.rs.not_expanded == Some(NotExpanded::UnknownZone) {
+        return None;
+    }
+    let mut fact = format!(
+        "{}, handoff at {}",
+        clock.zone.name(),
+        clock.handoff.format("%H:%M")
+    );
+    if let Some(meeting) = s.rot.handoff_meeting {
+        fact.push_str(&format!(", {meeting} handoff meeting"));
+    }
+    Some(fact)
+}
+
+/// "Mon–Fri, 09:00–17:00: duty in 26 of 26 shifts; …" for a rotation with
+/// a coverage window (the window's own description, as in the table).
+fn coverage_fact(s: &Section<'_>) -> Option<String> {
+    let window = s.rot.coverage.as_ref().filter(|_| s.rot.has_window())?;
+    Some(format!(
+        "{}: duty in {} of {} shifts; outside it nobody is needed (marked no duty)",
+        window.describe(),
+        with_duty(s.rs),
+        s.rs.shifts.len()
+    ))
+}
+
+/// "2026-12-14" for a rotation in whole days; "2026-12-14 10:00" with times
+/// of day: when a shift starts or ends.
+fn moment(rs: &RotationSchedule, at: DateTime<Utc>, date: NaiveDate) -> String {
+    if rs.clock.timed {
+        rs.clock.show(at)
+    } else {
+        date.to_string()
     }
 }
 
@@ -989,15 +1193,30 @@ fn shifts(n: usize) -> String {
     }
 }
 
-/// What a rotation's load counts: all its shifts, whatever the window.
-fn rotation_scope(rs: &RotationSchedule) -> String {
+/// What a rotation's load counts: all its shifts, whatever the window
+/// shown; under a coverage window, those with duty (as in the table).
+fn rotation_scope(rs: &RotationSchedule, windowed: bool) -> String {
+    let counted = if windowed {
+        format!("{} with duty", shifts(with_duty(rs)))
+    } else {
+        shifts(rs.shifts.len())
+    };
     match rs.window() {
         Some((first, end)) => format!(
-            "the whole rotation: {}, {}",
-            shifts(rs.shifts.len()),
+            "the whole rotation: {counted}, {}",
             date_range(first, end.pred_opt().unwrap_or(end))
         ),
         None => "the whole rotation: no shifts".to_string(),
+    }
+}
+
+/// What the load of all rotations counts.
+fn total_scope(sections: &[Section<'_>]) -> String {
+    let counted = shifts(counted_shifts(sections));
+    if sections.iter().any(|s| s.rot.has_window()) {
+        format!("each whole rotation: {counted} with duty")
+    } else {
+        format!("each whole rotation: {counted}")
     }
 }
 
@@ -1045,16 +1264,21 @@ fn holiday_bar(l: &PersonLoad, max: u32, colour: &str) -> Markup {
 }
 
 /// The person's current or next shift in `role` from `today`: "now, until
-/// 2026-11-29", "2026-11-30 – 2026-12-06", or "none".
+/// 2026-11-29" ("2026-11-29 10:00" with times of day), "2026-11-30 –
+/// 2026-12-06", or "none". Under a coverage window, shifts without duty
+/// are nobody's time on call and are passed over.
 fn next_shift(rs: &RotationSchedule, person: &str, role: Role, today: NaiveDate) -> String {
     let from = rs.shifts.partition_point(|s| s.end <= today);
     let found = rs.shifts.get(from..).unwrap_or(&[]).iter().find(|s| {
         s.end > today
+            && s.has_duty()
             && s.assignments()
                 .any(|(r, a)| r == role && a.person == person)
     });
     match found {
-        Some(s) if s.contains(today) => format!("now, until {}", s.last_day()),
+        Some(s) if s.contains(today) => {
+            format!("now, until {}", moment(rs, s.ends, s.last_day()))
+        }
         Some(s) => s.dates(),
         None => "none".to_string(),
     }
@@ -1163,6 +1387,23 @@ fn runs(days: &BTreeSet<NaiveDate>) -> Vec<(NaiveDate, NaiveDate)> {
 /// The page's stylesheet: light, print-friendly, no external fonts.
 const STYLE: &str = include_str!("html/page.css");
 
+/// The marks of handoffs and duty hours (SPEC §9–10), added to the
+/// stylesheet only on pages with times of day or coverage windows: the page
+/// of rotations without them stays as it was.
+const DUTY_STYLE: &str = "\
+.part { display: block; }
+.part + .part { border-top: 1px dotted var(--line); margin-top: 2px; padding-top: 1px; }
+.part:not(:has(> .who:not([hidden]))) { display: none; }
+.when { display: block; font-size: .7rem; line-height: 1.25; color: var(--muted); font-variant-numeric: tabular-nums; }
+.when .t { white-space: nowrap; }
+td.off { background: repeating-linear-gradient(135deg, var(--shade) 0 4px, var(--paper) 4px 8px); }
+.off-duty { display: block; font-size: .75rem; font-style: italic; color: var(--muted); }
+.key .when, .key .off-duty { display: inline; }
+@media print {
+  td.off { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+";
+
 /// The person filter. Everything else on the page works without it.
 const SCRIPT: &str = include_str!("html/filter.js");
 
@@ -1253,9 +1494,10 @@ mod tests {
     #[test]
     fn the_raw_style_and_script_cannot_close_their_element() {
         // They are the only text written unescaped.
-        assert!(!STYLE.contains("</"));
-        assert!(!SCRIPT.contains("</"));
-        assert!(!STYLE.contains("<!--") && !SCRIPT.contains("<!--"));
+        for raw in [STYLE, DUTY_STYLE, SCRIPT] {
+            assert!(!raw.contains("</"));
+            assert!(!raw.contains("<!--"));
+        }
     }
 
     #[test]
