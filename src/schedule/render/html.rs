@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::{counted_shifts, score, unmatched_note, with_duty, Section, View};
+use super::{score, shifts, total_scope, unmatched_note, with_duty, Section, View};
 use crate::finding::{Location, Severity};
 use crate::report::ResolvedFinding;
 use crate::schedule::load::{Load, PersonLoad};
@@ -1107,15 +1107,7 @@ fn zone_fact(s: &Section<'_>) -> Option<String> {
     if !clock.timed || s.rs.not_expanded == Some(NotExpanded::UnknownZone) {
         return None;
     }
-    let mut fact = format!(
-        "{}, handoff at {}",
-        clock.zone.name(),
-        clock.handoff.format("%H:%M")
-    );
-    if let Some(meeting) = s.rot.handoff_meeting {
-        fact.push_str(&format!(", {meeting} handoff meeting"));
-    }
-    Some(fact)
+    Some(super::zone_fact(clock, clock, s.rot))
 }
 
 /// "Mon–Fri, 09:00–17:00: duty in 26 of 26 shifts; …" for a rotation with
@@ -1184,15 +1176,6 @@ fn marker(severity: Severity) -> &'static str {
     }
 }
 
-/// "1 shift", "7 shifts".
-fn shifts(n: usize) -> String {
-    if n == 1 {
-        "1 shift".to_string()
-    } else {
-        format!("{n} shifts")
-    }
-}
-
 /// What a rotation's load counts: all its shifts, whatever the window
 /// shown; under a coverage window, those with duty (as in the table).
 fn rotation_scope(rs: &RotationSchedule, windowed: bool) -> String {
@@ -1207,16 +1190,6 @@ fn rotation_scope(rs: &RotationSchedule, windowed: bool) -> String {
             date_range(first, end.pred_opt().unwrap_or(end))
         ),
         None => "the whole rotation: no shifts".to_string(),
-    }
-}
-
-/// What the load of all rotations counts.
-fn total_scope(sections: &[Section<'_>]) -> String {
-    let counted = shifts(counted_shifts(sections));
-    if sections.iter().any(|s| s.rot.has_window()) {
-        format!("each whole rotation: {counted} with duty")
-    } else {
-        format!("each whole rotation: {counted}")
     }
 }
 

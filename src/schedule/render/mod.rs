@@ -328,6 +328,44 @@ fn bar(value: u32, max: u32, width: u32) -> String {
     "█".repeat(usize::try_from(blocks).unwrap_or(0))
 }
 
+/// "1 shift", "7 shifts".
+fn shifts(n: usize) -> String {
+    if n == 1 {
+        "1 shift".to_string()
+    } else {
+        format!("{n} shifts")
+    }
+}
+
+/// What the load of all rotations counts.
+fn total_scope(sections: &[Section<'_>]) -> String {
+    let counted = shifts(counted_shifts(sections));
+    if sections.iter().any(|s| s.rot.has_window()) {
+        format!("each whole rotation: {counted} with duty")
+    } else {
+        format!("each whole rotation: {counted}")
+    }
+}
+
+/// "Europe/Berlin, handoff at 09:00, 30m handoff meeting"; with
+/// `--time-zone`, the zone shown and the rotation's own.
+fn zone_fact(shown: Clock, own: Clock, rot: &Rotation) -> String {
+    let handoff = own.handoff.format("%H:%M");
+    let mut fact = if shown.zone == own.zone {
+        format!("{}, handoff at {handoff}", own.zone.name())
+    } else {
+        format!(
+            "times in {} (the rotation hands over at {handoff} {})",
+            shown.zone.name(),
+            own.zone.name()
+        )
+    };
+    if let Some(meeting) = rot.handoff_meeting {
+        fact.push_str(&format!(", {meeting} handoff meeting"));
+    }
+    fact
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,10 @@
 
 use std::fmt::Write as _;
 
-use super::{bar, counted_shifts, duty_note, score, unmatched_note, with_duty, Row, Section, View};
+use super::{
+    bar, duty_note, score, shifts, total_scope, unmatched_note, with_duty, zone_fact, Row, Section,
+    View,
+};
 use crate::schedule::load::Load;
 use crate::schedule::time::{day_before, Clock};
 use crate::schedule::{Form, NotExpanded, RotationSchedule, MAX_SHIFTS};
@@ -131,25 +134,6 @@ fn facts(view: &View<'_>, s: &Section<'_>) -> Vec<(&'static str, String)> {
     facts
 }
 
-/// "Europe/Berlin, handoff at 09:00, 30m handoff meeting"; with
-/// `--time-zone`, the zone shown and the rotation's own.
-fn zone_fact(shown: Clock, own: Clock, rot: &crate::model::Rotation) -> String {
-    let handoff = own.handoff.format("%H:%M");
-    let mut fact = if shown.zone == own.zone {
-        format!("{}, handoff at {handoff}", own.zone.name())
-    } else {
-        format!(
-            "times in {} (the rotation hands over at {handoff} {})",
-            shown.zone.name(),
-            own.zone.name()
-        )
-    };
-    if let Some(meeting) = rot.handoff_meeting {
-        fact.push_str(&format!(", {meeting} handoff meeting"));
-    }
-    fact
-}
-
 /// A person cell: `*` when set by an override, `!` when away during the shift.
 fn who(row: &Row<'_>, person: &str, overridden: bool) -> String {
     let mut cell = person.to_string();
@@ -246,15 +230,6 @@ fn legend(rows: &[Cells]) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("   "))
 }
 
-/// "1 shift", "7 shifts".
-fn shifts(n: usize) -> String {
-    if n == 1 {
-        "1 shift".to_string()
-    } else {
-        format!("{n} shifts")
-    }
-}
-
 /// What a rotation's load counts: all its shifts, whatever the window
 /// shown; under a coverage window, those with duty.
 fn rotation_scope(clock: Clock, rs: &RotationSchedule, windowed: bool) -> String {
@@ -266,16 +241,6 @@ fn rotation_scope(clock: Clock, rs: &RotationSchedule, windowed: bool) -> String
     match rs.span() {
         Some((first, end)) => format!("the whole rotation: {counted}, {}", clock.range(first, end)),
         None => "the whole rotation: no shifts".to_string(),
-    }
-}
-
-/// What the load of all rotations counts.
-fn total_scope(sections: &[Section<'_>]) -> String {
-    let counted = shifts(counted_shifts(sections));
-    if sections.iter().any(|s| s.rot.has_window()) {
-        format!("each whole rotation: {counted} with duty")
-    } else {
-        format!("each whole rotation: {counted}")
     }
 }
 
