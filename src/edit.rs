@@ -472,8 +472,7 @@ impl Batch {
                 (target, bom, Some(meta))
             }
             None => {
-                let target = new_location(file.path, shown)?;
-                inside(file.root, &target, shown)?;
+                let target = new_location(file.path, shown, file.root)?;
                 if let Some(dir) = target.parent() {
                     self.make_dirs(dir, shown)?;
                 }
@@ -573,10 +572,12 @@ fn inside(root: Option<&Path>, target: &Path, shown: &str) -> Result<(), String>
     }
 }
 
-/// Where a file to create would be: nothing, not even a dangling link, may
-/// be at `path`.
-fn new_location(path: &Path, shown: &str) -> Result<PathBuf, String> {
-    match path.symlink_metadata() {
+/// Where a file to create at `path` would really be: nothing, not even a
+/// dangling link, may be there, and the place must be inside `root` (a
+/// symlinked directory may lead out of it). `--fix` asks before it offers
+/// to create a file, and the writer again before it writes.
+pub fn new_location(path: &Path, shown: &str, root: Option<&Path>) -> Result<PathBuf, String> {
+    let target = match path.symlink_metadata() {
         Ok(meta) if meta.file_type().is_symlink() && std::fs::metadata(path).is_err() => {
             let to = std::fs::read_link(path)
                 .map(|t| format!(" (`{}`)", t.display()))
@@ -590,7 +591,9 @@ fn new_location(path: &Path, shown: &str) -> Result<PathBuf, String> {
             real_location(path).map_err(|e| format!("cannot create `{shown}`: {e}"))
         }
         Err(e) => Err(format!("cannot create `{shown}`: {e}")),
-    }
+    }?;
+    inside(root, &target, shown)?;
+    Ok(target)
 }
 
 /// A file is replaced only when it may be written: not when it has no write

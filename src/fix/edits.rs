@@ -258,7 +258,7 @@ pub(crate) fn prepare(workspace: &Workspace, change: &Change) -> Result<Prepared
         } => {
             let (file, _, parsed, index) = yaml_document(workspace, *doc)?;
             let root = file_root(workspace, file);
-            new_runbook_place(path, root.as_deref())?;
+            edit::new_location(path, &shown(path), root.as_deref())?;
             let document = parsed.documents.get(index).ok_or(GONE)?;
             let title = document
                 .value
@@ -297,35 +297,6 @@ fn shown(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
     crate::load::display_path(path, &cwd)
-}
-
-/// Whether a runbook can be created at `path`: nothing is there, not even a
-/// dangling symlink, and the file would really be inside `root` (a
-/// symlinked directory may lead out of it). The writer checks again.
-fn new_runbook_place(path: &Path, root: Option<&Path>) -> Result<(), String> {
-    match path.symlink_metadata() {
-        Ok(meta) if meta.file_type().is_symlink() && std::fs::metadata(path).is_err() => {
-            let to = std::fs::read_link(path)
-                .map(|t| format!(" (`{}`)", t.display()))
-                .unwrap_or_default();
-            return Err(format!(
-                "`{}` is a symlink to a missing file{to}; create that file or remove the link",
-                shown(path)
-            ));
-        }
-        Ok(_) => return Err(format!("`{}` exists now", shown(path))),
-        Err(_) => {}
-    }
-    let real = edit::real_location(path)
-        .map_err(|e| format!("cannot tell where `{}` would be: {e}", shown(path)))?;
-    match root {
-        Some(root) if !real.starts_with(root) => Err(format!(
-            "`{}` would be outside the workspace root: a symlink leads to `{}`",
-            shown(path),
-            real.display()
-        )),
-        _ => Ok(()),
-    }
 }
 
 const GONE: &str = "the document it is about is not in the file any more";

@@ -113,6 +113,23 @@ fn root_at(dir: &Path) -> Option<Root> {
     })
 }
 
+/// The workspace nested in `root` (canonical) that `target` (canonical,
+/// inside it; a directory when `is_dir`) lies in: the nearest directory
+/// from it up to, not including, `root` that holds `steward.yaml` or
+/// `.git`.
+pub(super) fn nested_root_of(target: &Path, is_dir: bool, root: &Path) -> Option<Root> {
+    let start = if is_dir {
+        Some(target)
+    } else {
+        target.parent()
+    };
+    start
+        .into_iter()
+        .flat_map(Path::ancestors)
+        .take_while(|d| *d != root && d.starts_with(root))
+        .find_map(root_at)
+}
+
 /// Whether the walk skips a directory of this name (SPEC §4: hidden
 /// directories and `target/`).
 pub(super) fn is_skipped_dir(name: &OsStr) -> bool {
@@ -250,13 +267,7 @@ pub fn locate(path: &Path) -> Result<Located, LocateError> {
                 }
                 // Inside the root: the target's own workspace when it lies
                 // in a nested one (the walk leaves it to that workspace).
-                if let Some(nested) = target
-                    .parent()
-                    .into_iter()
-                    .flat_map(Path::ancestors)
-                    .take_while(|d| *d != root.dir && d.starts_with(&root.dir))
-                    .find_map(root_at)
-                {
+                if let Some(nested) = nested_root_of(&target, false, &root.dir) {
                     found = Some(nested);
                     skipped = None;
                 }

@@ -213,20 +213,7 @@ impl Walk<'_> {
     /// not this one's. Symlinks only: a few calls each, none for plain
     /// entries.
     fn in_nested(&self, target: &Path, is_dir: bool) -> bool {
-        if !self.nested_roots {
-            return false;
-        }
-        let start = if is_dir {
-            Some(target)
-        } else {
-            target.parent()
-        };
-        start.is_some_and(|start| {
-            start
-                .ancestors()
-                .take_while(|d| *d != self.root && d.starts_with(self.root))
-                .any(root::is_nested_root)
-        })
+        self.nested_roots && root::nested_root_of(target, is_dir, self.root).is_some()
     }
 
     fn descend(&self, step: Step, here: &Ancestor<'_>) -> Step {

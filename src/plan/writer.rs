@@ -54,6 +54,15 @@ pub struct ItemNotes {
     pub extensions: Vec<(String, Value)>,
 }
 
+/// The spans of the items of the list at `pointer`, in order.
+fn item_spans(doc: &yaml::YamlDocument, pointer: &str) -> Vec<Span> {
+    doc.spans
+        .children(pointer)
+        .into_iter()
+        .map(|c| c.span)
+        .collect()
+}
+
 /// Per item of the list under `key` in document `index` of `text`, its
 /// comments (none when the file does not parse or the key holds no list).
 /// A comment belongs to the last item before it on its line, so the items
@@ -70,12 +79,7 @@ pub fn item_notes(text: &str, index: usize, key: &str) -> Vec<ItemNotes> {
     if !list.exact || !doc.value.pointer(&pointer).is_some_and(Value::is_array) {
         return Vec::new();
     }
-    let items: Vec<Span> = doc
-        .spans
-        .children(&pointer)
-        .into_iter()
-        .map(|c| c.span)
-        .collect();
+    let items = item_spans(doc, &pointer);
     let key_end = list.key_span.map_or(list.span.start, |k| k.end);
     // By start, to find an item's comments without reading all of them.
     let mut comments: Vec<&yaml::Comment> = parsed.comments.iter().collect();
@@ -237,13 +241,7 @@ pub fn edit(text: &str, index: usize, shifts: &[ShiftOut]) -> Result<Edited, Str
             return Vec::new();
         }
         let pointer = format!("/{}", yaml::escape_pointer_token(name));
-        let items: Vec<Span> = doc
-            .spans
-            .children(&pointer)
-            .into_iter()
-            .map(|c| c.span)
-            .collect();
-        item_ranges(text, key.end, *value, &items)
+        item_ranges(text, key.end, *value, &item_spans(doc, &pointer))
     };
     let entry_comments = |name: &str, key: &Span, value: &Span, start: usize, end: usize| {
         // In file order and disjoint: the last range starting at or before
