@@ -602,12 +602,7 @@ fn write_says_when_there_is_nothing_to_write() {
     let written = std::fs::read_to_string(&path).expect("read");
     #[cfg(unix)]
     let inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).expect("meta"));
-    let (code, _, err) = run(dir.path(), &args);
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        err.ends_with("\nNothing to write: rot.yaml already holds this schedule\n"),
-        "{err}"
-    );
+    assert_nothing_to_write(dir.path(), &args);
     assert_eq!(std::fs::read_to_string(&path).expect("read"), written);
     #[cfg(unix)]
     assert_eq!(
@@ -713,12 +708,7 @@ fn write_keeps_the_comments_of_an_explicit_rotation() {
     insta::assert_snapshot!("explicit_notes_stderr", err);
     let written = std::fs::read_to_string(dir.path().join("rot.yaml")).expect("read");
     insta::assert_snapshot!("explicit_notes_file", written);
-    let (code, _, err) = run(dir.path(), &args);
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        err.ends_with("\nNothing to write: rot.yaml already holds this schedule\n"),
-        "{err}"
-    );
+    assert_nothing_to_write(dir.path(), &args);
 }
 
 #[test]
@@ -867,12 +857,7 @@ fn write_keeps_the_extension_keys_of_shifts_and_overrides() {
     let check = steward(dir.path(), &["check", ".", "--today", "2026-03-01"]);
     assert!(!stdout(&check).contains("[schema]"), "{}", stdout(&check));
     // Planning again keeps them: nothing to write.
-    let (code, _, err) = run(dir.path(), &args);
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        err.ends_with("\nNothing to write: rot.yaml already holds this schedule\n"),
-        "{err}"
-    );
+    assert_nothing_to_write(dir.path(), &args);
 }
 
 #[test]
@@ -899,6 +884,16 @@ fn notes_of_a_shift_the_new_tiling_does_not_start_are_listed() {
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("\nThese notes are dropped: no new shift starts when their shifts did:\n  - 2026-06-09: a day late\n  - 2026-06-09: x-ticket: OPS-2\n"),
+        "{err}"
+    );
+}
+
+/// Planning `args` again in `dir` finds the file already holds the plan.
+fn assert_nothing_to_write(dir: &Path, args: &[&str]) {
+    let (code, _, err) = run(dir, args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.ends_with("\nNothing to write: rot.yaml already holds this schedule\n"),
         "{err}"
     );
 }
