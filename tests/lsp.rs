@@ -956,6 +956,12 @@ fn an_overlay_is_judged_as_if_it_were_saved() {
     assert!(!edited.path("pipelines/loss.yaml").exists());
 }
 
+/// `text` with the edits a code action makes to `uri` applied.
+fn applied(text: &str, action: &Value, uri: &str) -> String {
+    let edits = action["edit"]["changes"][uri].as_array().expect("edits");
+    edited(text, edits)
+}
+
 /// `text` with LSP text edits applied (UTF-16 positions; a line ends at
 /// `\n`, `\r\n` or a lone `\r`), as an editor applies a `WorkspaceEdit`.
 fn edited(text: &str, edits: &[Value]) -> String {
@@ -1074,12 +1080,7 @@ fn suppress_actions_are_for_the_findings_asked_about_each_on_its_own_line() {
             }
         ])
     );
-    let suppressed = edited(
-        &team,
-        actions[1]["edit"]["changes"][&uri]
-            .as_array()
-            .expect("edits"),
-    );
+    let suppressed = applied(&team, &actions[1], &uri);
     assert_eq!(
         suppressed,
         team.replace(
@@ -1121,12 +1122,7 @@ fn suppress_actions_are_for_the_findings_asked_about_each_on_its_own_line() {
         actions[0]["edit"]["changes"][&uri],
         json!([{ "range": range(17, 15, 17, 15), "newText": "  # steward: ignore[schema]" }])
     );
-    let suppressed = edited(
-        &team,
-        actions[0]["edit"]["changes"][&uri]
-            .as_array()
-            .expect("edits"),
-    );
+    let suppressed = applied(&team, &actions[0], &uri);
     assert_eq!(
         suppressed,
         team.replace(
@@ -1138,12 +1134,7 @@ fn suppress_actions_are_for_the_findings_asked_about_each_on_its_own_line() {
         checked_messages(&ws, "team.yaml", &suppressed),
         ["unknown key `nme` in `members[3]`"]
     );
-    let suppressed = edited(
-        &team,
-        actions[2]["edit"]["changes"][&uri]
-            .as_array()
-            .expect("edits"),
-    );
+    let suppressed = applied(&team, &actions[2], &uri);
     assert_eq!(
         checked_messages(&ws, "team.yaml", &suppressed),
         ["`members[3]` is missing required key `name`"]
@@ -1187,12 +1178,7 @@ fn a_finding_over_several_lines_is_suppressed_on_the_line_above() {
             "isPreferred": false
         }])
     );
-    let suppressed = edited(
-        &pipeline,
-        actions[0]["edit"]["changes"][&uri]
-            .as_array()
-            .expect("edits"),
-    );
+    let suppressed = applied(&pipeline, &actions[0], &uri);
     assert_eq!(
         suppressed,
         pipeline.replace(
