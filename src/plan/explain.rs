@@ -848,6 +848,11 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
         } else if free.len() == 1 && eligible.len() >= 2 {
             let verdict = if state.secondary[i] == NONE {
                 "no one can be secondary, so the shift has none".to_string()
+            } else if pb.on_leave(i, state.primary[i]) {
+                format!(
+                    "the primary is someone on leave, with {} as secondary [unavailable-on-call]",
+                    pb.name_of(state.secondary[i])
+                )
             } else {
                 "the secondary is someone on leave [unavailable-on-call]".to_string()
             };
@@ -878,10 +883,18 @@ fn conflicts(input: &Input<'_>, state: &State<'_>) -> Vec<String> {
             };
             if let (Some(b), [only]) = (before, here.as_slice()) {
                 if b == *only {
-                    let text = format!(
-                        "only {} can be primary, shifts in a row [back-to-back]",
-                        pb.name_of(*only)
-                    );
+                    // The search may have named someone on leave instead.
+                    let text = if state.pair(i).count(Aspect::BackToBack) > 0 {
+                        format!(
+                            "only {} can be primary, shifts in a row [back-to-back]",
+                            pb.name_of(*only)
+                        )
+                    } else {
+                        format!(
+                            "only {} is free to be primary: shifts in a row [back-to-back] or someone on leave as primary [unavailable-on-call]",
+                            pb.name_of(*only)
+                        )
+                    };
                     let first = pb.prev_duty(i).unwrap_or(i);
                     match runs.last_mut() {
                         Some((_, last, t)) if *last + 1 >= first && *last < i && *t == text => {

@@ -6,7 +6,8 @@
 //! from the current schedule (the roster order past its end) with the people
 //! who cannot take their shift replaced greedily, then runs seeded simulated
 //! annealing over small moves (reassign, swap two shifts' primaries, swap
-//! roles) with incremental evaluation, and ends with a deterministic descent
+//! roles) with incremental evaluation, once more from the current schedule
+//! as it is (never worse than it), and ends with a deterministic descent
 //! that puts the current schedule back wherever that costs nothing. Work is
 //! bounded by a step budget; the best schedule seen is returned either way.
 
@@ -676,7 +677,8 @@ pub fn solve(problem: &Problem, seed: u64, budget: u64) -> Solution {
     }
     // Repair close to the current schedule first: most rotations only need
     // a few swaps around leave and holidays. Each attempt starts from the
-    // current schedule on its own random path; the fewest changes win.
+    // current schedule, repaired greedily, on its own random path; the
+    // fewest changes win.
     let attempts = 4;
     let first = (budget / 6 / attempts).max(1);
     for attempt in 0..attempts {
@@ -687,6 +689,18 @@ pub fn solve(problem: &Problem, seed: u64, budget: u64) -> Solution {
             }
             state = State::new(problem, initial.0.clone(), initial.1.clone());
         }
+        search.anneal(&mut state, first, 3.0, 1.0);
+    }
+    // The current schedule as it is, unrepaired, is a candidate too: a
+    // suggestion is never worse than what the rotation has. Descending from
+    // it reaches compromises the greedy repair steps away from (people on
+    // leave for a day of their week, where the repair leaves one person on
+    // call alone and bringing each of the others back alone would unbalance
+    // the load).
+    let current = current_schedule(problem, &initial);
+    if current != initial && !search.done() {
+        state = State::new(problem, current.0, current.1);
+        search.offer(&state);
         search.anneal(&mut state, first, 3.0, 1.0);
     }
     // Then anneal from hot, restarting from the best schedule seen, while
@@ -720,6 +734,30 @@ fn finish(mut state: State<'_>, search: Search) -> Solution {
         secondary: state.secondary,
         steps: search.steps,
     }
+}
+
+/// The current schedule (the roster order past its end) as it is, people on
+/// leave included; `fallback`'s choice where it names nobody or someone who
+/// cannot take new shifts.
+fn current_schedule(pb: &Problem, fallback: &(Vec<u16>, Vec<u16>)) -> (Vec<u16>, Vec<u16>) {
+    let fits = |q: u16| q != NONE && pb.is_eligible(q);
+    let mut primary = fallback.0.clone();
+    let mut secondary = fallback.1.clone();
+    for i in 0..primary.len() {
+        let (want_p, want_s) = (pb.pref_primary[i], pb.pref_secondary[i]);
+        if fits(want_p) {
+            primary[i] = want_p;
+            // A shift the schedule gives no secondary keeps none.
+            secondary[i] = if want_s == NONE { NONE } else { secondary[i] };
+        }
+        if fits(want_s) {
+            secondary[i] = want_s;
+        }
+        if secondary[i] == primary[i] {
+            secondary[i] = NONE;
+        }
+    }
+    (primary, secondary)
 }
 
 /// The current schedule where possible; a free person with the fewest
@@ -804,6 +842,16 @@ struct Search {
 }
 
 impl Search {
+    /// Keeps `state` as the best schedule if it is better.
+    fn offer(&mut self, state: &State<'_>) {
+        let score = state.score();
+        if score < self.best.score {
+            self.best.score = score;
+            self.best.primary.clone_from(&state.primary);
+            self.best.secondary.clone_from(&state.secondary);
+        }
+    }
+
     /// Nothing left but what no schedule can avoid.
     fn done(&self) -> bool {
         let b = &self.best.score;
@@ -863,9 +911,7 @@ impl Search {
             current = next;
             let score = state.score();
             if score < self.best.score {
-                self.best.score = score;
-                self.best.primary.clone_from(&state.primary);
-                self.best.secondary.clone_from(&state.secondary);
+                self.offer(state);
                 improved_at = done;
             }
             if score.clean() || self.done() {
