@@ -475,7 +475,8 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     };
     let mut preexisting = None;
     let outcome = match review::check_all(&options, args.base.as_deref()) {
-        Ok(outcomes) => {
+        Ok(mut outcomes) => {
+            fix::run::withdraw_refused(&mut outcomes);
             if args.only_new {
                 preexisting = Some(review::base_counts(&outcomes));
             }

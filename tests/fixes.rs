@@ -518,3 +518,63 @@ fn a_key_renamed_to_the_one_another_fix_adds_goes_first() {
         )
     );
 }
+
+/// The `fix` of each finding of rule `rule` in `check --format json`.
+fn offered_fixes(dir: &Path, rule: &str) -> Vec<serde_json::Value> {
+    let out = run(dir, &["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| f["fix"].clone())
+        .collect()
+}
+
+#[test]
+fn a_report_offers_only_fixes_that_apply() {
+    // Each fix here is one `--fix` refuses even alone: the report shows the
+    // finding without it, and says nothing is fixable.
+    let team = "apiVersion: steward/v1\nkind: Team\nid: data\nmembers: [{id: emily, name: E}, {id: bob, name: B}]\n";
+    let aliased_owner = "apiVersion: steward/v1\nkind: Pipeline\nid: profit\nname: Profit\narea: a\naudience: internal\nowners:\n  primary: &who emilly\n  secondary: bob\nx-owner: *who\n";
+    let dir = workspace(&[("team.yaml", team), ("pipeline.yaml", aliased_owner)]);
+    assert_eq!(
+        offered_fixes(dir.path(), "unknown-reference"),
+        [serde_json::Value::Null]
+    );
+    let human = stdout(&run(dir.path(), &["--unsafe-fixes", "--diff"]));
+    assert_eq!(human, "", "--diff shows no change");
+
+    let dir = workspace(&[
+        ("team.yaml", TEAM4),
+        ("p.yaml", &pipeline_with_runbook("p.md")),
+    ]);
+    std::os::unix::fs::symlink("gone.md", dir.path().join("p.md")).expect("symlink");
+    assert_eq!(
+        offered_fixes(dir.path(), "runbook-file"),
+        [serde_json::Value::Null]
+    );
+
+    // `until` is anchored and repeated: moving it would move the copy too.
+    let rotation = "apiVersion: steward/v1\nkind: Rotation\nid: r\ncovers: []\nshift_length: 1w\nstart: 2026-03-02\nuntil: &u 2026-04-06\nroster: [ann, bob, cy, dee]\nx-until: *u\n";
+    let dir = workspace(&[("team.yaml", TEAM4), ("r.yaml", rotation)]);
+    assert_eq!(
+        offered_fixes(dir.path(), "schedule-horizon"),
+        [serde_json::Value::Null]
+    );
+    let out = run(dir.path(), &[]);
+    assert!(
+        stdout(&out).contains("warning[schedule-horizon]"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("fix available"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("fixable"), "{}", stdout(&out));
+    // Without the alias the same fix is offered.
+    let plain = rotation.replace("&u ", "").replace("x-until: *u\n", "");
+    fs::write(dir.path().join("r.yaml"), plain).expect("write");
+    let offered = offered_fixes(dir.path(), "schedule-horizon");
+    assert_eq!(offered.len(), 1);
+    assert_eq!(offered[0]["safety"], "safe", "{offered:?}");
+}

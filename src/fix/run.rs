@@ -172,6 +172,42 @@ pub fn plan(outcomes: &[Outcome], unsafe_fixes: bool) -> Plan {
     plan
 }
 
+/// Takes the fix off every finding whose fix `--fix` would refuse even
+/// alone (the edited file would not hold what it means: a value an alias
+/// repeats elsewhere, say) or cannot make (a runbook through a dangling
+/// link): a report offers only fixes that apply. A fix skipped because it
+/// overlaps or clashes with another stays: a later run applies it.
+pub fn withdraw_refused(outcomes: &mut [Outcome]) {
+    if !outcomes
+        .iter()
+        .any(|o| o.findings.iter().any(|f| f.fix.is_some()))
+    {
+        return;
+    }
+    let refused: Vec<Note> = plan(outcomes, true)
+        .skipped
+        .into_iter()
+        .filter(|s| matches!(s.reason, Reason::Refused(_) | Reason::Unavailable(_)))
+        .map(|s| s.fix)
+        .collect();
+    if refused.is_empty() {
+        return;
+    }
+    for finding in outcomes.iter_mut().flat_map(|o| o.findings.iter_mut()) {
+        let Some(fix) = &finding.fix else { continue };
+        let gone = refused.iter().any(|n| {
+            n.path == finding.path
+                && n.line == finding.start.line
+                && n.column == finding.start.column
+                && n.rule == finding.rule
+                && n.title == fix.title
+        });
+        if gone {
+            finding.fix = None;
+        }
+    }
+}
+
 /// The accepted fixes of one file, and the notes of findings whose fix is
 /// the same edit as an accepted one.
 struct Accepted<'a> {
