@@ -254,12 +254,22 @@ fn extension_keys_in_nested_mappings_change_nothing_steward_reads() {
     let escalation = p.escalation.as_deref().expect("escalation is read");
     assert_eq!(escalation.after.minutes(), 30);
     assert!(escalation.major_incident.is_some());
+    // Windows read as written, their `x-` keys left out.
+    let on_call = p.on_call_written.as_deref().expect("on_call is read");
+    let spec = on_call.window().map(|w| w.spec).expect("a window");
+    assert_eq!(spec.hours.as_deref(), Some("09:00-17:00"));
+    assert_eq!(spec.weekdays.map(|d| d.len()), Some(5));
+    assert_eq!(spec.month_days, None);
+    assert!(on_call.zone().is_some(), "time_zone is read");
 
     let [rotation] = model.rotations.as_slice() else {
         panic!("one rotation: {:?}", model.rotations.len())
     };
     let r = &rotation.item;
     assert_eq!(r.shifts.as_ref().map(Vec::len), Some(3));
+    let coverage = r.coverage.as_ref().expect("coverage is read");
+    assert_eq!(coverage.spec.weekdays.as_ref().map(Vec::len), Some(5));
+    assert!(!coverage.is_always());
     assert_eq!(r.overrides.len(), 1);
     let holidays = r.holidays.as_ref().expect("holidays are read");
     assert_eq!(

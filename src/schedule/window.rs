@@ -72,7 +72,7 @@ impl fmt::Display for Hours {
     }
 }
 
-/// A window as written in YAML.
+/// A window as written in YAML, but its `x-` keys.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WindowSpec {
@@ -83,7 +83,7 @@ pub struct WindowSpec {
 
 /// A coverage window, ready to be evaluated.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "WindowSpec")]
+#[serde(try_from = "WindowKeys")]
 pub struct Window {
     /// What the user wrote, for display.
     pub spec: WindowSpec,
@@ -94,6 +94,23 @@ pub struct Window {
     month_days: Option<(u64, u64)>,
     /// `None`: the whole day (also for hours with equal start and end).
     hours: Option<Hours>,
+}
+
+/// A window's mapping as written: its `x-` keys are the user's (SPEC §1)
+/// and left out; any other key must be one of the window's own.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct WindowKeys(serde_json::Map<String, serde_json::Value>);
+
+impl TryFrom<WindowKeys> for Window {
+    type Error = String;
+
+    fn try_from(WindowKeys(mut keys): WindowKeys) -> Result<Window, String> {
+        keys.retain(|key, _| !key.starts_with("x-"));
+        let spec =
+            WindowSpec::deserialize(serde_json::Value::Object(keys)).map_err(|e| e.to_string())?;
+        Window::try_from(spec)
+    }
 }
 
 impl TryFrom<WindowSpec> for Window {
