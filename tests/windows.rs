@@ -476,3 +476,63 @@ fn duty_shifts(dir: &Path, today: &str) -> Vec<(String, bool, String)> {
         })
         .collect()
 }
+
+/// `"09:00 - 17:00"` (spaces around the dash) is what people write: the
+/// schema takes it and the window reads it as `"09:00-17:00"`; what the
+/// schema refuses (a tab) is not read either.
+#[test]
+fn hours_may_have_spaces_around_the_dash() {
+    let rotation = |hours: &str| {
+        format!(
+            "apiVersion: steward/v1
+kind: Rotation
+id: r
+covers: []
+shift_length: 1w
+start: 2026-01-05
+until: 2026-12-28
+roster: [anna, ben, cleo, dev]
+coverage: {{ weekdays: [mon, tue, wed, thu, fri], hours: \"{hours}\" }}
+"
+        )
+    };
+    let coverage = |dir: &Path| {
+        let (_, out, err) = run_in(
+            dir,
+            &["schedule", ".", "--format", "json", "--today", "2026-06-01"],
+        );
+        let json: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+        json["rotations"][0]["coverage"].clone()
+    };
+    let plain = workspace(&[
+        ("team.yaml", TEAM),
+        ("rotation.yaml", &rotation("09:00-17:00")),
+    ]);
+    let spaced = workspace(&[
+        ("team.yaml", TEAM),
+        ("rotation.yaml", &rotation("09:00 - 17:00")),
+    ]);
+    assert_eq!(findings(spaced.path()), findings(plain.path()));
+    // `hours` is echoed as written; what it means is the same.
+    assert_eq!(
+        coverage(plain.path())["description"],
+        "Mon–Fri, 09:00–17:00"
+    );
+    assert_eq!(
+        coverage(spaced.path())["description"],
+        "Mon–Fri, 09:00–17:00"
+    );
+
+    let tab = workspace(&[
+        ("team.yaml", TEAM),
+        ("rotation.yaml", &rotation("09:00\\t- 17:00")),
+    ]);
+    let rules: Vec<(String, String)> = findings(tab.path())
+        .into_iter()
+        .map(|(rule, pointer, ..)| (rule, pointer))
+        .collect();
+    assert!(
+        rules.contains(&("schema".to_string(), "/coverage/hours".to_string())),
+        "{rules:?}"
+    );
+}

@@ -48,9 +48,10 @@ impl Hours {
             let time = NaiveTime::parse_from_str(t, "%H:%M").ok()?;
             Some(time.hour() * 60 + time.minute())
         };
+        // Spaces around the dash, as the schema's pattern allows.
         Some(Hours {
-            start: minutes(start.trim(), false)?,
-            end: minutes(end.trim(), true)?,
+            start: minutes(start.trim_end_matches(' '), false)?,
+            end: minutes(end.trim_start_matches(' '), true)?,
         })
     }
 
@@ -554,6 +555,9 @@ mod tests {
         assert!(Hours::parse("09:00-09:00").expect("hours").is_empty());
         assert_eq!(Hours::parse("24:00-06:00"), None);
         assert_eq!(Hours::parse("9-17"), None);
+        assert_eq!(Hours::parse("09:00 - 17:00"), Hours::parse("09:00-17:00"));
+        assert_eq!(Hours::parse(" 09:00-17:00"), None);
+        assert_eq!(Hours::parse("09:00\t-17:00"), None);
         assert_eq!(Hours::parse("09:00"), None);
     }
 
