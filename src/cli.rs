@@ -820,6 +820,13 @@ pub fn run_schedule(args: &ScheduleArgs) -> u8 {
             "steward: warning: {skipped} rotation document(s) are invalid and not shown; run `steward check` for details"
         );
     }
+    if args.time_zone.is_some() && args.format == ScheduleFormat::Html {
+        // The page's days are each rotation's own local days (its leave and
+        // holidays are too): say so rather than ignore the flag silently.
+        eprintln!(
+            "steward: note: the schedule page shows each rotation in its own time zone, named on the page; --time-zone applies to table, markdown and json"
+        );
+    }
     let findings = match args.format {
         ScheduleFormat::Html => check::judge(&loaded, today).0,
         _ => Vec::new(),

@@ -906,3 +906,34 @@ fn windowed_page_snapshot() {
     parse(&out);
     insta::assert_snapshot!("windowed_page", out);
 }
+
+/// The page's days are each rotation's own: `--time-zone` does not move
+/// them, and steward says so instead of ignoring the flag silently.
+#[test]
+fn the_page_says_it_keeps_each_rotations_own_zone() {
+    let dir = windowed_workspace();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["schedule", ".", "--today", "2026-11-23", "--format", "html"];
+        args.extend_from_slice(extra);
+        let output = common::steward(dir.path(), &args);
+        assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+        (common::stdout(&output), common::stderr(&output))
+    };
+    let (own, quiet) = run(&[]);
+    assert_eq!(quiet, "");
+    let (viewed, note) = run(&["--time-zone", "Asia/Tokyo"]);
+    assert_eq!(viewed, own);
+    assert_eq!(
+        note,
+        "steward: note: the schedule page shows each rotation in its own time zone, named on the page; --time-zone applies to table, markdown and json\n"
+    );
+    let html = parse(&viewed);
+    let office = section_of(&html, "office");
+    let facts = facts_of(&html, &office);
+    assert!(
+        facts
+            .iter()
+            .any(|(label, value)| label == "Zone" && value.starts_with("America/Los_Angeles")),
+        "{facts:?}"
+    );
+}
