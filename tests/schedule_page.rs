@@ -937,3 +937,54 @@ fn the_page_says_it_keeps_each_rotations_own_zone() {
         "{facts:?}"
     );
 }
+
+/// A gap inside a day (an explicit 12-hour rotation missing one shift) is
+/// marked on that day, in time order with the shifts around it; the hours
+/// before the first shift and after the last are no gap.
+#[test]
+fn a_gap_inside_a_day_is_marked_at_its_hours() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    };
+    write(
+        "team.yaml",
+        "apiVersion: steward/v1\nkind: Team\nid: t\nmembers:\n  - { id: emily, name: Emily }\n  - { id: john, name: John }\n",
+    );
+    write(
+        "halves.yaml",
+        "apiVersion: steward/v1\nkind: Rotation\nid: halves\nshift_length: 12h\nstart: 2026-12-01\nhandoff_time: \"08:00\"\nshifts:\n  - { start: 2026-12-01, primary: emily, secondary: john }\n  - { start: \"2026-12-01T20:00\", primary: john, secondary: emily }\n  - { start: \"2026-12-02T20:00\", primary: emily, secondary: john }\n",
+    );
+    let html = parse(&page_in(dir.path(), ".", &[]));
+    let halves = section_of(&html, "halves");
+    let pair = |p: &str, s: &str| vec![format!("primary:{p}"), format!("secondary:{s}")];
+    // The first day starts at the first shift: no gap before 08:00.
+    assert_eq!(
+        parts_of(&html, &format!("{halves}-2026-12-01")),
+        [
+            ("08:00–20:00".to_string(), pair("emily", "john")),
+            ("from 20:00".to_string(), pair("john", "emily")),
+        ]
+    );
+    assert!(select(&html, &format!("#{halves}-2026-12-01.gap")).is_empty());
+    // 2026-12-02 08:00–20:00 has no shift.
+    assert_eq!(
+        parts_of(&html, &format!("{halves}-2026-12-02")),
+        [
+            ("until 08:00".to_string(), pair("john", "emily")),
+            ("08:00–20:00".to_string(), Vec::new()),
+            ("from 20:00".to_string(), pair("emily", "john")),
+        ]
+    );
+    let gap = select(&html, &format!("#{halves}-2026-12-02.gap .nobody-part"));
+    assert_eq!(
+        gap.iter().map(text).collect::<Vec<_>>(),
+        ["08:00–20:00nobody on call"]
+    );
+    // The last day ends with the last shift: no gap after 08:00.
+    assert_eq!(
+        parts_of(&html, &format!("{halves}-2026-12-03")),
+        [("until 08:00".to_string(), pair("emily", "john"))]
+    );
+    assert!(select(&html, &format!("#{halves}-2026-12-03.gap")).is_empty());
+}

@@ -290,11 +290,23 @@ struct OnCall<'a> {
     /// Whether some shift holds part of the day: with no parts, the day is
     /// off duty (outside the coverage window), else nobody's (a gap).
     held: bool,
+    /// On a day shifts hold only in part, the times between the rotation's
+    /// first shift and its last that no shift holds ("12:00–24:00"), each
+    /// with where it starts: a gap inside the day.
+    gaps: Vec<(DateTime<Utc>, String)>,
+}
+
+/// What a day cell lists, in time order: a shift's share, or a gap.
+enum Piece<'p, 'a> {
+    Part(&'p Part<'a>),
+    Gap(&'p str),
 }
 
 /// One shift's share of a day.
 struct Part<'a> {
     shift: &'a Shift,
+    /// Where the share starts: parts and gaps show in time order.
+    from: DateTime<Utc>,
     /// Where a handoff cuts the day: "until 10:00", "from 10:00", or
     /// "08:00–20:00" for a shift inside the day; `None` for the whole day.
     handoff: Option<String>,
@@ -367,14 +379,35 @@ impl<'a> OnCall<'a> {
                 };
                 Some(Part {
                     shift,
+                    from: share.0,
                     handoff,
                     hours,
                 })
             })
             .collect();
+        let gaps = match (rs.shifts.first(), rs.shifts.last()) {
+            (Some(first), Some(last)) if !held.is_empty() => {
+                let mut shares: Vec<_> = held.iter().map(|s| (s.begins, s.ends)).collect();
+                shares.sort();
+                let end = day_end.min(last.ends);
+                let mut cursor = day_start.max(first.begins);
+                let mut gaps = Vec::new();
+                for (begins, ends) in shares.into_iter().chain([(end, end)]) {
+                    if begins > cursor && cursor < end {
+                        gaps.push((cursor, begins.min(end)));
+                    }
+                    cursor = cursor.max(ends);
+                }
+                gaps.into_iter()
+                    .map(|(a, b)| (a, format!("{}–{}", time(a), time(b))))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         OnCall {
             parts,
             held: !held.is_empty(),
+            gaps,
         }
     }
 
@@ -1022,9 +1055,24 @@ impl<'v, 'a> Page<'v, 'a> {
                 None => "set by an override".to_string(),
             })
         };
+        // The day's shares and gaps, in time order.
+        let mut pieces: Vec<(DateTime<Utc>, Piece<'_, '_>)> = day
+            .on_call
+            .parts
+            .iter()
+            .map(|p| (p.from, Piece::Part(p)))
+            .chain(
+                day.on_call
+                    .gaps
+                    .iter()
+                    .map(|(at, range)| (*at, Piece::Gap(range))),
+            )
+            .collect();
+        pieces.sort_by_key(|(at, _)| *at);
+        let pieces: Vec<Piece<'_, '_>> = pieces.into_iter().map(|(_, piece)| piece).collect();
         html! {
             td.day.today[day.today].weekend[weekend].holiday[!day.holidays.is_empty()]
-                .gap[!day.on_call.held].off[day.on_call.off()]
+                .gap[!day.on_call.held || !day.on_call.gaps.is_empty()].off[day.on_call.off()]
                 .error[worst == Some(Severity::Error)].warning[worst == Some(Severity::Warning)]
                 id=(day_anchor(prefix, day.date))
                 aria-current=[day.today.then_some("date")] {
@@ -1043,15 +1091,23 @@ impl<'v, 'a> Page<'v, 'a> {
                         }
                     }
                 }
-                @for part in &day.on_call.parts {
-                    @let chips = html! {
-                        @for (role, a) in part.shift.assignments() {
-                            (self.chip(role, a, override_note(a), day.away.contains(&a.person.as_str())))
+                @for piece in &pieces {
+                    @match piece {
+                        Piece::Part(part) => {
+                            @let chips = html! {
+                                @for (role, a) in part.shift.assignments() {
+                                    (self.chip(role, a, override_note(a), day.away.contains(&a.person.as_str())))
+                                }
+                            };
+                            @match part.when() {
+                                Some(when) => span.part { (when) (chips) },
+                                None => (chips),
+                            }
                         }
-                    };
-                    @match part.when() {
-                        Some(when) => span.part { (when) (chips) },
-                        None => (chips),
+                        Piece::Gap(range) => span.part.nobody-part {
+                            span.when { span.t { (range) } }
+                            span.nobody { "nobody on call" }
+                        },
                     }
                 }
                 @if day.on_call.off() {
@@ -1366,7 +1422,7 @@ const STYLE: &str = include_str!("html/page.css");
 const DUTY_STYLE: &str = "\
 .part { display: block; }
 .part + .part { border-top: 1px dotted var(--line); margin-top: 2px; padding-top: 1px; }
-.part:not(:has(> .who:not([hidden]))) { display: none; }
+.part:not(.nobody-part):not(:has(> .who:not([hidden]))) { display: none; }
 .when { display: block; font-size: .7rem; line-height: 1.25; color: var(--muted); font-variant-numeric: tabular-nums; }
 .when .t { white-space: nowrap; }
 td.off { background: repeating-linear-gradient(135deg, var(--shade) 0 4px, var(--paper) 4px 8px); }
