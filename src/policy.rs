@@ -16,6 +16,10 @@ use crate::selector::{self, Condition};
 pub const DEFAULT_POLICY: &str = include_str!("../policies/default.yaml");
 pub const STRICT_POLICY: &str = include_str!("../policies/strict.yaml");
 
+/// The document id the builtin policies are read with: no workspace
+/// document has it.
+const BUILTIN_DOC: DocId = usize::MAX;
+
 /// A rule's setting: its severity (`None` = off) and parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleSetting {
@@ -86,7 +90,7 @@ impl Policy {
             .map(|d| d.value)
             .ok_or_else(|| format!("builtin policy `{name}` is empty"))?;
         let mut diagnostics = Vec::new();
-        let policy = from_value(usize::MAX, &value, &mut diagnostics)?;
+        let policy = from_value(BUILTIN_DOC, &value, &mut diagnostics)?;
         if let Some(d) = diagnostics.first() {
             return Err(format!("builtin policy `{name}`: {}", d.message));
         }
@@ -118,7 +122,9 @@ pub fn from_value(
         .to_string();
     let mut policy = match value.get("extends").and_then(Value::as_str) {
         Some(base) => Policy::builtin(base)?,
-        None if name == "default" => Policy::default(),
+        // Only the builtin default policy starts from nothing: a user's
+        // Policy that happens to be called `default` extends it like any other.
+        None if doc == BUILTIN_DOC && name == "default" => Policy::default(),
         None => Policy::builtin("default")?,
     };
     policy.name = name;
@@ -151,6 +157,9 @@ pub fn from_value(
             }
         }
     }
+    if doc != BUILTIN_DOC {
+        drop_wordless_sections(doc, value, &mut policy, diagnostics);
+    }
     if let Some(custom) = value.get("custom").and_then(Value::as_array) {
         for (i, spec) in custom.iter().enumerate() {
             if let Some(rule) = custom_rule(doc, i, spec, &policy, diagnostics) {
@@ -159,6 +168,47 @@ pub fn from_value(
         }
     }
     Ok(policy)
+}
+
+/// A `runbook-sections.required` name without a letter or digit (`---`)
+/// is one no heading can hold (headings are matched by their words): it is
+/// reported where the Policy writes it and not required, rather than making
+/// every runbook lack it.
+fn drop_wordless_sections(
+    doc: DocId,
+    value: &Value,
+    policy: &mut Policy,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let id = "runbook-sections";
+    let Some(written) = value
+        .pointer(&format!("/rules/{id}/required"))
+        .and_then(Value::as_array)
+    else {
+        return;
+    };
+    let wordless = |v: &Value| {
+        v.as_str()
+            .is_some_and(|s| !s.is_empty() && !s.chars().any(char::is_alphanumeric))
+    };
+    for (i, v) in written.iter().enumerate().filter(|(_, v)| wordless(v)) {
+        let name = v.as_str().unwrap_or_default();
+        diagnostics.push(
+            Diagnostic::new(
+                Location::node(doc, format!("/rules/{id}/required/{i}")),
+                format!("required runbook section `{name}` has no words: no heading can hold it"),
+            )
+            .label("no letter or digit")
+            .help("a section is found by the words of its name in a heading: name it in words, like `common issues`"),
+        );
+    }
+    if let Some(Value::Array(required)) = policy
+        .rules
+        .get_mut(id)
+        .and_then(|s| s.params.get_mut("required"))
+    {
+        required.retain(|v| !wordless(v));
+    }
 }
 
 fn custom_rule(

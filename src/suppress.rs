@@ -444,10 +444,14 @@ impl Suppressions {
                 let written = entry.display();
                 let remove = format!("remove `{written}` from this comment");
                 let (message, help) = if !is_known(rule) {
-                    (
-                        format!("suppression names unknown rule `{rule}`"),
-                        "run `steward rules` for the rule ids".to_string(),
-                    )
+                    let ids = crate::rules::RULES.iter().map(|r| r.id);
+                    let help = match crate::did_you_mean::did_you_mean(rule, ids) {
+                        Some(best) => {
+                            format!("did you mean `{best}`? run `steward rules` for the rule ids")
+                        }
+                        None => "run `steward rules` for the rule ids".to_string(),
+                    };
+                    (format!("suppression names unknown rule `{rule}`"), help)
                 } else if !is_enabled(rule) {
                     (
                         format!("suppression of `{written}` is unused: the rule is off in the active policy"),

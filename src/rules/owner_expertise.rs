@@ -166,16 +166,24 @@ fn team_owner<'m>(
         return None;
     }
     let team = team_of(model, &entry.reference)?;
-    let declared: Vec<(&str, &Vec<String>)> = resolution
+    // Each person's areas as for a member owner (§14.7): their own, or else
+    // their home team's. The people of this team without areas of their own
+    // have the team's, judged below; someone it names through `also` brings
+    // the areas of the team they come from.
+    let declared: Vec<(&str, &[String], Option<&str>)> = resolution
         .ids()
-        .filter_map(|id| Some((id, model.member(id)?.areas.as_ref()?)))
+        .filter_map(|id| match member_areas(model, id)? {
+            (areas, _, AreasOf::Member(_)) => Some((id, areas, None)),
+            (_, _, AreasOf::Team(home)) if home == team.item.id => None,
+            (areas, _, AreasOf::Team(home)) => Some((id, areas, Some(home))),
+        })
         .collect();
     let team_areas = team.item.areas.as_ref();
     if team_areas.is_none() && declared.is_empty() {
         return None;
     }
     let knows = team_areas.is_some_and(|a| a.iter().any(|x| x == area))
-        || declared.iter().any(|(_, a)| a.iter().any(|x| x == area));
+        || declared.iter().any(|(_, a, _)| a.iter().any(|x| x == area));
     if knows {
         return None;
     }
@@ -183,8 +191,11 @@ fn team_owner<'m>(
     if let Some(areas) = team_areas {
         details.push(format!("team `{}`: {}", team.item.id, list(areas)));
     }
-    for (id, areas) in declared.iter().take(3) {
-        details.push(format!("{id}: {}", list(areas)));
+    for (id, areas, home) in declared.iter().take(3) {
+        match home {
+            None => details.push(format!("{id}: {}", list(areas))),
+            Some(home) => details.push(format!("{id}: {} (team `{home}`'s)", list(areas))),
+        }
     }
     if declared.len() > 3 {
         details.push("…".to_string());

@@ -41,6 +41,11 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
         let Some(path) = &p.item.runbook else {
             continue;
         };
+        // An empty path is the schema's finding (`runbook` must not be
+        // empty), not a directory named by it.
+        if path.is_empty() {
+            continue;
+        }
         let at = Location::node(p.doc, "/runbook");
         let Some(Err(problem)) = ctx.runbooks.get(index) else {
             continue;

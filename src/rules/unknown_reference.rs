@@ -3,9 +3,9 @@ use crate::did_you_mean::{did_you_mean, only_close};
 use crate::document::DocId;
 use crate::finding::{Diagnostic, Location};
 use crate::fix::{Change, Fix};
-use crate::model::Model;
+use crate::model::{Model, Team};
 use crate::reference::Reference;
-use crate::resolve::{pipeline_references, resolve, roles_in, Problem};
+use crate::resolve::{and_list, pipeline_references, resolve, roles_in, Problem};
 use crate::schedule::holidays::BUILTIN_CALENDARS;
 
 pub static RULE: Rule = Rule {
@@ -14,10 +14,16 @@ pub static RULE: Rule = Rule {
         "An owner, roster entry, override, lead, covered pipeline or calendar names nothing defined",
     explanation: r#"## What it checks
 Every id that refers to something resolves:
-- pipeline `owners.primary`, `owners.secondary` and `escalation.major_incident`,
-  rotation `roster` entries, `shifts[].primary`/`secondary` and
+- a pipeline's references — `owners.primary`, `owners.secondary`,
+  `escalation.major_incident` and `raci.responsible`, `accountable`,
+  `consulted`, `informed` — name somebody: a member id (`emily`) names a
+  member of some team; `team:finance` names a team that has people (its
+  `members`, or those its `also` lists); `team:finance/profit-analyst` names
+  a team with at least one person whose `roles` include `profit-analyst`;
+- rotation `roster` entries, `shifts[].primary`/`secondary` and
   `overrides[].primary`/`secondary` name a team member;
-- a team's `lead` is a member of that team;
+- a team's `also` entries name members of other teams, and its `lead` is one
+  of its people (in `members` or `also`);
 - rotation `covers` entries name a pipeline;
 - rotation `holidays.calendar` is `us-federal`, `us-major` or the id of a
   Holidays document.
@@ -29,13 +35,14 @@ with an owner nobody can page.
 ## Example
 ```yaml
 owners:
-  primary: emilly      # no member `emilly`; did you mean `emily`?
-  secondary: john
+  primary: emilly                   # no member `emilly`; did you mean `emily`?
+  secondary: team:finance/analist   # team `finance` has no member with role `analist`
 ```
 
 ## How to fix
-Correct the id (the help line suggests the closest one) or define the missing
-member, pipeline or calendar.
+Correct the id (the help line suggests the closest one; for a role, it lists
+the team's roles) or define the missing member, team, role, pipeline or
+calendar.
 "#,
     options: None,
     check,
@@ -62,17 +69,7 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(lead) = &t.lead {
             let in_team = t.members.iter().any(|m| &m.id == lead) || t.also.contains(lead);
             if !in_team {
-                let names = t.members.iter().map(|m| m.id.as_str());
-                let names = names.chain(t.also.iter().map(String::as_str));
-                out.push(unknown(
-                    team.doc,
-                    "/lead".into(),
-                    lead,
-                    lead,
-                    "member",
-                    &format!("lead of team `{}`", t.id),
-                    names,
-                ));
+                out.push(lead_outside(model, team.doc, t, lead));
             }
         }
         for (i, id) in t.also.iter().enumerate() {
@@ -175,6 +172,59 @@ fn check(ctx: &Context<'_>, _: &Params<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A team's `lead` who is not one of its people: someone defined in another
+/// team (not in this one's `also`), or nobody at all.
+fn lead_outside(model: &Model, doc: DocId, team: &Team, lead: &str) -> Diagnostic {
+    let what = format!("lead of team `{}`", team.id);
+    let names: Vec<&str> = team
+        .members
+        .iter()
+        .map(|m| m.id.as_str())
+        .chain(team.also.iter().map(String::as_str))
+        .collect();
+    let people = if names.is_empty() {
+        format!("team `{}` has no members", team.id)
+    } else {
+        let mut sorted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        format!("its people: {}", and_list(&sorted))
+    };
+    if model.known.members.contains_key(lead) {
+        // Defined, but in another team: the id is right, the team is not.
+        let home = model
+            .home_team(lead)
+            .map(|home| format!(" (a member of team `{}`)", home.item.id))
+            .unwrap_or_default();
+        return Diagnostic::new(
+            Location::node(doc, "/lead"),
+            format!("{what} is `{lead}`{home}, who is not in team `{}`", team.id),
+        )
+        .label(format!("not in team `{}`", team.id))
+        .help(format!(
+            "a lead is one of the team's people: add `{lead}` to team `{}`'s `also`, or make one of them lead; {people}",
+            team.id
+        ));
+    }
+    let d = unknown(
+        doc,
+        "/lead".into(),
+        lead,
+        lead,
+        "member",
+        &what,
+        names.iter().copied(),
+    );
+    if names.is_empty() {
+        let mut d = d.help(format!(
+            "{people}: add `{lead}` to its `members`, or name another lead"
+        ));
+        d.fix = None;
+        return d;
+    }
+    d
+}
+
 /// A reference that names nobody (`problem`), as a finding; `None` when it
 /// names something whose document did not load: its schema findings say why.
 fn unresolved(
@@ -199,7 +249,7 @@ fn unresolved(
         (Problem::UnknownMember, _) => unknown_member(model, doc, pointer, &written, what),
         (Problem::UnknownTeam, _) => {
             let team = reference.team().unwrap_or_default();
-            unknown(
+            let d = unknown(
                 doc,
                 pointer,
                 &written,
@@ -207,7 +257,17 @@ fn unresolved(
                 "team",
                 what,
                 model.known.teams.keys().map(|k| &**k),
-            )
+            );
+            if matches!(reference, Reference::Team(_)) && model.known.members.contains_key(team) {
+                // A person written as a team (`team:emily`): the member is
+                // the likely meaning, not a team with a similar name.
+                let mut d = d.help(format!(
+                    "`{team}` is a member: write `{team}` without `team:`"
+                ));
+                d.fix = None;
+                return Some(d);
+            }
+            d
         }
         (Problem::NoMembers(team), _) => nobody(
             format!("team `{}` has no members", team.item.id),
@@ -307,7 +367,24 @@ fn unknown<'a>(
     let mut sorted: Vec<&str> = candidates.clone().collect();
     sorted.sort_unstable();
     sorted.dedup();
-    let help = match did_you_mean(id, sorted.iter().copied()) {
+    // A candidate as it would be written in place of `written`: in a
+    // `team:` reference, the team part replaced.
+    let as_written = |best: &str| -> Option<String> {
+        if written == id {
+            Some(best.to_string())
+        } else {
+            let rest = written.strip_prefix("team:")?.strip_prefix(id)?;
+            Some(format!("team:{best}{rest}"))
+        }
+    };
+    // The only close id, written where the unknown one is: the fix's
+    // replacement, and so also what the help suggests first.
+    let fixed = only_close(id, sorted.iter().copied()).and_then(as_written);
+    let suggested = fixed.clone().or_else(|| {
+        did_you_mean(id, sorted.iter().copied())
+            .map(|best| as_written(best).unwrap_or_else(|| best.to_string()))
+    });
+    let help = match suggested {
         Some(best) => format!("did you mean `{best}`?"),
         None if sorted.is_empty() => format!("no {noun} is defined in the checked files"),
         None => {
@@ -320,16 +397,6 @@ fn unknown<'a>(
             format!("known {noun}s: {}{more}", shown.join(", "))
         }
     };
-    // The only close id, written where the unknown one is (in a `team:`
-    // reference, the team part).
-    let fixed = only_close(id, sorted.iter().copied()).and_then(|best| {
-        if written == id {
-            Some(best.to_string())
-        } else {
-            let rest = written.strip_prefix("team:")?.strip_prefix(id)?;
-            Some(format!("team:{best}{rest}"))
-        }
-    });
     let d = Diagnostic::new(
         Location::node(doc, pointer.clone()),
         format!("{what} is `{written}`, but no {noun} `{id}` is defined"),
@@ -366,15 +433,17 @@ mod tests {
             Some("no member is defined in the checked files")
         );
         let eight = ["ana", "bo", "cy", "di", "ed", "fu", "gil", "hu"];
+        // The one id a fix would write is suggested, however unlike it looks.
+        assert_eq!(help("zed", &eight).as_deref(), Some("did you mean `ed`?"));
         assert_eq!(
-            help("zed", &eight).as_deref(),
+            help("zzz", &eight).as_deref(),
             Some("known members: `ana`, `bo`, `cy`, `di`, `ed`, `fu`, `gil`, `hu`")
         );
         let nine = [
             "ivo", "hu", "gil", "fu", "ed", "di", "cy", "bo", "ana", "ana",
         ];
         assert_eq!(
-            help("zed", &nine).as_deref(),
+            help("zzz", &nine).as_deref(),
             Some("known members: `ana`, `bo`, `cy`, `di`, `ed`, `fu`, `gil`, `hu` and 1 more")
         );
     }
