@@ -224,6 +224,23 @@ struct Usage {
 /// The safe fix of an unused entry: its item goes (with a separator), or
 /// the item keeps only the people it is used for, or, when nothing in the
 /// comment suppresses anything, the whole comment goes.
+/// The unsafe fix that writes rule `to` in place of the unknown rule of
+/// `entry`'s item, keeping the people it names.
+fn renaming(s: &Suppression, entry: usize, to: &str) -> Option<Fix> {
+    let item = *s.item_of.get(entry)?;
+    let (_, written) = s.items.get(item)?;
+    let rule = &s.entries.get(entry)?.rule;
+    let text = format!("{to}{}", written.strip_prefix(rule.as_str())?);
+    Some(Fix::unsafe_(
+        format!("write `{text}` instead of `{written}`"),
+        Change::RemoveSuppression {
+            file: s.file,
+            comment: s.span,
+            removal: Removal::Rewrite { index: item, text },
+        },
+    ))
+}
+
 fn removal(s: &Suppression, usage: &[Usage], entry: usize) -> Option<Fix> {
     let item = *s.item_of.get(entry)?;
     let (_, written) = s.items.get(item)?;
@@ -439,18 +456,23 @@ impl Suppressions {
                 if u.used {
                     continue;
                 }
-                let fix = removal(s, usage, index);
+                let mut fix = removal(s, usage, index);
                 let rule = &entry.rule;
                 let written = entry.display();
                 let remove = format!("remove `{written}` from this comment");
                 let (message, help) = if !is_known(rule) {
-                    let ids = crate::rules::RULES.iter().map(|r| r.id);
-                    let help = match crate::did_you_mean::did_you_mean(rule, ids) {
+                    let ids = || crate::rules::RULES.iter().map(|r| r.id);
+                    let help = match crate::did_you_mean::did_you_mean(rule, ids()) {
                         Some(best) => {
                             format!("did you mean `{best}`? run `steward rules` for the rule ids")
                         }
                         None => "run `steward rules` for the rule ids".to_string(),
                     };
+                    // A likely typo is corrected (a guess: unsafe), not removed
+                    // with the reason the comment gives.
+                    if let Some(best) = crate::did_you_mean::only_close(rule, ids()) {
+                        fix = renaming(s, index, best).or(fix);
+                    }
                     (format!("suppression names unknown rule `{rule}`"), help)
                 } else if !is_enabled(rule) {
                     (

@@ -309,6 +309,63 @@ owners: { primary: ann, secondary: ann }  # steward: ignore[distinct-owner] pair
         ]
     );
     assert_eq!(code, 1);
+    // The fix corrects the likely typo (a guess: unsafe) and keeps the
+    // reason; it does not delete the comment.
+    let fixes: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "unused-ignore")
+        .map(|f| &f["fix"])
+        .collect();
+    assert_eq!(
+        fixes,
+        [&serde_json::json!({
+            "title": "write `distinct-owners` instead of `distinct-owner`",
+            "safety": "unsafe"
+        })]
+    );
+    let out = common::steward_today(dir.path(), &["check", "--fix"]);
+    assert!(
+        common::stderr(&out).starts_with("Nothing to fix"),
+        "{}",
+        common::stderr(&out)
+    );
+    common::steward_today(dir.path(), &["check", "--unsafe-fixes"]);
+    let fixed = std::fs::read_to_string(dir.path().join("p.yaml")).expect("read");
+    assert_eq!(
+        fixed,
+        pipeline.replace("ignore[distinct-owner]", "ignore[distinct-owners]")
+    );
+    let (code, findings) = check(&dir);
+    assert_eq!(brief(&findings), Vec::<String>::new());
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn an_unknown_rule_with_no_close_id_is_removed_safely() {
+    let pipeline = "\
+apiVersion: steward/v1
+kind: Pipeline
+id: p1
+name: P1
+area: profit
+audience: internal
+owners: { primary: ann, secondary: bob }  # steward: ignore[zzz-qqq] old
+";
+    let dir = workspace(&[
+        ("steward.yaml", POLICY),
+        ("team.yaml", TEAM),
+        ("p.yaml", pipeline),
+    ]);
+    let (_, findings) = check(&dir);
+    let fixes: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "unused-ignore")
+        .map(|f| &f["fix"])
+        .collect();
+    assert_eq!(
+        fixes,
+        [&serde_json::json!({ "title": "remove the suppression comment", "safety": "safe" })]
+    );
 }
 
 #[test]
