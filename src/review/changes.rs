@@ -76,12 +76,26 @@ fn at(rotation: Option<&RotationSchedule>, at: DateTime<Utc>) -> Option<&Shift> 
     rotation.shifts.get(rotation.shift_holding(at)?)
 }
 
+/// Whether a shift of `rotation` overlaps `[from, to)`.
+fn overlapped(rotation: Option<&RotationSchedule>, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+    let Some(rotation) = rotation else {
+        return false;
+    };
+    if rotation.shift_holding(from).is_some() {
+        return true;
+    }
+    // Shifts are sorted by start: the first one starting after `from`.
+    let next = rotation.shifts.partition_point(|s| s.begins <= from);
+    rotation.shifts.get(next).is_some_and(|s| s.begins < to)
+}
+
 /// Every role of every shift not over by `from` whose person differs from
 /// the base, in shift order, primary before secondary, and every shift whose
 /// people are the same but whose times differ; then the shifts the base had
-/// that no longer exist. A shift is compared with the base shift holding the
-/// same instant (its start, or the start of `from` when it is under way), so
-/// a re-phased rotation compares what people are actually on call for.
+/// that no longer exist (no shift now overlaps them). A shift is compared
+/// with the base shift holding the same instant (its start, or the start of
+/// `from` when it is under way), so a re-phased rotation compares what
+/// people are actually on call for.
 /// A rotation only at the base (`after` is `None`) yields its shifts as
 /// removed, one only now as added.
 pub fn reassignments<'a>(
@@ -134,7 +148,10 @@ pub fn reassignments<'a>(
         .flat_map(|r| r.shifts.iter())
         .filter(|s| s.ends > from_before)
     {
-        if at(after, shift.begins.max(from_before)).is_some() {
+        // Removed only when no shift now overlaps what is left of it: a
+        // shift now that starts a day later is the same duty retimed (and
+        // reported so above), not this one removed.
+        if overlapped(after, shift.begins.max(from_before), shift.ends) {
             continue;
         }
         for role in [Role::Primary, Role::Secondary] {

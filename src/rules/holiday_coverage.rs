@@ -60,12 +60,21 @@ enum Cause {
 
 struct Group {
     person: Person,
-    available: Vec<String>,
     holidays: Vec<String>,
     first_shift: usize,
     /// Whether the holidays fall in more than one shift.
     several_shifts: bool,
     leave: Option<(Location, String)>,
+}
+
+/// Who is on call on a holiday, as the message says it: "nobody",
+/// "only ann", "2 engineers".
+fn on_call(available: &[String]) -> String {
+    match available {
+        [] => "nobody".to_string(),
+        [one] => format!("only {one}"),
+        more => count(more.len(), "engineer"),
+    }
 }
 
 fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
@@ -80,7 +89,10 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let min = usize::try_from(min).unwrap_or(usize::MAX);
-        let mut groups: BTreeMap<(Cause, usize), Group> = BTreeMap::new();
+        // Keyed by who is still on call as the message says it too, so
+        // holidays with the same cause but someone else on call (an
+        // override in one of the shifts) are not reported as the first's.
+        let mut groups: BTreeMap<(Cause, String), Group> = BTreeMap::new();
         for hit in &rs.holidays {
             let Some(shift) = rs.shifts.get(hit.shift) else {
                 continue;
@@ -120,10 +132,9 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
             }
             for (cause, person, leave) in causes {
                 let group = groups
-                    .entry((cause, available.len()))
+                    .entry((cause, on_call(&available)))
                     .or_insert_with(|| Group {
                         person,
-                        available: available.clone(),
                         holidays: Vec::new(),
                         first_shift: hit.shift,
                         several_shifts: false,
@@ -133,14 +144,9 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
                 group.several_shifts |= group.first_shift != hit.shift;
             }
         }
-        for ((cause, _), g) in groups {
+        for ((cause, on_call), g) in groups {
             let holidays = list(&g.holidays, 3);
             let verb = if g.holidays.len() == 1 { "has" } else { "have" };
-            let on_call = match g.available.as_slice() {
-                [] => "nobody".to_string(),
-                [one] => format!("only {one}"),
-                more => count(more.len(), "engineer"),
-            };
             let head = format!(
                 "{holidays} {verb} {on_call} on call in rotation `{}`, fewer than {min}",
                 rs.id

@@ -5,7 +5,7 @@ use super::{Context, Params, Rule};
 use crate::finding::{Diagnostic, Location};
 use crate::model::Duration;
 use crate::review::changes::{self, Reassignment};
-use crate::schedule::{Origin, RotationSchedule};
+use crate::schedule::{Form, Origin, RotationSchedule};
 
 pub static RULE: Rule = Rule {
     id: "schedule-change",
@@ -28,7 +28,13 @@ the field that sets the rotation's times:
     john's primary shift 2026-06-01 09:00 – 2026-06-08 09:00 Europe/Berlin now runs 2026-06-01 13:00 – 2026-06-08 13:00 Europe/Berlin with no notice (it starts today)
 
 A shift that exists only now (the rotation was extended or started
-earlier) is reported too. The help line counts every future shift the change reassigns, near or
+earlier) is reported too, and so is one that existed at REV and no
+longer does (the rotation now ends earlier or starts later, or an
+explicit shift was deleted), at `until`, `start` or `shifts`:
+
+    cem's primary shift 2026-12-14 – 2026-12-20 no longer exists with 13 days' notice: `data-oncall` has no shift then any more
+
+The help line counts every future shift the change reassigns, near or
 not; `steward diff REV` lists them all, with shifts that no longer exist and
 rotations added or removed (a renamed rotation is one removed and one
 added: this rule compares rotations by id).
@@ -79,19 +85,21 @@ fn check(ctx: &Context<'_>, params: &Params<'_>, out: &mut Vec<Diagnostic>) {
         let Some(before) = base.schedule.rotations.iter().find(|b| b.id == rs.id) else {
             continue;
         };
-        let all: Vec<Reassignment<'_>> = changes::reassignments(Some(before), Some(rs), ctx.today)
-            .into_iter()
-            .filter(|r| r.shift.is_some())
-            .collect();
+        // Shifts now, and shifts of the base that no longer exist (the
+        // rotation ends earlier or starts later, or an explicit shift was
+        // deleted): someone's near-term duty is gone either way.
+        let all: Vec<Reassignment<'_>> = changes::reassignments(Some(before), Some(rs), ctx.today);
         let shifts_changed = {
             let mut starts: Vec<NaiveDate> = all.iter().map(Reassignment::first_day).collect();
+            starts.sort_unstable();
             starts.dedup();
             starts.len()
         };
         for change in all.iter().filter(|r| r.first_day() < horizon) {
-            let diagnostic = match change.times() {
-                Some(times) => retimed(ctx, rs, change, times, shifts_changed, notice),
-                None => diagnostic(ctx.today, rs, change, shifts_changed, notice),
+            let diagnostic = match (change.times(), change.shift) {
+                (Some(times), _) => retimed(ctx, rs, before, change, times, shifts_changed, notice),
+                (None, None) => removed(ctx, rs, change, shifts_changed, notice),
+                (None, Some(_)) => diagnostic(ctx.today, rs, change, shifts_changed, notice),
             };
             out.push(diagnostic);
         }
@@ -159,17 +167,7 @@ fn diagnostic(
         .into_iter()
         .flatten()
         .collect();
-    let mut help = format!(
-        "agree the change with {} first, or make it start at least {} from today",
-        on_call::list(&people, 2),
-        count(usize::try_from(notice).unwrap_or(usize::MAX), "day")
-    );
-    if shifts_changed > 1 {
-        help.push_str(&format!(
-            "; in all, the change moves people in {shifts_changed} shifts of `{}` (`steward diff REV` lists them)",
-            rs.id
-        ));
-    }
+    let help = agree(&people, "the change", "people", rs, shifts_changed, notice);
     let mut diagnostic = Diagnostic::new(location, message).label(label).help(help);
     if let Some(subject) = change.before_person().or(change.after_person()) {
         diagnostic = diagnostic.subject(subject);
@@ -177,11 +175,63 @@ fn diagnostic(
     diagnostic
 }
 
+/// A shift of the base that no longer exists. Reported where the rotation
+/// now ends (`until`) or starts (`start`) for a generated rotation, at
+/// `shifts` for an explicit one.
+fn removed(
+    ctx: &Context<'_>,
+    rs: &RotationSchedule,
+    change: &Reassignment<'_>,
+    shifts_changed: usize,
+    notice: u64,
+) -> Diagnostic {
+    let role = change.role;
+    let person = change.before_person().unwrap_or_default();
+    let when = notice_text(change.notice_days(ctx.today));
+    let message = format!(
+        "{person}'s {role} shift {} no longer exists {when}: `{}` has no shift then any more",
+        change.dates(),
+        rs.id
+    );
+    let rotation = ctx.model.rotations.get(rs.rotation).map(|r| &r.item);
+    let after_the_end = match (change.before_shift, rs.shifts.last()) {
+        (Some(was), Some(last)) => was.begins >= last.ends,
+        _ => true,
+    };
+    let (location, label) = match (rs.form, rotation) {
+        (Form::Generated, Some(r)) if after_the_end && r.until.is_some() => (
+            Location::node(rs.doc, "/until"),
+            "the rotation now ends before this shift",
+        ),
+        (Form::Generated, _) => (
+            Location::node(rs.doc, "/start"),
+            "the rotation no longer has this shift",
+        ),
+        (Form::Explicit, _) => (
+            on_call::roster_location(rs),
+            "the rotation no longer has this shift",
+        ),
+    };
+    let help = agree(
+        &[person],
+        "the change",
+        "people",
+        rs,
+        shifts_changed,
+        notice,
+    );
+    Diagnostic::new(location, message)
+        .label(label)
+        .help(help)
+        .subject(person)
+}
+
 /// The same people at other times: a moved handoff, zone, start or shift
 /// length. Reported at the field that sets the rotation's times.
 fn retimed(
     ctx: &Context<'_>,
     rs: &RotationSchedule,
+    base_rotation: &RotationSchedule,
     change: &Reassignment<'_>,
     (before, now): (String, String),
     shifts_changed: usize,
@@ -191,30 +241,73 @@ fn retimed(
     let when = notice_text(change.notice_days(ctx.today));
     let message = format!("{person}'s primary shift {before} now runs {now} {when}");
     let rotation = ctx.model.rotations.get(rs.rotation).map(|r| &r.item);
-    let pointer = match rotation {
+    let was = ctx
+        .base
+        .and_then(|b| b.model.rotations.get(base_rotation.rotation))
+        .map(|r| &r.item);
+    // The field that changed, where it is still written; else the one that
+    // sets the times.
+    let changed = match (rotation, was) {
+        (Some(r), Some(w)) if r.handoff_time.is_some() && r.handoff_time != w.handoff_time => {
+            Some("/handoff_time")
+        }
+        (Some(r), Some(w)) if r.time_zone.is_some() && r.time_zone != w.time_zone => {
+            Some("/time_zone")
+        }
+        (Some(r), Some(w)) if r.start != w.start => Some("/start"),
+        (Some(r), Some(w)) if r.shift_length != w.shift_length => Some("/shift_length"),
+        _ => None,
+    };
+    let pointer = changed.unwrap_or(match rotation {
         Some(r) if r.handoff_time.is_some() => "/handoff_time",
         Some(r) if r.time_zone.is_some() => "/time_zone",
         _ => "/shift_length",
-    };
+    });
     let mut people: Vec<&str> = change.shift.map_or_else(Vec::new, |s| {
         s.assignments().map(|(_, a)| a.person.as_str()).collect()
     });
     people.dedup();
-    let mut help = format!(
-        "agree the new times with {} first, or make the change start at least {} from today",
-        on_call::list(&people, 2),
-        count(usize::try_from(notice).unwrap_or(usize::MAX), "day")
+    let help = agree(
+        &people,
+        "the new times",
+        "people or times",
+        rs,
+        shifts_changed,
+        notice,
     );
-    if shifts_changed > 1 {
-        help.push_str(&format!(
-            "; in all, the change moves people or times in {shifts_changed} shifts of `{}` (`steward diff REV` lists them)",
-            rs.id
-        ));
-    }
     Diagnostic::new(Location::node(rs.doc, pointer), message)
         .label("the rotation's times come from here")
         .help(help)
         .subject(person)
+}
+
+/// "agree the change with ann and bob first, or make it start at least 14
+/// days from today; in all, the change moves people in 3 shifts of `r` (…)".
+fn agree(
+    people: &[&str],
+    what: &str,
+    moved: &str,
+    rs: &RotationSchedule,
+    shifts_changed: usize,
+    notice: u64,
+) -> String {
+    let start = if what == "the change" {
+        "it"
+    } else {
+        "the change"
+    };
+    let mut help = format!(
+        "agree {what} with {} first, or make {start} start at least {} from today",
+        on_call::list(people, 2),
+        count(usize::try_from(notice).unwrap_or(usize::MAX), "day")
+    );
+    if shifts_changed > 1 {
+        help.push_str(&format!(
+            "; in all, the change moves {moved} in {shifts_changed} shifts of `{}` (`steward diff REV` lists them)",
+            rs.id
+        ));
+    }
+    help
 }
 
 #[cfg(test)]
