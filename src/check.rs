@@ -712,10 +712,13 @@ fn finish(
         let suppressed = suppressions.apply(workspace, &finding);
         resolved.extend(report::resolve(workspace, finding, suppressed));
     }
-    let about_suppressions =
-        suppressions.findings(|id| policy.severity(id), |id| policy.is_known_rule(id));
-    for finding in about_suppressions {
-        resolved.extend(report::resolve(workspace, finding, None));
+    let about_suppressions = suppressions.findings(
+        workspace,
+        |id| policy.severity(id),
+        |id| policy.is_known_rule(id),
+    );
+    for (finding, suppressed) in about_suppressions {
+        resolved.extend(report::resolve(workspace, finding, suppressed));
     }
     report_lost_texts(workspace, policy, &mut resolved);
     // The whole workspace was judged; what was asked for is reported.

@@ -405,38 +405,63 @@ impl Suppressions {
     /// gives each rule (`None`: off): `unused-ignore` for entries that
     /// suppressed nothing, `broad-ignore` for unscoped entries that hid
     /// findings about more than one person.
+    /// The findings about the suppressions themselves, each with the
+    /// suppression that hides it. Entries naming other rules are judged
+    /// first; their findings go through the suppressions too, so that
+    /// `ignore[unused-ignore]` (or `broad-ignore`) on a line keeps a
+    /// suppression that matches nothing today, and is itself used by that.
     pub fn findings(
-        &self,
+        &mut self,
+        workspace: &Workspace,
         severity: impl Fn(&str) -> Option<Severity>,
         is_known: impl Fn(&str) -> bool,
-    ) -> Vec<Finding> {
-        let mut out = Vec::new();
+    ) -> Vec<(Finding, Option<Suppressed>)> {
         let unused = crate::rules::unused_ignore::RULE.id;
         let broad = crate::rules::broad_ignore::RULE.id;
+        let enabled = |id: &str| severity(id).is_some();
+        let mut first = Vec::new();
         if let Some(level) = severity(unused) {
-            let enabled = |id: &str| severity(id).is_some();
-            for d in self.unused(&is_known, &enabled) {
-                out.push(d.into_finding(Cow::Borrowed(unused), level));
+            for d in self.unused(&is_known, &enabled, false) {
+                first.push(d.into_finding(Cow::Borrowed(unused), level));
             }
         }
         if let Some(level) = severity(broad) {
             for d in self.broad() {
-                out.push(d.into_finding(Cow::Borrowed(broad), level));
+                first.push(d.into_finding(Cow::Borrowed(broad), level));
+            }
+        }
+        let mut out: Vec<(Finding, Option<Suppressed>)> = first
+            .into_iter()
+            .map(|finding| {
+                let suppressed = self.apply(workspace, &finding);
+                (finding, suppressed)
+            })
+            .collect();
+        if let Some(level) = severity(unused) {
+            for d in self.unused(&is_known, &enabled, true) {
+                out.push((d.into_finding(Cow::Borrowed(unused), level), None));
             }
         }
         out
     }
 
-    /// `unused-ignore` diagnostics for entries that suppressed nothing.
+    /// `unused-ignore` diagnostics for entries that suppressed nothing:
+    /// those naming `unused-ignore` or `broad-ignore` when `meta`, the
+    /// others (and empty comments) when not.
     fn unused(
         &self,
         is_known: &impl Fn(&str) -> bool,
         is_enabled: &impl Fn(&str) -> bool,
+        meta: bool,
     ) -> Vec<Diagnostic> {
+        let is_meta = |rule: &str| {
+            rule == crate::rules::unused_ignore::RULE.id
+                || rule == crate::rules::broad_ignore::RULE.id
+        };
         let mut out = Vec::new();
         for (s, usage) in &self.entries {
             let location = Location::span(s.file, s.span);
-            if s.entries.is_empty() {
+            if s.entries.is_empty() && !meta {
                 out.push(
                     Diagnostic::new(location.clone(), "suppression names no rule")
                         .label("empty `ignore[]`")
@@ -453,7 +478,7 @@ impl Suppressions {
                 continue;
             }
             for (index, (entry, u)) in s.entries.iter().zip(usage).enumerate() {
-                if u.used {
+                if u.used || is_meta(&entry.rule) != meta {
                     continue;
                 }
                 let mut fix = removal(s, usage, index);

@@ -464,3 +464,54 @@ owners: { primary: ann, secondary: team:bob }
     assert!(findings[0].get("fix").is_none());
     assert_eq!(code, 1);
 }
+
+#[test]
+fn an_unused_ignore_entry_keeps_a_suppression_that_matches_nothing_today() {
+    // `distinct-owners` finds nothing on this line today (it flaps when the
+    // owners change); `unused-ignore` in the same comment keeps it quiet.
+    let pipeline = |ignore: &str| {
+        format!(
+            "\
+apiVersion: steward/v1
+kind: Pipeline
+id: p1
+name: P1
+area: profit
+audience: internal
+owners: {{ primary: ann, secondary: bob }}  # steward: ignore[{ignore}] flaps
+"
+        )
+    };
+    let kept = pipeline("distinct-owners, unused-ignore");
+    let dir = workspace(&[
+        ("steward.yaml", POLICY),
+        ("team.yaml", TEAM),
+        ("p.yaml", &kept),
+    ]);
+    let out = common::steward_today(dir.path(), &["check", "--format", "json"]);
+    let json = common::json(&out);
+    assert_eq!(json["findings"], serde_json::json!([]));
+    assert_eq!(json["summary"]["suppressed"], 1, "{}", json["summary"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = common::steward_today(dir.path(), &["check", "--fix"]);
+    assert!(
+        common::stderr(&out).starts_with("Nothing to fix"),
+        "{}",
+        common::stderr(&out)
+    );
+    let text = std::fs::read_to_string(dir.path().join("p.yaml")).expect("read");
+    assert_eq!(text, kept);
+
+    // Alone, `ignore[unused-ignore]` suppresses nothing, and says so.
+    let alone = pipeline("unused-ignore");
+    std::fs::write(dir.path().join("p.yaml"), &alone).expect("write");
+    let (code, findings) = check(&dir);
+    assert_eq!(
+        brief(&findings),
+        [
+            "unused-ignore 7:43 suppression of `unused-ignore` is unused: no `unused-ignore` \
+          finding on this line | remove `unused-ignore` from this comment"
+        ]
+    );
+    assert_eq!(code, 0);
+}
