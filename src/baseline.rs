@@ -73,15 +73,24 @@ impl Baseline {
                 });
         }
         let mut entries: Vec<Entry> = grouped.into_values().collect();
-        entries.sort_by(|a, b| {
-            (&a.file, &a.rule, &a.message, a.fingerprint).cmp(&(
-                &b.file,
-                &b.rule,
-                &b.message,
-                b.fingerprint,
-            ))
-        });
+        sort(&mut entries);
         Baseline { entries }
+    }
+
+    /// This recording of a run over `scope`, with `previous`'s entries for
+    /// files outside it kept: re-recording one directory leaves the rest of
+    /// the baseline as it was (that part was not judged). Sorted as
+    /// [`Baseline::record`] sorts.
+    pub fn keeping_outside(mut self, previous: &Baseline, scope: &Scope) -> Baseline {
+        self.entries.extend(
+            previous
+                .entries
+                .iter()
+                .filter(|e| !scope.contains(&e.file))
+                .cloned(),
+        );
+        sort(&mut self.entries);
+        self
     }
 
     /// Findings recorded, each occurrence counted.
@@ -165,6 +174,18 @@ impl Baseline {
     }
 }
 
+/// The file's order: by file, rule, message, fingerprint.
+fn sort(entries: &mut [Entry]) {
+    entries.sort_by(|a, b| {
+        (&a.file, &a.rule, &a.message, a.fingerprint).cmp(&(
+            &b.file,
+            &b.rule,
+            &b.message,
+            b.fingerprint,
+        ))
+    });
+}
+
 /// What a run checked, as repository-relative paths: a baseline entry
 /// outside it was not judged, so it is not stale.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,7 +214,7 @@ impl Scope {
         Scope::Under(prefixes)
     }
 
-    fn contains(&self, file: &str) -> bool {
+    pub fn contains(&self, file: &str) -> bool {
         match self {
             Scope::Everything => true,
             Scope::Under(prefixes) => prefixes.iter().any(|p| git::is_within(file, p)),

@@ -515,20 +515,43 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     };
     let mut report = outcome.report();
     report.strict = args.strict;
+    let scope = Scope::of(&options.paths, args.isolated);
     if let Some(path) = &args.write_baseline {
-        let recorded = Baseline::record(&report.findings);
+        let mut recorded = Baseline::record(&report.findings);
+        let found = recorded.findings();
+        // A run over some PATHs re-records those: the baseline's entries for
+        // files it did not check stay (never a silent loss of entries).
+        if scope != Scope::Everything && path.exists() {
+            match Baseline::read(path) {
+                Ok(previous) => recorded = recorded.keeping_outside(&previous, &scope),
+                Err(message) => {
+                    return fatal(&format!(
+                        "{message}; this run checks only some paths, so it would replace the entries for the others: write the baseline from the whole workspace, or remove the file"
+                    ))
+                }
+            }
+        }
         if let Err(message) = recorded.write(path) {
             return fatal(&message);
         }
+        let kept = recorded.findings().saturating_sub(found);
+        let kept = if kept > 0 {
+            format!(
+                " ({} outside the checked paths kept)",
+                plural(kept, "finding")
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
-            "steward: recorded {} in baseline `{}`",
-            plural(recorded.findings(), "finding"),
+            "steward: recorded {} in baseline `{}`{kept}",
+            plural(found, "finding"),
             path.display()
         );
         baseline = Some(recorded);
     }
     if let Some(baseline) = &baseline {
-        baseline.apply(&mut report, &Scope::of(&options.paths, args.isolated));
+        baseline.apply(&mut report, &scope);
     }
     if let Some(before) = &mut preexisting {
         review::only_new(&mut report, before);

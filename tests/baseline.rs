@@ -221,3 +221,68 @@ fn an_unusable_baseline_exits_2_with_the_reason() {
     assert_eq!(unwritable.status.code(), Some(2));
     assert!(common::stdout(&unwritable).is_empty(), "nothing printed");
 }
+
+#[test]
+fn re_recording_some_paths_keeps_the_entries_of_the_others() {
+    let dir = workspace();
+    run(dir.path(), &["check", "--write-baseline", "baseline.json"]);
+    let whole = fs::read_to_string(dir.path().join("baseline.json")).expect("written");
+    // Recording team.yaml alone re-records its entry; growth.yaml's stays.
+    let again = run(
+        dir.path(),
+        &["check", "team.yaml", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", common::stderr(&again));
+    assert_eq!(
+        common::stderr(&again),
+        "steward: recorded 1 finding in baseline `baseline.json` (1 finding outside the checked paths kept)\n"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("baseline.json")).expect("read"),
+        whole
+    );
+    // team.yaml fixed and re-recorded: its entry goes, growth.yaml's stays.
+    fs::write(
+        dir.path().join("team.yaml"),
+        TEAM.replace("  - { id: john, name: John Again }\n", ""),
+    )
+    .expect("fix team");
+    run(
+        dir.path(),
+        &["check", "team.yaml", "--write-baseline", "baseline.json"],
+    );
+    let left: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("baseline.json")).expect("read"))
+            .expect("JSON");
+    let entries: Vec<(&str, &str)> = left["findings"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap_or_default(),
+                e["rule"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(entries, [("growth.yaml", "distinct-owners")]);
+    let all = run(dir.path(), &["check", "--baseline", "baseline.json"]);
+    assert_eq!(all.status.code(), Some(0), "{}", common::stdout(&all));
+
+    // An unreadable baseline is not replaced by a part of the workspace.
+    fs::write(dir.path().join("baseline.json"), "{").expect("break");
+    let refused = run(
+        dir.path(),
+        &["check", "team.yaml", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        common::stderr(&refused).contains("this run checks only some paths"),
+        "{}",
+        common::stderr(&refused)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("baseline.json")).expect("read"),
+        "{"
+    );
+}
