@@ -600,3 +600,37 @@ fn a_moved_handoff_is_a_schedule_change_with_the_same_people() {
         "{human}"
     );
 }
+
+#[test]
+fn diff_marks_short_notice_only_where_the_policy_judges_notice() {
+    let repo = oncall_repo();
+    let oncall = repo.path().join("ops/oncall");
+    let swapped = format!(
+        "{ROTATION}overrides:\n  - {{ start: 2026-06-08, primary: david, reason: conference }}\n"
+    );
+    write(&oncall, "rotations/data.yaml", &swapped);
+    let diff = |dir: &Path| common::stdout(&run(dir, &["diff", "HEAD"]));
+    let on = diff(&oncall);
+    assert!(
+        on.contains("(! = sooner than the schedule-change notice period):"),
+        "{on}"
+    );
+    assert!(on.contains(" in 7 days  !"), "{on}");
+    // The team switched the rule off (at the base too): nothing is short notice.
+    let off = format!("{POLICY}rules:\n  schedule-change: off\n");
+    write(&oncall, "steward.yaml", &off);
+    common::commit_all(repo.path(), "no notice rule");
+    write(&oncall, "rotations/data.yaml", ROTATION);
+    common::commit_all(repo.path(), "back");
+    write(&oncall, "rotations/data.yaml", &swapped);
+    let text = diff(&oncall);
+    assert!(!text.contains('!'), "{text}");
+    assert!(text.contains("\nShifts reassigned:\n"), "{text}");
+    let json = json(&run(&oncall, &["diff", "HEAD", "--format", "json"]));
+    let shifts = json["shifts"].as_array().expect("shifts");
+    assert!(!shifts.is_empty());
+    assert!(
+        shifts.iter().all(|s| s["short_notice"] == false),
+        "{shifts:?}"
+    );
+}

@@ -105,6 +105,9 @@ pub struct Diff {
     pub commits: Vec<String>,
     pub today: NaiveDate,
     pub shifts: Vec<ShiftChange>,
+    /// Whether some policy judged notice (`schedule-change` on): else no
+    /// row is marked short notice, and the mark is not explained.
+    pub notice_judged: bool,
     pub added: Vec<RotationRef>,
     pub removed: Vec<RotationRef>,
     /// People whose load changed, by id.
@@ -115,16 +118,20 @@ pub struct Diff {
     pub introduced: Vec<ResolvedFinding>,
 }
 
-/// The notice period of `schedule-change` in the policy, in days.
-fn notice_days(outcome: &Outcome) -> i64 {
-    outcome
-        .policy
-        .setting(SCHEDULE_CHANGE)
-        .and_then(|s| s.params.get("notice"))
-        .and_then(|v| v.as_str())
-        .and_then(Duration::parse)
-        .and_then(Duration::whole_days)
-        .unwrap_or(14)
+/// The notice period of `schedule-change` in the policy, in days; `None`
+/// when the policy switches the rule off (no change is then short notice).
+fn notice_days(outcome: &Outcome) -> Option<i64> {
+    outcome.policy.severity(SCHEDULE_CHANGE)?;
+    Some(
+        outcome
+            .policy
+            .setting(SCHEDULE_CHANGE)
+            .and_then(|s| s.params.get("notice"))
+            .and_then(|v| v.as_str())
+            .and_then(Duration::parse)
+            .and_then(Duration::whole_days)
+            .unwrap_or(14),
+    )
 }
 
 /// The rotations of an outcome in reported files, by id (first of a
@@ -165,6 +172,7 @@ pub fn compute(outcomes: &[Outcome], rev: &str, commits: &[Commit], today: Naive
         commits: commits.iter().map(|c| c.id.clone()).collect(),
         today,
         shifts: Vec::new(),
+        notice_judged: false,
         added: Vec::new(),
         removed: Vec::new(),
         load: BTreeMap::new(),
@@ -178,6 +186,7 @@ pub fn compute(outcomes: &[Outcome], rev: &str, commits: &[Commit], today: Naive
             continue;
         };
         let notice = notice_days(outcome);
+        diff.notice_judged |= notice.is_some();
         let now = rotations(outcome);
         let then = rotations(base);
         let ids: BTreeSet<&str> = now.keys().chain(then.keys()).copied().collect();
@@ -248,7 +257,7 @@ fn shift_change(
     file: &str,
     r: &Reassignment<'_>,
     today: NaiveDate,
-    notice: i64,
+    notice: Option<i64>,
 ) -> ShiftChange {
     let shift = r.shift.or(r.before_shift);
     let days = r.notice_days(today);
@@ -261,7 +270,7 @@ fn shift_change(
         before: r.before_person().map(str::to_string),
         after: r.after_person().map(str::to_string),
         notice_days: days,
-        short_notice: days < notice,
+        short_notice: notice.is_some_and(|notice| days < notice),
         times: r.times(),
     }
 }
@@ -422,11 +431,15 @@ fn human(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
         diff.today
     )?;
     if !diff.shifts.is_empty() {
-        writeln!(
-            out,
-            "\n{} (! = sooner than the schedule-change notice period):",
-            diff.section_title()
-        )?;
+        if diff.notice_judged {
+            writeln!(
+                out,
+                "\n{} (! = sooner than the schedule-change notice period):",
+                diff.section_title()
+            )?;
+        } else {
+            writeln!(out, "\n{}:", diff.section_title())?;
+        }
         let header =
             ["shift", "rotation", "role", "before → after", "starts", ""].map(String::from);
         let rows: Vec<[String; 6]> = std::iter::once(header)
