@@ -177,7 +177,7 @@ pub fn rule_catalog(policy: &Policy) -> Vec<RuleInfo> {
             c.kind,
             serde_json::to_string_pretty(&c.assert.raw).unwrap_or_default()
         ),
-        severity: Some(c.severity),
+        severity: c.severity,
     });
     builtin.chain(custom).collect()
 }
@@ -646,6 +646,9 @@ pub fn run_custom_rules_on(
         false => std::collections::HashMap::new(),
     };
     for rule in &policy.custom {
+        let Some(severity) = rule.severity else {
+            continue;
+        };
         for (doc_id, doc) in workspace.documents_of(rule.kind) {
             if !wanted(doc_id) {
                 continue;
@@ -677,7 +680,7 @@ pub fn run_custom_rules_on(
                 } else if let Some(help) = &rule.help {
                     d.help = Some(help.clone());
                 }
-                findings.push(d.into_finding(Cow::Owned(rule.id.clone()), rule.severity));
+                findings.push(d.into_finding(Cow::Owned(rule.id.clone()), severity));
             }
         }
     }

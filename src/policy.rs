@@ -30,7 +30,8 @@ pub struct RuleSetting {
 /// A user-written rule: a selector and a JSON Schema every selected document must satisfy.
 pub struct CustomRule {
     pub id: String,
-    pub severity: Severity,
+    /// `None`: `severity: off`, a known rule that does not run.
+    pub severity: Option<Severity>,
     pub message: Option<String>,
     pub help: Option<String>,
     pub kind: Kind,
@@ -68,7 +69,10 @@ impl Policy {
         if let Some(s) = self.rules.get(id) {
             return s.severity;
         }
-        self.custom.iter().find(|c| c.id == id).map(|c| c.severity)
+        self.custom
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.severity)
     }
 
     pub fn is_known_rule(&self, id: &str) -> bool {
@@ -239,8 +243,9 @@ fn custom_rule(
         return None;
     }
     let severity = match spec.get("severity").and_then(Value::as_str) {
-        Some("warning") => Severity::Warning,
-        _ => Severity::Error,
+        Some("warning") => Some(Severity::Warning),
+        Some("off") => None,
+        _ => Some(Severity::Error),
     };
     let select = spec.get("select")?;
     let kind = Kind::parse(select.get("kind")?.as_str()?)?;
@@ -351,7 +356,7 @@ pub fn generate_schema() -> Value {
                 "required": ["id", "select", "assert"],
                 "properties": {
                     "id": { "$ref": "#/$defs/id" },
-                    "severity": { "enum": ["error", "warning"] },
+                    "severity": { "$ref": "#/$defs/severity" },
                     "message": { "type": "string", "minLength": 1 },
                     "help": { "type": "string", "minLength": 1 },
                     "select": {

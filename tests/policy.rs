@@ -489,3 +489,33 @@ fn an_invalid_policy_file_reports_rule_ids_that_steward_rules_lists() {
     assert!(err.contains("error[yaml-syntax]"), "{err}");
     assert!(!err.contains("[policy]"), "{err}");
 }
+
+#[test]
+fn a_custom_rule_can_be_switched_off() {
+    let off = CUSTOM.replacen("severity: error", "severity: off", 1);
+    let dir = workspace("runbook-required/pass", &[("policy.yaml", &policy(&off))]);
+    let (_, on) = run(
+        workspace("runbook-required/pass", &[("policy.yaml", &policy(CUSTOM))]).path(),
+        &[],
+    );
+    assert!(on.contains("investor-sla error"), "{on}");
+    let (_, lines) = run(dir.path(), &[]);
+    assert!(!lines.contains("investor-sla"), "{lines}");
+    assert!(lines.contains("profit-id-prefix warning"), "{lines}");
+    // Still a known rule: a suppression of it is unused because it is off.
+    let file = dir.path().join("pipelines.yaml");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let text = text.replacen(
+        "audience: investors\n",
+        "audience: investors  # steward: ignore[investor-sla] pending\n",
+        1,
+    );
+    std::fs::write(&file, text).expect("write");
+    let (_, lines) = run(dir.path(), &[]);
+    assert!(
+        lines.contains(
+            "unused-ignore warning pipelines.yaml:6:22 suppression of `investor-sla` is unused: the rule is off in the active policy"
+        ),
+        "{lines}"
+    );
+}
