@@ -193,7 +193,7 @@ fn drop_wordless_sections(
     };
     let wordless = |v: &Value| {
         v.as_str()
-            .is_some_and(|s| !s.is_empty() && !s.chars().any(char::is_alphanumeric))
+            .is_some_and(|s| !s.is_empty() && !crate::runbook::has_words(s))
     };
     for (i, v) in written.iter().enumerate().filter(|(_, v)| wordless(v)) {
         let name = v.as_str().unwrap_or_default();

@@ -116,6 +116,11 @@ fn word_slices(text: &str) -> impl Iterator<Item = &str> + '_ {
         .filter(|w| !w.is_empty())
 }
 
+/// Whether a section name has words a heading can hold (`---` has none).
+pub fn has_words(name: &str) -> bool {
+    word_slices(name).next().is_some()
+}
+
 /// The lowercase words of `text`: its runs of letters and digits.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     word_slices(text).map(str::to_lowercase)

@@ -224,23 +224,6 @@ struct Usage {
 /// The safe fix of an unused entry: its item goes (with a separator), or
 /// the item keeps only the people it is used for, or, when nothing in the
 /// comment suppresses anything, the whole comment goes.
-/// The unsafe fix that writes rule `to` in place of the unknown rule of
-/// `entry`'s item, keeping the people it names.
-fn renaming(s: &Suppression, entry: usize, to: &str) -> Option<Fix> {
-    let item = *s.item_of.get(entry)?;
-    let (_, written) = s.items.get(item)?;
-    let rule = &s.entries.get(entry)?.rule;
-    let text = format!("{to}{}", written.strip_prefix(rule.as_str())?);
-    Some(Fix::unsafe_(
-        format!("write `{text}` instead of `{written}`"),
-        Change::RemoveSuppression {
-            file: s.file,
-            comment: s.span,
-            removal: Removal::Rewrite { index: item, text },
-        },
-    ))
-}
-
 fn removal(s: &Suppression, usage: &[Usage], entry: usize) -> Option<Fix> {
     let item = *s.item_of.get(entry)?;
     let (_, written) = s.items.get(item)?;
@@ -285,6 +268,23 @@ fn removal(s: &Suppression, usage: &[Usage], entry: usize) -> Option<Fix> {
     Some(Fix::safe(
         format!("write `{text}` instead of `{written}`"),
         change(Removal::Rewrite { index: item, text }),
+    ))
+}
+
+/// The unsafe fix that writes rule `to` in place of the unknown rule of
+/// `entry`'s item, keeping the people it names.
+fn renaming(s: &Suppression, entry: usize, to: &str) -> Option<Fix> {
+    let item = *s.item_of.get(entry)?;
+    let (_, written) = s.items.get(item)?;
+    let rule = &s.entries.get(entry)?.rule;
+    let text = format!("{to}{}", written.strip_prefix(rule.as_str())?);
+    Some(Fix::unsafe_(
+        format!("write `{text}` instead of `{written}`"),
+        Change::RemoveSuppression {
+            file: s.file,
+            comment: s.span,
+            removal: Removal::Rewrite { index: item, text },
+        },
     ))
 }
 
@@ -404,12 +404,11 @@ impl Suppressions {
     /// The findings about suppressions themselves, at the severity `severity`
     /// gives each rule (`None`: off): `unused-ignore` for entries that
     /// suppressed nothing, `broad-ignore` for unscoped entries that hid
-    /// findings about more than one person.
-    /// The findings about the suppressions themselves, each with the
-    /// suppression that hides it. Entries naming other rules are judged
-    /// first; their findings go through the suppressions too, so that
-    /// `ignore[unused-ignore]` (or `broad-ignore`) on a line keeps a
-    /// suppression that matches nothing today, and is itself used by that.
+    /// findings about more than one person; each with the suppression that
+    /// hides it. Entries naming other rules are judged first and their
+    /// findings go through the suppressions too, so `ignore[unused-ignore]`
+    /// (or `broad-ignore`) on a line keeps a suppression that matches
+    /// nothing today, and is itself used by that.
     pub fn findings(
         &mut self,
         workspace: &Workspace,

@@ -385,20 +385,14 @@ impl<'a> OnCall<'a> {
                 })
             })
             .collect();
+        // The day, between the rotation's first shift and its last, less
+        // what its shifts hold.
         let gaps = match (rs.shifts.first(), rs.shifts.last()) {
             (Some(first), Some(last)) if !held.is_empty() => {
-                let mut shares: Vec<_> = held.iter().map(|s| (s.begins, s.ends)).collect();
-                shares.sort();
-                let end = day_end.min(last.ends);
-                let mut cursor = day_start.max(first.begins);
-                let mut gaps = Vec::new();
-                for (begins, ends) in shares.into_iter().chain([(end, end)]) {
-                    if begins > cursor && cursor < end {
-                        gaps.push((cursor, begins.min(end)));
-                    }
-                    cursor = cursor.max(ends);
-                }
-                gaps.into_iter()
+                let span = (day_start.max(first.begins), day_end.min(last.ends));
+                let holds = window::union(held.iter().map(|s| (s.begins, s.ends)).collect());
+                window::subtract(&[span], &holds)
+                    .into_iter()
                     .map(|(a, b)| (a, format!("{}–{}", time(a), time(b))))
                     .collect()
             }
